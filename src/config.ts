@@ -1,0 +1,86 @@
+// The one place that reads the environment. Everything else receives a Config.
+// Defaults run on a developer machine with local PostgreSQL and Redis and no further setup.
+import { createHash } from "node:crypto";
+
+export type Role = "all" | "api" | "worker";
+
+export interface Config {
+  env: "development" | "test" | "production";
+  databaseUrl: string;
+  redisUrl: string;
+  /** Prefix of every Redis key and channel, so several instances (or test runs) share one Redis. */
+  redisPrefix: string;
+  host: string;
+  port: number;
+  /** Public base URL printed for humans; derived from host/port when not set. */
+  publicUrl: string | undefined;
+  logLevel: string;
+  /** 32-byte AES-256-GCM key that encrypts card numbers in the vault. */
+  vaultKey: Buffer;
+  vaultKeyId: string;
+  /** URL of the gateway the worker calls; unset: role `all` starts a local sandbox gateway. */
+  gatewayUrl: string | undefined;
+  gatewayTimeoutMs: number;
+  /** Transient gateway errors are retried this many times with exponential backoff from retryBaseMs. */
+  gatewayRetries: number;
+  retryBaseMs: number;
+  /** After this many failed confirmations a payment can no longer succeed: FAILED. */
+  maxFailedAttempts: number;
+  /** BullMQ job lock; a worker that dies loses its jobs to another worker after about this long. */
+  jobLockMs: number;
+  workerConcurrency: number;
+  outboxPollMs: number;
+  dbPoolSize: number;
+  /** Adds `x-sql-queries` to responses (query count per request): development and tests only. */
+  exposeQueryCount: boolean;
+  /** Create the demo merchant on an empty database at start. */
+  seedDemoMerchant: boolean;
+}
+
+function int(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined || value === "") return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${value}"`);
+  return n;
+}
+
+function vaultKeyFrom(value: string | undefined, env: Config["env"]): Buffer {
+  if (value) {
+    const key = Buffer.from(value, "base64");
+    if (key.length !== 32) throw new Error("VAULT_KEY must be 32 bytes, base64-encoded");
+    return key;
+  }
+  if (env === "production") throw new Error("VAULT_KEY is required in production");
+  // A fixed development key, so a restarted dev server can still read the cards it vaulted.
+  return createHash("sha256").update("paygraph-development-vault-key").digest();
+}
+
+export function loadConfig(overrides: Partial<Config> = {}, source: NodeJS.ProcessEnv = process.env): Config {
+  const env = (source.NODE_ENV === "production" || source.NODE_ENV === "test" ? source.NODE_ENV : "development") as Config["env"];
+  const vaultKey = vaultKeyFrom(source.VAULT_KEY, env);
+  const config: Config = {
+    env,
+    databaseUrl: source.DATABASE_URL || "postgresql://postgres@127.0.0.1:5432/paygraph",
+    redisUrl: source.REDIS_URL || "redis://127.0.0.1:6379",
+    redisPrefix: source.REDIS_PREFIX || "paygraph",
+    host: source.HOST || "127.0.0.1",
+    port: int(source.PORT, 4000, "PORT"),
+    publicUrl: source.PUBLIC_URL || undefined,
+    logLevel: source.LOG_LEVEL || (env === "test" ? "warn" : "info"),
+    vaultKey,
+    vaultKeyId: createHash("sha256").update(vaultKey).digest("hex").slice(0, 12),
+    gatewayUrl: source.GATEWAY_URL || undefined,
+    gatewayTimeoutMs: int(source.GATEWAY_TIMEOUT_MS, 10_000, "GATEWAY_TIMEOUT_MS"),
+    gatewayRetries: int(source.GATEWAY_RETRIES, 3, "GATEWAY_RETRIES"),
+    retryBaseMs: int(source.RETRY_BASE_MS, 250, "RETRY_BASE_MS"),
+    maxFailedAttempts: int(source.MAX_FAILED_ATTEMPTS, 5, "MAX_FAILED_ATTEMPTS"),
+    jobLockMs: int(source.JOB_LOCK_MS, 30_000, "JOB_LOCK_MS"),
+    workerConcurrency: int(source.WORKER_CONCURRENCY, 32, "WORKER_CONCURRENCY"),
+    outboxPollMs: int(source.OUTBOX_POLL_MS, 500, "OUTBOX_POLL_MS"),
+    dbPoolSize: int(source.DB_POOL_SIZE, 10, "DB_POOL_SIZE"),
+    exposeQueryCount: env !== "production",
+    seedDemoMerchant: source.SEED_DEMO_MERCHANT !== "false",
+    ...overrides,
+  };
+  return config;
+}

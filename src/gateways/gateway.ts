@@ -1,0 +1,43 @@
+// The contract every gateway connector implements. Adapters are pure translators between this
+// shape and a gateway's wire format; the worker owns retries, timeouts and state changes.
+// Amounts are integer minor units of `currency` (ISO 4217 exponent), never floats.
+
+export interface CardDetails {
+  number: string;
+  expMonth: number;
+  expYear: number;
+  /** Present only on the first use of a card; never stored. */
+  cvc?: string;
+}
+
+export interface AuthorizeInput {
+  /** The attempt id: the gateway charges at most once per key, however often it is called. */
+  idempotencyKey: string;
+  amount: bigint;
+  currency: string;
+  card: CardDetails;
+  /** true: authorize and capture in one step (automatic capture). */
+  capture: boolean;
+}
+
+export interface CaptureInput { idempotencyKey: string; reference: string; amount: bigint; currency: string }
+export interface VoidInput { idempotencyKey: string; reference: string }
+export interface RefundInput { idempotencyKey: string; reference: string; amount: bigint; currency: string }
+
+/**
+ * What a gateway said, classified. `transient` means the outcome is unknown or the call may
+ * succeed if repeated with the same idempotency key (timeouts, 5xx, processing_error).
+ */
+export type GatewayOutcome =
+  | { kind: "approved"; reference: string }
+  | { kind: "requires_action"; reference: string }
+  | { kind: "declined"; code: string; declineCode: string; message: string; hard: boolean }
+  | { kind: "transient"; code: string; message: string };
+
+export interface Gateway {
+  readonly name: string;
+  authorize(input: AuthorizeInput): Promise<GatewayOutcome>;
+  capture(input: CaptureInput): Promise<GatewayOutcome>;
+  void(input: VoidInput): Promise<GatewayOutcome>;
+  refund(input: RefundInput): Promise<GatewayOutcome>;
+}

@@ -1,0 +1,81 @@
+// Stripe-style test cards: the sandbox decides an authorization purely from the card, so tests
+// (and the worker's end-to-end runs) can provoke every outcome deterministically. No I/O here;
+// the clock is an argument so expiry checks are testable.
+
+export const TEST_CARDS = {
+  approve: "4242424242424242",
+  hardDecline: "4000000000000002",
+  softDecline: "4000000000009995",
+  processingError: "4000000000000119",
+  threeDSecure: "4000000000003220",
+} as const;
+
+export type CardDecision =
+  | { kind: "approve" }
+  | { kind: "requires_action" }
+  | { kind: "decline"; code: string; declineCode: string; message: string }
+  /** Transient: nothing was charged, so the result must not be stored under the idempotency key. */
+  | { kind: "processing_error"; message: string };
+
+export interface CardFacts {
+  number: string;
+  expMonth: number;
+  expYear: number;
+}
+
+/** Luhn checksum: distinguishes a mistyped number (hard decline) from an unknown test card (approve). */
+export function luhnValid(number: string): boolean {
+  if (!/^\d{12,19}$/.test(number)) return false;
+  let sum = 0;
+  let double = false;
+  for (let i = number.length - 1; i >= 0; i--) {
+    let digit = number.charCodeAt(i) - 48;
+    if (double) {
+      digit *= 2;
+      if (digit > 9) digit -= 9;
+    }
+    sum += digit;
+    double = !double;
+  }
+  return sum % 10 === 0;
+}
+
+/** A card is usable through the last day of its expiry month (UTC, like most processors). */
+export function isExpired(expMonth: number, expYear: number, now: Date): boolean {
+  const year = now.getUTCFullYear();
+  const month = now.getUTCMonth() + 1;
+  return expYear < year || (expYear === year && expMonth < month);
+}
+
+const decline = (code: string, declineCode: string, message: string): CardDecision => ({
+  kind: "decline",
+  code,
+  declineCode,
+  message,
+});
+
+export function decideCard(card: CardFacts, now: Date): CardDecision {
+  // Checks in the order a real processor applies them: number, expiry, then issuer decision.
+  if (!luhnValid(card.number)) {
+    return decline("incorrect_number", "incorrect_number", "Your card number is incorrect.");
+  }
+  if (isExpired(card.expMonth, card.expYear, now)) {
+    return decline("expired_card", "expired_card", "Your card has expired.");
+  }
+  switch (card.number) {
+    case TEST_CARDS.hardDecline:
+      return decline("card_declined", "generic_decline", "Your card was declined.");
+    case TEST_CARDS.softDecline:
+      return decline("card_declined", "insufficient_funds", "Your card has insufficient funds.");
+    case TEST_CARDS.processingError:
+      return {
+        kind: "processing_error",
+        message: "An error occurred while processing your card. Try again in a little bit.",
+      };
+    case TEST_CARDS.threeDSecure:
+      return { kind: "requires_action" };
+    default:
+      // Like Stripe: every other well-formed test number simply succeeds.
+      return { kind: "approve" };
+  }
+}

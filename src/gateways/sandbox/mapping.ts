@@ -1,0 +1,100 @@
+// Classification of sandbox answers into GatewayOutcome, kept pure (HTTP status + parsed body, or
+// the thrown fetch error) so every branch is unit-testable without a server. The rule of thumb:
+// anything where the charge state is unknown or a retry with the same key may succeed is
+// `transient`; anything the gateway definitively refused is `declined`.
+import type { GatewayOutcome } from "../gateway.js";
+
+/** Decline codes a later retry (new attempt, maybe days later) can overcome. Everything else is hard. */
+export const SOFT_DECLINE_CODES: ReadonlySet<string> = new Set(["insufficient_funds", "try_again_later"]);
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
+const str = (body: unknown, field: string): string | undefined => {
+  if (!isObj(body)) return undefined;
+  const v = body[field];
+  return typeof v === "string" ? v : undefined;
+};
+
+const transient = (code: string, message: string): GatewayOutcome => ({ kind: "transient", code, message });
+const hardDecline = (code: string, message: string): GatewayOutcome => ({
+  kind: "declined",
+  code,
+  declineCode: "",
+  message,
+  hard: true,
+});
+
+export function mapResponse(status: number, body: unknown): GatewayOutcome {
+  const message = str(body, "message") ?? `HTTP ${status}`;
+  switch (true) {
+    case status === 200 || status === 201: {
+      const reference = str(body, "reference");
+      const s = str(body, "status");
+      if (reference !== undefined && (s === "approved" || s === "succeeded")) return { kind: "approved", reference };
+      if (reference !== undefined && s === "requires_action") return { kind: "requires_action", reference };
+      // A 2xx we cannot read: the charge may exist, so only a same-key retry is safe.
+      return transient("processing_error", "Unrecognised success response from sandbox gateway");
+    }
+    case status === 402: {
+      const declineCode = str(body, "declineCode") ?? "";
+      return {
+        kind: "declined",
+        code: str(body, "code") ?? "card_declined",
+        declineCode,
+        message,
+        hard: !SOFT_DECLINE_CODES.has(declineCode),
+      };
+    }
+    case status === 404:
+      return hardDecline("not_found", message);
+    case status === 409:
+      return hardDecline("invalid_state", message);
+    case status === 408 || status === 429:
+      // Request timeout / rate limited: nothing happened yet, retry later.
+      return transient("gateway_unavailable", message);
+    case status >= 400 && status < 500:
+      // invalid_request, idempotency_mismatch: a bug on our side; retrying cannot help.
+      return hardDecline(str(body, "code") ?? "invalid_request", message);
+    case status === 500:
+      return transient("processing_error", message);
+    case status === 502 || status === 503 || status === 504:
+      return transient("gateway_unavailable", message);
+    default:
+      // Other 5xx, 1xx/3xx: outcome unknown.
+      return transient("processing_error", message);
+  }
+}
+
+/** Node/undici connection error codes meaning "the request never got a proper answer". */
+const CONNECTION_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EPIPE",
+  "UND_ERR_SOCKET",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "UND_ERR_CLOSED",
+]);
+
+// Errors and DOMExceptions are objects whose name/code/cause are readable as plain properties.
+const errName = (e: unknown): string | undefined => str(e, "name");
+const errCode = (e: unknown): string | undefined => str(e, "code");
+
+/** Classifies what `fetch` (or reading its body) threw. Always transient: the outcome is unknown. */
+export function mapFetchError(err: unknown): GatewayOutcome {
+  const name = errName(err);
+  // AbortSignal.timeout() rejects with a DOMException named TimeoutError.
+  if (name === "TimeoutError" || name === "AbortError") {
+    return transient("timeout", "Sandbox gateway did not answer in time");
+  }
+  const cause = isObj(err) ? err.cause : undefined;
+  const code = errCode(cause) ?? errCode(err);
+  if (code !== undefined && CONNECTION_CODES.has(code)) {
+    return transient("gateway_unavailable", `Sandbox gateway unreachable (${code})`);
+  }
+  const text = err instanceof Error ? err.message : String(err);
+  return transient("gateway_unavailable", `Sandbox gateway request failed: ${text}`);
+}

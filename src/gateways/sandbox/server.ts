@@ -1,0 +1,202 @@
+// The sandbox card gateway over real HTTP. It exists so the worker's retry/idempotency logic is
+// exercised against something that behaves like a production gateway: latency, outages, random
+// 503s, and above all idempotency keys (one charge per key, however often or concurrently the
+// key is sent). Configuration comes only from the options and PUT /control, never the environment.
+import Fastify, { type FastifyReply } from "fastify";
+import { Ledger, chargeToJson, type OpResult } from "./ledger.js";
+import { isIdempotencyKey, parseAuthorize, parseOp, type WireResponse } from "./wire.js";
+
+export interface SandboxGatewayOptions {
+  /** 0 picks a free port; the real one is returned. */
+  port: number;
+  host?: string;
+  name?: string;
+  latencyMs?: number;
+  logger?: boolean;
+  /** Initial share (0..1) of authorize calls answered 503 without charging. */
+  failRate?: number;
+  /** Injected for deterministic tests of failRate/expiry; default Math.random / wall clock. */
+  random?: () => number;
+  now?: () => Date;
+}
+
+export interface SandboxControl { latencyMs: number; failRate: number; down: boolean }
+
+export interface SandboxGatewayHandle { url: string; port: number; close(): Promise<void> }
+
+type Op = "authorize" | "capture" | "void" | "refund";
+
+interface Slot { fingerprint: string; result: OpResult }
+
+const fail = (statusCode: number, code: string, message: string): OpResult => ({
+  statusCode,
+  body: { status: "error", code, message },
+  store: false,
+});
+const unavailable = (message: string): OpResult => fail(503, "gateway_unavailable", message);
+
+export async function startSandboxGateway(opts: SandboxGatewayOptions): Promise<SandboxGatewayHandle> {
+  const name = opts.name ?? "sandbox";
+  const random = opts.random ?? Math.random;
+  const control: SandboxControl = { latencyMs: opts.latencyMs ?? 0, failRate: opts.failRate ?? 0, down: false };
+  const ledger = new Ledger(opts.now);
+  // Completed results per `${op}:${key}` (keys are scoped per operation so a client may reuse an
+  // attempt id for authorize and capture), and calls still inside their latency window.
+  const stored = new Map<string, Slot>();
+  const inflight = new Map<string, { fingerprint: string; promise: Promise<OpResult> }>();
+
+  // Latency timers are tracked so close() can wake them instead of hanging until they expire.
+  const sleepers = new Set<() => void>();
+  const sleep = (ms: number): Promise<void> =>
+    ms <= 0
+      ? Promise.resolve()
+      : new Promise((resolve) => {
+          const wake = (): void => {
+            clearTimeout(timer);
+            sleepers.delete(wake);
+            resolve();
+          };
+          const timer = setTimeout(wake, ms);
+          sleepers.add(wake);
+        });
+
+  const mismatch = (key: string): OpResult =>
+    fail(400, "idempotency_mismatch", `Idempotency key ${key} was already used with different parameters`);
+
+  /**
+   * The idempotency core. The effect (`run`) happens synchronously before the latency wait, so a
+   * client that times out or disconnects still leaves its charge behind, and its retry finds it.
+   * Concurrent callers with the same key share the first caller's promise and answer identically.
+   */
+  async function idempotent(op: Op, key: string, fingerprint: string, run: () => OpResult): Promise<OpResult> {
+    const slotKey = `${op}:${key}`;
+    const pending = inflight.get(slotKey);
+    if (pending) return pending.fingerprint === fingerprint ? pending.promise : mismatch(key);
+    const prior = stored.get(slotKey);
+    if (prior) {
+      await sleep(control.latencyMs);
+      return prior.fingerprint === fingerprint ? prior.result : mismatch(key);
+    }
+    const result = run();
+    if (result.store) stored.set(slotKey, { fingerprint, result });
+    const promise = sleep(control.latencyMs).then(() => result);
+    inflight.set(slotKey, { fingerprint, promise });
+    try {
+      return await promise;
+    } finally {
+      inflight.delete(slotKey);
+    }
+  }
+
+  /** Non-idempotent answers (validation errors, random 503s, lookups) still pay the latency. */
+  async function slow(result: OpResult): Promise<OpResult> {
+    await sleep(control.latencyMs);
+    return result;
+  }
+
+  const send = (reply: FastifyReply, r: OpResult): FastifyReply => reply.code(r.statusCode).send(r.body);
+
+  const app = Fastify({ logger: opts.logger ?? false });
+
+  // Body/parse errors (bad JSON, wrong content type) get the same error shape as our own checks.
+  app.setErrorHandler((err, _req, reply) => {
+    const e = typeof err === "object" && err !== null ? err : {};
+    const status = "statusCode" in e && typeof e.statusCode === "number" ? e.statusCode : 500;
+    const message = "message" in e && typeof e.message === "string" ? e.message : "invalid request";
+    const body: WireResponse =
+      status < 500
+        ? { status: "error", code: "invalid_request", message }
+        : { status: "error", code: "processing_error", message: "internal sandbox error" };
+    return reply.code(status < 500 ? status : 500).send(body);
+  });
+  app.setNotFoundHandler((req, reply) =>
+    reply.code(404).send({ status: "error", code: "not_found", message: `No route ${req.method} ${req.url}` }),
+  );
+
+  // Outage simulation: refuse everything except the knobs and the witness.
+  app.addHook("onRequest", async (req, reply) => {
+    if (control.down && !req.url.startsWith("/control") && !req.url.startsWith("/ledger")) {
+      return send(reply, unavailable(`${name} is down`));
+    }
+  });
+
+  app.get("/healthz", async () => ({ ok: true, name }));
+
+  app.post("/v1/authorize", async (req, reply) => {
+    const parsed = parseAuthorize(req.body);
+    if (!parsed.ok) return send(reply, await slow(fail(400, "invalid_request", parsed.message)));
+    // Random 503s happen "in front of" the gateway: before any charge or idempotency lookup.
+    if (control.failRate > 0 && random() < control.failRate) {
+      return send(reply, await slow(unavailable("Injected failure (failRate)")));
+    }
+    const a = parsed.value;
+    const fingerprint = [a.amount, a.currency, a.card.number, a.capture].join("|");
+    return send(reply, await idempotent("authorize", a.idempotencyKey, fingerprint, () => ledger.authorize(a)));
+  });
+
+  for (const op of ["capture", "void", "refund"] as const) {
+    app.post(`/v1/${op}`, async (req, reply) => {
+      const parsed = parseOp(req.body, op !== "void");
+      if (!parsed.ok) return send(reply, await slow(fail(400, "invalid_request", parsed.message)));
+      const o = parsed.value;
+      const fingerprint = [o.reference, o.amount, o.currency ?? ""].join("|");
+      const run = (): OpResult => (op === "capture" ? ledger.capture(o) : op === "void" ? ledger.void(o) : ledger.refund(o));
+      return send(reply, await idempotent(op, o.idempotencyKey, fingerprint, run));
+    });
+  }
+
+  app.get("/v1/charges/:idempotencyKey", async (req, reply) => {
+    const params = req.params;
+    const key = typeof params === "object" && params !== null && "idempotencyKey" in params ? params.idempotencyKey : undefined;
+    await sleep(control.latencyMs);
+    const charge = isIdempotencyKey(key) ? ledger.get(key) : undefined;
+    if (!charge) return reply.code(404).send({ status: "error", code: "not_found", message: "No charge for that key" });
+    return chargeToJson(charge);
+  });
+
+  app.get("/ledger", async () => ({ charges: ledger.charges().map(chargeToJson) }));
+
+  app.get("/control", async () => control);
+  app.put("/control", async (req, reply) => {
+    const b = req.body;
+    if (typeof b !== "object" || b === null || Array.isArray(b)) {
+      return send(reply, fail(400, "invalid_request", "body must be a JSON object"));
+    }
+    const next: SandboxControl = { ...control };
+    if ("latencyMs" in b) {
+      const v = b.latencyMs;
+      if (typeof v !== "number" || !Number.isInteger(v) || v < 0 || v > 600_000) {
+        return send(reply, fail(400, "invalid_request", "latencyMs must be an integer 0..600000"));
+      }
+      next.latencyMs = v;
+    }
+    if ("failRate" in b) {
+      const v = b.failRate;
+      if (typeof v !== "number" || !(v >= 0 && v <= 1)) {
+        return send(reply, fail(400, "invalid_request", "failRate must be a number 0..1"));
+      }
+      next.failRate = v;
+    }
+    if ("down" in b) {
+      if (typeof b.down !== "boolean") return send(reply, fail(400, "invalid_request", "down must be a boolean"));
+      next.down = b.down;
+    }
+    Object.assign(control, next); // all-or-nothing: a bad field changes nothing
+    return control;
+  });
+
+  const host = opts.host ?? "127.0.0.1";
+  await app.listen({ port: opts.port, host });
+  const address = app.server.address();
+  if (address === null || typeof address === "string") throw new Error("sandbox gateway: no TCP address");
+  const urlHost = host === "0.0.0.0" ? "127.0.0.1" : host === "::" ? "[::1]" : host.includes(":") ? `[${host}]` : host;
+
+  return {
+    url: `http://${urlHost}:${address.port}`,
+    port: address.port,
+    async close() {
+      for (const wake of [...sleepers]) wake();
+      await app.close();
+    },
+  };
+}

@@ -1,0 +1,124 @@
+#!/usr/bin/env node
+// The `paygraph` command: start (api, worker or both), migrate, merchant create, sandbox.
+import "reflect-metadata";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { loadConfig, type Config, type Role } from "./config.js";
+import { createLogger } from "./platform/logger.js";
+import { applyMigrations, ensureDatabase } from "./platform/migrate.js";
+import { AppError } from "./platform/errors.js";
+import { createProcess, preflight } from "./server/bootstrap.js";
+import { createHttpServer } from "./server/http.js";
+import { buildPaygraphSchema } from "./server/schema.js";
+import { createMerchant, ensureDemoMerchant } from "./merchants/merchants.js";
+import { startSandboxGateway } from "./gateways/sandbox/server.js";
+import { startGatewayWorker } from "./worker/worker.js";
+
+const MIGRATIONS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../prisma/migrations");
+const USAGE = `usage:
+  paygraph start [--role all|api|worker] [--port N] [--host H]
+  paygraph migrate
+  paygraph merchant create --name NAME [--json]
+  paygraph sandbox [--port N] [--name NAME] [--latency-ms N]`;
+
+const say = (line: string): void => void process.stdout.write(`${line}\n`);
+function fail(line: string): never {
+  process.stderr.write(`paygraph: ${line}\n`);
+  process.exit(1);
+}
+
+async function ready(config: Config): Promise<void> {
+  const log = createLogger(config.logLevel);
+  const problem = await preflight(config, log);
+  if (problem) fail(problem);
+  await ensureDatabase(config.databaseUrl);
+  const applied = await applyMigrations(config.databaseUrl, MIGRATIONS);
+  if (applied.length) log.info({ applied }, "migrations applied");
+}
+
+async function start(flags: { role?: string; port?: string; host?: string }): Promise<void> {
+  const role = (flags.role ?? "all") as Role;
+  if (!["all", "api", "worker"].includes(role)) fail(`--role must be all, api or worker, got '${role}'`);
+  let config = loadConfig({ ...(flags.port ? { port: Number(flags.port) } : {}), ...(flags.host ? { host: flags.host } : {}) });
+  const log = createLogger(config.logLevel);
+  await ready(config);
+  const closers: (() => Promise<void>)[] = [];
+  if (!config.gatewayUrl) {
+    if (role !== "all") fail(`GATEWAY_URL is required for --role ${role} (only --role all starts a local sandbox gateway)`);
+    const sandbox = await startSandboxGateway({ port: 0, host: "127.0.0.1", name: "sandbox" });
+    closers.push(() => sandbox.close());
+    config = { ...config, gatewayUrl: sandbox.url };
+  }
+  const proc = createProcess(config, log);
+  closers.unshift(() => proc.close());
+  proc.app.relay.start(config.outboxPollMs);
+  if (role !== "api") {
+    const worker = startGatewayWorker(proc.app, proc.app.redis.duplicate());
+    closers.unshift(() => worker.close());
+  }
+  if (role !== "worker") {
+    const http = await createHttpServer(proc.app, await buildPaygraphSchema());
+    await http.listen({ port: config.port, host: config.host });
+    closers.unshift(() => http.close());
+    const address = http.server.address();
+    const port = typeof address === "object" && address ? address.port : config.port;
+    const base = config.publicUrl ?? `http://${config.host}:${port}`;
+    say(`paygraph ${role} listening on ${base}`);
+    say(`  GraphQL        ${base}/graphql   (POST; subscriptions: ${base.replace(/^http/, "ws")}/graphql)`);
+    say(`  Playground     ${base}/graphiql`);
+    say(`  Health         ${base}/healthz  ${base}/readyz  ${base}/metrics`);
+    say(`  Gateway        ${config.gatewayUrl} (sandbox)`);
+    const demo = config.seedDemoMerchant ? await ensureDemoMerchant(proc.app.db) : undefined;
+    if (demo) say(`  Demo merchant  ${demo.merchantId}\n  Secret key     ${demo.secretKey}   (shown once; 'paygraph merchant create --name X' makes more)`);
+  } else {
+    say(`paygraph worker started (gateway ${config.gatewayUrl})`);
+  }
+  const shutdown = async (): Promise<void> => {
+    for (const close of closers) await close().catch(() => undefined);
+    process.exit(0);
+  };
+  process.once("SIGINT", () => void shutdown());
+  process.once("SIGTERM", () => void shutdown());
+}
+
+async function main(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      role: { type: "string" }, port: { type: "string" }, host: { type: "string" }, name: { type: "string" },
+      json: { type: "boolean" }, "latency-ms": { type: "string" }, help: { type: "boolean" },
+    },
+  });
+  const [command, sub] = positionals;
+  if (values.help || !command) return say(USAGE);
+  if (command === "start") return start(values);
+  if (command === "migrate") {
+    const config = loadConfig();
+    await ready(config);
+    return say("migrations are up to date");
+  }
+  if (command === "merchant" && sub === "create") {
+    if (!values.name) fail("merchant create needs --name NAME");
+    const config = loadConfig();
+    await ready(config);
+    const proc = createProcess(config, createLogger(config.logLevel));
+    const created = await createMerchant(proc.app.db, values.name);
+    say(values.json ? JSON.stringify(created) : `merchant ${created.merchantId}\nsecret key ${created.secretKey}`);
+    await proc.close();
+    return;
+  }
+  if (command === "sandbox") {
+    const sandbox = await startSandboxGateway({
+      port: Number(values.port ?? 4100), host: values.host ?? "127.0.0.1", name: values.name ?? "sandbox",
+      latencyMs: Number(values["latency-ms"] ?? 0),
+    });
+    return say(`sandbox gateway '${values.name ?? "sandbox"}' listening on ${sandbox.url}`);
+  }
+  fail(`unknown command '${positionals.join(" ")}'\n${USAGE}`);
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  fail(err instanceof AppError ? err.message : err instanceof Error ? err.message : String(err));
+});

@@ -1,0 +1,22 @@
+// cancelPayment: a payment nobody paid yet is canceled at once; an authorization is voided at the
+// gateway first. A captured payment cannot be canceled: refund it.
+import type { Payment } from "../../generated/prisma/client.js";
+import { commit, type Ctx } from "../../platform/app.js";
+import { decide } from "../payment-change.js";
+import { getPayment } from "../payment.queries.js";
+import { transitionPayment } from "../transition.js";
+import { authorizationReference, gatewayOf, requireApproved } from "./gateway-call.js";
+
+export async function cancelPayment(ctx: Ctx, input: { paymentId: string }): Promise<Payment> {
+  const payment = await getPayment(ctx.app.db, ctx.merchantId, input.paymentId);
+  const change = { kind: "canceled" } as const;
+  decide(payment, change, ctx.app.config.maxFailedAttempts);
+  if (payment.status === "AUTHORIZED") {
+    const outcome = await gatewayOf(ctx).void({
+      idempotencyKey: `${payment.id}:void:${payment.version}`,
+      reference: await authorizationReference(ctx, payment),
+    });
+    requireApproved(outcome, "void");
+  }
+  return commit(ctx, () => ctx.app.db.$transaction((tx) => transitionPayment(tx, ctx, payment.id, change)));
+}

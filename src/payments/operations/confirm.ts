@@ -1,0 +1,46 @@
+// confirmPayment: validate the card → vault it, stage an attempt and move the payment to
+// PROCESSING in one transaction; the gateway job leaves through the outbox (job id = attempt id),
+// so the mutation returns at once and a crash after commit cannot lose the job.
+import type { Payment } from "../../generated/prisma/client.js";
+import { commit, type Ctx } from "../../platform/app.js";
+import { idempotent } from "../../platform/idempotency.js";
+import { newId } from "../../platform/ids.js";
+import { writeOutbox } from "../../platform/outbox.js";
+import { GATEWAY_JOB_TOPIC } from "../../worker/gateway-jobs.js";
+import type { GatewayJob } from "../../platform/queue.js";
+import { validateCard, type CardInput } from "../../vault/card.js";
+import { fingerprint, vaultCard } from "../../vault/vault.js";
+import { paymentCodec } from "../payment.snapshot.js";
+import { transitionPayment } from "../transition.js";
+
+export interface ConfirmPaymentInput {
+  paymentId: string;
+  card: CardInput;
+  idempotencyKey?: string | null;
+}
+
+/** The gateway connector every attempt goes to until routing arrives (issue #3). */
+export const DEFAULT_GATEWAY = "sandbox";
+
+export async function confirmPayment(ctx: Ctx, input: ConfirmPaymentInput, headerKey?: string): Promise<Payment> {
+  const card = validateCard(input.card);
+  // The stored request hash must not be a hash of a bare PAN: use the keyed fingerprint instead.
+  const request = {
+    paymentId: input.paymentId,
+    card: { fingerprint: fingerprint(ctx.app.config, ctx.merchantId, card.number), expMonth: card.expMonth, expYear: card.expYear },
+  };
+  const key = input.idempotencyKey ?? headerKey;
+  return commit(ctx, () =>
+    idempotent(ctx.app.db, { merchantId: ctx.merchantId, key, operation: "confirmPayment", request }, paymentCodec, async (tx) => {
+      const method = await vaultCard(tx, ctx.app.config, ctx.merchantId, card);
+      const payment = await transitionPayment(tx, ctx, input.paymentId, { kind: "confirm", paymentMethodId: method.id });
+      const attemptId = newId("att");
+      await tx.paymentAttempt.create({
+        data: { id: attemptId, merchantId: ctx.merchantId, paymentId: payment.id, gateway: DEFAULT_GATEWAY, status: "PENDING", amount: payment.amount, currency: payment.currency },
+      });
+      const job: GatewayJob = { kind: "authorize", attemptId, merchantId: ctx.merchantId };
+      await writeOutbox(tx, [{ topic: GATEWAY_JOB_TOPIC, payload: job }]);
+      return payment;
+    }),
+  );
+}

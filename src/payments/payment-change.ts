@@ -1,0 +1,98 @@
+// Intent-named changes to a payment and the pure decision of what each one does to it.
+// Each change names the statuses it accepts; the target is checked against the state table.
+// No I/O here: transition.ts applies the decision in one transaction.
+import type { Payment } from "../generated/prisma/client.js";
+import { AppError, ErrorCode, badInput } from "../platform/errors.js";
+import { Money } from "../platform/money.js";
+import { PaymentStatus, assertTransition } from "./payment-state.js";
+
+export interface PaymentError {
+  code: string;
+  declineCode: string | null;
+  message: string;
+  attemptId: string | null;
+}
+
+export type PaymentChange =
+  | { kind: "confirm"; paymentMethodId: string }
+  | { kind: "authorized" }
+  | { kind: "captured"; amount: bigint }
+  | { kind: "requiresAction" }
+  | { kind: "declined"; error: PaymentError }
+  | { kind: "canceled" }
+  | { kind: "refundRequested"; amount: bigint }
+  | { kind: "refundSettled"; amount: bigint; succeeded: boolean };
+
+/** The fields a change may set; the transition function adds status, version and updatedAt. */
+export interface PaymentUpdate {
+  status: PaymentStatus;
+  eventType: string;
+  data: Partial<Pick<Payment,
+    "amountCapturable" | "amountCaptured" | "amountRefunded" | "amountRefundPending" | "paymentMethodId" | "failedAttempts">> & {
+    lastPaymentError?: PaymentError | null;
+  };
+}
+
+const S = PaymentStatus;
+
+function accept(payment: Payment, allowed: PaymentStatus[], action: string, to: PaymentStatus): void {
+  if (allowed.includes(payment.status)) return assertTransition(payment.status, to, action);
+  throw new AppError(ErrorCode.INVALID_STATE_TRANSITION, `Cannot ${action} a payment in status ${payment.status}`, {
+    from: payment.status, to, action, allowed: allowed,
+  });
+}
+
+const fmt = (minor: bigint, p: Payment): string => Money.of(minor, p.currency).format();
+
+export function decide(payment: Payment, change: PaymentChange, maxFailedAttempts: number): PaymentUpdate {
+  switch (change.kind) {
+    case "confirm":
+      accept(payment, [S.REQUIRES_PAYMENT_METHOD, S.REQUIRES_ACTION], "confirm", S.PROCESSING);
+      return { status: S.PROCESSING, eventType: "payment.processing", data: { paymentMethodId: change.paymentMethodId, lastPaymentError: null } };
+    case "authorized":
+      accept(payment, [S.PROCESSING], "authorize", S.AUTHORIZED);
+      return { status: S.AUTHORIZED, eventType: "payment.authorized", data: { amountCapturable: payment.amount } };
+    case "captured": {
+      accept(payment, [S.PROCESSING, S.AUTHORIZED], "capture", S.CAPTURED);
+      const limit = payment.status === S.AUTHORIZED ? payment.amountCapturable : payment.amount;
+      if (change.amount <= 0n || change.amount > limit) {
+        throw badInput(`Capture amount ${fmt(change.amount, payment)} must be between 0 and the capturable ${fmt(limit, payment)} ${payment.currency}`, "amount");
+      }
+      return { status: S.CAPTURED, eventType: "payment.captured", data: { amountCaptured: change.amount, amountCapturable: 0n } };
+    }
+    case "requiresAction":
+      accept(payment, [S.PROCESSING], "request authentication for", S.REQUIRES_ACTION);
+      return { status: S.REQUIRES_ACTION, eventType: "payment.requires_action", data: {} };
+    case "declined": {
+      const failedAttempts = payment.failedAttempts + 1;
+      // Like Stripe, a decline is data on the payment: the shopper may try another card, until
+      // the payment has failed so often that it can no longer succeed.
+      const to = failedAttempts >= maxFailedAttempts ? S.FAILED : S.REQUIRES_PAYMENT_METHOD;
+      accept(payment, [S.PROCESSING], "decline", to);
+      return { status: to, eventType: to === S.FAILED ? "payment.failed" : "payment.payment_failed", data: { failedAttempts, lastPaymentError: change.error } };
+    }
+    case "canceled":
+      accept(payment, [S.REQUIRES_PAYMENT_METHOD, S.REQUIRES_ACTION, S.AUTHORIZED], "cancel", S.CANCELED);
+      return { status: S.CANCELED, eventType: "payment.canceled", data: { amountCapturable: 0n } };
+    case "refundRequested": {
+      accept(payment, [S.CAPTURED, S.PARTIALLY_REFUNDED], "refund", payment.status);
+      const refundable = payment.amountCaptured - payment.amountRefunded - payment.amountRefundPending;
+      if (change.amount <= 0n || change.amount > refundable) {
+        throw badInput(`Refund amount ${fmt(change.amount, payment)} exceeds the refundable ${fmt(refundable, payment)} ${payment.currency}`, "amount");
+      }
+      return { status: payment.status, eventType: "payment.refund_requested", data: { amountRefundPending: payment.amountRefundPending + change.amount } };
+    }
+    case "refundSettled": {
+      const amountRefundPending = payment.amountRefundPending - change.amount;
+      if (!change.succeeded) return { status: payment.status, eventType: "payment.refund_failed", data: { amountRefundPending } };
+      const amountRefunded = payment.amountRefunded + change.amount;
+      const to = amountRefunded === payment.amountCaptured ? S.REFUNDED : S.PARTIALLY_REFUNDED;
+      accept(payment, [S.CAPTURED, S.PARTIALLY_REFUNDED], "settle a refund of", to);
+      return { status: to, eventType: to === S.REFUNDED ? "payment.refunded" : "payment.partially_refunded", data: { amountRefunded, amountRefundPending } };
+    }
+    default: {
+      const unknown: never = change;
+      throw new Error(`unmapped payment change ${JSON.stringify(unknown)}`);
+    }
+  }
+}

@@ -1,0 +1,62 @@
+// Payment's computed fields: money from minor units, the card summary, the last error, and the
+// children, each list loaded through the request's DataLoaders (one query per kind per request).
+import { Ctx, FieldResolver, Resolver, Root } from "type-graphql";
+import { GraphQLJSONObject } from "graphql-scalars";
+import type { Payment, PaymentAttempt, PaymentEvent } from "../generated/prisma/client.js";
+import { MoneyType } from "../platform/graphql/common.types.js";
+import { merchantCtx, type GqlContext } from "../platform/graphql/context.js";
+import type { PaymentError } from "./payment-change.js";
+import { CardSummary, PaymentAttemptType, PaymentErrorType, PaymentEventType, PaymentType } from "./payment.type.js";
+
+@Resolver(() => PaymentType)
+export class PaymentFieldsResolver {
+  @FieldResolver(() => MoneyType)
+  amount(@Root() p: Payment): MoneyType {
+    return MoneyType.of(p.amount, p.currency);
+  }
+
+  @FieldResolver(() => MoneyType, { description: "What a capturePayment may still take (MANUAL capture)" })
+  amountCapturable(@Root() p: Payment): MoneyType {
+    return MoneyType.of(p.amountCapturable, p.currency);
+  }
+
+  @FieldResolver(() => MoneyType)
+  amountCaptured(@Root() p: Payment): MoneyType {
+    return MoneyType.of(p.amountCaptured, p.currency);
+  }
+
+  @FieldResolver(() => MoneyType, { description: "Refunds the gateway has settled" })
+  amountRefunded(@Root() p: Payment): MoneyType {
+    return MoneyType.of(p.amountRefunded, p.currency);
+  }
+
+  @FieldResolver(() => MoneyType, { description: "Refunds requested and not yet settled by the gateway" })
+  amountRefundPending(@Root() p: Payment): MoneyType {
+    return MoneyType.of(p.amountRefundPending, p.currency);
+  }
+
+  @FieldResolver(() => GraphQLJSONObject)
+  metadata(@Root() p: Payment): object {
+    return (p.metadata ?? {}) as object;
+  }
+
+  @FieldResolver(() => PaymentErrorType, { nullable: true })
+  lastPaymentError(@Root() p: Payment): PaymentError | null {
+    return (p.lastPaymentError as PaymentError | null) ?? null;
+  }
+
+  @FieldResolver(() => CardSummary, { nullable: true })
+  async card(@Root() p: Payment, @Ctx() context: GqlContext): Promise<CardSummary | null> {
+    return p.paymentMethodId ? merchantCtx(context).loaders.paymentMethods.load(p.paymentMethodId) : null;
+  }
+
+  @FieldResolver(() => [PaymentAttemptType])
+  async attempts(@Root() p: Payment, @Ctx() context: GqlContext): Promise<PaymentAttempt[]> {
+    return merchantCtx(context).loaders.attempts.load(p.id);
+  }
+
+  @FieldResolver(() => [PaymentEventType], { description: "The audit trail, oldest first" })
+  async events(@Root() p: Payment, @Ctx() context: GqlContext): Promise<PaymentEvent[]> {
+    return merchantCtx(context).loaders.events.load(p.id);
+  }
+}

@@ -1,0 +1,57 @@
+// Inputs and payloads of the payment mutations: one input object, one payload object each.
+import { Field, ID, InputType, Int, ObjectType } from "type-graphql";
+import { GraphQLDateTime, GraphQLJSONObject } from "graphql-scalars";
+import { CaptureMethod, PaymentStatus } from "../generated/prisma/enums.js";
+import { PaymentType } from "./payment.type.js";
+
+const KEY_DOC = "Same key + same request returns the stored answer; the Idempotency-Key header works too";
+
+@InputType()
+export class CreatePaymentInput {
+  @Field({ description: 'Decimal string with at most the currency\'s decimals, e.g. "12.500" KWD' }) amount!: string;
+  @Field({ description: "ISO 4217 code" }) currency!: string;
+  @Field(() => CaptureMethod, { nullable: true, defaultValue: CaptureMethod.AUTOMATIC }) captureMethod?: CaptureMethod;
+  @Field(() => String, { nullable: true }) description?: string | null;
+  @Field(() => GraphQLJSONObject, { nullable: true, description: "Up to 50 string pairs" }) metadata?: Record<string, unknown> | null;
+  @Field(() => String, { nullable: true, description: KEY_DOC }) idempotencyKey?: string | null;
+}
+
+@InputType()
+export class CardInput {
+  @Field() number!: string;
+  @Field(() => Int) expMonth!: number;
+  @Field(() => Int) expYear!: number;
+  @Field(() => String, { nullable: true, description: "Checked for format, sent nowhere, never stored" }) cvc?: string | null;
+}
+
+@InputType()
+export class ConfirmPaymentInput {
+  @Field(() => ID) paymentId!: string;
+  @Field(() => CardInput) card!: CardInput;
+  @Field(() => String, { nullable: true, description: KEY_DOC }) idempotencyKey?: string | null;
+}
+
+@InputType()
+export class CapturePaymentInput {
+  @Field(() => ID) paymentId!: string;
+  @Field(() => String, { nullable: true, description: "Defaults to the whole capturable amount; the rest is released" }) amount?: string | null;
+}
+
+@InputType()
+export class CancelPaymentInput {
+  @Field(() => ID) paymentId!: string;
+}
+
+@InputType()
+export class PaymentFilterInput {
+  @Field(() => PaymentStatus, { nullable: true }) status?: PaymentStatus | null;
+  @Field(() => String, { nullable: true }) currency?: string | null;
+  @Field(() => GraphQLDateTime, { nullable: true, description: "Inclusive" }) createdAfter?: Date | null;
+  @Field(() => GraphQLDateTime, { nullable: true, description: "Exclusive" }) createdBefore?: Date | null;
+}
+
+// One payload type per mutation, so each can grow fields of its own without breaking the others.
+@ObjectType() export class CreatePaymentPayload { @Field(() => PaymentType) payment!: PaymentType }
+@ObjectType() export class ConfirmPaymentPayload { @Field(() => PaymentType) payment!: PaymentType }
+@ObjectType() export class CapturePaymentPayload { @Field(() => PaymentType) payment!: PaymentType }
+@ObjectType() export class CancelPaymentPayload { @Field(() => PaymentType) payment!: PaymentType }

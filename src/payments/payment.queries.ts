@@ -1,0 +1,82 @@
+// Reads of payments, always scoped by the authenticated merchant: another merchant's id is
+// simply not found. Children (attempts, refunds, events, cards) are batched per request.
+import DataLoader from "dataloader";
+import type { Payment, PaymentAttempt, PaymentEvent, PaymentMethod, Refund } from "../generated/prisma/client.js";
+import type { Db } from "../platform/db.js";
+import { notFound } from "../platform/errors.js";
+import { decodeCursor, encodeCursor, pageSize, type Page } from "../platform/pagination.js";
+import type { PaymentStatus } from "./payment-state.js";
+
+export async function getPayment(db: Db, merchantId: string, id: string): Promise<Payment> {
+  const payment = await db.payment.findFirst({ where: { id, merchantId } });
+  if (!payment) throw notFound("payment", id);
+  return payment;
+}
+
+export interface PaymentFilter {
+  status?: PaymentStatus | null;
+  currency?: string | null;
+  createdAfter?: Date | null;
+  createdBefore?: Date | null;
+}
+
+/** Newest first, stable by (createdAt, id), so a page never skips or repeats a payment. */
+export async function listPayments(
+  db: Db, merchantId: string, args: { first?: number | null; after?: string | null; filter?: PaymentFilter | null },
+): Promise<Page<Payment>> {
+  const take = pageSize(args.first);
+  const cursor = args.after ? decodeCursor(args.after) : undefined;
+  const f = args.filter ?? {};
+  const rows = await db.payment.findMany({
+    where: {
+      merchantId,
+      ...(f.status ? { status: f.status } : {}),
+      ...(f.currency ? { currency: f.currency.toUpperCase() } : {}),
+      createdAt: { ...(f.createdAfter ? { gte: f.createdAfter } : {}), ...(f.createdBefore ? { lt: f.createdBefore } : {}) },
+      ...(cursor ? { OR: [{ createdAt: { lt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { lt: cursor.id } }] } : {}),
+    },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: take + 1,
+  });
+  const nodes = rows.slice(0, take);
+  return {
+    edges: nodes.map((node) => ({ node, cursor: encodeCursor(node) })),
+    pageInfo: {
+      hasNextPage: rows.length > take,
+      hasPreviousPage: Boolean(cursor),
+      startCursor: nodes[0] ? encodeCursor(nodes[0]) : null,
+      endCursor: nodes.at(-1) ? encodeCursor(nodes.at(-1) as Payment) : null,
+    },
+  };
+}
+
+function groupBy<T extends { paymentId: string }>(ids: readonly string[], rows: T[]): T[][] {
+  const map = new Map<string, T[]>(ids.map((id) => [id, []]));
+  for (const row of rows) map.get(row.paymentId)?.push(row);
+  return ids.map((id) => map.get(id) ?? []);
+}
+
+export interface PaymentLoaders {
+  attempts: DataLoader<string, PaymentAttempt[]>;
+  refunds: DataLoader<string, Refund[]>;
+  events: DataLoader<string, PaymentEvent[]>;
+  paymentMethods: DataLoader<string, PaymentMethod | null>;
+}
+
+/** One query per kind of child per request, however many payments a page holds. */
+export function paymentLoaders(db: Db, merchantId: string, cache = true): PaymentLoaders {
+  const opts = { cache };
+  return {
+    attempts: new DataLoader(async (ids) =>
+      groupBy(ids, await db.paymentAttempt.findMany({ where: { merchantId, paymentId: { in: [...ids] } }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] })), opts),
+    refunds: new DataLoader(async (ids) =>
+      groupBy(ids, await db.refund.findMany({ where: { merchantId, paymentId: { in: [...ids] } }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] })), opts),
+    events: new DataLoader(async (ids) =>
+      groupBy(ids, await db.paymentEvent.findMany({ where: { merchantId, paymentId: { in: [...ids] } }, orderBy: { version: "asc" } })), opts),
+    paymentMethods: new DataLoader(async (ids) => {
+      const rows = await db.paymentMethod.findMany({ where: { merchantId, id: { in: [...ids] } } });
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      return ids.map((id) => byId.get(id) ?? null);
+    }, opts),
+  };
+}

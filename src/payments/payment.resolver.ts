@@ -1,0 +1,62 @@
+// Thin adapters: authenticate, call one operation, return its rows. Payment's computed fields
+// live in payment-fields.resolver.ts.
+import { Arg, Args, ArgsType, Authorized, Ctx, Field, ID, Int, Mutation, Query, Resolver } from "type-graphql";
+import type { Payment } from "../generated/prisma/client.js";
+import { merchantCtx, type GqlContext } from "../platform/graphql/context.js";
+import type { Page } from "../platform/pagination.js";
+import { cancelPayment } from "./operations/cancel.js";
+import { capturePayment } from "./operations/capture.js";
+import { confirmPayment } from "./operations/confirm.js";
+import { createPayment } from "./operations/create.js";
+import {
+  CancelPaymentInput, CancelPaymentPayload, CapturePaymentInput, CapturePaymentPayload, ConfirmPaymentInput,
+  ConfirmPaymentPayload, CreatePaymentInput, CreatePaymentPayload, PaymentFilterInput,
+} from "./payment.input.js";
+import { getPayment, listPayments } from "./payment.queries.js";
+import { PaymentConnection, PaymentType } from "./payment.type.js";
+
+@ArgsType()
+class PaymentsArgs {
+  @Field(() => Int, { nullable: true, description: "Page size, 1 to 100 (default 20)" }) first?: number | null;
+  @Field(() => String, { nullable: true }) after?: string | null;
+  @Field(() => PaymentFilterInput, { nullable: true }) filter?: PaymentFilterInput | null;
+}
+
+@Resolver(() => PaymentType)
+export class PaymentResolver {
+  @Authorized()
+  @Query(() => PaymentType)
+  async payment(@Arg("id", () => ID) id: string, @Ctx() context: GqlContext): Promise<Payment> {
+    return getPayment(context.app.db, merchantCtx(context).merchantId, id);
+  }
+
+  @Authorized()
+  @Query(() => PaymentConnection, { description: "Newest first" })
+  async payments(@Args() args: PaymentsArgs, @Ctx() context: GqlContext): Promise<Page<Payment>> {
+    return listPayments(context.app.db, merchantCtx(context).merchantId, args);
+  }
+
+  @Authorized()
+  @Mutation(() => CreatePaymentPayload)
+  async createPayment(@Arg("input") input: CreatePaymentInput, @Ctx() context: GqlContext): Promise<{ payment: Payment }> {
+    return { payment: await createPayment(merchantCtx(context), input, context.idempotencyKey) };
+  }
+
+  @Authorized()
+  @Mutation(() => ConfirmPaymentPayload, { description: "Returns at once with PROCESSING; the gateway answers through the worker" })
+  async confirmPayment(@Arg("input") input: ConfirmPaymentInput, @Ctx() context: GqlContext): Promise<{ payment: Payment }> {
+    return { payment: await confirmPayment(merchantCtx(context), input, context.idempotencyKey) };
+  }
+
+  @Authorized()
+  @Mutation(() => CapturePaymentPayload)
+  async capturePayment(@Arg("input") input: CapturePaymentInput, @Ctx() context: GqlContext): Promise<{ payment: Payment }> {
+    return { payment: await capturePayment(merchantCtx(context), input) };
+  }
+
+  @Authorized()
+  @Mutation(() => CancelPaymentPayload)
+  async cancelPayment(@Arg("input") input: CancelPaymentInput, @Ctx() context: GqlContext): Promise<{ payment: Payment }> {
+    return { payment: await cancelPayment(merchantCtx(context), input) };
+  }
+}

@@ -1,0 +1,74 @@
+// The Payment GraphQL type and its children. Resolvers hand over database rows; computed fields
+// (money, card, children) are resolved in payment.fields.ts.
+import { Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
+import { GraphQLDateTime } from "graphql-scalars";
+import { AttemptStatus, CaptureMethod, PaymentStatus } from "../generated/prisma/enums.js";
+import { NodeInterface, PageInfo } from "../platform/graphql/common.types.js";
+
+registerEnumType(PaymentStatus, { name: "PaymentStatus" });
+registerEnumType(CaptureMethod, { name: "CaptureMethod", description: "AUTOMATIC captures on authorization; MANUAL waits for capturePayment" });
+registerEnumType(AttemptStatus, { name: "AttemptStatus" });
+
+@ObjectType("Payment", { implements: NodeInterface })
+export class PaymentType extends NodeInterface {
+  @Field(() => PaymentStatus) status!: PaymentStatus;
+  @Field(() => CaptureMethod) captureMethod!: CaptureMethod;
+  @Field(() => String, { nullable: true }) description!: string | null;
+  @Field(() => Int, { description: "Grows by one with every change; every event carries it, so a receiver can drop stale ones" })
+  version!: number;
+  @Field(() => GraphQLDateTime) createdAt!: Date;
+  @Field(() => GraphQLDateTime) updatedAt!: Date;
+}
+
+@ObjectType("CardSummary", { description: "What the vault lets anyone read of a card" })
+export class CardSummary {
+  @Field() brand!: string;
+  @Field() last4!: string;
+  @Field(() => Int) expMonth!: number;
+  @Field(() => Int) expYear!: number;
+  @Field({ description: "Same card, same merchant: same fingerprint" }) fingerprint!: string;
+}
+
+@ObjectType("PaymentError", { description: "Why the last attempt failed (a decline is data, not an API error)" })
+export class PaymentErrorType {
+  @Field() code!: string;
+  @Field(() => String, { nullable: true }) declineCode!: string | null;
+  @Field() message!: string;
+  @Field(() => ID, { nullable: true }) attemptId!: string | null;
+}
+
+@ObjectType("PaymentAttempt", { description: "One try of the payment at a gateway" })
+export class PaymentAttemptType {
+  @Field(() => ID) id!: string;
+  @Field() gateway!: string;
+  @Field(() => AttemptStatus) status!: AttemptStatus;
+  @Field(() => String, { nullable: true }) errorCode!: string | null;
+  @Field(() => String, { nullable: true }) declineCode!: string | null;
+  @Field(() => String, { nullable: true }) errorMessage!: string | null;
+  @Field(() => Int, { nullable: true, description: "Gateway round trip of the last try, in milliseconds" }) latencyMs!: number | null;
+  @Field(() => Int, { description: "Calls made to the gateway for this attempt (transient errors are retried)" }) tries!: number;
+  @Field(() => GraphQLDateTime) createdAt!: Date;
+}
+
+@ObjectType("PaymentEvent", { description: "An entry of the payment's append-only audit trail" })
+export class PaymentEventType {
+  @Field(() => ID) id!: string;
+  @Field() type!: string;
+  @Field(() => PaymentStatus, { nullable: true }) fromStatus!: PaymentStatus | null;
+  @Field(() => PaymentStatus) toStatus!: PaymentStatus;
+  @Field(() => Int) version!: number;
+  @Field(() => String, { nullable: true }) requestId!: string | null;
+  @Field(() => GraphQLDateTime) createdAt!: Date;
+}
+
+@ObjectType("PaymentEdge")
+export class PaymentEdge {
+  @Field() cursor!: string;
+  @Field(() => PaymentType) node!: PaymentType;
+}
+
+@ObjectType("PaymentConnection")
+export class PaymentConnection {
+  @Field(() => [PaymentEdge]) edges!: PaymentEdge[];
+  @Field(() => PageInfo) pageInfo!: PageInfo;
+}

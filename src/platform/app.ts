@@ -1,0 +1,38 @@
+// What every domain function receives: the process's shared parts (`app`) and who is acting.
+// Built once per process in src/server/bootstrap.ts; domain code never reads globals.
+import type { Config } from "../config.js";
+import type { Db } from "./db.js";
+import type { Logger } from "./logger.js";
+import type { OutboxRelay } from "./outbox.js";
+import type { PubSubHub } from "./pubsub.js";
+import type { Gateway } from "../gateways/gateway.js";
+import type { Queue } from "bullmq";
+import type { Redis } from "ioredis";
+import type { GatewayJob } from "./queue.js";
+
+export interface App {
+  config: Config;
+  db: Db;
+  log: Logger;
+  relay: OutboxRelay;
+  pubsub: PubSubHub;
+  /** The general-purpose Redis connection (publishing, queue producer, health). */
+  redis: Redis;
+  queue: Queue<GatewayJob>;
+  /** The gateway connector; undefined in an api process without a configured gateway URL. */
+  gateway: Gateway | undefined;
+}
+
+/** The caller of a domain operation: always a merchant here (dashboard users come later). */
+export interface Ctx {
+  app: App;
+  merchantId: string;
+  requestId: string;
+}
+
+/** Runs `fn` in one transaction, then lets the outbox relay send what it wrote without waiting for the next poll. */
+export async function commit<T>(ctx: Pick<Ctx, "app">, fn: () => Promise<T>): Promise<T> {
+  const result = await fn();
+  ctx.app.relay.kick();
+  return result;
+}

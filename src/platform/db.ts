@@ -1,0 +1,31 @@
+// The database client: Prisma 7 over a pg Pool we own, so that every SQL statement is counted in
+// the current request's scope (the proof that DataLoader keeps list pages at a constant cost).
+import pg from "pg";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient } from "../generated/prisma/client.js";
+import { requestScope } from "./request-context.js";
+
+export type Db = PrismaClient;
+/** The client handed to callbacks of `db.$transaction(async (tx) => …)`. */
+export type Tx = Omit<PrismaClient, "$connect" | "$disconnect" | "$on" | "$transaction" | "$extends">;
+
+type QueryFn = pg.PoolClient["query"];
+
+function countQueries(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  const counted = (...args: unknown[]): unknown => {
+    const scope = requestScope.getStore();
+    if (scope) scope.sqlQueries += 1;
+    return query(...args);
+  };
+  client.query = counted as QueryFn;
+}
+
+export function createDb(databaseUrl: string, poolSize: number): { db: Db; pool: pg.Pool } {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize });
+  pool.on("connect", countQueries);
+  // An idle client losing its connection (database restart) must not crash the process.
+  pool.on("error", () => undefined);
+  const db = new PrismaClient({ adapter: new PrismaPg(pool) });
+  return { db, pool };
+}

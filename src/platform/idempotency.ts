@@ -1,0 +1,71 @@
+// Idempotency keys, scoped per merchant and stored in PostgreSQL next to the work they guard.
+// The record is inserted first in the operation's own transaction: a concurrent request with the
+// same key blocks on the unique index until the first commits, then reads its stored response —
+// so N concurrent retries yield one effect and N identical answers, with no polling.
+import { createHash } from "node:crypto";
+import type { Db, Tx } from "./db.js";
+import { AppError, ErrorCode, badInput } from "./errors.js";
+import { Prisma } from "../generated/prisma/client.js";
+
+export interface IdempotencyScope {
+  merchantId: string;
+  key: string | undefined;
+  operation: string;
+  /** The request as the client sent it, minus the key: a different request under one key is refused. */
+  request: unknown;
+}
+
+export interface Codec<T> {
+  encode(value: T): Prisma.InputJsonValue;
+  decode(json: unknown): T;
+}
+
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) =>
+    v && typeof v === "object" && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
+      : typeof v === "bigint" ? v.toString() : v,
+  );
+}
+
+export function requestHash(operation: string, request: unknown): string {
+  return createHash("sha256").update(operation).update("\0").update(canonical(request)).digest("hex");
+}
+
+export function checkKey(key: string | undefined): string | undefined {
+  if (key === undefined || key === null) return undefined;
+  if (!/^[\x21-\x7e]{1,255}$/.test(key)) throw badInput("idempotencyKey must be 1-255 printable ASCII characters", "idempotencyKey");
+  return key;
+}
+
+export async function idempotent<T>(db: Db, scope: IdempotencyScope, codec: Codec<T>, run: (tx: Tx) => Promise<T>): Promise<T> {
+  const key = checkKey(scope.key);
+  if (key === undefined) return db.$transaction(run);
+  const hash = requestHash(scope.operation, scope.request);
+  return db.$transaction(async (tx) => {
+    const inserted = await tx.$executeRaw`
+      INSERT INTO idempotency_record (merchant_id, key, operation, request_hash, state)
+      VALUES (${scope.merchantId}, ${key}, ${scope.operation}, ${hash}, 'IN_PROGRESS')
+      ON CONFLICT DO NOTHING`;
+    if (inserted === 1) {
+      const result = await run(tx);
+      await tx.idempotencyRecord.update({
+        where: { merchantId_key: { merchantId: scope.merchantId, key } },
+        data: { state: "COMPLETED", response: codec.encode(result) },
+      });
+      return result;
+    }
+    const existing = await tx.idempotencyRecord.findUniqueOrThrow({
+      where: { merchantId_key: { merchantId: scope.merchantId, key } },
+    });
+    if (existing.operation !== scope.operation || existing.requestHash !== hash) {
+      throw new AppError(ErrorCode.IDEMPOTENCY_KEY_REUSED, `Idempotency key '${key}' was already used for a different request`, {
+        operation: existing.operation,
+      });
+    }
+    if (existing.state !== "COMPLETED" || existing.response === null) {
+      throw new AppError(ErrorCode.IDEMPOTENCY_IN_PROGRESS, `A request with idempotency key '${key}' is still in progress`);
+    }
+    return codec.decode(existing.response);
+  });
+}

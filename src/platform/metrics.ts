@@ -1,0 +1,46 @@
+// Prometheus metrics (prom-client). Gauges that need I/O (payments by status, queue depth) are
+// collected at scrape time by callbacks the process registers, so nothing polls in between.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+
+export const registry = new Registry();
+collectDefaultMetrics({ register: registry, prefix: "paygraph_" });
+
+export const httpRequests = new Counter({
+  name: "paygraph_http_requests_total",
+  help: "HTTP requests served, by route and status code",
+  labelNames: ["route", "status"] as const,
+  registers: [registry],
+});
+
+export const gatewayLatency = new Histogram({
+  name: "paygraph_gateway_request_duration_seconds",
+  help: "Latency of calls to payment gateways, by gateway, operation and outcome",
+  labelNames: ["gateway", "operation", "outcome"] as const,
+  buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+  registers: [registry],
+});
+
+export function paymentsByStatusGauge(collect: () => Promise<{ status: string; count: number }[]>): Gauge<"status"> {
+  return new Gauge({
+    name: "paygraph_payments",
+    help: "Payments in the database, by status",
+    labelNames: ["status"] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const row of await collect()) this.set({ status: row.status }, row.count);
+    },
+  });
+}
+
+export function queueDepthGauge(collect: () => Promise<Record<string, number>>): Gauge<"state"> {
+  return new Gauge({
+    name: "paygraph_gateway_queue_jobs",
+    help: "Jobs in the gateway queue, by state",
+    labelNames: ["state"] as const,
+    registers: [registry],
+    async collect() {
+      for (const [state, count] of Object.entries(await collect())) this.set({ state }, count);
+    },
+  });
+}

@@ -1,0 +1,82 @@
+// The transactional outbox. A change writes its messages in the same transaction as the change;
+// the relay moves them to Redis (pub/sub, BullMQ) and deletes them only once Redis has them, so a
+// message is never lost between PostgreSQL and Redis (at-least-once: receivers use `version` or
+// job ids to drop duplicates). Several processes may relay at once: SKIP LOCKED splits the rows.
+import type { Db, Tx } from "./db.js";
+import type { Logger } from "./logger.js";
+import { Prisma } from "../generated/prisma/client.js";
+
+export type OutboxHandler = (payloads: unknown[]) => Promise<void>;
+
+export async function writeOutbox(tx: Tx, messages: { topic: string; payload: unknown }[]): Promise<void> {
+  if (messages.length === 0) return;
+  await tx.outboxMessage.createMany({
+    data: messages.map((m) => ({ topic: m.topic, payload: m.payload as Prisma.InputJsonValue })),
+  });
+}
+
+const BATCH = 500;
+
+export class OutboxRelay {
+  private running: Promise<void> | undefined;
+  private again = false;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly db: Db,
+    private readonly handlers: Record<string, OutboxHandler>,
+    private readonly log: Logger,
+  ) {}
+
+  start(pollMs: number): void {
+    this.timer = setInterval(() => this.kick(), pollMs);
+    this.timer.unref();
+    this.kick();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** Relay now (after a local commit); coalesces with a run already going. */
+  kick(): void {
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.drain()
+      .catch((err: unknown) => this.log.warn({ err }, "outbox relay failed; will retry"))
+      .finally(() => {
+        this.running = undefined;
+        if (this.again) {
+          this.again = false;
+          this.kick();
+        }
+      });
+  }
+
+  private async drain(): Promise<void> {
+    for (;;) {
+      const relayed = await this.db.$transaction(async (tx) => {
+        const rows = await tx.$queryRaw<{ id: bigint; topic: string; payload: unknown }[]>`
+          DELETE FROM outbox_message WHERE id IN (
+            SELECT id FROM outbox_message ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)
+          RETURNING id, topic, payload`;
+        rows.sort((a, b) => (a.id < b.id ? -1 : 1)); // publish in commit order
+        const byTopic = new Map<string, unknown[]>();
+        for (const row of rows) byTopic.set(row.topic, [...(byTopic.get(row.topic) ?? []), row.payload]);
+        // Throwing here rolls the delete back: the rows stay for the next run.
+        await Promise.all([...byTopic].map(([topic, payloads]) => this.handlerFor(topic)(payloads)));
+        return rows.length;
+      });
+      if (relayed < BATCH) return;
+    }
+  }
+
+  private handlerFor(topic: string): OutboxHandler {
+    const handler = this.handlers[topic];
+    if (!handler) throw new Error(`no outbox handler for topic '${topic}'`);
+    return handler;
+  }
+}

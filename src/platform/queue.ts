@@ -1,0 +1,27 @@
+// BullMQ queues and their job shapes. A job id is the id of the row it works on (an attempt or a
+// refund), so enqueueing the same work twice — say, by a relay that re-sends — is a no-op.
+import { Queue, type ConnectionOptions, type JobsOptions } from "bullmq";
+import type { Redis } from "ioredis";
+
+export const QueueName = { gateway: "gateway" } as const;
+
+export type GatewayJob =
+  | { kind: "authorize"; attemptId: string; merchantId: string }
+  | { kind: "refund"; refundId: string; merchantId: string };
+
+export function gatewayJobId(job: GatewayJob): string {
+  return job.kind === "authorize" ? job.attemptId : job.refundId;
+}
+
+export function gatewayJobOptions(retries: number, retryBaseMs: number): JobsOptions {
+  return {
+    attempts: retries + 1,
+    backoff: { type: "exponential", delay: retryBaseMs, jitter: 0.5 },
+    removeOnComplete: { count: 1000 },
+    removeOnFail: { count: 5000 },
+  };
+}
+
+export function createGatewayQueue(connection: Redis, prefix: string): Queue<GatewayJob> {
+  return new Queue<GatewayJob>(QueueName.gateway, { connection: connection as ConnectionOptions, prefix: `${prefix}:bull` });
+}

@@ -1,0 +1,58 @@
+// refundPayment: reserve the amount on the payment under its row lock (so concurrent refunds can
+// never sum past the capture), write the PENDING refund, and hand it to the worker through the
+// outbox. The gateway settles it; the payment's status follows when it does.
+import type { Payment, Refund } from "../../generated/prisma/client.js";
+import { commit, type Ctx } from "../../platform/app.js";
+import { badInput } from "../../platform/errors.js";
+import { idempotent, type Codec } from "../../platform/idempotency.js";
+import { newId } from "../../platform/ids.js";
+import { Money } from "../../platform/money.js";
+import { writeOutbox } from "../../platform/outbox.js";
+import type { GatewayJob } from "../../platform/queue.js";
+import { GATEWAY_JOB_TOPIC } from "../../worker/gateway-jobs.js";
+import { getPayment } from "../../payments/payment.queries.js";
+import { paymentCodec } from "../../payments/payment.snapshot.js";
+import { transitionPayment } from "../../payments/transition.js";
+import { refundCodec } from "../refund.snapshot.js";
+
+export interface RefundPaymentInput {
+  paymentId: string;
+  /** Defaults to everything still refundable. */
+  amount?: string | null;
+  reason?: string | null;
+  idempotencyKey?: string | null;
+}
+
+export interface RefundResult {
+  refund: Refund;
+  payment: Payment;
+}
+
+const resultCodec: Codec<RefundResult> = {
+  encode: (r) => ({ refund: refundCodec.encode(r.refund), payment: paymentCodec.encode(r.payment) }),
+  decode: (json) => {
+    const j = json as { refund: unknown; payment: unknown };
+    return { refund: refundCodec.decode(j.refund), payment: paymentCodec.decode(j.payment) };
+  },
+};
+
+export async function refundPayment(ctx: Ctx, input: RefundPaymentInput, headerKey?: string): Promise<RefundResult> {
+  if (input.reason && input.reason.length > 500) throw badInput("reason may be at most 500 characters", "reason");
+  const { idempotencyKey, ...request } = input;
+  return commit(ctx, () =>
+    idempotent(ctx.app.db, { merchantId: ctx.merchantId, key: idempotencyKey ?? headerKey, operation: "refundPayment", request }, resultCodec, async (tx) => {
+      const current = await getPayment(ctx.app.db, ctx.merchantId, input.paymentId);
+      const amount = input.amount
+        ? Money.parsePositive(input.amount, current.currency).minor
+        : current.amountCaptured - current.amountRefunded - current.amountRefundPending;
+      // The lock inside transitionPayment re-reads the payment: the check against the capture is made there.
+      const payment = await transitionPayment(tx, ctx, input.paymentId, { kind: "refundRequested", amount });
+      const refund = await tx.refund.create({
+        data: { id: newId("re"), merchantId: ctx.merchantId, paymentId: payment.id, amount, currency: payment.currency, reason: input.reason ?? null, status: "PENDING" },
+      });
+      const job: GatewayJob = { kind: "refund", refundId: refund.id, merchantId: ctx.merchantId };
+      await writeOutbox(tx, [{ topic: GATEWAY_JOB_TOPIC, payload: job }]);
+      return { refund, payment };
+    }),
+  );
+}

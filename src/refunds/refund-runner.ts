@@ -1,0 +1,43 @@
+// The worker's half of a refund: ask the gateway (outside any transaction), then settle the refund
+// and the payment's amounts in one transaction. The refund id is the gateway idempotency key.
+import type { App, Ctx } from "../platform/app.js";
+import { commit } from "../platform/app.js";
+import { gatewayLatency } from "../platform/metrics.js";
+import { authorizationReference } from "../payments/operations/gateway-call.js";
+import { TransientGatewayError } from "../payments/attempt-runner.js";
+import { transitionPayment } from "../payments/transition.js";
+
+export async function runRefund(app: App, job: { refundId: string; merchantId: string }, finalTry: boolean): Promise<void> {
+  const { db } = app;
+  const ctx: Ctx = { app, merchantId: job.merchantId, requestId: `job:${job.refundId}` };
+  const refund = await db.refund.findFirst({ where: { id: job.refundId, merchantId: job.merchantId } });
+  if (!refund || refund.status !== "PENDING") return;
+  const payment = await db.payment.findFirstOrThrow({ where: { id: refund.paymentId, merchantId: job.merchantId } });
+  if (!app.gateway) throw new Error("worker has no gateway configured");
+
+  const started = performance.now();
+  const outcome = await app.gateway.refund({
+    idempotencyKey: refund.id,
+    reference: await authorizationReference(ctx, payment),
+    amount: refund.amount,
+    currency: refund.currency,
+  });
+  gatewayLatency.observe({ gateway: "sandbox", operation: "refund", outcome: outcome.kind }, (performance.now() - started) / 1000);
+  if (outcome.kind === "transient" && !finalTry) throw new TransientGatewayError(`${outcome.code}: ${outcome.message}`);
+
+  const succeeded = outcome.kind === "approved";
+  await commit(ctx, () =>
+    db.$transaction(async (tx) => {
+      const settled = await tx.refund.updateMany({
+        where: { id: refund.id, status: "PENDING" },
+        data: {
+          status: succeeded ? "SUCCEEDED" : "FAILED",
+          gatewayReference: outcome.kind === "approved" ? outcome.reference : null,
+          failureCode: outcome.kind === "declined" || outcome.kind === "transient" ? outcome.code : null,
+          updatedAt: new Date(),
+        },
+      });
+      if (settled.count === 1) await transitionPayment(tx, ctx, payment.id, { kind: "refundSettled", amount: refund.amount, succeeded });
+    }),
+  );
+}

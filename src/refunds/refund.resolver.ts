@@ -1,0 +1,43 @@
+// Refund queries, the refundPayment mutation, Refund's computed fields and Payment.refunds.
+import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
+import type { Payment, Refund } from "../generated/prisma/client.js";
+import { MoneyType } from "../platform/graphql/common.types.js";
+import { merchantCtx, type GqlContext } from "../platform/graphql/context.js";
+import { getPayment } from "../payments/payment.queries.js";
+import { PaymentType } from "../payments/payment.type.js";
+import { refundPayment, type RefundResult } from "./operations/refund.js";
+import { getRefund } from "./refund.queries.js";
+import { RefundPaymentInput, RefundPaymentPayload, RefundType } from "./refund.type.js";
+
+@Resolver(() => RefundType)
+export class RefundResolver {
+  @Authorized()
+  @Query(() => RefundType)
+  async refund(@Arg("id", () => ID) id: string, @Ctx() context: GqlContext): Promise<Refund> {
+    return getRefund(context.app.db, merchantCtx(context).merchantId, id);
+  }
+
+  @Authorized()
+  @Mutation(() => RefundPaymentPayload, { description: "Partial or full; several per payment; never more than captured" })
+  async refundPayment(@Arg("input") input: RefundPaymentInput, @Ctx() context: GqlContext): Promise<RefundResult> {
+    return refundPayment(merchantCtx(context), input, context.idempotencyKey);
+  }
+
+  @FieldResolver(() => MoneyType)
+  amount(@Root() r: Refund): MoneyType {
+    return MoneyType.of(r.amount, r.currency);
+  }
+
+  @FieldResolver(() => PaymentType)
+  async payment(@Root() r: Refund, @Ctx() context: GqlContext): Promise<Payment> {
+    return getPayment(context.app.db, merchantCtx(context).merchantId, r.paymentId);
+  }
+}
+
+@Resolver(() => PaymentType)
+export class PaymentRefundsResolver {
+  @FieldResolver(() => [RefundType], { description: "Oldest first" })
+  async refunds(@Root() p: Payment, @Ctx() context: GqlContext): Promise<Refund[]> {
+    return merchantCtx(context).loaders.refunds.load(p.id);
+  }
+}

@@ -1,0 +1,86 @@
+// Builds a process's shared parts (App) from the config, and says in one line what is missing
+// when PostgreSQL or Redis cannot be reached.
+import pg from "pg";
+import type { Config } from "../config.js";
+import type { App } from "../platform/app.js";
+import { createDb } from "../platform/db.js";
+import type { Logger } from "../platform/logger.js";
+import { paymentsByStatusGauge, queueDepthGauge } from "../platform/metrics.js";
+import { OutboxRelay } from "../platform/outbox.js";
+import { PubSubHub } from "../platform/pubsub.js";
+import { createGatewayQueue } from "../platform/queue.js";
+import { createRedis, evictionPolicy } from "../platform/redis.js";
+import { SandboxGateway } from "../gateways/sandbox/adapter.js";
+import { paymentChannel } from "../payments/payment.subscription.js";
+import { PAYMENT_UPDATED_TOPIC, type PaymentUpdatedMessage } from "../payments/transition.js";
+import { GATEWAY_JOB_TOPIC, enqueueGatewayJobs } from "../worker/gateway-jobs.js";
+import { Redis } from "ioredis";
+
+/** A line a human can act on, or undefined when both services answer. */
+export async function preflight(config: Config, log: Logger): Promise<string | undefined> {
+  const adminUrl = new URL(config.databaseUrl);
+  adminUrl.pathname = "/postgres";
+  const client = new pg.Client({ connectionString: adminUrl.toString(), connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+    await client.query("SELECT 1");
+  } catch (err) {
+    return `PostgreSQL is not reachable at ${adminUrl.host} (${(err as Error).message}): start it (e.g. 'pg_ctlcluster --skip-systemctl-redirect 15 main start') or set DATABASE_URL`;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+  const redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 3000 });
+  try {
+    await redis.connect();
+    const policy = await evictionPolicy(redis);
+    if (policy !== "noeviction") {
+      log.warn(`Redis maxmemory-policy is '${policy}': BullMQ can lose jobs under eviction; set 'maxmemory-policy noeviction'`);
+    }
+  } catch (err) {
+    return `Redis is not reachable at ${config.redisUrl} (${(err as Error).message}): start it (e.g. 'redis-server --daemonize yes') or set REDIS_URL`;
+  } finally {
+    redis.disconnect();
+  }
+  return undefined;
+}
+
+export interface Process {
+  app: App;
+  close(): Promise<void>;
+}
+
+export function createProcess(config: Config, log: Logger): Process {
+  const { db, pool } = createDb(config.databaseUrl, config.dbPoolSize);
+  const redis = createRedis(config.redisUrl, "main");
+  const subscriber = createRedis(config.redisUrl, "subscriber");
+  const queue = createGatewayQueue(redis, config.redisPrefix);
+  const pubsub = new PubSubHub(redis, subscriber);
+  const relay = new OutboxRelay(
+    db,
+    {
+      [PAYMENT_UPDATED_TOPIC]: async (payloads) => {
+        for (const m of payloads as PaymentUpdatedMessage[]) await pubsub.publish(paymentChannel(config.redisPrefix, m.merchantId), m);
+      },
+      [GATEWAY_JOB_TOPIC]: enqueueGatewayJobs(queue, config),
+    },
+    log,
+  );
+  const gateway = config.gatewayUrl ? new SandboxGateway({ baseUrl: config.gatewayUrl, name: "sandbox", timeoutMs: config.gatewayTimeoutMs }) : undefined;
+  const app: App = { config, db, log, relay, pubsub, redis, queue, gateway };
+
+  paymentsByStatusGauge(async () =>
+    (await db.payment.groupBy({ by: ["status"], _count: { _all: true } })).map((r) => ({ status: r.status, count: r._count._all })));
+  queueDepthGauge(() => queue.getJobCounts("waiting", "active", "delayed", "failed"));
+
+  return {
+    app,
+    async close() {
+      await relay.stop();
+      await queue.close();
+      subscriber.disconnect();
+      await redis.quit().catch(() => undefined);
+      await db.$disconnect();
+      await pool.end().catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,28 @@
+// Turns any error into what a client may see: catalogue errors keep their code and details,
+// GraphQL's own request errors keep theirs, everything else is masked as INTERNAL and logged.
+// Every error carries the request id. No stack trace or SQL ever leaves.
+import type { GraphQLFormattedError } from "graphql";
+import { unwrapResolverError } from "@apollo/server/errors";
+import { AppError, ErrorCode } from "../platform/errors.js";
+import type { Logger } from "../platform/logger.js";
+import { currentRequestId } from "../platform/request-context.js";
+
+/** Codes GraphQL and Apollo give to errors in the request itself: safe to show. */
+const REQUEST_ERROR_CODES = new Set([
+  "GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "BAD_USER_INPUT", "BAD_REQUEST",
+  "OPERATION_RESOLUTION_FAILURE", "PERSISTED_QUERY_NOT_FOUND", "PERSISTED_QUERY_NOT_SUPPORTED",
+]);
+
+export function formatError(formatted: GraphQLFormattedError, error: unknown, log: Logger, requestId = currentRequestId()): GraphQLFormattedError {
+  const original = unwrapResolverError(error);
+  const where = { ...(formatted.locations ? { locations: formatted.locations } : {}), ...(formatted.path ? { path: formatted.path } : {}) };
+  if (original instanceof AppError) {
+    return { message: original.message, ...where, extensions: { code: original.code, ...original.details, requestId } };
+  }
+  const code = formatted.extensions?.code;
+  if (typeof code === "string" && REQUEST_ERROR_CODES.has(code)) {
+    return { message: formatted.message, ...where, extensions: { code: code === "BAD_REQUEST" ? ErrorCode.BAD_USER_INPUT : code, requestId } };
+  }
+  log.error({ err: original, requestId }, "internal error");
+  return { message: "Internal server error", ...where, extensions: { code: ErrorCode.INTERNAL, requestId } };
+}

@@ -1,0 +1,97 @@
+// The api process's HTTP surface: Fastify with Apollo Server 5 on /graphql (POST and GET), the
+// graphql-ws server on the same path, the playground, and health/metrics endpoints.
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import { ApolloServer } from "@apollo/server";
+import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import { fastifyApolloDrainPlugin, fastifyApolloHandler } from "@as-integrations/fastify";
+import type { GraphQLSchema } from "graphql";
+import { WebSocketServer } from "ws";
+import { useServer } from "graphql-ws/use/ws";
+import { randomUUID } from "node:crypto";
+import type { App } from "../platform/app.js";
+import { AppError } from "../platform/errors.js";
+import type { GqlContext } from "../platform/graphql/context.js";
+import { httpRequests, registry } from "../platform/metrics.js";
+import { requestScope, type RequestScope } from "../platform/request-context.js";
+import { authenticate } from "../merchants/api-keys.js";
+import { paymentLoaders } from "../payments/payment.queries.js";
+import { formatError } from "./errors.js";
+import { graphiqlPage } from "./graphiql.js";
+import { readiness } from "./health.js";
+
+async function contextFor(app: App, requestId: string, authorization: string | undefined, cache: boolean, idempotencyKey?: string): Promise<GqlContext> {
+  const base: GqlContext = { app, requestId, ...(idempotencyKey ? { idempotencyKey } : {}) };
+  try {
+    const merchantId = await authenticate(app.db, authorization);
+    return { ...base, merchantId, loaders: paymentLoaders(app.db, merchantId, cache) };
+  } catch (err) {
+    if (err instanceof AppError) return { ...base, authError: err };
+    throw err;
+  }
+}
+
+const header = (req: FastifyRequest, name: string): string | undefined => {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+};
+
+export async function createHttpServer(app: App, schema: GraphQLSchema): Promise<FastifyInstance> {
+  const fastify = Fastify({ logger: false, bodyLimit: 1_000_000, genReqId: (req) => (req.headers["x-request-id"] as string | undefined) ?? randomUUID() });
+
+  const wsServer = new WebSocketServer({ server: fastify.server, path: "/graphql" });
+  const ws = useServer<Record<string, unknown>>(
+    {
+      schema,
+      // Each subscription gets a fresh context; its DataLoaders do not cache, since one context
+      // lives as long as the subscription and must not serve stale children.
+      context: (ctx) => {
+        const params = ctx.connectionParams ?? {};
+        const auth = (params.Authorization ?? params.authorization) as string | undefined;
+        return contextFor(app, randomUUID(), auth, false);
+      },
+      onNext: (_ctx, _id, _payload, _args, result) =>
+        result.errors ? { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e, app.log)) } : undefined,
+      onError: (_ctx, _id, _payload, errors) => errors.map((e) => formatError(e.toJSON(), e, app.log)),
+    },
+    wsServer,
+  );
+
+  const apollo = new ApolloServer<GqlContext>({
+    schema,
+    introspection: true,
+    includeStacktraceInErrorResponses: false,
+    formatError: (formatted, error) => formatError(formatted, error, app.log),
+    plugins: [
+      fastifyApolloDrainPlugin(fastify),
+      { serverWillStart: async () => ({ drainServer: async () => void (await ws.dispose()) }) },
+      ApolloServerPluginLandingPageDisabled(),
+    ],
+  });
+  await apollo.start();
+  const graphql = fastifyApolloHandler<GqlContext>(apollo, {
+    context: async (req) => contextFor(app, String(req.id), header(req, "authorization"), true, header(req, "idempotency-key")),
+  }) as unknown as (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
+
+  const handleGraphQL = async (req: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
+    if (req.method === "GET" && (req.headers.accept ?? "").includes("text/html")) return reply.type("text/html").send(graphiqlPage());
+    const scope: RequestScope = { requestId: String(req.id), sqlQueries: 0 };
+    return requestScope.run(scope, async () => {
+      const body = await graphql.call(fastify, req, reply);
+      void reply.header("x-request-id", scope.requestId);
+      if (app.config.exposeQueryCount) void reply.header("x-sql-queries", String(scope.sqlQueries));
+      return body;
+    });
+  };
+  fastify.route({ method: ["GET", "POST", "OPTIONS"], url: "/graphql", handler: handleGraphQL });
+  fastify.get("/graphiql", (_req, reply) => reply.type("text/html").send(graphiqlPage()));
+  fastify.get("/healthz", async () => ({ status: "ok" }));
+  fastify.get("/readyz", async (_req, reply) => {
+    const checks = await readiness(app);
+    return reply.code(Object.values(checks).every((c) => c === "ok") ? 200 : 503).send({ checks });
+  });
+  fastify.get("/metrics", async (_req, reply) => reply.type(registry.contentType).send(await registry.metrics()));
+  fastify.addHook("onResponse", async (req, reply) => {
+    httpRequests.inc({ route: req.routeOptions.url ?? "unknown", status: String(reply.statusCode) });
+  });
+  return fastify;
+}

@@ -1,0 +1,26 @@
+// Relay object identification: node(id:) resolves any prefixed id of the merchant's.
+import { Arg, Authorized, Ctx, ID, Query, Resolver } from "type-graphql";
+import type { Payment, Refund } from "../generated/prisma/client.js";
+import { NodeInterface } from "../platform/graphql/common.types.js";
+import { merchantCtx, type GqlContext } from "../platform/graphql/context.js";
+import { notFound } from "../platform/errors.js";
+import { prefixOf } from "../platform/ids.js";
+import { getPayment } from "../payments/payment.queries.js";
+import { getRefund } from "../refunds/refund.queries.js";
+
+@Resolver()
+export class NodeResolver {
+  @Authorized()
+  @Query(() => NodeInterface)
+  async node(@Arg("id", () => ID) id: string, @Ctx() context: GqlContext): Promise<Payment | Refund> {
+    const { merchantId } = merchantCtx(context);
+    switch (prefixOf(id)) {
+      case "pay":
+        return getPayment(context.app.db, merchantId, id);
+      case "re":
+        return getRefund(context.app.db, merchantId, id);
+      default:
+        throw notFound("object", id);
+    }
+  }
+}

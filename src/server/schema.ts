@@ -1,0 +1,35 @@
+// The GraphQL schema, built from the domains' type-graphql classes. `printSchemaSDL` is what
+// `npm run generate` writes to schema/schema.graphql (a test fails when the file drifts).
+import "reflect-metadata";
+import { lexicographicSortSchema, printSchema, type GraphQLSchema } from "graphql";
+import { buildSchema } from "type-graphql";
+import { merchantCtx, type GqlContext } from "../platform/graphql/context.js";
+import { validateStateMachine } from "../payments/payment-state.js";
+import { PaymentResolver } from "../payments/payment.resolver.js";
+import { PaymentFieldsResolver } from "../payments/payment-fields.resolver.js";
+import { PaymentSubscriptionResolver } from "../payments/payment.subscription.js";
+import { PaymentRefundsResolver, RefundResolver } from "../refunds/refund.resolver.js";
+import { NodeResolver } from "./node.resolver.js";
+
+export async function buildPaygraphSchema(): Promise<GraphQLSchema> {
+  validateStateMachine();
+  return buildSchema({
+    resolvers: [PaymentResolver, PaymentFieldsResolver, PaymentSubscriptionResolver, RefundResolver, PaymentRefundsResolver, NodeResolver],
+    // The one authorization check: throws UNAUTHENTICATED with the reason (missing, malformed, unknown key).
+    authChecker: ({ context }) => {
+      merchantCtx(context as GqlContext);
+      return true;
+    },
+    validate: false,
+    // type-graphql insists on a PubSub, but every subscription here brings its own `subscribe`
+    // (Redis-backed, see payment.subscription.ts); this one exists only to fail loudly if used.
+    pubSub: {
+      publish: () => { throw new Error("use the outbox: type-graphql's pubSub is not wired"); },
+      subscribe: () => { throw new Error("subscriptions bring their own subscribe function"); },
+    },
+  });
+}
+
+export function printSchemaSDL(schema: GraphQLSchema): string {
+  return `# Generated from the type-graphql classes by \`npm run generate\`. Do not edit.\n\n${printSchema(lexicographicSortSchema(schema))}\n`;
+}

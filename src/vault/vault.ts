@@ -1,0 +1,57 @@
+// The card vault: the PAN is encrypted with AES-256-GCM (random 96-bit IV, 128-bit tag, the key id
+// and merchant bound in as associated data, so a ciphertext cannot be moved to another merchant).
+// Only brand, last4, expiry and a keyed fingerprint are readable. The CVC is never stored.
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from "node:crypto";
+import type { Config } from "../config.js";
+import type { Tx } from "../platform/db.js";
+import { newId } from "../platform/ids.js";
+import type { PaymentMethod } from "../generated/prisma/client.js";
+import type { CardDetails } from "../gateways/gateway.js";
+import type { ValidCard } from "./card.js";
+
+type VaultKey = Pick<Config, "vaultKey" | "vaultKeyId">;
+
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+
+export function encryptPan(key: VaultKey, merchantId: string, pan: string): Buffer {
+  const iv = randomBytes(IV_BYTES);
+  const cipher = createCipheriv("aes-256-gcm", key.vaultKey, iv);
+  cipher.setAAD(Buffer.from(`${key.vaultKeyId}:${merchantId}`));
+  const body = Buffer.concat([cipher.update(pan, "utf8"), cipher.final()]);
+  return Buffer.concat([iv, cipher.getAuthTag(), body]);
+}
+
+/** Throws on a wrong key, another merchant's ciphertext, or any tampering (GCM authentication). */
+export function decryptPan(key: VaultKey, merchantId: string, blob: Uint8Array): string {
+  const data = Buffer.from(blob);
+  const decipher = createDecipheriv("aes-256-gcm", key.vaultKey, data.subarray(0, IV_BYTES));
+  decipher.setAAD(Buffer.from(`${key.vaultKeyId}:${merchantId}`));
+  decipher.setAuthTag(data.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
+  return Buffer.concat([decipher.update(data.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString("utf8");
+}
+
+/** Same card, same merchant → same fingerprint; keyed, so it cannot be brute-forced back to a PAN. */
+export function fingerprint(key: VaultKey, merchantId: string, pan: string): string {
+  return createHmac("sha256", key.vaultKey).update(`fingerprint:${merchantId}:${pan}`).digest("base64url").slice(0, 22);
+}
+
+export async function vaultCard(tx: Tx, key: VaultKey, merchantId: string, card: ValidCard): Promise<PaymentMethod> {
+  return tx.paymentMethod.create({
+    data: {
+      id: newId("pm"),
+      merchantId,
+      brand: card.brand,
+      last4: card.last4,
+      expMonth: card.expMonth,
+      expYear: card.expYear,
+      fingerprint: fingerprint(key, merchantId, card.number),
+      ciphertext: new Uint8Array(encryptPan(key, merchantId, card.number)),
+      keyId: key.vaultKeyId,
+    },
+  });
+}
+
+export function cardDetails(key: VaultKey, method: PaymentMethod): CardDetails {
+  return { number: decryptPan(key, method.merchantId, method.ciphertext), expMonth: method.expMonth, expYear: method.expYear };
+}

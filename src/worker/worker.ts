@@ -1,0 +1,35 @@
+// The worker role: one BullMQ worker on the gateway queue, dispatching each job to the domain
+// runner the API's operations feed. ~20 lines by design: the logic lives in the domains.
+import { Worker, type ConnectionOptions } from "bullmq";
+import type { Redis } from "ioredis";
+import type { App } from "../platform/app.js";
+import { QueueName, type GatewayJob } from "../platform/queue.js";
+import { runAuthorizeAttempt } from "../payments/attempt-runner.js";
+import { runRefund } from "../refunds/refund-runner.js";
+
+export function startGatewayWorker(app: App, connection: Redis): Worker<GatewayJob> {
+  const { config } = app;
+  const worker = new Worker<GatewayJob>(
+    QueueName.gateway,
+    async (job) => {
+      const finalTry = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      const data = job.data;
+      if (data.kind === "authorize") await runAuthorizeAttempt(app, data, finalTry);
+      else await runRefund(app, data, finalTry);
+    },
+    {
+      connection: connection as ConnectionOptions,
+      prefix: `${config.redisPrefix}:bull`,
+      concurrency: config.workerConcurrency,
+      // A worker killed mid-job holds its lock until it expires; then another worker re-runs the job.
+      lockDuration: config.jobLockMs,
+      stalledInterval: Math.max(1000, Math.floor(config.jobLockMs / 2)),
+      maxStalledCount: 10,
+    },
+  );
+  worker.on("failed", (job, err) => {
+    if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) app.log.error({ err, jobId: job.id }, "gateway job failed for good");
+  });
+  worker.on("error", (err) => app.log.warn({ err }, "gateway worker error"));
+  return worker;
+}
