@@ -2,12 +2,13 @@
 // simply not found. Children (attempts, refunds, events, cards) are batched per request.
 import DataLoader from "dataloader";
 import type { Payment, PaymentAttempt, PaymentEvent, PaymentMethod, Refund } from "../generated/prisma/client.js";
-import type { Db } from "../platform/db.js";
+import type { Db, Tx } from "../platform/db.js";
 import { notFound } from "../platform/errors.js";
 import { decodeCursor, encodeCursor, pageSize, type Page } from "../platform/pagination.js";
 import type { PaymentStatus } from "./payment-state.js";
 
-export async function getPayment(db: Db, merchantId: string, id: string): Promise<Payment> {
+/** Works inside a transaction too (pass its `tx`): never take a second pool connection there. */
+export async function getPayment(db: Tx, merchantId: string, id: string): Promise<Payment> {
   const payment = await db.payment.findFirst({ where: { id, merchantId } });
   if (!payment) throw notFound("payment", id);
   return payment;

@@ -26,6 +26,8 @@ export function createDb(databaseUrl: string, poolSize: number): { db: Db; pool:
   pool.on("connect", countQueries);
   // An idle client losing its connection (database restart) must not crash the process.
   pool.on("error", () => undefined);
-  const db = new PrismaClient({ adapter: new PrismaPg(pool) });
+  // Transactions may queue for a connection or a row lock under load (20 refunds of one payment):
+  // wait rather than fail at Prisma's 2 s / 5 s defaults.
+  const db = new PrismaClient({ adapter: new PrismaPg(pool), transactionOptions: { maxWait: 15_000, timeout: 30_000 } });
   return { db, pool };
 }

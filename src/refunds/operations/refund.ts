@@ -41,7 +41,7 @@ export async function refundPayment(ctx: Ctx, input: RefundPaymentInput, headerK
   const { idempotencyKey, ...request } = input;
   return commit(ctx, () =>
     idempotent(ctx.app.db, { merchantId: ctx.merchantId, key: idempotencyKey ?? headerKey, operation: "refundPayment", request }, resultCodec, async (tx) => {
-      const current = await getPayment(ctx.app.db, ctx.merchantId, input.paymentId);
+      const current = await getPayment(tx, ctx.merchantId, input.paymentId);
       const amount = input.amount
         ? Money.parsePositive(input.amount, current.currency).minor
         : current.amountCaptured - current.amountRefunded - current.amountRefundPending;

@@ -1,0 +1,81 @@
+// Idempotency keys and money invariants under concurrency, against the real database.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ConfirmPaymentDocument, CreatePaymentDocument, PaymentDocument, PaymentsDocument, RefundPaymentDocument } from "../support/generated/graphql.js";
+import { TEST_CARDS, card, createStack, errorCode, eventually, gql, ok, type Stack } from "../support/stack.js";
+
+let stack: Stack;
+let url: string;
+let key: string;
+
+beforeAll(async () => {
+  stack = await createStack();
+  url = (await stack.start(["start", "--role", "all", "--port", "0"])).url;
+  key = (await stack.merchant()).secretKey;
+});
+afterAll(async () => stack?.close());
+
+describe("idempotency", () => {
+  it("turns 20 concurrent createPayment with one key into one payment and 20 identical answers", async () => {
+    const input = { amount: "42.00", currency: "USD", idempotencyKey: "order-1001" };
+    const results = await Promise.all(Array.from({ length: 20 }, () => gql(url, CreatePaymentDocument, { input }, { key })));
+    const answers = results.map((r) => JSON.stringify(ok(r)));
+    expect(new Set(answers).size).toBe(1);
+    const listed = ok(await gql(url, PaymentsDocument, { first: 100 }, { key })).payments.edges;
+    expect(listed.filter((e) => e.node.amount.amount === "42.00")).toHaveLength(1);
+  });
+
+  it("refuses the same key with a different request", async () => {
+    ok(await gql(url, CreatePaymentDocument, { input: { amount: "1.00", currency: "USD", idempotencyKey: "order-1002" } }, { key }));
+    const reused = await gql(url, CreatePaymentDocument, { input: { amount: "2.00", currency: "USD", idempotencyKey: "order-1002" } }, { key });
+    expect(errorCode(reused)).toBe("IDEMPOTENCY_KEY_REUSED");
+  });
+
+  it("accepts the key as an Idempotency-Key header too", async () => {
+    const headers = { "Idempotency-Key": "order-1003" };
+    const a = ok(await gql(url, CreatePaymentDocument, { input: { amount: "3.00", currency: "USD" } }, { key, headers }));
+    const b = ok(await gql(url, CreatePaymentDocument, { input: { amount: "3.00", currency: "USD" } }, { key, headers }));
+    expect(b.createPayment.payment.id).toBe(a.createPayment.payment.id);
+  });
+
+  it("scopes keys per merchant", async () => {
+    const other = (await stack.merchant("Other")).secretKey;
+    const input = { amount: "4.00", currency: "USD", idempotencyKey: "shared-key" };
+    const a = ok(await gql(url, CreatePaymentDocument, { input }, { key }));
+    const b = ok(await gql(url, CreatePaymentDocument, { input }, { key: other }));
+    expect(a.createPayment.payment.id).not.toBe(b.createPayment.payment.id);
+  });
+
+  it("confirms once for concurrent confirmations with one key: one attempt, one charge", async () => {
+    const payment = ok(await gql(url, CreatePaymentDocument, { input: { amount: "5.00", currency: "USD" } }, { key })).createPayment.payment;
+    const input = { paymentId: payment.id, card: card(TEST_CARDS.approve), idempotencyKey: `confirm-${payment.id}` };
+    const results = await Promise.all(Array.from({ length: 10 }, () => gql(url, ConfirmPaymentDocument, { input }, { key })));
+    expect(results.every((r) => !r.errors)).toBe(true);
+    const done = await eventually(async () => ok(await gql(url, PaymentDocument, { id: payment.id }, { key })).payment, (p) => p.status === "CAPTURED");
+    expect(done.attempts).toHaveLength(1);
+  });
+});
+
+describe("concurrent refunds", () => {
+  it("never refund more than was captured, whatever the interleaving", async () => {
+    const payment = ok(await gql(url, CreatePaymentDocument, { input: { amount: "100.00", currency: "USD" } }, { key })).createPayment.payment;
+    ok(await gql(url, ConfirmPaymentDocument, { input: { paymentId: payment.id, card: card(TEST_CARDS.approve) } }, { key }));
+    await eventually(async () => ok(await gql(url, PaymentDocument, { id: payment.id }, { key })).payment, (p) => p.status === "CAPTURED");
+
+    // 20 refunds of 7.00 = 140.00 against 100.00 captured: exactly 14 fit.
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => gql(url, RefundPaymentDocument, { input: { paymentId: payment.id, amount: "7.00" } }, { key })),
+    );
+    const accepted = results.filter((r) => !r.errors);
+    expect(accepted).toHaveLength(14);
+    expect(results.filter((r) => r.errors).every((r) => errorCode(r) === "BAD_USER_INPUT")).toBe(true);
+
+    const final = await eventually(
+      async () => ok(await gql(url, PaymentDocument, { id: payment.id }, { key })).payment,
+      (p) => p.amountRefundPending.minorUnits === "0",
+    );
+    expect(final.amountRefunded.amount).toBe("98.00");
+    expect(BigInt(final.amountRefunded.minorUnits)).toBeLessThanOrEqual(BigInt(final.amountCaptured.minorUnits));
+    expect(final.refunds.filter((r) => r.status === "SUCCEEDED")).toHaveLength(14);
+    expect(final.status).toBe("PARTIALLY_REFUNDED");
+  });
+});
