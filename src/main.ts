@@ -64,13 +64,15 @@ async function start(flags: { role?: string; port?: string; host?: string }): Pr
     const address = http.server.address();
     const port = typeof address === "object" && address ? address.port : config.port;
     const base = config.publicUrl ?? `http://${config.host}:${port}`;
-    say(`paygraph ${role} listening on ${base}`);
-    say(`  GraphQL        ${base}/graphql   (POST; subscriptions: ${base.replace(/^http/, "ws")}/graphql)`);
-    say(`  Playground     ${base}/graphiql`);
-    say(`  Health         ${base}/healthz  ${base}/readyz  ${base}/metrics`);
-    say(`  Gateway        ${config.gatewayUrl} (sandbox)`);
     const demo = config.seedDemoMerchant ? await ensureDemoMerchant(proc.app.db) : undefined;
-    if (demo) say(`  Demo merchant  ${demo.merchantId}\n  Secret key     ${demo.secretKey}   (shown once; 'paygraph merchant create --name X' makes more)`);
+    say([
+      `paygraph ${role} listening on ${base}`,
+      `  GraphQL        ${base}/graphql   (POST; subscriptions: ${base.replace(/^http/, "ws")}/graphql)`,
+      `  Playground     ${base}/graphiql`,
+      `  Health         ${base}/healthz  ${base}/readyz  ${base}/metrics`,
+      `  Gateway        ${config.gatewayUrl} (sandbox)`,
+      ...(demo ? [`  Demo merchant  ${demo.merchantId}`, `  Secret key     ${demo.secretKey}   (shown once; 'paygraph merchant create --name X' makes more)`] : []),
+    ].join("\n"));
   } else {
     say(`paygraph worker started (gateway ${config.gatewayUrl})`);
   }

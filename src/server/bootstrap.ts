@@ -30,6 +30,8 @@ export async function preflight(config: Config, log: Logger): Promise<string | u
     await client.end().catch(() => undefined);
   }
   const redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 3000 });
+  let cause: Error | undefined;
+  redis.on("error", (err: Error) => (cause ??= err));
   try {
     await redis.connect();
     const policy = await evictionPolicy(redis);
@@ -37,7 +39,7 @@ export async function preflight(config: Config, log: Logger): Promise<string | u
       log.warn(`Redis maxmemory-policy is '${policy}': BullMQ can lose jobs under eviction; set 'maxmemory-policy noeviction'`);
     }
   } catch (err) {
-    return `Redis is not reachable at ${config.redisUrl} (${(err as Error).message}): start it (e.g. 'redis-server --daemonize yes') or set REDIS_URL`;
+    return `Redis is not reachable at ${config.redisUrl} (${(cause ?? (err as Error)).message}): start it (e.g. 'redis-server --daemonize yes') or set REDIS_URL`;
   } finally {
     redis.disconnect();
   }

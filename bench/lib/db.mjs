@@ -1,0 +1,46 @@
+// Scratch databases on the local PostgreSQL: made fresh for one run, dropped at its end.
+import pg from "pg";
+
+export const PG_BASE = process.env.BENCH_PG_URL ?? "postgresql://postgres@127.0.0.1:5432";
+
+export const dbUrl = (name) => `${PG_BASE}/${name}`;
+
+async function admin(fn) {
+  const client = new pg.Client({ connectionString: dbUrl("postgres") });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+const ident = (name) => {
+  if (!/^[a-z0-9_]+$/.test(name)) throw new Error(`unsafe database name ${name}`);
+  return `"${name}"`;
+};
+
+export function createDatabase(name) {
+  return admin((c) => c.query(`CREATE DATABASE ${ident(name)}`));
+}
+
+export function dropDatabase(name) {
+  return admin((c) => c.query(`DROP DATABASE IF EXISTS ${ident(name)} WITH (FORCE)`));
+}
+
+export async function serverVersion() {
+  return admin(async (c) => (await c.query("SHOW server_version")).rows[0].server_version);
+}
+
+/** Row counts that show what a run left behind (payments by status, undelivered outbox rows). */
+export async function leftovers(name) {
+  const client = new pg.Client({ connectionString: dbUrl(name) });
+  await client.connect();
+  try {
+    const byStatus = (await client.query("SELECT status::text, count(*)::int AS n FROM payment GROUP BY 1 ORDER BY 1")).rows;
+    const outbox = (await client.query("SELECT count(*)::int AS n FROM outbox_message")).rows[0].n;
+    return { paymentsByStatus: Object.fromEntries(byStatus.map((r) => [r.status, r.n])), outboxLeft: outbox };
+  } finally {
+    await client.end();
+  }
+}

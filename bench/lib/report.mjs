@@ -1,0 +1,45 @@
+// The end-of-run report: a sweep table per lifecycle phase and a summary table of the headline
+// figures against their ceilings and targets, as text for the terminal.
+
+const pad = (s, n) => String(s ?? "–").padEnd(n);
+const lpad = (s, n) => String(s ?? "–").padStart(n);
+const pp = (s) => (s ? `${s.p50} / ${s.p99}` : "–");
+
+function table(head, rows) {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i] ?? "–").length)));
+  const line = (cells) => cells.map((c, i) => (i === 0 ? pad(c, widths[i]) : lpad(c, widths[i]))).join("  ");
+  return [line(head), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
+}
+
+const cores = (c) => (c ? `${c.api ?? "–"}/${c.worker ?? "–"}/${c.postgres ?? "–"}/${c.redis ?? "–"}/${c.bench ?? "–"}/${c.machineBusy ?? "–"}` : "–");
+
+export function lifecycleTable(phases) {
+  return table(
+    ["phase", "C", "rate", "lifecycles/s", "errors", "lifecycle p50/p99", "create p50/p99", "confirm p50/p99", "to CAPTURED p50/p99", "cores api/wrk/pg/redis/bench/all"],
+    phases.map((p) => [p.label, p.concurrency, p.pacedRate ?? "closed", p.lifecyclesPerS, p.errors, pp(p.lifecycleMs), pp(p.createMs), pp(p.confirmMs), pp(p.captureWaitMs), cores(p.cores)]),
+  );
+}
+
+const mark = (ok) => (ok === undefined || ok === null ? "" : ok ? "ok" : "MISSED");
+
+export function summaryTable(s) {
+  const rows = [
+    ["lifecycles/s (peak, C=" + s.peak.concurrency + ")", s.peak.lifecyclesPerS, `pgbench ${s.ceilings.pgbench?.tps ?? "–"} tps`, pct(s.shares.lifecycle), "≥ 60 %", mark(s.checks.lifecycleShare)],
+    ["lifecycle p50 / p99 ms (peak)", pp(s.peak.lifecycleMs), "", "", "", ""],
+    ["confirmPayment p50 / p99 ms (peak)", pp(s.peak.confirmMs), "", "", "", ""],
+    [`confirmPayment p50 / p99 ms (half load, ${s.half?.achievedPerS ?? "–"}/s)`, pp(s.half?.confirmMs), "", "", "", ""],
+    ["lifecycle errors (all phases)", s.errors.lifecycle, "", "", "0", mark(s.errors.lifecycle === 0)],
+    ["reads/s (-c " + (s.reads?.connections ?? "–") + ")", s.reads?.reqPerS, `bare Apollo ${s.ceilings.bareApollo?.reqPerS ?? "–"} req/s`, pct(s.shares.reads), "≥ 50 %", mark(s.checks.readsShare)],
+    ["reads p50 / p99 ms", s.reads ? `${s.reads.p50} / ${s.reads.p99}` : "–", s.ceilings.bareApollo ? `${s.ceilings.bareApollo.p50} / ${s.ceilings.bareApollo.p99}` : "", "", "", ""],
+    ["reads non-2xx / with errors / socket errors", s.reads ? `${s.reads.non2xx} / ${s.reads.graphqlErrors} / ${s.reads.socketErrors + s.reads.timeouts}` : "–", "", "", "0", mark(s.reads && s.reads.non2xx + s.reads.graphqlErrors + s.reads.socketErrors + s.reads.timeouts === 0)],
+    ["peak RSS api MB", s.rss.api, "", "", "< 300", mark(s.checks.rssApi)],
+    ["peak RSS worker MB", s.rss.worker, "", "", "< 300", mark(s.checks.rssWorker)],
+  ];
+  return table(["figure", "paygraph", "ceiling", "share", "target", ""], rows);
+}
+
+const pct = (x) => (x === null || x === undefined ? "–" : `${x} %`);
+
+export function machineLine(m) {
+  return `machine: ${m.nproc} cores, ${m.ramGb} GB RAM, Node ${m.node}, PostgreSQL ${m.postgres}, Redis ${m.redis}, ${m.date}`;
+}
