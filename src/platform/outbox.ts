@@ -16,6 +16,16 @@ export async function writeOutbox(tx: Tx, messages: { topic: string; payload: un
 }
 
 const BATCH = 500;
+/** A handler that cannot reach Redis must fail fast: the relay's transaction holds row locks. */
+const HANDLER_TIMEOUT_MS = 5_000;
+
+function withTimeout<T>(promise: Promise<T>, topic: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`outbox handler '${topic}' timed out`)), HANDLER_TIMEOUT_MS);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
 
 export class OutboxRelay {
   private running: Promise<void> | undefined;
@@ -67,7 +77,7 @@ export class OutboxRelay {
         const byTopic = new Map<string, unknown[]>();
         for (const row of rows) byTopic.set(row.topic, [...(byTopic.get(row.topic) ?? []), row.payload]);
         // Throwing here rolls the delete back: the rows stay for the next run.
-        await Promise.all([...byTopic].map(([topic, payloads]) => this.handlerFor(topic)(payloads)));
+        await Promise.all([...byTopic].map(([topic, payloads]) => withTimeout(this.handlerFor(topic)(payloads), topic)));
         return rows.length;
       });
       if (relayed < BATCH) return;

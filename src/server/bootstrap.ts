@@ -9,7 +9,7 @@ import { paymentsByStatusGauge, queueDepthGauge } from "../platform/metrics.js";
 import { OutboxRelay } from "../platform/outbox.js";
 import { PubSubHub } from "../platform/pubsub.js";
 import { createGatewayQueue } from "../platform/queue.js";
-import { createRedis, evictionPolicy } from "../platform/redis.js";
+import { createFailFastRedis, createRedis, evictionPolicy } from "../platform/redis.js";
 import { SandboxGateway } from "../gateways/sandbox/adapter.js";
 import { paymentChannel } from "../payments/payment.subscription.js";
 import { PAYMENT_UPDATED_TOPIC, type PaymentUpdatedMessage } from "../payments/transition.js";
@@ -55,8 +55,9 @@ export function createProcess(config: Config, log: Logger): Process {
   const { db, pool } = createDb(config.databaseUrl, config.dbPoolSize);
   const redis = createRedis(config.redisUrl, "main");
   const subscriber = createRedis(config.redisUrl, "subscriber");
+  const publisher = createFailFastRedis(config.redisUrl, "publisher");
   const queue = createGatewayQueue(redis, config.redisPrefix);
-  const pubsub = new PubSubHub(redis, subscriber);
+  const pubsub = new PubSubHub(publisher, subscriber);
   const relay = new OutboxRelay(
     db,
     {
@@ -80,6 +81,7 @@ export function createProcess(config: Config, log: Logger): Process {
       await relay.stop();
       await queue.close();
       subscriber.disconnect();
+      publisher.disconnect();
       await redis.quit().catch(() => undefined);
       await db.$disconnect();
       await pool.end().catch(() => undefined);

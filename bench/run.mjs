@@ -1,0 +1,214 @@
+// paygraph's load bench: one run measures lifecycle throughput (create → confirm → CAPTURED over a
+// subscription) at one or more concurrencies, confirmPayment latency at half the peak rate, reads
+// per second, and the two ceilings (pgbench raw-SQL lifecycle, bare Apollo), plus peak RSS.
+//
+//   npm run bench -- [--duration 20] [--concurrency 8,16,32] [--warmup 5] [--read-connections 50]
+//                    [--profile] [--skip-ceilings] [--keep-db] [--timeout 10000]
+//
+// Needs `npm run build` first (it runs dist/). Writes bench/results/latest.json.
+import { mkdirSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { randomBytes } from "node:crypto";
+import { Redis } from "ioredis";
+import { cannon } from "./lib/cannon.mjs";
+import { bareApolloCeiling, pgbenchCeiling } from "./lib/ceilings.mjs";
+import { formatProfileSummary, readProfile, summariseProfile } from "./lib/cpuprofile.mjs";
+import { leftovers, serverVersion } from "./lib/db.mjs";
+import { runLifecycles } from "./lib/lifecycle.mjs";
+import { lifecycleTable, machineLine, summaryTable } from "./lib/report.mjs";
+import { coresBetween, cpuSnapshot, startRssSampler } from "./lib/sampler.mjs";
+import { Stack } from "./lib/stack.mjs";
+import { round, share, sleep } from "./lib/stats.mjs";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const RESULTS = path.join(ROOT, "bench", "results");
+const PROF_DIR = path.join(RESULTS, "prof");
+
+const { values: flags } = parseArgs({
+  options: {
+    duration: { type: "string", default: "20" },
+    concurrency: { type: "string", default: "8,16,32" },
+    warmup: { type: "string", default: "5" },
+    "read-connections": { type: "string", default: "50" },
+    timeout: { type: "string", default: "10000" },
+    profile: { type: "boolean", default: false },
+    "skip-ceilings": { type: "boolean", default: false },
+    "keep-db": { type: "boolean", default: false },
+    help: { type: "boolean", default: false },
+  },
+});
+if (flags.help) {
+  console.log("npm run bench -- [--duration S] [--concurrency C[,C…]] [--warmup S] [--read-connections N] [--timeout MS] [--profile] [--skip-ceilings] [--keep-db]");
+  process.exit(0);
+}
+const durationS = Number(flags.duration);
+const concurrencies = flags.concurrency.split(",").map(Number).filter((n) => n > 0);
+const warmupS = Number(flags.warmup);
+const readConnections = Number(flags["read-connections"]);
+const timeoutMs = Number(flags.timeout);
+if (!(durationS > 0) || concurrencies.length === 0) throw new Error("--duration and --concurrency must be positive");
+
+const log = (line) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+const monoUs = () => Number(process.hrtime.bigint() / 1000n); // the clock V8's profiler stamps samples with
+
+async function machine() {
+  const redis = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", { lazyConnect: true });
+  await redis.connect();
+  const info = await redis.info("server");
+  redis.disconnect();
+  return {
+    nproc: os.availableParallelism(),
+    ramGb: round(os.totalmem() / 2 ** 30),
+    cpu: os.cpus()[0]?.model,
+    node: process.version,
+    postgres: await serverVersion(),
+    redis: /redis_version:(\S+)/.exec(info)?.[1],
+    date: new Date().toISOString(),
+  };
+}
+
+async function main() {
+  mkdirSync(PROF_DIR, { recursive: true });
+  const runId = randomBytes(4).toString("hex");
+  const stack = new Stack({ root: ROOT, runId, profileDir: PROF_DIR });
+  const rss = startRssSampler(250);
+  const result = { runId, machine: await machine(), options: { durationS, concurrencies, warmupS, readConnections, timeoutMs, profile: flags.profile } };
+  log(machineLine(result.machine));
+  const pids = () => ({ api: stack.procs.api?.pid, worker: stack.procs.worker?.pid, sandbox: stack.procs.sandbox?.pid, bench: process.pid });
+  const watch = () => ["api", "worker", "sandbox"].forEach((n) => stack.procs[n] && rss.watch(n, stack.procs[n].pid));
+
+  /** Runs one measured phase with CPU and RSS accounting around it. */
+  const measured = async (label, fn) => {
+    rss.takePhasePeaks();
+    const before = cpuSnapshot(pids());
+    const out = await fn();
+    const cores = coresBetween(before, cpuSnapshot(pids()));
+    return { label, ...out, cores, rssPeakMb: Object.fromEntries(Object.entries(rss.takePhasePeaks()).map(([k, v]) => [k, round(v)])) };
+  };
+
+  try {
+    log(`starting paygraph (database ${stack.dbName}, prefix ${stack.env.REDIS_PREFIX}${flags.profile ? ", api+worker under --cpu-prof" : ""})`);
+    await stack.start({ profile: flags.profile });
+    watch();
+    const base = { httpUrl: stack.httpUrl, wsUrl: stack.wsUrl, key: stack.secretKey, timeoutMs };
+    const ids = [];
+
+    if (warmupS > 0) {
+      log(`warm-up: ${warmupS} s of lifecycles at C=${concurrencies[0]}`);
+      const w = await runLifecycles({ ...base, concurrency: concurrencies[0], durationMs: warmupS * 1000, ids });
+      result.warmup = { lifecyclesPerS: w.lifecyclesPerS, errors: w.errors, errorSamples: w.errorSamples };
+    }
+
+    const window = { fromUs: monoUs() };
+    result.lifecycle = [];
+    for (const c of concurrencies) {
+      log(`lifecycle: C=${c} for ${durationS} s`);
+      const phase = await measured(`C=${c}`, () => runLifecycles({ ...base, concurrency: c, durationMs: durationS * 1000, ids }));
+      log(`  ${phase.lifecyclesPerS} lifecycles/s, ${phase.errors} errors, lifecycle p50/p99 ${phase.lifecycleMs.p50}/${phase.lifecycleMs.p99} ms, confirm p50/p99 ${phase.confirmMs.p50}/${phase.confirmMs.p99} ms`);
+      result.lifecycle.push(phase);
+    }
+    const peak = result.lifecycle.reduce((a, b) => (b.lifecyclesPerS > a.lifecyclesPerS ? b : a));
+    const halfRate = peak.lifecyclesPerS / 2;
+    log(`half load: ${round(halfRate)} lifecycles/s paced over C=${peak.concurrency} for ${durationS} s`);
+    const half = await measured("half peak", () => runLifecycles({ ...base, concurrency: peak.concurrency, rate: halfRate, durationMs: durationS * 1000, ids }));
+    half.achievedPerS = half.lifecyclesPerS;
+    log(`  ${half.lifecyclesPerS} lifecycles/s, ${half.errors} errors, confirm p50/p99 ${half.confirmMs.p50}/${half.confirmMs.p99} ms`);
+    window.toUs = monoUs();
+
+    if (flags.profile) {
+      log("stopping the profiled api and worker; restarting them without the profiler");
+      await stack.stopRoles();
+      result.profile = {};
+      for (const { role, file } of stack.profiles) {
+        const summary = summariseProfile(readProfile(file), { window });
+        result.profile[role] = { file: path.relative(ROOT, file), ...summary };
+      }
+      await stack.startRoles();
+      watch();
+    }
+
+    log(`reads: autocannon -c ${readConnections} for ${durationS} s over ${ids.length} payment ids (3 s warm-up first)`);
+    const query = "query Read($id: ID!) { payment(id: $id) { id status amount { amount currency } } }";
+    const readOpts = {
+      url: stack.httpUrl,
+      connections: readConnections,
+      headers: { authorization: `Bearer ${stack.secretKey}` },
+      body: () => JSON.stringify({ query, variables: { id: ids[Math.floor(Math.random() * ids.length)] } }),
+      ok: (json) => json.data.payment?.status === "CAPTURED",
+    };
+    if (ids.length === 0) throw new Error("no payment completed: nothing to read");
+    await cannon({ ...readOpts, durationS: 3 });
+    result.reads = await measured("reads", () => cannon({ ...readOpts, durationS }));
+    log(`  ${result.reads.reqPerS} reads/s, p50/p99 ${result.reads.p50}/${result.reads.p99} ms, non-2xx ${result.reads.non2xx}, with errors ${result.reads.graphqlErrors}`);
+
+    result.ceilings = {};
+    if (!flags["skip-ceilings"]) {
+      log(`ceiling (a): pgbench lifecycle.sql -c 8 -j 2 -T ${durationS}`);
+      result.ceilings.pgbench = await measured("pgbench", () => pgbenchCeiling({ name: `paygraph_bench_${runId}_pgbench`, durationS }));
+      log(`  ${result.ceilings.pgbench.tps} tps`);
+      log(`ceiling (b): bare Apollo + Fastify { __typename }, autocannon -c ${readConnections} for ${durationS} s`);
+      result.ceilings.bareApollo = await measured("bare apollo", () => bareApolloCeiling({ durationS, connections: readConnections }));
+      log(`  ${result.ceilings.bareApollo.reqPerS} req/s`);
+    }
+
+    result.database = await leftovers(stack.dbName);
+    result.serverLogProblems = stack.problems();
+    result.peak = { concurrency: peak.concurrency, lifecyclesPerS: peak.lifecyclesPerS, lifecycleMs: peak.lifecycleMs, confirmMs: peak.confirmMs };
+    result.half = { pacedRate: round(halfRate), achievedPerS: half.lifecyclesPerS, concurrency: peak.concurrency, confirmMs: half.confirmMs, lifecycleMs: half.lifecycleMs, errors: half.errors };
+    result.lifecycle.push(half);
+  } finally {
+    log("tearing down (processes, Redis keys, database)");
+    rss.stop();
+    result.rssPeakMb = Object.fromEntries(Object.entries(rss.peaks()).map(([k, v]) => [k, round(v)]));
+    await stack.stop({ keepDb: flags["keep-db"] }).catch((err) => log(`teardown: ${err.message}`));
+  }
+  return result;
+}
+
+function finish(result) {
+  const s = {
+    peak: result.peak,
+    half: result.half,
+    reads: result.reads,
+    ceilings: result.ceilings,
+    rss: result.rssPeakMb,
+    shares: {
+      lifecycle: share(result.peak.lifecyclesPerS, result.ceilings.pgbench?.tps),
+      reads: share(result.reads.reqPerS, result.ceilings.bareApollo?.reqPerS),
+    },
+    errors: { lifecycle: result.lifecycle.reduce((n, p) => n + p.errors, 0) + (result.warmup?.errors ?? 0) },
+  };
+  s.checks = {
+    lifecycleShare: s.shares.lifecycle === null ? null : s.shares.lifecycle >= 60,
+    readsShare: s.shares.reads === null ? null : s.shares.reads >= 50,
+    rssApi: result.rssPeakMb.api < 300,
+    rssWorker: result.rssPeakMb.worker < 300,
+  };
+  result.summary = s;
+  const out = [
+    "",
+    machineLine(result.machine),
+    "",
+    lifecycleTable(result.lifecycle),
+    "",
+    summaryTable(s),
+    "",
+    `database after the run: ${JSON.stringify(result.database)}`,
+    `server warn/error log lines: ${Object.entries(result.serverLogProblems).map(([k, v]) => `${k} ${v.count}`).join(", ")}`,
+  ];
+  for (const p of result.lifecycle) if (p.errors) out.push(`errors in ${p.label}: ${JSON.stringify(p.errorKinds)} e.g. ${p.errorSamples[0]}`);
+  for (const [k, v] of Object.entries(result.serverLogProblems)) if (v.count) out.push(`${k} logged: ${v.first[0]}`);
+  if (result.profile) for (const [role, summary] of Object.entries(result.profile)) out.push("", formatProfileSummary(`CPU profile of ${role} during the lifecycle phases (${summary.file})`, summary));
+  console.log(out.join("\n"));
+  writeFileSync(path.join(RESULTS, "latest.json"), `${JSON.stringify(result, null, 2)}\n`);
+  console.log(`\nwritten: ${path.relative(process.cwd(), path.join(RESULTS, "latest.json"))}`);
+  process.exit(0); // keep-alive sockets and timers must not hold the run open
+}
+
+main().then(finish, (err) => {
+  log(`failed: ${err.stack ?? err}`);
+  process.exitCode = 1;
+});
