@@ -83,9 +83,9 @@ async function main() {
   /** Runs one measured phase with CPU and RSS accounting around it. */
   const measured = async (label, fn) => {
     rss.takePhasePeaks();
-    const before = cpuSnapshot(pids());
+    const before = cpuSnapshot(pids(), `paygraph_bench_${runId}`);
     const out = await fn();
-    const cores = coresBetween(before, cpuSnapshot(pids()));
+    const cores = coresBetween(before, cpuSnapshot(pids(), `paygraph_bench_${runId}`));
     return { label, ...out, cores, rssPeakMb: Object.fromEntries(Object.entries(rss.takePhasePeaks()).map(([k, v]) => [k, round(v)])) };
   };
 

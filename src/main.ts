@@ -40,7 +40,9 @@ async function ready(config: Config): Promise<void> {
 async function start(flags: { role?: string; port?: string; host?: string }): Promise<void> {
   const role = (flags.role ?? "all") as Role;
   if (!["all", "api", "worker"].includes(role)) fail(`--role must be all, api or worker, got '${role}'`);
-  let config = loadConfig({ ...(flags.port ? { port: Number(flags.port) } : {}), ...(flags.host ? { host: flags.host } : {}) });
+  const port = flags.port === undefined ? undefined : Number(flags.port);
+  if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65535)) fail(`--port must be 0-65535, got '${flags.port}'`);
+  let config = loadConfig({ ...(port !== undefined ? { port } : {}), ...(flags.host ? { host: flags.host } : {}) });
   const log = createLogger(config.logLevel);
   await ready(config);
   const closers: (() => Promise<void>)[] = [];
@@ -62,8 +64,8 @@ async function start(flags: { role?: string; port?: string; host?: string }): Pr
     await http.listen({ port: config.port, host: config.host });
     closers.unshift(() => http.close());
     const address = http.server.address();
-    const port = typeof address === "object" && address ? address.port : config.port;
-    const base = config.publicUrl ?? `http://${config.host}:${port}`;
+    const bound = typeof address === "object" && address ? address.port : config.port;
+    const base = config.publicUrl ?? `http://${config.host}:${bound}`;
     const demo = config.seedDemoMerchant ? await ensureDemoMerchant(proc.app.db) : undefined;
     say([
       `paygraph ${role} listening on ${base}`,

@@ -11,11 +11,11 @@ function table(head, rows) {
   return [line(head), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
 }
 
-const cores = (c) => (c ? `${c.api ?? "–"}/${c.worker ?? "–"}/${c.postgres ?? "–"}/${c.redis ?? "–"}/${c.bench ?? "–"}/${c.machineBusy ?? "–"}` : "–");
+const cores = (c) => (c ? [c.api, c.worker, c.pgOurs, c.redis, c.bench, c.other, c.machineBusy].map((x) => x ?? "–").join("/") : "–");
 
 export function lifecycleTable(phases) {
   return table(
-    ["phase", "C", "rate", "lifecycles/s", "errors", "lifecycle p50/p99", "create p50/p99", "confirm p50/p99", "to CAPTURED p50/p99", "cores api/wrk/pg/redis/bench/all"],
+    ["phase", "C", "rate", "lifecycles/s", "errors", "lifecycle p50/p99", "create p50/p99", "confirm p50/p99", "to CAPTURED p50/p99", "cores api/wrk/pg/redis/bench/other/all"],
     phases.map((p) => [p.label, p.concurrency, p.pacedRate ?? "closed", p.lifecyclesPerS, p.errors, pp(p.lifecycleMs), pp(p.createMs), pp(p.confirmMs), pp(p.captureWaitMs), cores(p.cores)]),
   );
 }

@@ -72,17 +72,33 @@ function commOf(pid) {
   }
 }
 
-/** CPU seconds so far of every group: named pids, all postgres processes, redis-server, the machine. */
-export function cpuSnapshot(named) {
+function cmdlineOf(pid) {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8");
+  } catch {
+    return "";
+  }
+}
+
+/**
+ * CPU seconds so far of every group: the named pids, PostgreSQL backends whose process title names
+ * a database containing `dbMatch` (ours), all PostgreSQL processes, redis-server, and the machine.
+ */
+export function cpuSnapshot(named, dbMatch) {
   const snap = { at: performance.now() };
   for (const [name, pid] of Object.entries(named)) if (pid) snap[name] = cpuOf(pid);
   snap.postgres = 0;
+  snap.pgOurs = 0;
   snap.redis = 0;
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     const comm = commOf(entry);
     // The postmaster's reaped-children time keeps the CPU of backends that exited during the phase.
-    if (comm === "postgres") snap.postgres += cpuOf(entry, true);
+    if (comm === "postgres") {
+      const cpu = cpuOf(entry, true);
+      snap.postgres += cpu;
+      if (dbMatch && cmdlineOf(entry).includes(dbMatch)) snap.pgOurs += cpu;
+    }
     else if (comm.startsWith("redis-server")) snap.redis += cpuOf(entry);
   }
   const cpu = readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/).slice(1).map(Number);
@@ -100,6 +116,11 @@ export function coresBetween(a, b) {
     out[k] = Math.round((100 * Math.max(0, b[k] - a[k])) / wall) / 100;
   }
   const total = b.machineTotal - a.machineTotal;
-  out.machineBusy = Math.round((100 * (total - (b.machineIdle - a.machineIdle))) / wall) / 100;
+  const busy = (total - (b.machineIdle - a.machineIdle)) / wall;
+  out.machineBusy = Math.round(100 * busy) / 100;
+  // Whatever ran on the machine besides this run: other users' processes, PostgreSQL's shared
+  // background work (WAL writer, checkpointer) and other databases' backends.
+  const ours = ["api", "worker", "sandbox", "bench", "pgOurs", "redis"].reduce((n, k) => n + (out[k] ?? 0), 0);
+  out.other = Math.round(100 * Math.max(0, busy - ours)) / 100;
   return out;
 }

@@ -12,7 +12,7 @@ let url: string;
 let key: string;
 
 beforeAll(async () => {
-  stack = await createStack();
+  stack = await createStack({ MAX_FAILED_ATTEMPTS: "3" });
   url = (await stack.start(["start", "--role", "all", "--port", "0"])).url;
   key = (await stack.merchant()).secretKey;
 });
@@ -154,6 +154,19 @@ describe("declines and gateway errors", () => {
     expect(paid.status).toBe("CAPTURED");
     expect(paid.lastPaymentError).toBeNull();
     expect(paid.attempts.map((a) => a.status)).toEqual(["FAILED", "SUCCEEDED"]);
+  });
+
+  it("fails the payment for good after MAX_FAILED_ATTEMPTS declines", async () => {
+    const payment = await create({ amount: "8.00", currency: "USD" });
+    for (let i = 0; i < 3; i++) {
+      await confirm(payment.id, TEST_CARDS.hardDecline);
+      await settled(payment.id);
+    }
+    const failed = await read(payment.id);
+    expect(failed.status).toBe("FAILED");
+    expect(failed.attempts).toHaveLength(3);
+    const again = await gql(url, ConfirmPaymentDocument, { input: { paymentId: payment.id, card: card(TEST_CARDS.approve) } }, { key });
+    expect(errorCode(again)).toBe("INVALID_STATE_TRANSITION");
   });
 
   it("reports a soft decline", async () => {
