@@ -1,7 +1,8 @@
 // paymentUpdated: live payment changes over graphql-ws, fed by the outbox through Redis pub/sub,
 // so a change made by a worker anywhere reaches a subscriber on any api process.
 // With a paymentId the stream starts with the payment as it is now (no gap between a read and
-// the subscription); versions only grow, so duplicates and stale events are dropped here.
+// the subscription) and re-reads it after a Redis reconnect; versions only grow, so duplicates
+// and stale events are dropped here.
 import { Arg, Authorized, ID, Resolver, Root, Subscription } from "type-graphql";
 import type { Payment } from "../generated/prisma/client.js";
 import { merchantCtx, type GqlContext } from "../platform/graphql/context.js";
@@ -15,17 +16,23 @@ export const paymentChannel = (redisPrefix: string, merchantId: string): string 
 
 async function paymentUpdates(context: GqlContext, paymentId: string | undefined): Promise<AsyncIterableIterator<PaymentUpdatedMessage>> {
   const ctx = merchantCtx(context);
-  const source = await ctx.app.pubsub.subscribe<PaymentUpdatedMessage>(paymentChannel(ctx.app.config.redisPrefix, ctx.merchantId));
-  let current: PaymentUpdatedMessage | undefined;
-  if (paymentId) {
-    const payment = await getPayment(ctx.app.db, ctx.merchantId, paymentId).catch(async (err: unknown) => {
-      await source.return?.();
-      throw err;
-    });
-    current = { merchantId: ctx.merchantId, paymentId, version: payment.version, payment: paymentToJson(payment) };
-  }
+  const current = async (id: string): Promise<PaymentUpdatedMessage> => {
+    const payment = await getPayment(ctx.app.db, ctx.merchantId, id);
+    return { merchantId: ctx.merchantId, paymentId: id, version: payment.version, payment: paymentToJson(payment) };
+  };
+  // Subscribe first, then read: a change between the two arrives on the stream, never in a gap.
+  const source = await ctx.app.pubsub.subscribe<PaymentUpdatedMessage>(
+    paymentChannel(ctx.app.config.redisPrefix, ctx.merchantId),
+    paymentId ? () => current(paymentId) : undefined,
+  );
+  const first = paymentId
+    ? await current(paymentId).catch(async (err: unknown) => {
+        await source.return?.();
+        throw err;
+      })
+    : undefined;
   const delivered = new Map<string, number>();
-  return startWithAndFilter(current, source, (m) => {
+  return startWithAndFilter(first, source, (m) => {
     if (paymentId && m.paymentId !== paymentId) return false;
     if ((delivered.get(m.paymentId) ?? 0) >= m.version) return false;
     delivered.set(m.paymentId, m.version);

@@ -1,20 +1,34 @@
 // Redis pub/sub for live updates. Unlike a fire-and-forget event target, `publish` resolves only
 // once Redis has the message (the outbox relay deletes a row only then), and `subscribe` resolves
 // only once Redis has confirmed the subscription (so nothing published afterwards is missed).
+// Pub/sub drops what is published while a subscriber is disconnected: after a reconnect each
+// subscription may `resync` (re-read the state it follows) to close that gap.
 import { EventEmitter, on } from "node:events";
 import type { Redis } from "ioredis";
 
+interface Subscription {
+  own: EventEmitter;
+  resync: (() => Promise<unknown>) | undefined;
+}
+
 export class PubSubHub {
-  private readonly local = new EventEmitter();
-  private readonly listeners = new Map<string, number>();
+  private readonly channels = new Map<string, Set<Subscription>>();
+  private lost = false;
 
   constructor(
     private readonly publisher: Redis,
     private readonly subscriber: Redis,
   ) {
-    this.local.setMaxListeners(0);
     subscriber.on("message", (channel: string, message: string) => {
-      this.local.emit(channel, JSON.parse(message) as unknown);
+      const parsed = JSON.parse(message) as unknown;
+      for (const sub of this.channels.get(channel) ?? []) sub.own.emit("message", parsed);
+    });
+    subscriber.on("close", () => (this.lost = true));
+    subscriber.on("ready", () => {
+      if (!this.lost) return;
+      this.lost = false;
+      // ioredis re-subscribes on reconnect; a PING queued behind those SUBSCRIBEs tells when they are in place.
+      void this.subscriber.ping().then(() => this.resyncAll(), () => undefined);
     });
   }
 
@@ -22,18 +36,26 @@ export class PubSubHub {
     await this.publisher.publish(channel, JSON.stringify(message));
   }
 
-  async subscribe<T>(channel: string): Promise<AsyncIterableIterator<T>> {
-    const count = this.listeners.get(channel) ?? 0;
-    this.listeners.set(channel, count + 1);
-    const events = on(this.local, channel) as AsyncIterableIterator<[T]>;
-    if (count === 0) await this.subscriber.subscribe(channel);
-    let released = false;
+  private resyncAll(): void {
+    for (const subs of this.channels.values()) {
+      for (const sub of subs) {
+        if (!sub.resync) continue;
+        sub.resync().then((value) => value !== undefined && sub.own.emit("message", value), () => undefined);
+      }
+    }
+  }
+
+  async subscribe<T>(channel: string, resync?: () => Promise<T | undefined>): Promise<AsyncIterableIterator<T>> {
+    const sub: Subscription = { own: new EventEmitter(), resync };
+    let subs = this.channels.get(channel);
+    const first = !subs;
+    if (!subs) this.channels.set(channel, (subs = new Set()));
+    subs.add(sub);
+    const events = on(sub.own, "message") as AsyncIterableIterator<[T]>;
+    if (first) await this.subscriber.subscribe(channel);
     const release = (): void => {
-      if (released) return;
-      released = true;
-      const left = (this.listeners.get(channel) ?? 1) - 1;
-      if (left > 0) return void this.listeners.set(channel, left);
-      this.listeners.delete(channel);
+      if (!subs.delete(sub) || subs.size > 0) return;
+      this.channels.delete(channel);
       void this.subscriber.unsubscribe(channel).catch(() => undefined);
     };
     // A hand-written iterator rather than an async generator: a generator's return() waits behind
