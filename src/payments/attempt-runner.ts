@@ -48,7 +48,7 @@ export async function runAuthorizeAttempt(app: App, job: { attemptId: string; me
   const method = await db.paymentMethod.findFirstOrThrow({ where: { id: payment.paymentMethodId ?? "", merchantId: job.merchantId } });
   if (!app.gateway) throw new Error("worker has no gateway configured");
 
-  await db.paymentAttempt.update({ where: { id: attempt.id }, data: { tries: { increment: 1 }, updatedAt: new Date() } });
+  const tries = attempt.tries + 1;
   const started = performance.now();
   const outcome = await app.gateway.authorize({
     idempotencyKey: attempt.id,
@@ -61,7 +61,7 @@ export async function runAuthorizeAttempt(app: App, job: { attemptId: string; me
   gatewayLatency.observe({ gateway: attempt.gateway, operation: "authorize", outcome: outcome.kind }, latencyMs / 1000);
 
   if (outcome.kind === "transient" && !finalTry) {
-    await db.paymentAttempt.update({ where: { id: attempt.id }, data: { errorCode: outcome.code, errorMessage: outcome.message, latencyMs } });
+    await db.paymentAttempt.update({ where: { id: attempt.id }, data: { tries, errorCode: outcome.code, errorMessage: outcome.message, latencyMs, updatedAt: new Date() } });
     throw new TransientGatewayError(`${outcome.code}: ${outcome.message}`);
   }
   await commit(ctx, () =>
@@ -69,7 +69,7 @@ export async function runAuthorizeAttempt(app: App, job: { attemptId: string; me
       // Only the run that flips PENDING moves the payment: a concurrent duplicate finds 0 rows.
       const finished = await tx.paymentAttempt.updateMany({
         where: { id: attempt.id, status: "PENDING" },
-        data: { ...attemptFields(outcome, latencyMs), updatedAt: new Date() },
+        data: { ...attemptFields(outcome, latencyMs), tries, updatedAt: new Date() },
       });
       if (finished.count === 1) await transitionPayment(tx, ctx, payment.id, changeForOutcome(outcome, payment, attempt.id));
     }),

@@ -6,7 +6,7 @@ import type { Tx } from "../platform/db.js";
 import type { Ctx } from "../platform/app.js";
 import { AppError, ErrorCode, notFound } from "../platform/errors.js";
 import { newId } from "../platform/ids.js";
-import { writeOutbox } from "../platform/outbox.js";
+import { writeOutbox, type OutboxMessage } from "../platform/outbox.js";
 import { decide, type PaymentChange } from "./payment-change.js";
 import { paymentToJson } from "./payment.snapshot.js";
 
@@ -20,8 +20,13 @@ export interface PaymentUpdatedMessage {
   payment: Record<string, Prisma.JsonValue>;
 }
 
-/** Appends the audit event and the outbox message for a payment that was just written. */
-export async function recordPaymentEvent(tx: Tx, ctx: Ctx, before: Payment | null, after: Payment, type: string): Promise<void> {
+/**
+ * Appends the audit event and the outbox messages for a payment that was just written: the
+ * `payment.updated` message plus any the caller adds (a gateway job), in one insert.
+ */
+export async function recordPaymentEvent(
+  tx: Tx, ctx: Ctx, before: Payment | null, after: Payment, type: string, also: OutboxMessage[] = [],
+): Promise<void> {
   const snapshot = paymentToJson(after);
   await tx.paymentEvent.create({
     data: {
@@ -37,35 +42,46 @@ export async function recordPaymentEvent(tx: Tx, ctx: Ctx, before: Payment | nul
     },
   });
   const message: PaymentUpdatedMessage = { merchantId: after.merchantId, paymentId: after.id, version: after.version, payment: snapshot };
-  await writeOutbox(tx, [{ topic: PAYMENT_UPDATED_TOPIC, payload: message }]);
+  await writeOutbox(tx, [{ topic: PAYMENT_UPDATED_TOPIC, payload: message }, ...also]);
 }
 
-export async function transitionPayment(tx: Tx, ctx: Ctx, paymentId: string, change: PaymentChange): Promise<Payment> {
-  // The row lock serialises concurrent changes (20 refunds at once) instead of failing them.
-  const locked = await tx.$queryRaw<{ id: string }[]>`
-    SELECT id FROM payment WHERE id = ${paymentId} AND merchant_id = ${ctx.merchantId} FOR UPDATE`;
-  if (locked.length === 0) throw notFound("payment", paymentId);
-  const before = await tx.payment.findUniqueOrThrow({ where: { id: paymentId } });
-  const update = decide(before, change, ctx.app.config.maxFailedAttempts);
-  const { lastPaymentError, ...fields } = update.data;
-  const after = await tx.payment
-    .update({
-      where: { id: paymentId, version: before.version },
-      data: {
-        ...fields,
-        ...(lastPaymentError === undefined ? {} : { lastPaymentError: lastPaymentError === null ? Prisma.DbNull : { ...lastPaymentError } }),
-        status: update.status,
-        version: before.version + 1,
-        updatedAt: new Date(),
-      },
-    })
-    .catch((err: unknown) => {
-      // Unreachable under the row lock; kept so a missed lock fails loudly instead of overwriting.
-      if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2025") {
-        throw new AppError(ErrorCode.CONFLICT, `Payment ${paymentId} changed concurrently; retry`);
-      }
-      throw err;
-    });
-  await recordPaymentEvent(tx, ctx, before, after, update.eventType);
-  return after;
+const isStale = (err: unknown): boolean => err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2025";
+
+/**
+ * Applies `change` to the payment. Optimistic first: read, decide, update where the version is
+ * still the one read. On a conflict (a concurrent change committed in between) it takes the row
+ * lock, re-reads and decides again, so concurrent changes (20 refunds at once) are serialised,
+ * never lost or double-applied, and the uncontended path costs no lock round trip.
+ */
+export async function transitionPayment(
+  tx: Tx, ctx: Ctx, paymentId: string, change: PaymentChange, also: OutboxMessage[] = [],
+): Promise<Payment> {
+  let before = await tx.payment.findFirst({ where: { id: paymentId, merchantId: ctx.merchantId } });
+  for (let locked = false; ; locked = true) {
+    if (!before) throw notFound("payment", paymentId);
+    const update = decide(before, change, ctx.app.config.maxFailedAttempts);
+    const { lastPaymentError, ...fields } = update.data;
+    const after = await tx.payment
+      .update({
+        where: { id: paymentId, version: before.version },
+        data: {
+          ...fields,
+          ...(lastPaymentError === undefined ? {} : { lastPaymentError: lastPaymentError === null ? Prisma.DbNull : { ...lastPaymentError } }),
+          status: update.status,
+          version: before.version + 1,
+          updatedAt: new Date(),
+        },
+      })
+      .catch((err: unknown) => {
+        if (isStale(err) && !locked) return undefined;
+        if (isStale(err)) throw new AppError(ErrorCode.CONFLICT, `Payment ${paymentId} changed concurrently; retry`); // unreachable under the lock
+        throw err;
+      });
+    if (after) {
+      await recordPaymentEvent(tx, ctx, before, after, update.eventType, also);
+      return after;
+    }
+    await tx.$queryRaw`SELECT id FROM payment WHERE id = ${paymentId} FOR UPDATE`;
+    before = await tx.payment.findFirst({ where: { id: paymentId, merchantId: ctx.merchantId } });
+  }
 }

@@ -7,8 +7,9 @@ import type { Logger } from "./logger.js";
 import { Prisma } from "../generated/prisma/client.js";
 
 export type OutboxHandler = (payloads: unknown[]) => Promise<void>;
+export interface OutboxMessage { topic: string; payload: unknown }
 
-export async function writeOutbox(tx: Tx, messages: { topic: string; payload: unknown }[]): Promise<void> {
+export async function writeOutbox(tx: Tx, messages: OutboxMessage[]): Promise<void> {
   if (messages.length === 0) return;
   await tx.outboxMessage.createMany({
     data: messages.map((m) => ({ topic: m.topic, payload: m.payload as Prisma.InputJsonValue })),

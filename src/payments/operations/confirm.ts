@@ -5,7 +5,6 @@ import type { Payment } from "../../generated/prisma/client.js";
 import { commit, type Ctx } from "../../platform/app.js";
 import { idempotent } from "../../platform/idempotency.js";
 import { newId } from "../../platform/ids.js";
-import { writeOutbox } from "../../platform/outbox.js";
 import { GATEWAY_JOB_TOPIC } from "../../worker/gateway-jobs.js";
 import type { GatewayJob } from "../../platform/queue.js";
 import { validateCard, type CardInput } from "../../vault/card.js";
@@ -33,13 +32,14 @@ export async function confirmPayment(ctx: Ctx, input: ConfirmPaymentInput, heade
   return commit(ctx, () =>
     idempotent(ctx.app.db, { merchantId: ctx.merchantId, key, operation: "confirmPayment", request }, paymentCodec, async (tx) => {
       const method = await vaultCard(tx, ctx.app.config, ctx.merchantId, card);
-      const payment = await transitionPayment(tx, ctx, input.paymentId, { kind: "confirm", paymentMethodId: method.id });
       const attemptId = newId("att");
+      const job: GatewayJob = { kind: "authorize", attemptId, merchantId: ctx.merchantId };
+      const payment = await transitionPayment(tx, ctx, input.paymentId, { kind: "confirm", paymentMethodId: method.id }, [
+        { topic: GATEWAY_JOB_TOPIC, payload: job },
+      ]);
       await tx.paymentAttempt.create({
         data: { id: attemptId, merchantId: ctx.merchantId, paymentId: payment.id, gateway: DEFAULT_GATEWAY, status: "PENDING", amount: payment.amount, currency: payment.currency },
       });
-      const job: GatewayJob = { kind: "authorize", attemptId, merchantId: ctx.merchantId };
-      await writeOutbox(tx, [{ topic: GATEWAY_JOB_TOPIC, payload: job }]);
       return payment;
     }),
   );

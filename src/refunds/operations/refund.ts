@@ -7,7 +7,6 @@ import { badInput } from "../../platform/errors.js";
 import { idempotent, type Codec } from "../../platform/idempotency.js";
 import { newId } from "../../platform/ids.js";
 import { Money } from "../../platform/money.js";
-import { writeOutbox } from "../../platform/outbox.js";
 import type { GatewayJob } from "../../platform/queue.js";
 import { GATEWAY_JOB_TOPIC } from "../../worker/gateway-jobs.js";
 import { getPayment } from "../../payments/payment.queries.js";
@@ -45,13 +44,13 @@ export async function refundPayment(ctx: Ctx, input: RefundPaymentInput, headerK
       const amount = input.amount
         ? Money.parsePositive(input.amount, current.currency).minor
         : current.amountCaptured - current.amountRefunded - current.amountRefundPending;
-      // The lock inside transitionPayment re-reads the payment: the check against the capture is made there.
-      const payment = await transitionPayment(tx, ctx, input.paymentId, { kind: "refundRequested", amount });
+      // transitionPayment re-checks the amount against the payment it updates (under its lock on contention).
+      const refundId = newId("re");
+      const job: GatewayJob = { kind: "refund", refundId, merchantId: ctx.merchantId };
+      const payment = await transitionPayment(tx, ctx, input.paymentId, { kind: "refundRequested", amount }, [{ topic: GATEWAY_JOB_TOPIC, payload: job }]);
       const refund = await tx.refund.create({
-        data: { id: newId("re"), merchantId: ctx.merchantId, paymentId: payment.id, amount, currency: payment.currency, reason: input.reason ?? null, status: "PENDING" },
+        data: { id: refundId, merchantId: ctx.merchantId, paymentId: payment.id, amount, currency: payment.currency, reason: input.reason ?? null, status: "PENDING" },
       });
-      const job: GatewayJob = { kind: "refund", refundId: refund.id, merchantId: ctx.merchantId };
-      await writeOutbox(tx, [{ topic: GATEWAY_JOB_TOPIC, payload: job }]);
       return { refund, payment };
     }),
   );
