@@ -31,6 +31,8 @@ export interface Config {
   workerConcurrency: number;
   outboxPollMs: number;
   dbPoolSize: number;
+  /** How long a verified API key is trusted without a database lookup (0: always look up). */
+  authCacheMs: number;
   /** Adds `x-sql-queries` to responses (query count per request): development and tests only. */
   exposeQueryCount: boolean;
   /** Create the demo merchant on an empty database at start. */
@@ -78,6 +80,7 @@ export function loadConfig(overrides: Partial<Config> = {}, source: NodeJS.Proce
     workerConcurrency: int(source.WORKER_CONCURRENCY, 32, "WORKER_CONCURRENCY"),
     outboxPollMs: int(source.OUTBOX_POLL_MS, 500, "OUTBOX_POLL_MS"),
     dbPoolSize: int(source.DB_POOL_SIZE, 10, "DB_POOL_SIZE"),
+    authCacheMs: int(source.AUTH_CACHE_MS, 30_000, "AUTH_CACHE_MS"),
     exposeQueryCount: env !== "production",
     seedDemoMerchant: source.SEED_DEMO_MERCHANT !== "false",
     ...overrides,

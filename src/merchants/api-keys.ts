@@ -15,13 +15,40 @@ export async function issueSecretKey(db: Db, merchantId: string): Promise<string
   return secretKey;
 }
 
+/**
+ * Known keys, by hash, for a short while: authentication would otherwise be one query on every
+ * request (half the cost of a `payment(id)` read). Unknown keys are never cached. Revoking a key
+ * (issue #4) must clear this cache across processes, or wait out its TTL.
+ */
+export class KeyCache {
+  private readonly entries = new Map<string, { merchantId: string; until: number }>();
+  constructor(private readonly ttlMs: number) {}
+
+  get(hash: string, now = Date.now()): string | undefined {
+    const hit = this.entries.get(hash);
+    if (hit && hit.until > now) return hit.merchantId;
+    if (hit) this.entries.delete(hash);
+    return undefined;
+  }
+
+  set(hash: string, merchantId: string, now = Date.now()): void {
+    if (this.ttlMs <= 0) return;
+    if (this.entries.size >= 10_000) this.entries.clear(); // bounded: a full clear is cheap and rare
+    this.entries.set(hash, { merchantId, until: now + this.ttlMs });
+  }
+}
+
 /** The merchant a bearer credential belongs to; UNAUTHENTICATED with the reason otherwise. */
-export async function authenticate(db: Db, authorization: string | undefined): Promise<string> {
+export async function authenticate(db: Db, authorization: string | undefined, cache?: KeyCache): Promise<string> {
   if (!authorization) throw unauthenticated("Missing credentials: send 'Authorization: Bearer <secret key>'");
   const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
   const key = match?.[1];
   if (!key || !KEY_PATTERN.test(key)) throw unauthenticated("Malformed credentials: expected 'Authorization: Bearer sk_test_…'");
-  const row = await db.apiKey.findUnique({ where: { hash: hashKey(key) }, select: { merchantId: true, revokedAt: true } });
+  const hash = hashKey(key);
+  const cached = cache?.get(hash);
+  if (cached) return cached;
+  const row = await db.apiKey.findUnique({ where: { hash }, select: { merchantId: true, revokedAt: true } });
   if (!row || row.revokedAt) throw unauthenticated("Unknown or revoked API key");
+  cache?.set(hash, row.merchantId);
   return row.merchantId;
 }

@@ -13,16 +13,18 @@ import { AppError } from "../platform/errors.js";
 import type { GqlContext } from "../platform/graphql/context.js";
 import { httpRequests, registry } from "../platform/metrics.js";
 import { requestScope, type RequestScope } from "../platform/request-context.js";
-import { authenticate } from "../merchants/api-keys.js";
+import { KeyCache, authenticate } from "../merchants/api-keys.js";
 import { paymentLoaders } from "../payments/payment.queries.js";
 import { formatError } from "./errors.js";
 import { graphiqlPage } from "./graphiql.js";
 import { readiness } from "./health.js";
 
-async function contextFor(app: App, requestId: string, authorization: string | undefined, cache: boolean, idempotencyKey?: string): Promise<GqlContext> {
+async function contextFor(
+  app: App, keys: KeyCache, requestId: string, authorization: string | undefined, cache: boolean, idempotencyKey?: string,
+): Promise<GqlContext> {
   const base: GqlContext = { app, requestId, ...(idempotencyKey ? { idempotencyKey } : {}) };
   try {
-    const merchantId = await authenticate(app.db, authorization);
+    const merchantId = await authenticate(app.db, authorization, keys);
     return { ...base, merchantId, loaders: paymentLoaders(app.db, merchantId, cache) };
   } catch (err) {
     if (err instanceof AppError) return { ...base, authError: err };
@@ -38,6 +40,7 @@ const header = (req: FastifyRequest, name: string): string | undefined => {
 export async function createHttpServer(app: App, schema: GraphQLSchema): Promise<FastifyInstance> {
   const fastify = Fastify({ logger: false, bodyLimit: 1_000_000, genReqId: (req) => (req.headers["x-request-id"] as string | undefined) ?? randomUUID() });
 
+  const keys = new KeyCache(app.config.authCacheMs);
   const wsServer = new WebSocketServer({ server: fastify.server, path: "/graphql" });
   const ws = useServer<Record<string, unknown>>(
     {
@@ -47,7 +50,7 @@ export async function createHttpServer(app: App, schema: GraphQLSchema): Promise
       context: (ctx) => {
         const params = ctx.connectionParams ?? {};
         const auth = (params.Authorization ?? params.authorization) as string | undefined;
-        return contextFor(app, randomUUID(), auth, false);
+        return contextFor(app, keys, randomUUID(), auth, false);
       },
       onNext: (_ctx, _id, _payload, _args, result) =>
         result.errors ? { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e, app.log)) } : undefined,
@@ -69,7 +72,7 @@ export async function createHttpServer(app: App, schema: GraphQLSchema): Promise
   });
   await apollo.start();
   const graphql = fastifyApolloHandler<GqlContext>(apollo, {
-    context: async (req) => contextFor(app, String(req.id), header(req, "authorization"), true, header(req, "idempotency-key")),
+    context: async (req) => contextFor(app, keys, String(req.id), header(req, "authorization"), true, header(req, "idempotency-key")),
   }) as unknown as (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
 
   const handleGraphQL = async (req: FastifyRequest, reply: FastifyReply): Promise<unknown> => {

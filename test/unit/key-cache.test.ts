@@ -1,0 +1,20 @@
+import { describe, expect, it } from "vitest";
+import { KeyCache, hashKey } from "../../src/merchants/api-keys.js";
+
+describe("KeyCache", () => {
+  it("trusts a verified key until its TTL runs out", () => {
+    const cache = new KeyCache(1000);
+    cache.set("h", "mer_a", 0);
+    expect(cache.get("h", 999)).toBe("mer_a");
+    expect(cache.get("h", 1000)).toBeUndefined();
+  });
+  it("caches nothing with a TTL of 0", () => {
+    const cache = new KeyCache(0);
+    cache.set("h", "mer_a", 0);
+    expect(cache.get("h", 0)).toBeUndefined();
+  });
+  it("hashes keys, never stores them", () => {
+    expect(hashKey("sk_test_x")).toMatch(/^[0-9a-f]{64}$/);
+    expect(hashKey("sk_test_x")).not.toContain("sk_test_x");
+  });
+});
