@@ -31,10 +31,11 @@ describe("payments page", () => {
       expect(page.every((e) => e.node.attempts.length === 1 && e.node.refunds.length === 1)).toBe(true);
       return Number(result.headers.get("x-sql-queries"));
     };
+    await queries(1); // warms the key cache, so both counts below are made alike
     const small = await queries(2);
     const large = await queries(50);
     expect(large).toBe(small);
-    expect(large).toBeLessThanOrEqual(4); // key lookup, page, attempts, refunds
+    expect(large).toBeLessThanOrEqual(3); // page, attempts, refunds
   });
 
   it("pages through every payment once, newest first, with stable cursors", async () => {
