@@ -1,18 +1,12 @@
 // Bad input gets a typed error with a clear message, never a stack trace or SQL, and writes nothing.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { ConfirmPaymentDocument, CreatePaymentDocument, PaymentDocument, PaymentsDocument, RefundDocument } from "../support/generated/graphql.js";
-import { TEST_CARDS, card, createStack, errorCode, gql, ok, type Stack } from "../support/stack.js";
+import { TEST_CARDS, card, errorCode, gql, ok, useServer } from "../support/stack.js";
 
-let stack: Stack;
+const server = useServer();
 let url: string;
 let key: string;
-
-beforeAll(async () => {
-  stack = await createStack();
-  url = (await stack.start(["start", "--role", "all", "--port", "0"])).url;
-  key = (await stack.merchant()).secretKey;
-});
-afterAll(async () => stack?.close());
+beforeAll(() => void ({ url, key } = server));
 
 const noLeak = (body: unknown): void => {
   const text = JSON.stringify(body);

@@ -1,17 +1,15 @@
 // A page of payments with their children costs a constant number of SQL queries (DataLoader),
 // counted by the server per request (x-sql-queries, development and test only).
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { ConfirmPaymentDocument, CreatePaymentDocument, PaymentDocument, PaymentsDocument, RefundPaymentDocument } from "../support/generated/graphql.js";
-import { TEST_CARDS, card, createStack, eventually, gql, ok, type Stack } from "../support/stack.js";
+import { TEST_CARDS, card, eventually, gql, ok, useServer } from "../support/stack.js";
 
-let stack: Stack;
+const server = useServer();
 let url: string;
 let key: string;
 
 beforeAll(async () => {
-  stack = await createStack();
-  url = (await stack.start(["start", "--role", "all", "--port", "0"])).url;
-  key = (await stack.merchant()).secretKey;
+  ({ url, key } = server);
   const ids = await Promise.all(Array.from({ length: 50 }, async (_, i) => {
     const id = ok(await gql(url, CreatePaymentDocument, { input: { amount: `${i + 1}.00`, currency: "USD" } }, { key })).createPayment.payment.id;
     ok(await gql(url, ConfirmPaymentDocument, { input: { paymentId: id, card: card(TEST_CARDS.approve) } }, { key }));
@@ -20,7 +18,6 @@ beforeAll(async () => {
   for (const id of ids) await eventually(async () => ok(await gql(url, PaymentDocument, { id }, { key })).payment, (p) => p.status === "CAPTURED");
   await Promise.all(ids.map((id) => gql(url, RefundPaymentDocument, { input: { paymentId: id, amount: "0.50" } }, { key })));
 });
-afterAll(async () => stack?.close());
 
 describe("payments page", () => {
   it("loads 50 payments with attempts and refunds in as many queries as 2 payments", async () => {

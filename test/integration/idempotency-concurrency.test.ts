@@ -1,18 +1,12 @@
 // Idempotency keys and money invariants under concurrency, against the real database.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { ConfirmPaymentDocument, CreatePaymentDocument, PaymentDocument, PaymentsDocument, RefundPaymentDocument } from "../support/generated/graphql.js";
-import { TEST_CARDS, card, createStack, errorCode, eventually, gql, ok, type Stack } from "../support/stack.js";
+import { TEST_CARDS, card, errorCode, eventually, gql, ok, useServer } from "../support/stack.js";
 
-let stack: Stack;
+const server = useServer();
 let url: string;
 let key: string;
-
-beforeAll(async () => {
-  stack = await createStack();
-  url = (await stack.start(["start", "--role", "all", "--port", "0"])).url;
-  key = (await stack.merchant()).secretKey;
-});
-afterAll(async () => stack?.close());
+beforeAll(() => void ({ url, key } = server));
 
 describe("idempotency", () => {
   it("turns 20 concurrent createPayment with one key into one payment and 20 identical answers", async () => {
@@ -38,7 +32,7 @@ describe("idempotency", () => {
   });
 
   it("scopes keys per merchant", async () => {
-    const other = (await stack.merchant("Other")).secretKey;
+    const other = (await server.stack.merchant("Other")).secretKey;
     const input = { amount: "4.00", currency: "USD", idempotencyKey: "shared-key" };
     const a = ok(await gql(url, CreatePaymentDocument, { input }, { key }));
     const b = ok(await gql(url, CreatePaymentDocument, { input }, { key: other }));

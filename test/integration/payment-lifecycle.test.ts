@@ -1,22 +1,16 @@
 // A card payment's whole life through the real server (api + worker + sandbox gateway), watched
 // live over graphql-ws.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import {
   CancelPaymentDocument, CapturePaymentDocument, ConfirmPaymentDocument, CreatePaymentDocument, NodeDocument,
   PaymentDocument, PaymentUpdatedDocument, RefundDocument, RefundPaymentDocument,
 } from "../support/generated/graphql.js";
-import { TEST_CARDS, card, createStack, errorCode, eventually, gql, ok, subscribe, wsClient, type Stack } from "../support/stack.js";
+import { TEST_CARDS, card, errorCode, eventually, gql, ok, subscribe, wsClient, useServer } from "../support/stack.js";
 
-let stack: Stack;
+const server = useServer({ MAX_FAILED_ATTEMPTS: "3" });
 let url: string;
 let key: string;
-
-beforeAll(async () => {
-  stack = await createStack({ MAX_FAILED_ATTEMPTS: "3" });
-  url = (await stack.start(["start", "--role", "all", "--port", "0"])).url;
-  key = (await stack.merchant()).secretKey;
-});
-afterAll(async () => stack?.close());
+beforeAll(() => void ({ url, key } = server));
 
 const create = async (input: { amount: string; currency: string; captureMethod?: "AUTOMATIC" | "MANUAL" }) =>
   ok(await gql(url, CreatePaymentDocument, { input }, { key })).createPayment.payment;

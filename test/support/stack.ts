@@ -8,6 +8,7 @@ import { print } from "graphql";
 import pg from "pg";
 import { createClient, type Client } from "graphql-ws";
 import WebSocket from "ws";
+import { afterAll, beforeAll } from "vitest";
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -197,3 +198,18 @@ export const TEST_CARDS = {
 } as const;
 
 export const card = (number: string) => ({ number, expMonth: 12, expYear: new Date().getUTCFullYear() + 3, cvc: "123" });
+
+/**
+ * The common setup of an integration file: one `start --role all` process on a fresh database and
+ * one merchant, created before the file's tests and torn down after. Read `url`/`key` inside tests.
+ */
+export function useServer(env: Record<string, string> = {}): { stack: Stack; url: string; key: string } {
+  const server = {} as { stack: Stack; url: string; key: string };
+  beforeAll(async () => {
+    server.stack = await createStack(env);
+    server.url = (await server.stack.start(["start", "--role", "all", "--port", "0"])).url;
+    server.key = (await server.stack.merchant()).secretKey;
+  });
+  afterAll(async () => server.stack?.close());
+  return server;
+}
