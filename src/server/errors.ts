@@ -13,15 +13,27 @@ const REQUEST_ERROR_CODES = new Set([
   "OPERATION_RESOLUTION_FAILURE", "PERSISTED_QUERY_NOT_FOUND", "PERSISTED_QUERY_NOT_SUPPORTED",
 ]);
 
+/**
+ * GraphQL's own messages quote the offending input ("got invalid value { number: \"4242…\" }",
+ * "String cannot represent a non string value: 4242…"): a card number must never come back, nor
+ * land in a merchant's error logs. Quoted values are dropped and long digit runs masked.
+ */
+export function scrubInput(message: string): string {
+  return message
+    .replace(/got invalid value .*? at "/gs, 'got an invalid value at "')
+    .replace(/got invalid value .*?(;|$)/gs, "got an invalid value$1")
+    .replace(/\d[\d -]{10,}\d/g, "[redacted]");
+}
+
 export function formatError(formatted: GraphQLFormattedError, error: unknown, log: Logger, requestId = currentRequestId()): GraphQLFormattedError {
   const original = unwrapResolverError(error);
   const where = { ...(formatted.locations ? { locations: formatted.locations } : {}), ...(formatted.path ? { path: formatted.path } : {}) };
-  if (original instanceof AppError) {
+  if (original instanceof AppError && original.code !== ErrorCode.INTERNAL) {
     return { message: original.message, ...where, extensions: { code: original.code, ...original.details, requestId } };
   }
   const code = formatted.extensions?.code;
   if (typeof code === "string" && REQUEST_ERROR_CODES.has(code)) {
-    return { message: formatted.message, ...where, extensions: { code: code === "BAD_REQUEST" ? ErrorCode.BAD_USER_INPUT : code, requestId } };
+    return { message: scrubInput(formatted.message), ...where, extensions: { code: code === "BAD_REQUEST" ? ErrorCode.BAD_USER_INPUT : code, requestId } };
   }
   log.error({ err: original, requestId }, "internal error");
   return { message: "Internal server error", ...where, extensions: { code: ErrorCode.INTERNAL, requestId } };

@@ -96,3 +96,21 @@ describe("ids and requests", () => {
     expect(errorCode(await gql(url, PaymentsDocument, { first: 1000 }, { key }))).toBe("BAD_USER_INPUT");
   });
 });
+
+describe("card data in GraphQL's own errors", () => {
+  it("never echoes a card number or CVC from a malformed variable", async () => {
+    const payment = ok(await gql(url, CreatePaymentDocument, { input: { amount: "1.00", currency: "USD" } }, { key })).createPayment.payment;
+    const missingYear = { number: TEST_CARDS.approve, expMonth: 12, cvc: "987" };
+    const result = await gql(url, ConfirmPaymentDocument, { input: { paymentId: payment.id, card: missingYear } } as never, { key });
+    expect(errorCode(result)).toBe("BAD_USER_INPUT");
+    expect(result.errors?.[0]?.message).toContain("expYear");
+    expect(JSON.stringify(result)).not.toMatch(/4242424242424242|987/);
+  });
+
+  it("never echoes a card number typed inline with the wrong type", async () => {
+    const query = `mutation { confirmPayment(input: { paymentId: "pay_x", card: { number: 4242424242424242, expMonth: 12, expYear: 2030 } }) { payment { id } } }`;
+    const result = await gql(url, query, undefined, { key });
+    expect(errorCode(result)).toBe("GRAPHQL_VALIDATION_FAILED");
+    expect(JSON.stringify(result)).not.toContain("4242424242424242");
+  });
+});
