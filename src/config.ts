@@ -29,6 +29,9 @@ export interface Config {
   /** BullMQ job lock; a worker that dies loses its jobs to another worker after about this long. */
   jobLockMs: number;
   workerConcurrency: number;
+  /** PENDING attempts/refunds untouched this long are re-queued by the reconciler (worker role). */
+  reconcileAfterMs: number;
+  reconcileEveryMs: number;
   outboxPollMs: number;
   dbPoolSize: number;
   /** How long a verified API key is trusted without a database lookup (0: always look up). */
@@ -77,6 +80,8 @@ export function loadConfig(overrides: Partial<Config> = {}, source: NodeJS.Proce
     retryBaseMs: int(source.RETRY_BASE_MS, 250, "RETRY_BASE_MS"),
     maxFailedAttempts: int(source.MAX_FAILED_ATTEMPTS, 5, "MAX_FAILED_ATTEMPTS"),
     jobLockMs: int(source.JOB_LOCK_MS, 30_000, "JOB_LOCK_MS"),
+    reconcileAfterMs: int(source.RECONCILE_AFTER_MS, 60_000, "RECONCILE_AFTER_MS"),
+    reconcileEveryMs: int(source.RECONCILE_EVERY_MS, 15_000, "RECONCILE_EVERY_MS"),
     workerConcurrency: int(source.WORKER_CONCURRENCY, 32, "WORKER_CONCURRENCY"),
     outboxPollMs: int(source.OUTBOX_POLL_MS, 500, "OUTBOX_POLL_MS"),
     dbPoolSize: int(source.DB_POOL_SIZE, 10, "DB_POOL_SIZE"),

@@ -14,6 +14,7 @@ import { buildPaygraphSchema } from "./server/schema.js";
 import { createMerchant, ensureDemoMerchant } from "./merchants/merchants.js";
 import { startSandboxGateway } from "./gateways/sandbox/server.js";
 import { startGatewayWorker } from "./worker/worker.js";
+import { startReconciler } from "./worker/reconciler.js";
 
 const MIGRATIONS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../prisma/migrations");
 const USAGE = `usage:
@@ -57,7 +58,11 @@ async function start(flags: { role?: string; port?: string; host?: string }): Pr
   proc.app.relay.start(config.outboxPollMs);
   if (role !== "api") {
     const worker = startGatewayWorker(proc.app, proc.app.redis.duplicate());
-    closers.unshift(() => worker.close());
+    const reconciler = startReconciler(proc.app);
+    closers.unshift(async () => {
+      reconciler.stop();
+      await worker.close();
+    });
   }
   if (role !== "worker") {
     const http = await createHttpServer(proc.app, await buildPaygraphSchema());

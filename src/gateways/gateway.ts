@@ -34,10 +34,21 @@ export type GatewayOutcome =
   | { kind: "declined"; code: string; declineCode: string; message: string; hard: boolean }
   | { kind: "transient"; code: string; message: string };
 
+/** What a gateway knows of an earlier authorize call, looked up by its idempotency key. */
+export type ChargeLookup = GatewayOutcome | { kind: "not_found" };
+
+/** Thrown by a worker to let BullMQ retry the job with backoff: same gateway, same idempotency key. */
+export class TransientGatewayError extends Error {}
+
 export interface Gateway {
   readonly name: string;
   authorize(input: AuthorizeInput): Promise<GatewayOutcome>;
   capture(input: CaptureInput): Promise<GatewayOutcome>;
   void(input: VoidInput): Promise<GatewayOutcome>;
   refund(input: RefundInput): Promise<GatewayOutcome>;
+  /**
+   * The state of the authorization made under `idempotencyKey`: how the worker settles an attempt
+   * whose answer was lost (timeout, 5xx) without charging twice. `not_found`: nothing was charged.
+   */
+  retrieve(idempotencyKey: string): Promise<ChargeLookup>;
 }

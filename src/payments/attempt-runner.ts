@@ -1,17 +1,17 @@
 // The worker's half of a payment attempt: call the gateway outside any transaction, then record
 // the outcome and move the payment in one short transaction. Safe to run again after a crash at
 // any point: the attempt id is the gateway idempotency key, and only a PENDING attempt is finished.
+// A lost answer (timeout, 5xx) is never taken for a decline: when retries run out, the gateway is
+// asked what happened under the key, and an attempt whose fate is unknown stays PENDING for the
+// reconciler rather than letting the shopper pay a second time.
 import type { App, Ctx } from "../platform/app.js";
 import { commit } from "../platform/app.js";
 import { gatewayLatency } from "../platform/metrics.js";
-import type { GatewayOutcome } from "../gateways/gateway.js";
+import { TransientGatewayError, type Gateway, type GatewayOutcome } from "../gateways/gateway.js";
 import type { Payment } from "../generated/prisma/client.js";
 import { cardDetails } from "../vault/vault.js";
 import type { PaymentChange } from "./payment-change.js";
 import { transitionPayment } from "./transition.js";
-
-/** Thrown to let BullMQ retry the job with backoff: same gateway, same idempotency key. */
-export class TransientGatewayError extends Error {}
 
 export function changeForOutcome(outcome: GatewayOutcome, payment: Payment, attemptId: string): PaymentChange {
   switch (outcome.kind) {
@@ -22,8 +22,16 @@ export function changeForOutcome(outcome: GatewayOutcome, payment: Payment, atte
     case "declined":
       return { kind: "declined", error: { code: outcome.code, declineCode: outcome.declineCode || null, message: outcome.message, attemptId } };
     case "transient":
-      return { kind: "declined", error: { code: outcome.code, declineCode: null, message: `${outcome.message} (retries exhausted)`, attemptId } };
+      return { kind: "declined", error: { code: outcome.code, declineCode: null, message: `${outcome.message} (retries exhausted; nothing was charged)`, attemptId } };
   }
+}
+
+/** After the last retry: the gateway's own record decides; `transient` stays only if nothing was charged. */
+async function settleLostAnswer(gateway: Gateway, attemptId: string, outcome: GatewayOutcome & { kind: "transient" }): Promise<GatewayOutcome> {
+  const lookup = await gateway.retrieve(attemptId);
+  if (lookup.kind === "not_found") return outcome;
+  if (lookup.kind === "transient") throw new TransientGatewayError(`outcome of ${attemptId} unknown: ${outcome.code}, then ${lookup.code} on lookup`);
+  return lookup;
 }
 
 function attemptFields(outcome: GatewayOutcome, latencyMs: number) {
@@ -50,7 +58,7 @@ export async function runAuthorizeAttempt(app: App, job: { attemptId: string; me
 
   const tries = attempt.tries + 1;
   const started = performance.now();
-  const outcome = await app.gateway.authorize({
+  const answer = await app.gateway.authorize({
     idempotencyKey: attempt.id,
     amount: attempt.amount,
     currency: attempt.currency,
@@ -58,12 +66,16 @@ export async function runAuthorizeAttempt(app: App, job: { attemptId: string; me
     capture: payment.captureMethod === "AUTOMATIC",
   });
   const latencyMs = Math.round(performance.now() - started);
-  gatewayLatency.observe({ gateway: attempt.gateway, operation: "authorize", outcome: outcome.kind }, latencyMs / 1000);
+  gatewayLatency.observe({ gateway: attempt.gateway, operation: "authorize", outcome: answer.kind }, latencyMs / 1000);
 
-  if (outcome.kind === "transient" && !finalTry) {
-    await db.paymentAttempt.update({ where: { id: attempt.id }, data: { tries, errorCode: outcome.code, errorMessage: outcome.message, latencyMs, updatedAt: new Date() } });
-    throw new TransientGatewayError(`${outcome.code}: ${outcome.message}`);
+  if (answer.kind === "transient") {
+    await db.paymentAttempt.updateMany({
+      where: { id: attempt.id, status: "PENDING" },
+      data: { tries, errorCode: answer.code, errorMessage: answer.message, latencyMs, updatedAt: new Date() },
+    });
+    if (!finalTry) throw new TransientGatewayError(`${answer.code}: ${answer.message}`);
   }
+  const outcome = answer.kind === "transient" ? await settleLostAnswer(app.gateway, attempt.id, answer) : answer;
   await commit(ctx, () =>
     db.$transaction(async (tx) => {
       // Only the run that flips PENDING moves the payment: a concurrent duplicate finds 0 rows.

@@ -1,13 +1,16 @@
 // The worker's half of a refund: ask the gateway (outside any transaction), then settle the refund
-// and the payment's amounts in one transaction. The refund id is the gateway idempotency key.
+// and the payment's amounts in one transaction. The refund id is the gateway idempotency key, so a
+// refund whose answer was lost is simply asked again (by BullMQ, then by the reconciler) until the
+// gateway says yes or no: it is never marked FAILED on a timeout, which would free its amount
+// for a second refund while the first may have gone through.
 import type { App, Ctx } from "../platform/app.js";
 import { commit } from "../platform/app.js";
 import { gatewayLatency } from "../platform/metrics.js";
 import { authorizationReference } from "../payments/operations/gateway-call.js";
-import { TransientGatewayError } from "../payments/attempt-runner.js";
+import { TransientGatewayError } from "../gateways/gateway.js";
 import { transitionPayment } from "../payments/transition.js";
 
-export async function runRefund(app: App, job: { refundId: string; merchantId: string }, finalTry: boolean): Promise<void> {
+export async function runRefund(app: App, job: { refundId: string; merchantId: string }): Promise<void> {
   const { db } = app;
   const ctx: Ctx = { app, merchantId: job.merchantId, requestId: `job:${job.refundId}` };
   const refund = await db.refund.findFirst({ where: { id: job.refundId, merchantId: job.merchantId } });
@@ -22,8 +25,8 @@ export async function runRefund(app: App, job: { refundId: string; merchantId: s
     amount: refund.amount,
     currency: refund.currency,
   });
-  gatewayLatency.observe({ gateway: "sandbox", operation: "refund", outcome: outcome.kind }, (performance.now() - started) / 1000);
-  if (outcome.kind === "transient" && !finalTry) throw new TransientGatewayError(`${outcome.code}: ${outcome.message}`);
+  gatewayLatency.observe({ gateway: app.gateway.name, operation: "refund", outcome: outcome.kind }, (performance.now() - started) / 1000);
+  if (outcome.kind === "transient") throw new TransientGatewayError(`${outcome.code}: ${outcome.message}`);
 
   const succeeded = outcome.kind === "approved";
   await commit(ctx, () =>
@@ -33,7 +36,7 @@ export async function runRefund(app: App, job: { refundId: string; merchantId: s
         data: {
           status: succeeded ? "SUCCEEDED" : "FAILED",
           gatewayReference: outcome.kind === "approved" ? outcome.reference : null,
-          failureCode: outcome.kind === "declined" || outcome.kind === "transient" ? outcome.code : null,
+          failureCode: outcome.kind === "declined" ? outcome.code : null,
           updatedAt: new Date(),
         },
       });

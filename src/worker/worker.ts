@@ -15,7 +15,7 @@ export function startGatewayWorker(app: App, connection: Redis): Worker<GatewayJ
       const finalTry = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       const data = job.data;
       if (data.kind === "authorize") await runAuthorizeAttempt(app, data, finalTry);
-      else await runRefund(app, data, finalTry);
+      else await runRefund(app, data);
     },
     {
       connection: connection as ConnectionOptions,

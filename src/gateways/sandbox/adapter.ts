@@ -4,12 +4,13 @@
 import type {
   AuthorizeInput,
   CaptureInput,
+  ChargeLookup,
   Gateway,
   GatewayOutcome,
   RefundInput,
   VoidInput,
 } from "../gateway.js";
-import { mapFetchError, mapResponse } from "./mapping.js";
+import { mapCharge, mapFetchError, mapResponse } from "./mapping.js";
 import type { AuthorizeBody, CaptureBody, RefundBody, VoidBody } from "./wire.js";
 
 export interface SandboxGatewayAdapterOptions {
@@ -71,6 +72,18 @@ export class SandboxGateway implements Gateway {
       currency: input.currency,
     };
     return this.post("/v1/refund", body);
+  }
+
+  async retrieve(idempotencyKey: string): Promise<ChargeLookup> {
+    try {
+      const res = await fetch(`${this.baseUrl}/v1/charges/${encodeURIComponent(idempotencyKey)}`, {
+        headers: { accept: "application/json" },
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+      return mapCharge(res.status, parseJson(await res.text()));
+    } catch (err) {
+      return mapFetchError(err);
+    }
   }
 
   private async post(path: string, body: AuthorizeBody | CaptureBody | VoidBody | RefundBody): Promise<GatewayOutcome> {

@@ -2,7 +2,7 @@
 // the thrown fetch error) so every branch is unit-testable without a server. The rule of thumb:
 // anything where the charge state is unknown or a retry with the same key may succeed is
 // `transient`; anything the gateway definitively refused is `declined`.
-import type { GatewayOutcome } from "../gateway.js";
+import type { ChargeLookup, GatewayOutcome } from "../gateway.js";
 
 /** Decline codes a later retry (new attempt, maybe days later) can overcome. Everything else is hard. */
 export const SOFT_DECLINE_CODES: ReadonlySet<string> = new Set(["insufficient_funds", "try_again_later"]);
@@ -62,6 +62,26 @@ export function mapResponse(status: number, body: unknown): GatewayOutcome {
     default:
       // Other 5xx, 1xx/3xx: outcome unknown.
       return transient("processing_error", message);
+  }
+}
+
+/** A ledger entry from GET /v1/charges/:key as the outcome of the authorize call that made it. */
+export function mapCharge(status: number, body: unknown): ChargeLookup {
+  if (status === 404) return { kind: "not_found" };
+  if (status !== 200) return mapResponse(status, body);
+  const reference = str(body, "reference");
+  const declineCode = str(body, "declineCode") ?? "";
+  switch (str(body, "status")) {
+    case "authorized":
+    case "captured":
+    case "voided":
+      return reference ? { kind: "approved", reference } : transient("processing_error", "Charge without a reference");
+    case "requires_action":
+      return reference ? { kind: "requires_action", reference } : transient("processing_error", "Charge without a reference");
+    case "declined":
+      return { kind: "declined", code: "card_declined", declineCode, message: "The card was declined", hard: !SOFT_DECLINE_CODES.has(declineCode) };
+    default:
+      return transient("processing_error", "Unrecognised charge status from sandbox gateway");
   }
 }
 

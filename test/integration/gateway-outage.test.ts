@@ -1,0 +1,77 @@
+// Gateway outages and lost answers never turn into a second charge: an attempt or refund whose
+// outcome is unknown stays PENDING (the payment PROCESSING) and is finished by the reconciler once
+// the gateway answers again. The sandbox's own ledger is the witness.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ConfirmPaymentDocument, CreatePaymentDocument, PaymentDocument, RefundPaymentDocument } from "../support/generated/graphql.js";
+import { TEST_CARDS, card, createStack, eventually, gql, ok, type Stack } from "../support/stack.js";
+
+interface LedgerEntry { idempotencyKey: string; status: string; refunds: unknown[] }
+
+let stack: Stack;
+let gateway: string;
+let url: string;
+let key: string;
+
+beforeAll(async () => {
+  stack = await createStack({ GATEWAY_TIMEOUT_MS: "400", RECONCILE_AFTER_MS: "1000", RECONCILE_EVERY_MS: "300" });
+  gateway = (await stack.start(["sandbox", "--port", "0"])).url;
+  url = (await stack.start(["start", "--role", "all", "--port", "0"], { GATEWAY_URL: gateway })).url;
+  key = (await stack.merchant()).secretKey;
+});
+afterAll(async () => stack?.close());
+
+const control = async (settings: Record<string, unknown>) =>
+  fetch(`${gateway}/control`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify(settings) });
+const ledger = async (): Promise<LedgerEntry[]> => ((await (await fetch(`${gateway}/ledger`)).json()) as { charges: LedgerEntry[] }).charges;
+const read = async (id: string) => ok(await gql(url, PaymentDocument, { id }, { key })).payment;
+
+async function confirmedPayment(): Promise<string> {
+  const id = ok(await gql(url, CreatePaymentDocument, { input: { amount: "9.00", currency: "USD" } }, { key })).createPayment.payment.id;
+  ok(await gql(url, ConfirmPaymentDocument, { input: { paymentId: id, card: card(TEST_CARDS.approve) } }, { key }));
+  return id;
+}
+
+describe("gateway outages", () => {
+  it("keeps a payment PROCESSING while the gateway is down, and captures it once it is back", async () => {
+    await control({ down: true });
+    const id = await confirmedPayment();
+    const waiting = await eventually(() => read(id), (p) => (p.attempts[0]?.tries ?? 0) >= 4); // 1 call + 3 retries, all refused
+    expect(waiting.status).toBe("PROCESSING");
+    expect(waiting.attempts[0]).toMatchObject({ status: "PENDING", errorCode: "gateway_unavailable" });
+
+    await control({ down: false });
+    const done = await eventually(() => read(id), (p) => p.status === "CAPTURED");
+    expect(done.lastPaymentError).toBeNull();
+    expect((await ledger()).filter((c) => c.idempotencyKey === done.attempts[0]?.id)).toHaveLength(1);
+  });
+
+  it("never charges twice when the gateway charged but its answer was lost", async () => {
+    await control({ latencyMs: 1000 }); // longer than GATEWAY_TIMEOUT_MS: every answer is lost
+    const id = await confirmedPayment();
+    const lost = await eventually(() => read(id), (p) => (p.attempts[0]?.tries ?? 0) >= 4);
+    const attemptId = lost.attempts[0]?.id ?? "";
+    expect(lost.status).toBe("PROCESSING"); // not a decline: the card may have been charged
+    expect((await ledger()).filter((c) => c.idempotencyKey === attemptId)).toHaveLength(1);
+
+    await control({ latencyMs: 0 });
+    const done = await eventually(() => read(id), (p) => p.status === "CAPTURED");
+    expect(done.attempts).toHaveLength(1);
+    expect((await ledger()).filter((c) => c.idempotencyKey === attemptId)).toHaveLength(1);
+  });
+
+  it("keeps a refund PENDING while the gateway is down, never FAILED, then settles it", async () => {
+    const id = await confirmedPayment();
+    await eventually(() => read(id), (p) => p.status === "CAPTURED");
+    await control({ down: true });
+    ok(await gql(url, RefundPaymentDocument, { input: { paymentId: id, amount: "4.00" } }, { key }));
+    await new Promise((r) => setTimeout(r, 1500)); // retries exhausted (RETRY_BASE_MS 50) and one reconcile round
+    const during = await read(id);
+    expect(during.refunds[0]?.status).toBe("PENDING");
+    expect(during.amountRefundPending.amount).toBe("4.00");
+
+    await control({ down: false });
+    const done = await eventually(() => read(id), (p) => p.status === "PARTIALLY_REFUNDED");
+    expect(done.amountRefunded.amount).toBe("4.00");
+    expect(done.amountRefundPending.amount).toBe("0.00");
+  });
+});
