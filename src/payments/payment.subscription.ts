@@ -35,6 +35,7 @@ async function paymentUpdates(context: GqlContext, paymentId: string | undefined
   return startWithAndFilter(first, source, (m) => {
     if (paymentId && m.paymentId !== paymentId) return false;
     if ((delivered.get(m.paymentId) ?? 0) >= m.version) return false;
+    if (delivered.size >= 10_000) delivered.clear(); // a dashboard follows payments without end: stay bounded
     delivered.set(m.paymentId, m.version);
     return true;
   });

@@ -1,7 +1,9 @@
 // The transactional outbox. A change writes its messages in the same transaction as the change;
 // the relay moves them to Redis (pub/sub, BullMQ) and deletes them only once Redis has them, so a
 // message is never lost between PostgreSQL and Redis (at-least-once: receivers use `version` or
-// job ids to drop duplicates). Several processes may relay at once: SKIP LOCKED splits the rows.
+// job ids to drop duplicates, and must not rely on order: ids are taken at insert, not at commit,
+// and several processes relay at once, SKIP LOCKED splitting the rows). A relay takes only the
+// topics it has handlers for, so a message from a newer release waits for a process that knows it.
 import type { Db, Tx } from "./db.js";
 import type { Logger } from "./logger.js";
 import { Prisma } from "../generated/prisma/client.js";
@@ -32,12 +34,15 @@ export class OutboxRelay {
   private running: Promise<void> | undefined;
   private again = false;
   private timer: NodeJS.Timeout | undefined;
+  private readonly topics: string[];
 
   constructor(
     private readonly db: Db,
     private readonly handlers: Record<string, OutboxHandler>,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.topics = Object.keys(handlers);
+  }
 
   start(pollMs: number): void {
     this.timer = setInterval(() => this.kick(), pollMs);
@@ -72,22 +77,20 @@ export class OutboxRelay {
       const relayed = await this.db.$transaction(async (tx) => {
         const rows = await tx.$queryRaw<{ id: bigint; topic: string; payload: unknown }[]>`
           DELETE FROM outbox_message WHERE id IN (
-            SELECT id FROM outbox_message ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)
+            SELECT id FROM outbox_message WHERE topic = ANY(${this.topics}) ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)
           RETURNING id, topic, payload`;
-        rows.sort((a, b) => (a.id < b.id ? -1 : 1)); // publish in commit order
+        rows.sort((a, b) => (a.id < b.id ? -1 : 1)); // insert order, mostly the order of changes
         const byTopic = new Map<string, unknown[]>();
-        for (const row of rows) byTopic.set(row.topic, [...(byTopic.get(row.topic) ?? []), row.payload]);
+        for (const row of rows) {
+          const list = byTopic.get(row.topic);
+          if (list) list.push(row.payload);
+          else byTopic.set(row.topic, [row.payload]);
+        }
         // Throwing here rolls the delete back: the rows stay for the next run.
-        await Promise.all([...byTopic].map(([topic, payloads]) => withTimeout(this.handlerFor(topic)(payloads), topic)));
+        await Promise.all([...byTopic].map(([topic, payloads]) => withTimeout((this.handlers[topic] as OutboxHandler)(payloads), topic)));
         return rows.length;
       });
       if (relayed < BATCH) return;
     }
-  }
-
-  private handlerFor(topic: string): OutboxHandler {
-    const handler = this.handlers[topic];
-    if (!handler) throw new Error(`no outbox handler for topic '${topic}'`);
-    return handler;
   }
 }

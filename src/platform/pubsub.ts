@@ -13,6 +13,8 @@ interface Subscription {
 
 export class PubSubHub {
   private readonly channels = new Map<string, Set<Subscription>>();
+  /** The Redis SUBSCRIBE of each channel: every subscriber awaits it, not only the first. */
+  private readonly ready = new Map<string, Promise<unknown>>();
   private lost = false;
 
   constructor(
@@ -48,16 +50,25 @@ export class PubSubHub {
   async subscribe<T>(channel: string, resync?: () => Promise<T | undefined>): Promise<AsyncIterableIterator<T>> {
     const sub: Subscription = { own: new EventEmitter(), resync };
     let subs = this.channels.get(channel);
-    const first = !subs;
     if (!subs) this.channels.set(channel, (subs = new Set()));
     subs.add(sub);
     const events = on(sub.own, "message") as AsyncIterableIterator<[T]>;
-    if (first) await this.subscriber.subscribe(channel);
     const release = (): void => {
       if (!subs.delete(sub) || subs.size > 0) return;
       this.channels.delete(channel);
+      this.ready.delete(channel);
       void this.subscriber.unsubscribe(channel).catch(() => undefined);
     };
+    let ready = this.ready.get(channel);
+    if (!ready) this.ready.set(channel, (ready = this.subscriber.subscribe(channel)));
+    try {
+      await ready;
+    } catch (err) {
+      this.ready.delete(channel); // the next subscriber tries again
+      release();
+      await events.return?.();
+      throw err;
+    }
     // A hand-written iterator rather than an async generator: a generator's return() waits behind
     // a pending next(), so an idle subscription would never unsubscribe when the client leaves.
     const iterator: AsyncIterableIterator<T> = {

@@ -75,4 +75,21 @@ describe("outbox", () => {
     expect(caughtUp.paymentUpdated.version).toBe(canceled.version);
     await client.dispose();
   });
+
+  it("keeps a message it has no handler for (a newer release's) without blocking the others", async () => {
+    const db = new pg.Client({ connectionString: stack.databaseUrl });
+    await db.connect();
+    await db.query(`INSERT INTO outbox_message (topic, payload) VALUES ('from.a.newer.release', '{}')`);
+    const payment = ok(await gql(writer, CreatePaymentDocument, { input: { amount: "6.00", currency: "USD" } }, { key })).createPayment.payment;
+    const client = wsClient(watcher, key);
+    const live = subscribe(client, PaymentUpdatedDocument, { paymentId: payment.id });
+    await live.until((e) => e.paymentUpdated.version === 1);
+    ok(await gql(writer, CancelPaymentDocument, { input: { paymentId: payment.id } }, { key }));
+    await live.until((e) => e.paymentUpdated.status === "CANCELED");
+    const { rows } = await db.query<{ n: string }>(`SELECT count(*) AS n FROM outbox_message WHERE topic = 'from.a.newer.release'`);
+    expect(Number(rows[0]?.n)).toBe(1);
+    await db.query(`DELETE FROM outbox_message WHERE topic = 'from.a.newer.release'`);
+    await db.end();
+    await client.dispose();
+  });
 });
