@@ -1,7 +1,9 @@
 // Idempotency keys, scoped per merchant and stored in PostgreSQL next to the work they guard.
 // The record is inserted first in the operation's own transaction: a concurrent request with the
 // same key blocks on the unique index until the first commits, then reads its stored response —
-// so N concurrent retries yield one effect and N identical answers, with no polling.
+// so N concurrent retries yield one effect and N identical answers, with no polling. One still
+// running after 5 s makes the others answer IDEMPOTENCY_IN_PROGRESS. Callers hash the request
+// as parsed (minor units, upper-case currency), so "12.5" and "12.50" are the same request.
 import { createHash } from "node:crypto";
 import type { Db, Tx } from "./db.js";
 import { AppError, ErrorCode, badInput } from "./errors.js";
@@ -38,15 +40,27 @@ export function checkKey(key: string | undefined): string | undefined {
   return key;
 }
 
+/** How long a request waits for an earlier one with its key before answering IDEMPOTENCY_IN_PROGRESS. */
+const WAIT_FOR_FIRST = "5s";
+
+const lockTimedOut = (err: unknown): boolean => /lock timeout|55P03/i.test(String((err as Error | undefined)?.message ?? err));
+
 export async function idempotent<T>(db: Db, scope: IdempotencyScope, codec: Codec<T>, run: (tx: Tx) => Promise<T>): Promise<T> {
   const key = checkKey(scope.key);
   if (key === undefined) return db.$transaction(run);
   const hash = requestHash(scope.operation, scope.request);
   return db.$transaction(async (tx) => {
+    // A retry arriving while the first request runs waits on the unique index, bounded by a lock
+    // timeout that applies to this insert only.
+    await tx.$executeRawUnsafe(`SET LOCAL lock_timeout = '${WAIT_FOR_FIRST}'`);
     const inserted = await tx.$executeRaw`
       INSERT INTO idempotency_record (merchant_id, key, operation, request_hash, state)
       VALUES (${scope.merchantId}, ${key}, ${scope.operation}, ${hash}, 'IN_PROGRESS')
-      ON CONFLICT DO NOTHING`;
+      ON CONFLICT DO NOTHING`.catch((err: unknown) => {
+      if (lockTimedOut(err)) throw new AppError(ErrorCode.IDEMPOTENCY_IN_PROGRESS, `A request with idempotency key '${key}' is still in progress; retry later`);
+      throw err;
+    });
+    await tx.$executeRawUnsafe("SET LOCAL lock_timeout = DEFAULT");
     if (inserted === 1) {
       const result = await run(tx);
       await tx.idempotencyRecord.update({

@@ -19,6 +19,15 @@ export function currencyExponent(code: string): number | undefined {
   return currencyCodes.code(code)?.digits;
 }
 
+/** "012.50" → "12.5", "3.0" → "3": one spelling per value, for comparing requests. Input that is not a plain decimal is returned as is. */
+export function canonicalDecimal(amount: string): string {
+  const match = /^(\d+)(?:\.(\d*))?$/.exec(amount.trim());
+  if (!match) return amount;
+  const whole = (match[1] ?? "").replace(/^0+(?=\d)/, "");
+  const fraction = (match[2] ?? "").replace(/0+$/, "");
+  return fraction ? `${whole}.${fraction}` : whole;
+}
+
 export class Money {
   private constructor(
     readonly minor: bigint,

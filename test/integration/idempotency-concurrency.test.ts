@@ -1,4 +1,5 @@
 // Idempotency keys and money invariants under concurrency, against the real database.
+import pg from "pg";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ConfirmPaymentDocument, CreatePaymentDocument, PaymentDocument, PaymentsDocument, RefundPaymentDocument } from "../support/generated/graphql.js";
 import { TEST_CARDS, card, errorCode, eventually, gql, ok, useServer } from "../support/stack.js";
@@ -22,6 +23,27 @@ describe("idempotency", () => {
     ok(await gql(url, CreatePaymentDocument, { input: { amount: "1.00", currency: "USD", idempotencyKey: "order-1002" } }, { key }));
     const reused = await gql(url, CreatePaymentDocument, { input: { amount: "2.00", currency: "USD", idempotencyKey: "order-1002" } }, { key });
     expect(errorCode(reused)).toBe("IDEMPOTENCY_KEY_REUSED");
+  });
+
+  it("treats the same amount spelled differently as the same request", async () => {
+    const a = ok(await gql(url, CreatePaymentDocument, { input: { amount: "12.5", currency: "usd", idempotencyKey: "order-1004" } }, { key }));
+    const b = ok(await gql(url, CreatePaymentDocument, { input: { amount: "12.50", currency: "USD", idempotencyKey: "order-1004" } }, { key }));
+    expect(b.createPayment.payment.id).toBe(a.createPayment.payment.id);
+  });
+
+  it("answers IDEMPOTENCY_IN_PROGRESS while the first request with the key is still running", async () => {
+    // Stand in for a first request stuck mid-flight: hold its idempotency record uncommitted.
+    const first = new pg.Client({ connectionString: server.stack.databaseUrl });
+    await first.connect();
+    await first.query("BEGIN");
+    await first.query(
+      `INSERT INTO idempotency_record (merchant_id, key, operation, request_hash, state) VALUES ($1, 'order-1005', 'createPayment', 'x', 'IN_PROGRESS')`,
+      [server.merchantId],
+    );
+    const second = await gql(url, CreatePaymentDocument, { input: { amount: "5.00", currency: "USD", idempotencyKey: "order-1005" } }, { key });
+    await first.query("ROLLBACK");
+    await first.end();
+    expect(errorCode(second)).toBe("IDEMPOTENCY_IN_PROGRESS");
   });
 
   it("accepts the key as an Idempotency-Key header too", async () => {

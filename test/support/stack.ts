@@ -203,12 +203,12 @@ export const card = (number: string) => ({ number, expMonth: 12, expYear: new Da
  * The common setup of an integration file: one `start --role all` process on a fresh database and
  * one merchant, created before the file's tests and torn down after. Read `url`/`key` inside tests.
  */
-export function useServer(env: Record<string, string> = {}): { stack: Stack; url: string; key: string } {
-  const server = {} as { stack: Stack; url: string; key: string };
+export function useServer(env: Record<string, string> = {}): { stack: Stack; url: string; key: string; merchantId: string } {
+  const server = {} as { stack: Stack; url: string; key: string; merchantId: string };
   beforeAll(async () => {
     server.stack = await createStack(env);
     server.url = (await server.stack.start(["start", "--role", "all", "--port", "0"])).url;
-    server.key = (await server.stack.merchant()).secretKey;
+    ({ secretKey: server.key, merchantId: server.merchantId } = await server.stack.merchant());
   });
   afterAll(async () => server.stack?.close());
   return server;

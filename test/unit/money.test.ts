@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Money, currencyExponent } from "../../src/platform/money.js";
+import { Money, canonicalDecimal, currencyExponent } from "../../src/platform/money.js";
 import { AppError } from "../../src/platform/errors.js";
 
 const code = (fn: () => unknown): string | undefined => {
@@ -50,5 +50,13 @@ describe("Money", () => {
     for (const [amount, currency] of [["0.001", "KWD"], ["123456789.12", "EUR"], ["7", "JPY"], ["0.01", "USD"]] as const) {
       expect(Money.parse(Money.parse(amount, currency).format(), currency)).toEqual(Money.parse(amount, currency));
     }
+  });
+});
+
+describe("canonicalDecimal", () => {
+  it("gives one spelling per value", () => {
+    expect(["12.50", "12.5", "012.500"].map(canonicalDecimal)).toEqual(["12.5", "12.5", "12.5"]);
+    expect(["3.0", "3.", "0.10", "0"].map(canonicalDecimal)).toEqual(["3", "3", "0.1", "0"]);
+    expect(canonicalDecimal("abc")).toBe("abc");
   });
 });

@@ -34,9 +34,12 @@ export async function createPayment(ctx: Ctx, input: CreatePaymentInput, headerK
   const money = Money.parsePositive(input.amount, input.currency);
   const metadata = validateMetadata(input.metadata);
   if (input.description && input.description.length > 1000) throw badInput("description may be at most 1000 characters", "description");
-  const { idempotencyKey, ...request } = input;
+  const request = {
+    amount: money.minor, currency: money.currency, captureMethod: input.captureMethod ?? "AUTOMATIC",
+    description: input.description ?? null, metadata,
+  };
   return commit(ctx, () =>
-    idempotent(ctx.app.db, { merchantId: ctx.merchantId, key: idempotencyKey ?? headerKey, operation: "createPayment", request }, paymentCodec, async (tx) => {
+    idempotent(ctx.app.db, { merchantId: ctx.merchantId, key: input.idempotencyKey ?? headerKey, operation: "createPayment", request }, paymentCodec, async (tx) => {
       const payment = await tx.payment.create({
         data: {
           id: newId("pay"),

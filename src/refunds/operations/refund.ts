@@ -6,7 +6,7 @@ import { commit, type Ctx } from "../../platform/app.js";
 import { badInput } from "../../platform/errors.js";
 import { idempotent, type Codec } from "../../platform/idempotency.js";
 import { newId } from "../../platform/ids.js";
-import { Money } from "../../platform/money.js";
+import { Money, canonicalDecimal } from "../../platform/money.js";
 import type { GatewayJob } from "../../platform/queue.js";
 import { GATEWAY_JOB_TOPIC } from "../../worker/gateway-jobs.js";
 import { getPayment } from "../../payments/payment.queries.js";
@@ -37,9 +37,9 @@ const resultCodec: Codec<RefundResult> = {
 
 export async function refundPayment(ctx: Ctx, input: RefundPaymentInput, headerKey?: string): Promise<RefundResult> {
   if (input.reason && input.reason.length > 500) throw badInput("reason may be at most 500 characters", "reason");
-  const { idempotencyKey, ...request } = input;
+  const request = { paymentId: input.paymentId, amount: input.amount ? canonicalDecimal(input.amount) : null, reason: input.reason ?? null };
   return commit(ctx, () =>
-    idempotent(ctx.app.db, { merchantId: ctx.merchantId, key: idempotencyKey ?? headerKey, operation: "refundPayment", request }, resultCodec, async (tx) => {
+    idempotent(ctx.app.db, { merchantId: ctx.merchantId, key: input.idempotencyKey ?? headerKey, operation: "refundPayment", request }, resultCodec, async (tx) => {
       const current = await getPayment(tx, ctx.merchantId, input.paymentId);
       const amount = input.amount
         ? Money.parsePositive(input.amount, current.currency).minor
