@@ -17,6 +17,7 @@ export type PaymentChange =
   | { kind: "confirm"; paymentMethodId: string }
   | { kind: "authorized" }
   | { kind: "captured"; amount: bigint }
+  | { kind: "capture"; amount: bigint }
   | { kind: "requiresAction" }
   | { kind: "declined"; error: PaymentError }
   | { kind: "canceled" }
@@ -52,14 +53,15 @@ export function decide(payment: Payment, change: PaymentChange, maxFailedAttempt
     case "authorized":
       accept(payment, [S.PROCESSING], "authorize", S.AUTHORIZED);
       return { status: S.AUTHORIZED, eventType: "payment.authorized", data: { amountCapturable: payment.amount } };
-    case "captured": {
-      accept(payment, [S.PROCESSING, S.AUTHORIZED], "capture", S.CAPTURED);
-      const limit = payment.status === S.AUTHORIZED ? payment.amountCapturable : payment.amount;
-      if (change.amount <= 0n || change.amount > limit) {
-        throw badInput(`Capture amount ${fmt(change.amount, payment)} must be between 0 and the capturable ${fmt(limit, payment)} ${payment.currency}`, "amount");
+    case "captured": // the gateway approved an automatic-capture payment
+      accept(payment, [S.PROCESSING], "capture", S.CAPTURED);
+      return { status: S.CAPTURED, eventType: "payment.captured", data: { amountCaptured: change.amount, amountCapturable: 0n } };
+    case "capture": // capturePayment on a manual-capture authorization; the rest is released
+      accept(payment, [S.AUTHORIZED], "capture", S.CAPTURED);
+      if (change.amount <= 0n || change.amount > payment.amountCapturable) {
+        throw badInput(`Capture amount ${fmt(change.amount, payment)} must be between 0 and the capturable ${fmt(payment.amountCapturable, payment)} ${payment.currency}`, "amount");
       }
       return { status: S.CAPTURED, eventType: "payment.captured", data: { amountCaptured: change.amount, amountCapturable: 0n } };
-    }
     case "requiresAction":
       accept(payment, [S.PROCESSING], "request authentication for", S.REQUIRES_ACTION);
       return { status: S.REQUIRES_ACTION, eventType: "payment.requires_action", data: {} };

@@ -35,11 +35,13 @@ export class ConfirmPaymentInput {
 export class CapturePaymentInput {
   @Field(() => ID) paymentId!: string;
   @Field(() => String, { nullable: true, description: "Defaults to the whole capturable amount; the rest is released" }) amount?: string | null;
+  @Field(() => String, { nullable: true, description: KEY_DOC }) idempotencyKey?: string | null;
 }
 
 @InputType()
 export class CancelPaymentInput {
   @Field(() => ID) paymentId!: string;
+  @Field(() => String, { nullable: true, description: KEY_DOC }) idempotencyKey?: string | null;
 }
 
 @InputType()

@@ -51,12 +51,12 @@ export class PaymentResolver {
   @Authorized()
   @Mutation(() => CapturePaymentPayload)
   async capturePayment(@Arg("input") input: CapturePaymentInput, @Ctx() context: GqlContext): Promise<{ payment: Payment }> {
-    return { payment: await capturePayment(merchantCtx(context), input) };
+    return { payment: await capturePayment(merchantCtx(context), input, context.idempotencyKey) };
   }
 
   @Authorized()
   @Mutation(() => CancelPaymentPayload)
   async cancelPayment(@Arg("input") input: CancelPaymentInput, @Ctx() context: GqlContext): Promise<{ payment: Payment }> {
-    return { payment: await cancelPayment(merchantCtx(context), input) };
+    return { payment: await cancelPayment(merchantCtx(context), input, context.idempotencyKey) };
   }
 }

@@ -40,6 +40,22 @@ export function checkKey(key: string | undefined): string | undefined {
   return key;
 }
 
+/**
+ * For operations that call a gateway before their transaction (capture, cancel): the stored
+ * answer of an earlier request with this key, checked before the call. The final transaction
+ * still goes through `idempotent`, which settles concurrent requests.
+ */
+export async function replayed<T>(db: Db, scope: IdempotencyScope, codec: Codec<T>): Promise<T | undefined> {
+  const key = checkKey(scope.key);
+  if (key === undefined) return undefined;
+  const existing = await db.idempotencyRecord.findUnique({ where: { merchantId_key: { merchantId: scope.merchantId, key } } });
+  if (!existing) return undefined;
+  if (existing.operation !== scope.operation || existing.requestHash !== requestHash(scope.operation, scope.request)) {
+    throw new AppError(ErrorCode.IDEMPOTENCY_KEY_REUSED, `Idempotency key '${key}' was already used for a different request`, { operation: existing.operation });
+  }
+  return existing.state === "COMPLETED" && existing.response !== null ? codec.decode(existing.response) : undefined;
+}
+
 /** How long a request waits for an earlier one with its key before answering IDEMPOTENCY_IN_PROGRESS. */
 const WAIT_FOR_FIRST = "5s";
 

@@ -66,8 +66,11 @@ describe("manual capture", () => {
     const tooMuch = await gql(url, CapturePaymentDocument, { input: { paymentId: payment.id, amount: "100.01" } }, { key });
     expect(errorCode(tooMuch)).toBe("BAD_USER_INPUT");
 
-    const captured = ok(await gql(url, CapturePaymentDocument, { input: { paymentId: payment.id, amount: "60.00" } }, { key })).capturePayment.payment;
+    const input = { paymentId: payment.id, amount: "60.00", idempotencyKey: `capture-${payment.id}` };
+    const [captured, replay] = (await Promise.all([gql(url, CapturePaymentDocument, { input }, { key }), gql(url, CapturePaymentDocument, { input }, { key })]))
+      .map((r) => ok(r).capturePayment.payment);
     expect(captured).toMatchObject({ status: "CAPTURED", amountCaptured: { amount: "60.00" }, amountCapturable: { amount: "0.00" } });
+    expect(replay).toEqual(captured);
 
     const again = await gql(url, CapturePaymentDocument, { input: { paymentId: payment.id } }, { key });
     expect(errorCode(again)).toBe("INVALID_STATE_TRANSITION");

@@ -70,6 +70,11 @@ describe("decide", () => {
   });
 
   it("refuses a capture above what is capturable", () => {
-    expect(refusal(() => decide(payment({ status: "AUTHORIZED", amountCapturable: 1000n }), { kind: "captured", amount: 1001n }, 5))?.code).toBe("BAD_USER_INPUT");
+    expect(refusal(() => decide(payment({ status: "AUTHORIZED", amountCapturable: 1000n }), { kind: "capture", amount: 1001n }, 5))?.code).toBe("BAD_USER_INPUT");
+  });
+
+  it("lets capturePayment take only an authorization, never a payment still processing", () => {
+    expect(refusal(() => decide(payment({ status: "PROCESSING" }), { kind: "capture", amount: 1000n }, 5))?.details).toMatchObject({ from: "PROCESSING", allowed: ["AUTHORIZED"] });
+    expect(refusal(() => decide(payment({ status: "AUTHORIZED" }), { kind: "captured", amount: 1000n }, 5))?.code).toBe("INVALID_STATE_TRANSITION");
   });
 });

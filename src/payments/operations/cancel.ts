@@ -1,13 +1,19 @@
 // cancelPayment: a payment nobody paid yet is canceled at once; an authorization is voided at the
-// gateway first. A captured payment cannot be canceled: refund it.
+// gateway first (outside the transaction; the gateway key is derived from the payment's version).
+// A captured payment cannot be canceled: refund it.
 import type { Payment } from "../../generated/prisma/client.js";
 import { commit, type Ctx } from "../../platform/app.js";
+import { idempotent, replayed } from "../../platform/idempotency.js";
 import { decide } from "../payment-change.js";
 import { getPayment } from "../payment.queries.js";
+import { paymentCodec } from "../payment.snapshot.js";
 import { transitionPayment } from "../transition.js";
 import { authorizationReference, gatewayOf, requireApproved } from "./gateway-call.js";
 
-export async function cancelPayment(ctx: Ctx, input: { paymentId: string }): Promise<Payment> {
+export async function cancelPayment(ctx: Ctx, input: { paymentId: string; idempotencyKey?: string | null }, headerKey?: string): Promise<Payment> {
+  const scope = { merchantId: ctx.merchantId, key: input.idempotencyKey ?? headerKey, operation: "cancelPayment", request: { paymentId: input.paymentId } };
+  const earlier = await replayed(ctx.app.db, scope, paymentCodec);
+  if (earlier) return earlier;
   const payment = await getPayment(ctx.app.db, ctx.merchantId, input.paymentId);
   const change = { kind: "canceled" } as const;
   decide(payment, change, ctx.app.config.maxFailedAttempts);
@@ -18,5 +24,5 @@ export async function cancelPayment(ctx: Ctx, input: { paymentId: string }): Pro
     });
     requireApproved(outcome, "void");
   }
-  return commit(ctx, () => ctx.app.db.$transaction((tx) => transitionPayment(tx, ctx, payment.id, change)));
+  return commit(ctx, () => idempotent(ctx.app.db, scope, paymentCodec, (tx) => transitionPayment(tx, ctx, payment.id, change)));
 }

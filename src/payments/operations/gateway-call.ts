@@ -26,9 +26,12 @@ export function requireApproved(outcome: GatewayOutcome, action: string): void {
     case "transient":
       throw new AppError(ErrorCode.GATEWAY_UNAVAILABLE, `The gateway could not ${action} the payment now (${outcome.code}); retry later`, { gatewayCode: outcome.code });
     case "declined":
-      throw new AppError(ErrorCode.CARD_DECLINED, `The gateway refused to ${action} the payment: ${outcome.message}`, {
-        declineCode: outcome.declineCode || outcome.code,
-      });
+      // A refusal without a decline code is about the gateway's record (already captured,
+      // voided, unknown), not the card: the two records disagree, which is a conflict.
+      if (!outcome.declineCode) {
+        throw new AppError(ErrorCode.CONFLICT, `The gateway refused to ${action} the payment: its record of it differs (${outcome.code})`, { gatewayCode: outcome.code });
+      }
+      throw new AppError(ErrorCode.CARD_DECLINED, `The gateway declined to ${action} the payment`, { declineCode: outcome.declineCode });
     case "requires_action":
       throw new AppError(ErrorCode.INTERNAL, `Unexpected gateway answer to ${action}`);
   }

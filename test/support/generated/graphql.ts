@@ -10,6 +10,8 @@ export type AttemptStatus =
   | 'SUCCEEDED';
 
 export type CancelPaymentInput = {
+  /** Same key + same request returns the stored answer; the Idempotency-Key header works too */
+  idempotencyKey?: string | null | undefined;
   paymentId: string | number;
 };
 
@@ -21,6 +23,8 @@ export type CaptureMethod =
 export type CapturePaymentInput = {
   /** Defaults to the whole capturable amount; the rest is released */
   amount?: string | null | undefined;
+  /** Same key + same request returns the stored answer; the Idempotency-Key header works too */
+  idempotencyKey?: string | null | undefined;
   paymentId: string | number;
 };
 
