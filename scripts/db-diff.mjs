@@ -12,7 +12,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { PrismaPg } from "@prisma/adapter-pg";
-import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-utils";
+import { ColumnTypeEnum, bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-utils";
 import * as engineBindings from "@prisma/schema-engine-wasm/schema_engine_bg";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -77,6 +77,9 @@ async function admin(sql) {
   }
 }
 
+// The engine reports Rust panics through this global; without it a panic surfaces as a TypeError.
+globalThis.PRISMA_WASM_PANIC_REGISTRY ??= { set_message: (message) => console.error(`schema engine panic: ${message}`) };
+
 let patched = false;
 function patch(adapter) {
   adapters.push(adapter);
@@ -86,11 +89,27 @@ function patch(adapter) {
     const queryable = Object.getPrototypeOf(Object.getPrototypeOf(adapter));
     const performIO = queryable.performIO;
     // Workaround 1: pg_catalog's "char" (OID 18) has no column type mapping and the engine's
-    // introspection reads such columns; it is one character of text, so call it text (OID 25).
+    // introspection reads such columns. Let adapter-pg decode it as text (OID 25), then tell the
+    // engine it is a Character column: it reads pg_constraint.contype as a char, and panics on
+    // text (postgres.rs:1193, met as soon as a migration adds a CHECK constraint).
+    const charColumns = new WeakMap();
     queryable.performIO = async function (query) {
       const result = await performIO.call(this, query);
-      for (const field of result.fields) if (field.dataTypeID === 18) field.dataTypeID = 25;
+      const indices = [];
+      result.fields.forEach((field, i) => {
+        if (field.dataTypeID === 18) {
+          field.dataTypeID = 25;
+          indices.push(i);
+        }
+      });
+      if (indices.length) charColumns.set(query, indices);
       return result;
+    };
+    const queryRaw = queryable.queryRaw;
+    queryable.queryRaw = async function (query) {
+      const resultSet = await queryRaw.call(this, query);
+      for (const i of charColumns.get(query) ?? []) resultSet.columnTypes[i] = ColumnTypeEnum.Character;
+      return resultSet;
     };
   }
   // Workaround 4 (not in stack.md): adapter-pg's executeScript splits on every ";", which breaks

@@ -18,6 +18,8 @@ export interface Config {
   /** 32-byte AES-256-GCM key that encrypts card numbers in the vault. */
   vaultKey: Buffer;
   vaultKeyId: string;
+  /** True when no VAULT_KEY was given and the fixed development key is in use (never in production). */
+  vaultKeyIsDevelopmentDefault: boolean;
   /** URL of the gateway the worker calls; unset: role `all` starts a local sandbox gateway. */
   gatewayUrl: string | undefined;
   gatewayTimeoutMs: number;
@@ -73,6 +75,7 @@ export function loadConfig(overrides: Partial<Config> = {}, source: NodeJS.Proce
     publicUrl: source.PUBLIC_URL || undefined,
     logLevel: source.LOG_LEVEL || (env === "test" ? "warn" : "info"),
     vaultKey,
+    vaultKeyIsDevelopmentDefault: !source.VAULT_KEY,
     vaultKeyId: createHash("sha256").update(vaultKey).digest("hex").slice(0, 12),
     gatewayUrl: source.GATEWAY_URL || undefined,
     gatewayTimeoutMs: int(source.GATEWAY_TIMEOUT_MS, 10_000, "GATEWAY_TIMEOUT_MS"),

@@ -46,6 +46,9 @@ async function start(flags: { role?: string; port?: string; host?: string }): Pr
   let config = loadConfig({ ...(port !== undefined ? { port } : {}), ...(flags.host ? { host: flags.host } : {}) });
   const log = createLogger(config.logLevel);
   await ready(config);
+  if (config.vaultKeyIsDevelopmentDefault) {
+    log.warn("VAULT_KEY is not set: cards are encrypted with the built-in development key; set VAULT_KEY (32 bytes, base64) for real card data");
+  }
   const closers: (() => Promise<void>)[] = [];
   if (!config.gatewayUrl) {
     if (role !== "all") fail(`GATEWAY_URL is required for --role ${role} (only --role all starts a local sandbox gateway)`);

@@ -19,9 +19,6 @@ export const PAYMENT_TRANSITIONS: Readonly<Record<PaymentStatus, readonly Paymen
   FAILED: [],
 };
 
-/** States a payment never leaves (REFUNDED is final for money movement too). */
-export const TERMINAL_STATUSES: readonly PaymentStatus[] = [S.REFUNDED, S.CANCELED, S.FAILED];
-
 export function canTransition(from: PaymentStatus, to: PaymentStatus): boolean {
   return PAYMENT_TRANSITIONS[from].includes(to);
 }

@@ -58,6 +58,7 @@ function groupBy<T extends { paymentId: string }>(ids: readonly string[], rows: 
 }
 
 export interface PaymentLoaders {
+  payments: DataLoader<string, Payment | null>;
   attempts: DataLoader<string, PaymentAttempt[]>;
   refunds: DataLoader<string, Refund[]>;
   events: DataLoader<string, PaymentEvent[]>;
@@ -67,17 +68,18 @@ export interface PaymentLoaders {
 /** One query per kind of child per request, however many payments a page holds. */
 export function paymentLoaders(db: Db, merchantId: string, cache = true): PaymentLoaders {
   const opts = { cache };
+  const byId = <T extends { id: string }>(ids: readonly string[], rows: T[]): (T | null)[] => {
+    const map = new Map(rows.map((r) => [r.id, r]));
+    return ids.map((id) => map.get(id) ?? null);
+  };
   return {
+    payments: new DataLoader(async (ids) => byId(ids, await db.payment.findMany({ where: { merchantId, id: { in: [...ids] } } })), opts),
     attempts: new DataLoader(async (ids) =>
       groupBy(ids, await db.paymentAttempt.findMany({ where: { merchantId, paymentId: { in: [...ids] } }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] })), opts),
     refunds: new DataLoader(async (ids) =>
       groupBy(ids, await db.refund.findMany({ where: { merchantId, paymentId: { in: [...ids] } }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] })), opts),
     events: new DataLoader(async (ids) =>
       groupBy(ids, await db.paymentEvent.findMany({ where: { merchantId, paymentId: { in: [...ids] } }, orderBy: { version: "asc" } })), opts),
-    paymentMethods: new DataLoader(async (ids) => {
-      const rows = await db.paymentMethod.findMany({ where: { merchantId, id: { in: [...ids] } } });
-      const byId = new Map(rows.map((r) => [r.id, r]));
-      return ids.map((id) => byId.get(id) ?? null);
-    }, opts),
+    paymentMethods: new DataLoader(async (ids) => byId(ids, await db.paymentMethod.findMany({ where: { merchantId, id: { in: [...ids] } } })), opts),
   };
 }

@@ -1,5 +1,5 @@
 // The Payment GraphQL type and its children. Resolvers hand over database rows; computed fields
-// (money, card, children) are resolved in payment.fields.ts.
+// (money, card, children) are resolved in payment-fields.resolver.ts.
 import { Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
 import { GraphQLDateTime } from "graphql-scalars";
 import { AttemptStatus, CaptureMethod, PaymentStatus } from "../generated/prisma/enums.js";

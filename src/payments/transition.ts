@@ -1,6 +1,7 @@
-// The one place a payment changes. In the caller's transaction it: locks the row, decides the
-// change against the state machine, updates with an optimistic version check, appends the audit
-// event and writes the outbox message that feeds subscriptions. Nothing else writes a payment.
+// The one place a payment changes. In the caller's transaction it: reads the payment, decides the
+// change against the state machine, updates it with an optimistic version check (falling back to
+// the row lock on a conflict), appends the audit event and writes the outbox message that feeds
+// subscriptions. Nothing else writes a payment.
 import { Prisma, type Payment } from "../generated/prisma/client.js";
 import type { Tx } from "../platform/db.js";
 import type { Ctx } from "../platform/app.js";

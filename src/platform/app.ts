@@ -30,7 +30,7 @@ export interface Ctx {
   requestId: string;
 }
 
-/** Runs `fn` in one transaction, then lets the outbox relay send what it wrote without waiting for the next poll. */
+/** Runs `fn` (which commits a transaction), then lets the outbox relay send what it wrote without waiting for the next poll. */
 export async function commit<T>(ctx: Pick<Ctx, "app">, fn: () => Promise<T>): Promise<T> {
   const result = await fn();
   ctx.app.relay.kick();

@@ -5,6 +5,9 @@ import type { Redis } from "ioredis";
 
 export const QueueName = { gateway: "gateway" } as const;
 
+/** Outbox topic whose messages the relay turns into gateway jobs (src/worker/gateway-jobs.ts). */
+export const GATEWAY_JOB_TOPIC = "job.gateway";
+
 export type GatewayJob =
   | { kind: "authorize"; attemptId: string; merchantId: string }
   | { kind: "refund"; refundId: string; merchantId: string };

@@ -3,7 +3,7 @@ import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Roo
 import type { Payment, Refund } from "../generated/prisma/client.js";
 import { MoneyType } from "../platform/graphql/common.types.js";
 import { merchantCtx, type GqlContext } from "../platform/graphql/context.js";
-import { getPayment } from "../payments/payment.queries.js";
+import { notFound } from "../platform/errors.js";
 import { PaymentType } from "../payments/payment.type.js";
 import { refundPayment, type RefundResult } from "./operations/refund.js";
 import { getRefund } from "./refund.queries.js";
@@ -30,7 +30,9 @@ export class RefundResolver {
 
   @FieldResolver(() => PaymentType)
   async payment(@Root() r: Refund, @Ctx() context: GqlContext): Promise<Payment> {
-    return getPayment(context.app.db, merchantCtx(context).merchantId, r.paymentId);
+    const payment = await merchantCtx(context).loaders.payments.load(r.paymentId);
+    if (!payment) throw notFound("payment", r.paymentId);
+    return payment;
   }
 }
 

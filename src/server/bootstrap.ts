@@ -8,12 +8,12 @@ import type { Logger } from "../platform/logger.js";
 import { paymentsByStatusGauge, queueDepthGauge } from "../platform/metrics.js";
 import { OutboxRelay } from "../platform/outbox.js";
 import { PubSubHub } from "../platform/pubsub.js";
-import { createGatewayQueue } from "../platform/queue.js";
+import { GATEWAY_JOB_TOPIC, createGatewayQueue } from "../platform/queue.js";
 import { createFailFastRedis, createRedis, evictionPolicy } from "../platform/redis.js";
 import { SandboxGateway } from "../gateways/sandbox/adapter.js";
 import { paymentChannel } from "../payments/payment.subscription.js";
 import { PAYMENT_UPDATED_TOPIC, type PaymentUpdatedMessage } from "../payments/transition.js";
-import { GATEWAY_JOB_TOPIC, enqueueGatewayJobs } from "../worker/gateway-jobs.js";
+import { enqueueGatewayJobs } from "../worker/gateway-jobs.js";
 import { Redis } from "ioredis";
 
 /** A line a human can act on, or undefined when both services answer. */

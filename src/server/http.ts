@@ -38,7 +38,11 @@ const header = (req: FastifyRequest, name: string): string | undefined => {
 };
 
 export async function createHttpServer(app: App, schema: GraphQLSchema): Promise<FastifyInstance> {
-  const fastify = Fastify({ logger: false, bodyLimit: 1_000_000, genReqId: (req) => (req.headers["x-request-id"] as string | undefined) ?? randomUUID() });
+  const fastify = Fastify({ logger: false, bodyLimit: 1_000_000, genReqId: (req) => {
+    // A caller's request id is kept for tracing only if it is short and plain: it goes into logs and the audit trail.
+    const given = req.headers["x-request-id"];
+    return typeof given === "string" && /^[\w.:-]{1,64}$/.test(given) ? given : randomUUID();
+  } });
 
   const keys = new KeyCache(app.config.authCacheMs);
   const wsServer = new WebSocketServer({ server: fastify.server, path: "/graphql" });

@@ -1,7 +1,7 @@
 // The card vault: the PAN is encrypted with AES-256-GCM (random 96-bit IV, 128-bit tag, the key id
 // and merchant bound in as associated data, so a ciphertext cannot be moved to another merchant).
 // Only brand, last4, expiry and a keyed fingerprint are readable. The CVC is never stored.
-import { createCipheriv, createDecipheriv, createHmac, randomBytes } from "node:crypto";
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from "node:crypto";
 import type { Config } from "../config.js";
 import type { Tx } from "../platform/db.js";
 import { newId } from "../platform/ids.js";
@@ -11,12 +11,25 @@ import type { ValidCard } from "./card.js";
 
 type VaultKey = Pick<Config, "vaultKey" | "vaultKeyId">;
 
+// One configured key, two uses: each gets its own HKDF subkey, so the fingerprint HMAC and the
+// cipher never share key material.
+const subkeys = new WeakMap<Buffer, { encryption: Buffer; fingerprint: Buffer }>();
+function subkeysOf(key: VaultKey): { encryption: Buffer; fingerprint: Buffer } {
+  let derived = subkeys.get(key.vaultKey);
+  if (!derived) {
+    const derive = (info: string): Buffer => Buffer.from(hkdfSync("sha256", key.vaultKey, Buffer.alloc(0), info, 32));
+    derived = { encryption: derive("paygraph/vault/aes-256-gcm"), fingerprint: derive("paygraph/vault/fingerprint") };
+    subkeys.set(key.vaultKey, derived);
+  }
+  return derived;
+}
+
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
 export function encryptPan(key: VaultKey, merchantId: string, pan: string): Buffer {
   const iv = randomBytes(IV_BYTES);
-  const cipher = createCipheriv("aes-256-gcm", key.vaultKey, iv);
+  const cipher = createCipheriv("aes-256-gcm", subkeysOf(key).encryption, iv);
   cipher.setAAD(Buffer.from(`${key.vaultKeyId}:${merchantId}`));
   const body = Buffer.concat([cipher.update(pan, "utf8"), cipher.final()]);
   return Buffer.concat([iv, cipher.getAuthTag(), body]);
@@ -25,7 +38,7 @@ export function encryptPan(key: VaultKey, merchantId: string, pan: string): Buff
 /** Throws on a wrong key, another merchant's ciphertext, or any tampering (GCM authentication). */
 export function decryptPan(key: VaultKey, merchantId: string, blob: Uint8Array): string {
   const data = Buffer.from(blob);
-  const decipher = createDecipheriv("aes-256-gcm", key.vaultKey, data.subarray(0, IV_BYTES));
+  const decipher = createDecipheriv("aes-256-gcm", subkeysOf(key).encryption, data.subarray(0, IV_BYTES));
   decipher.setAAD(Buffer.from(`${key.vaultKeyId}:${merchantId}`));
   decipher.setAuthTag(data.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
   return Buffer.concat([decipher.update(data.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString("utf8");
@@ -33,7 +46,7 @@ export function decryptPan(key: VaultKey, merchantId: string, blob: Uint8Array):
 
 /** Same card, same merchant → same fingerprint; keyed, so it cannot be brute-forced back to a PAN. */
 export function fingerprint(key: VaultKey, merchantId: string, pan: string): string {
-  return createHmac("sha256", key.vaultKey).update(`fingerprint:${merchantId}:${pan}`).digest("base64url").slice(0, 22);
+  return createHmac("sha256", subkeysOf(key).fingerprint).update(`${merchantId}:${pan}`).digest("base64url").slice(0, 22);
 }
 
 export async function vaultCard(tx: Tx, key: VaultKey, merchantId: string, card: ValidCard): Promise<PaymentMethod> {

@@ -5,8 +5,6 @@ import type { Config } from "../config.js";
 import { gatewayJobId, gatewayJobOptions, type GatewayJob } from "../platform/queue.js";
 import type { OutboxHandler } from "../platform/outbox.js";
 
-export const GATEWAY_JOB_TOPIC = "job.gateway";
-
 export function enqueueGatewayJobs(queue: Queue<GatewayJob>, config: Config): OutboxHandler {
   const options = gatewayJobOptions(config.gatewayRetries, config.retryBaseMs);
   return async (payloads) => {
