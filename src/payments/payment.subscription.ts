@@ -12,7 +12,13 @@ import { paymentFromJson, paymentToJson } from "./payment.snapshot.js";
 import { PaymentType } from "./payment.type.js";
 import type { PaymentUpdatedMessage } from "./transition.js";
 
-export const paymentChannel = (redisPrefix: string, merchantId: string): string => `${redisPrefix}:payments:${merchantId}`;
+/**
+ * Every change is published twice: on the merchant's channel (dashboards) and on the payment's
+ * own channel, so a client following one payment is not woken by every other payment's events.
+ */
+export const merchantChannel = (redisPrefix: string, merchantId: string): string => `${redisPrefix}:payments:${merchantId}`;
+export const paymentChannel = (redisPrefix: string, merchantId: string, paymentId: string): string =>
+  `${redisPrefix}:payment:${merchantId}:${paymentId}`;
 
 async function paymentUpdates(context: GqlContext, paymentId: string | undefined): Promise<AsyncIterableIterator<PaymentUpdatedMessage>> {
   const ctx = merchantCtx(context);
@@ -21,8 +27,9 @@ async function paymentUpdates(context: GqlContext, paymentId: string | undefined
     return { merchantId: ctx.merchantId, paymentId: id, version: payment.version, payment: paymentToJson(payment) };
   };
   // Subscribe first, then read: a change between the two arrives on the stream, never in a gap.
+  const { redisPrefix } = ctx.app.config;
   const source = await ctx.app.pubsub.subscribe<PaymentUpdatedMessage>(
-    paymentChannel(ctx.app.config.redisPrefix, ctx.merchantId),
+    paymentId ? paymentChannel(redisPrefix, ctx.merchantId, paymentId) : merchantChannel(redisPrefix, ctx.merchantId),
     paymentId ? () => current(paymentId) : undefined,
   );
   const first = paymentId

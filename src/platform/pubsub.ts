@@ -34,8 +34,16 @@ export class PubSubHub {
     });
   }
 
-  async publish(channel: string, message: unknown): Promise<void> {
-    await this.publisher.publish(channel, JSON.stringify(message));
+  /** Publishes each message to each of its channels in one round trip; resolves once Redis has all of them. */
+  async publish(messages: { channels: string[]; message: unknown }[]): Promise<void> {
+    const pipeline = this.publisher.pipeline();
+    for (const { channels, message } of messages) {
+      const text = JSON.stringify(message);
+      for (const channel of channels) pipeline.publish(channel, text);
+    }
+    const results = (await pipeline.exec()) ?? [];
+    const failed = results.find(([err]) => err);
+    if (failed?.[0]) throw failed[0];
   }
 
   private resyncAll(): void {

@@ -11,7 +11,7 @@ import { PubSubHub } from "../platform/pubsub.js";
 import { GATEWAY_JOB_TOPIC, createGatewayQueue } from "../platform/queue.js";
 import { createFailFastRedis, createRedis, evictionPolicy } from "../platform/redis.js";
 import { SandboxGateway } from "../gateways/sandbox/adapter.js";
-import { paymentChannel } from "../payments/payment.subscription.js";
+import { merchantChannel, paymentChannel } from "../payments/payment.subscription.js";
 import { PAYMENT_UPDATED_TOPIC, type PaymentUpdatedMessage } from "../payments/transition.js";
 import { enqueueGatewayJobs } from "../worker/gateway-jobs.js";
 import { Redis } from "ioredis";
@@ -62,7 +62,10 @@ export function createProcess(config: Config, log: Logger): Process {
     db,
     {
       [PAYMENT_UPDATED_TOPIC]: async (payloads) => {
-        for (const m of payloads as PaymentUpdatedMessage[]) await pubsub.publish(paymentChannel(config.redisPrefix, m.merchantId), m);
+        await pubsub.publish((payloads as PaymentUpdatedMessage[]).map((message) => ({
+          message,
+          channels: [merchantChannel(config.redisPrefix, message.merchantId), paymentChannel(config.redisPrefix, message.merchantId, message.paymentId)],
+        })));
       },
       [GATEWAY_JOB_TOPIC]: enqueueGatewayJobs(queue, config),
     },
