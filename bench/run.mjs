@@ -4,6 +4,8 @@
 //
 //   npm run bench -- [--duration 20] [--concurrency 8,16,32] [--warmup 5] [--read-connections 50]
 //                    [--profile] [--skip-ceilings] [--keep-db] [--timeout 10000]
+//                    [--node-flags="--max-old-space-size=160"]   (extra node flags for api and worker)
+//                    [--no-snapshot]   (run dist/ in place instead of a copy taken at the start)
 //
 // Needs `npm run build` first (it runs dist/). Writes bench/results/latest.json.
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -15,13 +17,14 @@ import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
 import { cannon } from "./lib/cannon.mjs";
 import { bareApolloCeiling, pgbenchCeiling } from "./lib/ceilings.mjs";
-import { formatProfileSummary, readProfile, summariseProfile } from "./lib/cpuprofile.mjs";
-import { leftovers, serverVersion } from "./lib/db.mjs";
+import { readProfile, summariseProfile } from "./lib/cpuprofile.mjs";
+import { dbCounters, leftovers, serverVersion } from "./lib/db.mjs";
+import { provenance, provenanceLine } from "./lib/provenance.mjs";
 import { runLifecycles } from "./lib/lifecycle.mjs";
-import { lifecycleTable, machineLine, summaryTable } from "./lib/report.mjs";
-import { coresBetween, cpuSnapshot, startRssSampler } from "./lib/sampler.mjs";
+import { buildReport, machineLine } from "./lib/report.mjs";
+import { coresBetween, cpuSnapshot, startPgTracker, startRssSampler } from "./lib/sampler.mjs";
 import { Stack } from "./lib/stack.mjs";
-import { round, share, sleep } from "./lib/stats.mjs";
+import { round, sleep } from "./lib/stats.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const RESULTS = path.join(ROOT, "bench", "results");
@@ -37,11 +40,13 @@ const { values: flags } = parseArgs({
     profile: { type: "boolean", default: false },
     "skip-ceilings": { type: "boolean", default: false },
     "keep-db": { type: "boolean", default: false },
+    "node-flags": { type: "string", default: "" },
+    "no-snapshot": { type: "boolean", default: false },
     help: { type: "boolean", default: false },
   },
 });
 if (flags.help) {
-  console.log("npm run bench -- [--duration S] [--concurrency C[,C…]] [--warmup S] [--read-connections N] [--timeout MS] [--profile] [--skip-ceilings] [--keep-db]");
+  console.log("npm run bench -- [--duration S] [--concurrency C[,C…]] [--warmup S] [--read-connections N] [--timeout MS] [--profile] [--skip-ceilings] [--keep-db] [--no-snapshot] [--node-flags=\"--max-old-space-size=160 …\"]");
   process.exit(0);
 }
 const durationS = Number(flags.duration);
@@ -73,22 +78,32 @@ async function machine() {
 async function main() {
   mkdirSync(PROF_DIR, { recursive: true });
   const runId = randomBytes(4).toString("hex");
-  const stack = new Stack({ root: ROOT, runId, profileDir: PROF_DIR });
+  const nodeFlags = flags["node-flags"].split(/\s+/).filter(Boolean);
+  const stack = new Stack({ root: ROOT, runId, profileDir: PROF_DIR, nodeFlags, snapshot: !flags["no-snapshot"] });
   const rss = startRssSampler(250);
-  const result = { runId, machine: await machine(), options: { durationS, concurrencies, warmupS, readConnections, timeoutMs, profile: flags.profile } };
+  const pgTracker = startPgTracker(`paygraph_bench_${runId}`);
+  const result = { runId, machine: await machine(), options: { durationS, concurrencies, warmupS, readConnections, timeoutMs, profile: flags.profile, nodeFlags } };
+  result.code = provenance(ROOT); // taken when dist/ is copied, so it names the code that ran
   log(machineLine(result.machine));
+  log(provenanceLine(result.code));
   const pids = () => ({ api: stack.procs.api?.pid, worker: stack.procs.worker?.pid, sandbox: stack.procs.sandbox?.pid, bench: process.pid });
   const watch = () => ["api", "worker", "sandbox"].forEach((n) => stack.procs[n] && rss.watch(n, stack.procs[n].pid));
 
   /** Runs one measured phase with CPU and RSS accounting around it. */
   const measured = async (label, fn) => {
     rss.takePhasePeaks();
-    const before = cpuSnapshot(pids(), `paygraph_bench_${runId}`);
+    const before = cpuSnapshot(pids(), pgTracker);
     const out = await fn();
-    const cores = coresBetween(before, cpuSnapshot(pids(), `paygraph_bench_${runId}`));
+    const cores = coresBetween(before, cpuSnapshot(pids(), pgTracker));
     return { label, ...out, cores, rssPeakMb: Object.fromEntries(Object.entries(rss.takePhasePeaks()).map(([k, v]) => [k, round(v)])) };
   };
 
+  process.once("SIGINT", () => {
+    log("interrupted: tearing down");
+    stack.stop({ keepDb: flags["keep-db"] })
+      .catch((err) => log(`teardown: ${err.message}`))
+      .finally(() => process.exit(130));
+  });
   try {
     log(`starting paygraph (database ${stack.dbName}, prefix ${stack.env.REDIS_PREFIX}${flags.profile ? ", api+worker under --cpu-prof" : ""})`);
     await stack.start({ profile: flags.profile });
@@ -102,6 +117,8 @@ async function main() {
       result.warmup = { lifecyclesPerS: w.lifecyclesPerS, errors: w.errors, errorSamples: w.errorSamples };
     }
 
+    await sleep(1100); // let the backends report their warm-up transactions to pg_stat_database
+    const countersBefore = await dbCounters(stack.dbName);
     const window = { fromUs: monoUs() };
     result.lifecycle = [];
     for (const c of concurrencies) {
@@ -117,6 +134,10 @@ async function main() {
     half.achievedPerS = half.lifecyclesPerS;
     log(`  ${half.lifecyclesPerS} lifecycles/s, ${half.errors} errors, confirm p50/p99 ${half.confirmMs.p50}/${half.confirmMs.p99} ms`);
     window.toUs = monoUs();
+    await sleep(1100);
+    const countersAfter = await dbCounters(stack.dbName);
+    const lifecycles = [...result.lifecycle, half].reduce((n, p) => n + p.completed, 0);
+    result.perLifecycle = Object.fromEntries(Object.keys(countersAfter).map((k) => [k, round((countersAfter[k] - countersBefore[k]) / lifecycles, 2)]));
 
     if (flags.profile) {
       log("stopping the profiled api and worker; restarting them without the profiler");
@@ -147,7 +168,7 @@ async function main() {
     result.ceilings = {};
     if (!flags["skip-ceilings"]) {
       log(`ceiling (a): pgbench lifecycle.sql -c 8 -j 2 -T ${durationS}`);
-      result.ceilings.pgbench = await measured("pgbench", () => pgbenchCeiling({ name: `paygraph_bench_${runId}_pgbench`, durationS }));
+      result.ceilings.pgbench = await measured("pgbench", () => pgbenchCeiling({ name: stack.scratchDbName, durationS }));
       log(`  ${result.ceilings.pgbench.tps} tps`);
       log(`ceiling (b): bare Apollo + Fastify { __typename }, autocannon -c ${readConnections} for ${durationS} s`);
       result.ceilings.bareApollo = await measured("bare apollo", () => bareApolloCeiling({ durationS, connections: readConnections }));
@@ -162,6 +183,7 @@ async function main() {
   } finally {
     log("tearing down (processes, Redis keys, database)");
     rss.stop();
+    pgTracker.stop();
     result.rssPeakMb = Object.fromEntries(Object.entries(rss.peaks()).map(([k, v]) => [k, round(v)]));
     await stack.stop({ keepDb: flags["keep-db"] }).catch((err) => log(`teardown: ${err.message}`));
   }
@@ -169,40 +191,7 @@ async function main() {
 }
 
 function finish(result) {
-  const s = {
-    peak: result.peak,
-    half: result.half,
-    reads: result.reads,
-    ceilings: result.ceilings,
-    rss: result.rssPeakMb,
-    shares: {
-      lifecycle: share(result.peak.lifecyclesPerS, result.ceilings.pgbench?.tps),
-      reads: share(result.reads.reqPerS, result.ceilings.bareApollo?.reqPerS),
-    },
-    errors: { lifecycle: result.lifecycle.reduce((n, p) => n + p.errors, 0) + (result.warmup?.errors ?? 0) },
-  };
-  s.checks = {
-    lifecycleShare: s.shares.lifecycle === null ? null : s.shares.lifecycle >= 60,
-    readsShare: s.shares.reads === null ? null : s.shares.reads >= 50,
-    rssApi: result.rssPeakMb.api < 300,
-    rssWorker: result.rssPeakMb.worker < 300,
-  };
-  result.summary = s;
-  const out = [
-    "",
-    machineLine(result.machine),
-    "",
-    lifecycleTable(result.lifecycle),
-    "",
-    summaryTable(s),
-    "",
-    `database after the run: ${JSON.stringify(result.database)}`,
-    `server warn/error log lines: ${Object.entries(result.serverLogProblems).map(([k, v]) => `${k} ${v.count}`).join(", ")}`,
-  ];
-  for (const p of result.lifecycle) if (p.errors) out.push(`errors in ${p.label}: ${JSON.stringify(p.errorKinds)} e.g. ${p.errorSamples[0]}`);
-  for (const [k, v] of Object.entries(result.serverLogProblems)) if (v.count) out.push(`${k} logged: ${v.first[0]}`);
-  if (result.profile) for (const [role, summary] of Object.entries(result.profile)) out.push("", formatProfileSummary(`CPU profile of ${role} during the lifecycle phases (${summary.file})`, summary));
-  console.log(out.join("\n"));
+  console.log(buildReport(result));
   writeFileSync(path.join(RESULTS, "latest.json"), `${JSON.stringify(result, null, 2)}\n`);
   console.log(`\nwritten: ${path.relative(process.cwd(), path.join(RESULTS, "latest.json"))}`);
   process.exit(0); // keep-alive sockets and timers must not hold the run open
@@ -210,5 +199,5 @@ function finish(result) {
 
 main().then(finish, (err) => {
   log(`failed: ${err.stack ?? err}`);
-  process.exitCode = 1;
+  process.exit(1);
 });

@@ -35,12 +35,9 @@ export async function pgbenchCeiling({ name, durationS, clients = 8, threads = 2
 }
 
 export async function bareApolloCeiling({ durationS, connections = 50, warmupS = 3 }) {
-  const proc = await startNode("bare-apollo", [path.join(HERE, "..", "bare-apollo.mjs"), "--port", "0"], {
-    env: { NODE_ENV: "production" },
-    ready: /listening on (http:\/\/\S+)/,
-  });
+  const proc = startNode("bare-apollo", [path.join(HERE, "..", "bare-apollo.mjs"), "--port", "0"], { env: { NODE_ENV: "production" } });
   try {
-    const url = proc.readyMatch[1];
+    const url = (await proc.waitFor(/listening on (http:\/\/\S+)/))[1];
     const body = JSON.stringify({ query: "{ __typename }" });
     const opts = { url, connections, body: () => body, ok: (j) => j.data.__typename === "Query" };
     if (warmupS > 0) await cannon({ ...opts, durationS: warmupS });

@@ -1,7 +1,9 @@
 // Summarises a V8 .cpuprofile (node --cpu-prof): self time per function, per package/file, and per
 // coarse bucket (GraphQL execution, Prisma, pg, HTTP, JSON, our code, GC, idle …).
 // A sample's self time is the gap to the next sample; `window` ({ fromUs, toUs } on the monotonic
-// clock the profile uses) keeps only samples taken during one phase.
+// clock the profile uses) keeps only samples taken during one phase. In the package and bucket views
+// a native frame (writev, JSON.parse …) is charged to the nearest caller from node_modules or dist/,
+// so a socket write to PostgreSQL counts as "pg driver", not as "native" or "node:net".
 import { readFileSync } from "node:fs";
 
 const SPECIAL = new Set(["(idle)", "(program)", "(garbage collector)", "(root)"]);
@@ -64,6 +66,22 @@ const top = (map, n, busy) =>
 /** { windowMs, busyMs, idleMs, buckets, packages, functions } of one profile. */
 export function summariseProfile(profile, { window, topFunctions = 25, topPackages = 15 } = {}) {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  // Native frames (and Node's own stream/net internals under them) are charged to the nearest
+  // caller from node_modules or dist/; a native frame with no such caller stays "(native)".
+  const owner = new Map();
+  const ownerOf = (id) => {
+    if (owner.has(id)) return owner.get(id);
+    const pkg = packageOf(byId.get(id).callFrame);
+    let charged = pkg;
+    if (pkg === "(native)" || pkg.startsWith("node:")) {
+      const up = parent.has(id) ? ownerOf(parent.get(id)) : undefined;
+      if (up && up !== "(native)" && up !== "(program)" && !up.startsWith("node:")) charged = up;
+    }
+    owner.set(id, charged);
+    return charged;
+  };
   const { samples, timeDeltas } = profile;
   const selfByFn = new Map();
   const selfByPkg = new Map();
@@ -80,7 +98,7 @@ export function summariseProfile(profile, { window, topFunctions = 25, topPackag
     first ??= t;
     last = t;
     const frame = byId.get(samples[i]).callFrame;
-    const pkg = packageOf(frame);
+    const pkg = ownerOf(samples[i]);
     total += dt;
     if (pkg === "idle") {
       idle += dt;
@@ -117,8 +135,8 @@ export function formatProfileSummary(title, s) {
     lines.push(`  ${head}`);
     for (const r of rows) lines.push(`    ${String(r.pctOfBusy).padStart(5)} %  ${String(r.ms).padStart(6)} ms  ${r.name}`);
   };
-  table("by bucket (self time, % of busy)", s.buckets);
-  table("by package / file", s.packages);
+  table("by bucket (self time; native and node: frames charged to their package caller; % of busy)", s.buckets);
+  table("by package / file (same charging)", s.packages);
   table("top functions", s.functions);
   return lines.join("\n");
 }

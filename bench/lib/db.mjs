@@ -44,3 +44,18 @@ export async function leftovers(name) {
     await client.end();
   }
 }
+
+/** Cumulative commits and row writes of one database (pg_stat_database; backends report with ≤ 1 s lag under load). */
+export async function dbCounters(name) {
+  const client = new pg.Client({ connectionString: dbUrl("postgres") });
+  await client.connect();
+  try {
+    const { rows } = await client.query(
+      "SELECT xact_commit::bigint AS commits, xact_rollback::bigint AS rollbacks, tup_inserted::bigint AS inserted, tup_updated::bigint AS updated, tup_deleted::bigint AS deleted FROM pg_stat_database WHERE datname = $1",
+      [name],
+    );
+    return Object.fromEntries(Object.entries(rows[0] ?? {}).map(([k, v]) => [k, Number(v)]));
+  } finally {
+    await client.end();
+  }
+}

@@ -15,6 +15,7 @@ export class Proc {
     this.tail = [];
     this.problems = []; // log lines at warn level or above (first few kept)
     this.problemCount = 0;
+    this.lineListeners = [];
     this.exited = false;
     this.exitCode = null;
     child.on("exit", (code, signal) => {
@@ -29,7 +30,7 @@ export class Proc {
   #line(line) {
     this.tail.push(line);
     if (this.tail.length > TAIL) this.tail.shift();
-    for (const listener of this.lineListeners ?? []) listener(line);
+    for (const listener of this.lineListeners) listener(line);
     let level = 0;
     if (line.startsWith("{")) {
       try {
@@ -59,9 +60,10 @@ export class Proc {
       };
       const onExit = (code) => done(reject, new Error(`${this.name} exited (${code}) before ready:\n${this.tail.join("\n")}`));
       const timer = setTimeout(() => done(reject, new Error(`${this.name} not ready after ${timeoutMs} ms:\n${this.tail.join("\n")}`)), timeoutMs);
-      this.lineListeners = [...(this.lineListeners ?? []), listener];
+      this.lineListeners = [...this.lineListeners, listener];
       this.child.once("exit", onExit);
       for (const line of this.tail) listener(line);
+      if (this.exited) onExit(this.exitCode); // no-op if the tail already matched
     });
   }
 
@@ -76,12 +78,10 @@ export class Proc {
   }
 }
 
-/** Spawns `node <args>` (no shell, so pid is the node process itself) and, if given, waits for `ready`. */
-export async function startNode(name, args, { env, cwd, ready, timeoutMs } = {}) {
+/** Spawns `node <args>` (no shell, so its pid is the node process itself); `proc.waitFor(re)` awaits readiness. */
+export function startNode(name, args, { env, cwd } = {}) {
   const child = spawn(process.execPath, args, { cwd, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-  const proc = new Proc(name, child);
-  if (ready) proc.readyMatch = await proc.waitFor(ready, timeoutMs);
-  return proc;
+  return new Proc(name, child);
 }
 
 /** Runs a command to completion; resolves with { code, stdout, stderr }. */

@@ -1,5 +1,12 @@
 // The end-of-run report: a sweep table per lifecycle phase and a summary table of the headline
-// figures against their ceilings and targets, as text for the terminal.
+// figures against their ceilings and targets, as text for the terminal. `buildReport` also adds
+// `result.summary` (the headline figures, shares and checks) to the JSON that run.mjs writes.
+import { formatProfileSummary } from "./cpuprofile.mjs";
+import { provenanceLine } from "./provenance.mjs";
+import { share } from "./stats.mjs";
+
+/** Cores of other work (other users, other databases) above which a phase's figures are suspect. */
+const SHARED_LIMIT = 0.25;
 
 const pad = (s, n) => String(s ?? "–").padEnd(n);
 const lpad = (s, n) => String(s ?? "–").padStart(n);
@@ -43,3 +50,60 @@ const pct = (x) => (x === null || x === undefined ? "–" : `${x} %`);
 export function machineLine(m) {
   return `machine: ${m.nproc} cores, ${m.ramGb} GB RAM, Node ${m.node}, PostgreSQL ${m.postgres}, Redis ${m.redis}, ${m.date}`;
 }
+
+function summarise(result) {
+  const s = {
+    peak: result.peak,
+    half: result.half,
+    reads: result.reads,
+    ceilings: result.ceilings,
+    rss: result.rssPeakMb,
+    perLifecycle: result.perLifecycle,
+    shares: {
+      lifecycle: share(result.peak.lifecyclesPerS, result.ceilings.pgbench?.tps),
+      reads: share(result.reads.reqPerS, result.ceilings.bareApollo?.reqPerS),
+    },
+    errors: { lifecycle: result.lifecycle.reduce((n, p) => n + p.errors, 0) + (result.warmup?.errors ?? 0) },
+  };
+  s.checks = {
+    lifecycleShare: s.shares.lifecycle === null ? null : s.shares.lifecycle >= 60,
+    readsShare: s.shares.reads === null ? null : s.shares.reads >= 50,
+    rssApi: result.rssPeakMb.api < 300,
+    rssWorker: result.rssPeakMb.worker < 300,
+  };
+  return s;
+}
+
+/** The whole terminal report; sets result.summary. */
+export function buildReport(result) {
+  const s = (result.summary = summarise(result));
+  // The ceilings' own load (pgbench, the bare server) is not attributed, so only paygraph's phases are checked.
+  const phases = [...result.lifecycle, result.reads].filter(Boolean);
+  const shared = phases.filter((p) => p.cores?.other > SHARED_LIMIT);
+  const out = [
+    "",
+    machineLine(result.machine),
+    provenanceLine(result.code),
+    "",
+    lifecycleTable(result.lifecycle),
+    "",
+    summaryTable(s),
+    "",
+    `per lifecycle (pg_stat_database, ≈): ${Object.entries(result.perLifecycle ?? {}).map(([k, v]) => `${v} ${k}`).join(", ")}  (lifecycle.sql: 3 commits, 9 inserted, 3 updated, 0 deleted)`,
+    `cores during reads: ${fmtCores(result.reads.cores)}`,
+    `machine busy (cores) during pgbench: ${result.ceilings.pgbench?.cores?.machineBusy ?? "–"}, bare Apollo: ${result.ceilings.bareApollo?.cores?.machineBusy ?? "–"}`,
+    `database after the run: ${JSON.stringify(result.database)}`,
+    `server warn/error log lines: ${Object.entries(result.serverLogProblems).map(([k, v]) => `${k} ${v.count}`).join(", ")}`,
+  ];
+  if (shared.length) {
+    out.push(`WARNING: other work used > ${SHARED_LIMIT} cores during ${shared.map((p) => `${p.label} (${p.cores.other})`).join(", ")}: the machine was shared, so those figures are low and noisy.`);
+  }
+  for (const p of result.lifecycle) if (p.errors) out.push(`errors in ${p.label}: ${JSON.stringify(p.errorKinds)} e.g. ${p.errorSamples[0]}`);
+  for (const [k, v] of Object.entries(result.serverLogProblems)) if (v.count) out.push(`${k} logged: ${v.first[0]}`);
+  for (const [role, summary] of Object.entries(result.profile ?? {})) {
+    out.push("", formatProfileSummary(`CPU profile of ${role} during the lifecycle phases (${summary.file})`, summary));
+  }
+  return out.join("\n");
+}
+
+const fmtCores = (c) => (c ? Object.entries(c).filter(([k]) => k !== "postgres").map(([k, v]) => `${k} ${v}`).join(", ") : "–");

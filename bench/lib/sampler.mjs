@@ -80,25 +80,46 @@ function cmdlineOf(pid) {
   }
 }
 
+function postgresPids() {
+  return readdirSync("/proc").filter((e) => /^\d+$/.test(e) && commOf(e) === "postgres");
+}
+
 /**
- * CPU seconds so far of every group: the named pids, PostgreSQL backends whose process title names
- * a database containing `dbMatch` (ours), all PostgreSQL processes, redis-server, and the machine.
+ * CPU of the PostgreSQL backends serving databases whose name contains `dbMatch` (their process
+ * title names the database). pg's Pool closes idle clients, so backends come and go: a scan every
+ * `everyMs` remembers each backend's last CPU, and `total()` adds up every backend ever seen.
  */
-export function cpuSnapshot(named, dbMatch) {
+export function startPgTracker(dbMatch, everyMs = 500) {
+  const last = new Map();
+  const scan = () => {
+    for (const pid of postgresPids()) {
+      if (last.has(pid) || cmdlineOf(pid).includes(dbMatch)) last.set(pid, Math.max(last.get(pid) ?? 0, cpuOf(pid)));
+    }
+  };
+  const timer = setInterval(scan, everyMs);
+  return {
+    total() {
+      scan();
+      let sum = 0;
+      for (const v of last.values()) sum += v;
+      return sum;
+    },
+    stop: () => clearInterval(timer),
+  };
+}
+
+/** CPU seconds so far of: the named pids, our PostgreSQL backends (a tracker), all PostgreSQL, redis-server, the machine. */
+export function cpuSnapshot(named, pgTracker) {
   const snap = { at: performance.now() };
   for (const [name, pid] of Object.entries(named)) if (pid) snap[name] = cpuOf(pid);
+  snap.pgOurs = pgTracker ? pgTracker.total() : 0;
   snap.postgres = 0;
-  snap.pgOurs = 0;
   snap.redis = 0;
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     const comm = commOf(entry);
     // The postmaster's reaped-children time keeps the CPU of backends that exited during the phase.
-    if (comm === "postgres") {
-      const cpu = cpuOf(entry, true);
-      snap.postgres += cpu;
-      if (dbMatch && cmdlineOf(entry).includes(dbMatch)) snap.pgOurs += cpu;
-    }
+    if (comm === "postgres") snap.postgres += cpuOf(entry, true);
     else if (comm.startsWith("redis-server")) snap.redis += cpuOf(entry);
   }
   const cpu = readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/).slice(1).map(Number);

@@ -1,7 +1,11 @@
 // paygraph as the bench runs it: a fresh database, a sandbox gateway, one api process and one
 // separate worker process (so both cores can be used), and a merchant whose secret key the load
 // uses. Everything is torn down again (processes stopped, database dropped, Redis keys deleted).
+// By default the processes run a snapshot of dist/ (copied to bench/results/), so that a rebuild by
+// someone else during the run cannot swap the code under the bench; node_modules still resolves
+// from the project root, two levels up.
 import { randomBytes } from "node:crypto";
+import { cpSync, existsSync, mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { Redis } from "ioredis";
 import { createDatabase, dbUrl, dropDatabase } from "./db.mjs";
@@ -10,12 +14,15 @@ import { run, startNode } from "./procs.mjs";
 const LISTENING = /listening on (http:\/\/\S+)/;
 
 export class Stack {
-  constructor({ root, runId, profileDir }) {
+  constructor({ root, runId, profileDir, nodeFlags = [], snapshot = true }) {
+    this.nodeFlags = nodeFlags; // extra node flags for api and worker, e.g. --max-semi-space-size=32
     this.root = root;
     this.runId = runId;
     this.dbName = `paygraph_bench_${runId}`;
+    this.scratchDbName = `${this.dbName}_pgbench`;
     this.profileDir = profileDir;
-    this.main = path.join(root, "dist", "main.js");
+    this.snapshotDir = snapshot ? path.join(root, "bench", "results", `dist-${runId}`) : undefined;
+    this.main = path.join(this.snapshotDir ?? root, "dist", "main.js");
     this.env = {
       DATABASE_URL: dbUrl(this.dbName),
       REDIS_PREFIX: `bench_${runId}`,
@@ -29,10 +36,17 @@ export class Stack {
   }
 
   async start({ profile = false } = {}) {
+    if (!existsSync(path.join(this.root, "dist", "main.js"))) throw new Error("dist/main.js is missing: run `npm run build` first");
+    if (this.snapshotDir) {
+      mkdirSync(path.join(this.snapshotDir, "prisma"), { recursive: true });
+      cpSync(path.join(this.root, "dist"), path.join(this.snapshotDir, "dist"), { recursive: true });
+      cpSync(path.join(this.root, "prisma", "migrations"), path.join(this.snapshotDir, "prisma", "migrations"), { recursive: true });
+      cpSync(path.join(this.root, "package.json"), path.join(this.snapshotDir, "package.json"));
+    }
     await createDatabase(this.dbName);
     this.dbCreated = true;
-    this.procs.sandbox = await startNode("sandbox", [this.main, "sandbox", "--port", "0"], { cwd: this.root, ready: LISTENING });
-    this.env.GATEWAY_URL = this.procs.sandbox.readyMatch[1];
+    this.procs.sandbox = startNode("sandbox", [this.main, "sandbox", "--port", "0"], { cwd: this.root });
+    this.env.GATEWAY_URL = (await this.procs.sandbox.waitFor(LISTENING))[1];
     // Migrates the fresh database, then prints {"merchantId", "secretKey"} on one line.
     const made = await run(process.execPath, [this.main, "merchant", "create", "--name", "bench", "--json"], { cwd: this.root, env: this.env });
     const line = made.stdout.trim().split("\n").find((l) => l.startsWith("{"));
@@ -43,14 +57,13 @@ export class Stack {
 
   /** Starts (or restarts) the api and worker processes, optionally under `node --cpu-prof`. */
   async startRoles({ profile = false } = {}) {
-    const flags = (role) => (profile ? ["--cpu-prof", `--cpu-prof-dir=${this.profileDir}`, `--cpu-prof-name=${role}-${this.runId}.cpuprofile`] : []);
+    const flags = (role) => [...this.nodeFlags, ...(profile ? ["--cpu-prof", `--cpu-prof-dir=${this.profileDir}`, `--cpu-prof-name=${role}-${this.runId}.cpuprofile`] : [])];
     if (profile) this.profiles = ["api", "worker"].map((role) => ({ role, file: path.join(this.profileDir, `${role}-${this.runId}.cpuprofile`) }));
-    const [api, worker] = await Promise.all([
-      startNode("api", [...flags("api"), this.main, "start", "--role", "api", "--port", "0"], { cwd: this.root, env: this.env, ready: LISTENING }),
-      startNode("worker", [...flags("worker"), this.main, "start", "--role", "worker"], { cwd: this.root, env: this.env, ready: /worker started/ }),
-    ]);
-    Object.assign(this.procs, { api, worker });
-    this.httpUrl = `${api.readyMatch[1]}/graphql`;
+    // Registered before they are ready, so that a failed start still stops both.
+    const api = (this.procs.api = startNode("api", [...flags("api"), this.main, "start", "--role", "api", "--port", "0"], { cwd: this.root, env: this.env }));
+    const worker = (this.procs.worker = startNode("worker", [...flags("worker"), this.main, "start", "--role", "worker"], { cwd: this.root, env: this.env }));
+    const [listening] = await Promise.all([api.waitFor(LISTENING), worker.waitFor(/worker started/)]);
+    this.httpUrl = `${listening[1]}/graphql`;
     this.wsUrl = this.httpUrl.replace(/^http/, "ws");
   }
 
@@ -63,20 +76,36 @@ export class Stack {
     return Object.fromEntries(Object.entries(this.procs).map(([name, p]) => [name, { count: p.problemCount, first: p.problems }]));
   }
 
+  /** Each step runs even if an earlier one failed; the first failure is rethrown at the end. */
   async stop({ keepDb = false } = {}) {
-    await Promise.all(Object.values(this.procs).map((p) => p.stop().catch(() => undefined)));
-    const redis = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", { lazyConnect: true, maxRetriesPerRequest: 1 });
-    try {
-      await redis.connect();
-      let cursor = "0";
-      do {
-        const [next, keys] = await redis.scan(cursor, "MATCH", `${this.env.REDIS_PREFIX}:*`, "COUNT", 1000);
-        if (keys.length) await redis.del(...keys);
-        cursor = next;
-      } while (cursor !== "0");
-    } finally {
-      redis.disconnect();
-    }
-    if (this.dbCreated && !keepDb) await dropDatabase(this.dbName);
+    const failures = [];
+    const step = async (fn) => {
+      try {
+        await fn();
+      } catch (err) {
+        failures.push(err);
+      }
+    };
+    await step(() => Promise.all(Object.values(this.procs).map((p) => p.stop())));
+    await step(() => deleteRedisKeys(`${this.env.REDIS_PREFIX}:*`));
+    if (this.dbCreated && !keepDb) await step(() => dropDatabase(this.dbName));
+    await step(() => dropDatabase(this.scratchDbName)); // the pgbench ceiling's, if a run was interrupted in it
+    if (this.snapshotDir) await step(() => rmSync(this.snapshotDir, { recursive: true, force: true }));
+    if (failures.length) throw failures[0];
+  }
+}
+
+async function deleteRedisKeys(pattern) {
+  const redis = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    let cursor = "0";
+    do {
+      const [next, keys] = await redis.scan(cursor, "MATCH", pattern, "COUNT", 1000);
+      if (keys.length) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== "0");
+  } finally {
+    redis.disconnect();
   }
 }
