@@ -30,9 +30,7 @@ export interface Ctx {
   requestId: string;
 }
 
-/** Runs `fn` (which commits a transaction), then lets the outbox relay send what it wrote without waiting for the next poll. */
+/** Runs `fn` (which commits a transaction); then the outbox messages it wrote are sent at once. */
 export async function commit<T>(ctx: Pick<Ctx, "app">, fn: () => Promise<T>): Promise<T> {
-  const result = await fn();
-  ctx.app.relay.kick();
-  return result;
+  return ctx.app.relay.commit(fn);
 }

@@ -1,25 +1,39 @@
 // The transactional outbox. A change writes its messages in the same transaction as the change;
-// the relay moves them to Redis (pub/sub, BullMQ) and deletes them only once Redis has them, so a
-// message is never lost between PostgreSQL and Redis (at-least-once: receivers use `version` or
-// job ids to drop duplicates, and must not rely on order: ids are taken at insert, not at commit,
-// and several processes relay at once, SKIP LOCKED splitting the rows). A relay takes only the
-// topics it has handlers for, so a message from a newer release waits for a process that knows it.
+// they are moved to Redis (pub/sub, BullMQ) and deleted only once Redis has them, so a message is
+// never lost between PostgreSQL and Redis. Delivery is at least once: receivers use `version` or
+// job ids to drop duplicates, and must not rely on order.
+//
+// Two paths. The fast one: `commit()` collects what its transaction wrote and, once committed,
+// sends exactly those messages and deletes their rows (one pipeline, one DELETE, no extra
+// transaction). The safety net: a poller relays rows older than a second (a crash or a Redis
+// outage between commit and send) under SKIP LOCKED, so several processes can poll at once.
+// A relay takes only the topics it has handlers for: a newer release's message waits for a
+// process that knows it.
+import { AsyncLocalStorage } from "node:async_hooks";
 import type { Db, Tx } from "./db.js";
 import type { Logger } from "./logger.js";
 import { Prisma } from "../generated/prisma/client.js";
 
 export type OutboxHandler = (payloads: unknown[]) => Promise<void>;
 export interface OutboxMessage { topic: string; payload: unknown }
+interface Written extends OutboxMessage { id: bigint }
+
+/** The messages written by the unit of work `commit()` is running, to send once it commits. */
+const unitOfWork = new AsyncLocalStorage<Written[]>();
 
 export async function writeOutbox(tx: Tx, messages: OutboxMessage[]): Promise<void> {
   if (messages.length === 0) return;
-  await tx.outboxMessage.createMany({
+  const rows = await tx.outboxMessage.createManyAndReturn({
     data: messages.map((m) => ({ topic: m.topic, payload: m.payload as Prisma.InputJsonValue })),
+    select: { id: true },
   });
+  unitOfWork.getStore()?.push(...messages.map((m, i) => ({ ...m, id: rows[i]?.id ?? -1n })));
 }
 
 const BATCH = 500;
-/** A handler that cannot reach Redis must fail fast: the relay's transaction holds row locks. */
+/** The poller leaves younger rows to the fast path of the process that wrote them. */
+const POLL_AFTER_MS = 1_000;
+/** A handler that cannot reach Redis must fail fast: the poller's transaction holds row locks. */
 const HANDLER_TIMEOUT_MS = 5_000;
 
 function withTimeout<T>(promise: Promise<T>, topic: string): Promise<T> {
@@ -31,8 +45,7 @@ function withTimeout<T>(promise: Promise<T>, topic: string): Promise<T> {
 }
 
 export class OutboxRelay {
-  private running: Promise<void> | undefined;
-  private again = false;
+  private polling: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private readonly topics: string[];
 
@@ -44,50 +57,68 @@ export class OutboxRelay {
     this.topics = Object.keys(handlers);
   }
 
+  /**
+   * Runs `work` (which commits a transaction); then sends what it wrote to the outbox. The send
+   * is not awaited: the caller's answer does not wait for Redis, and a failed send is left to the poller.
+   */
+  async commit<T>(work: () => Promise<T>): Promise<T> {
+    const written: Written[] = [];
+    const result = await unitOfWork.run(written, work);
+    if (written.length) {
+      this.send(written).catch((err: unknown) => this.log.warn({ err }, "outbox send failed; the poller will retry"));
+    }
+    return result;
+  }
+
   start(pollMs: number): void {
-    this.timer = setInterval(() => this.kick(), pollMs);
+    this.timer = setInterval(() => this.poll(), pollMs);
     this.timer.unref();
-    this.kick();
+    this.poll();
   }
 
   async stop(): Promise<void> {
     clearInterval(this.timer);
-    await this.running;
+    await this.polling;
   }
 
-  /** Relay now (after a local commit); coalesces with a run already going. */
-  kick(): void {
-    if (this.running) {
-      this.again = true;
-      return;
+  private async dispatch(messages: OutboxMessage[]): Promise<void> {
+    const byTopic = new Map<string, unknown[]>();
+    for (const m of messages) {
+      const list = byTopic.get(m.topic);
+      if (list) list.push(m.payload);
+      else byTopic.set(m.topic, [m.payload]);
     }
-    this.running = this.drain()
-      .catch((err: unknown) => this.log.warn({ err }, "outbox relay failed; will retry"))
-      .finally(() => {
-        this.running = undefined;
-        if (this.again) {
-          this.again = false;
-          this.kick();
-        }
-      });
+    await Promise.all([...byTopic].map(([topic, payloads]) => {
+      const handler = this.handlers[topic];
+      if (!handler) throw new Error(`no outbox handler for topic '${topic}'`);
+      return withTimeout(handler(payloads), topic);
+    }));
+  }
+
+  private async send(written: Written[]): Promise<void> {
+    await this.dispatch(written);
+    await this.db.$executeRaw`DELETE FROM outbox_message WHERE id = ANY(${written.map((w) => w.id)})`;
+  }
+
+  private poll(): void {
+    if (this.polling) return;
+    this.polling = this.drain()
+      .catch((err: unknown) => this.log.warn({ err }, "outbox poll failed; will retry"))
+      .finally(() => (this.polling = undefined));
   }
 
   private async drain(): Promise<void> {
     for (;;) {
       const relayed = await this.db.$transaction(async (tx) => {
-        const rows = await tx.$queryRaw<{ id: bigint; topic: string; payload: unknown }[]>`
+        const rows = await tx.$queryRaw<Written[]>`
           DELETE FROM outbox_message WHERE id IN (
-            SELECT id FROM outbox_message WHERE topic = ANY(${this.topics}) ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)
+            SELECT id FROM outbox_message
+            WHERE topic = ANY(${this.topics}) AND created_at < now() - make_interval(secs => ${POLL_AFTER_MS / 1000})
+            ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)
           RETURNING id, topic, payload`;
         rows.sort((a, b) => (a.id < b.id ? -1 : 1)); // insert order, mostly the order of changes
-        const byTopic = new Map<string, unknown[]>();
-        for (const row of rows) {
-          const list = byTopic.get(row.topic);
-          if (list) list.push(row.payload);
-          else byTopic.set(row.topic, [row.payload]);
-        }
-        // Throwing here rolls the delete back: the rows stay for the next run.
-        await Promise.all([...byTopic].map(([topic, payloads]) => withTimeout((this.handlers[topic] as OutboxHandler)(payloads), topic)));
+        // Throwing here rolls the delete back: the rows stay for the next poll.
+        await this.dispatch(rows);
         return rows.length;
       });
       if (relayed < BATCH) return;

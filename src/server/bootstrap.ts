@@ -52,7 +52,7 @@ export interface Process {
 }
 
 export function createProcess(config: Config, log: Logger): Process {
-  const { db, pool } = createDb(config.databaseUrl, config.dbPoolSize);
+  const { db, pool } = createDb(config.databaseUrl, config.dbPoolSize, config.exposeQueryCount);
   const redis = createRedis(config.redisUrl, "main");
   const subscriber = createRedis(config.redisUrl, "subscriber");
   const publisher = createFailFastRedis(config.redisUrl, "publisher");
