@@ -40,7 +40,8 @@ const { values: flags } = parseArgs({
     profile: { type: "boolean", default: false },
     "skip-ceilings": { type: "boolean", default: false },
     "keep-db": { type: "boolean", default: false },
-    "node-flags": { type: "string", default: "" },
+    // The heap limit `npm start` and the paygraph command use, so RSS is measured as shipped.
+    "node-flags": { type: "string", default: "--max-old-space-size=192" },
     "no-snapshot": { type: "boolean", default: false },
     help: { type: "boolean", default: false },
   },

@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-old-space-size=192
 // The `paygraph` command: start (api, worker or both), migrate, merchant create, sandbox.
 import "reflect-metadata";
 import path from "node:path";

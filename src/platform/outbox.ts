@@ -31,6 +31,7 @@ export async function writeOutbox(tx: Tx, messages: OutboxMessage[]): Promise<vo
 }
 
 const BATCH = 500;
+const SWEEP_AFTER_MS = 20;
 /** The poller leaves younger rows to the fast path of the process that wrote them. */
 const POLL_AFTER_MS = 1_000;
 /** A handler that cannot reach Redis must fail fast: the poller's transaction holds row locks. */
@@ -46,6 +47,9 @@ function withTimeout<T>(promise: Promise<T>, topic: string): Promise<T> {
 
 export class OutboxRelay {
   private polling: Promise<void> | undefined;
+  /** Rows already sent, deleted together a few milliseconds later: one DELETE for many commits. */
+  private sent: bigint[] = [];
+  private sweeping: NodeJS.Timeout | undefined;
   private timer: NodeJS.Timeout | undefined;
   private readonly topics: string[];
 
@@ -78,6 +82,8 @@ export class OutboxRelay {
 
   async stop(): Promise<void> {
     clearInterval(this.timer);
+    clearTimeout(this.sweeping);
+    await this.sweep();
     await this.polling;
   }
 
@@ -97,7 +103,19 @@ export class OutboxRelay {
 
   private async send(written: Written[]): Promise<void> {
     await this.dispatch(written);
-    await this.db.$executeRaw`DELETE FROM outbox_message WHERE id = ANY(${written.map((w) => w.id)})`;
+    this.sent.push(...written.map((w) => w.id));
+    // A crash before the sweep only means these are sent again by the poller (at least once).
+    this.sweeping ??= setTimeout(() => void this.sweep(), SWEEP_AFTER_MS);
+  }
+
+  private async sweep(): Promise<void> {
+    const ids = this.sent;
+    this.sent = [];
+    this.sweeping = undefined;
+    if (ids.length === 0) return;
+    await this.db.$executeRaw`DELETE FROM outbox_message WHERE id = ANY(${ids})`.catch((err: unknown) => {
+      this.log.warn({ err }, "outbox sweep failed; the poller will resend those messages");
+    });
   }
 
   private poll(): void {
