@@ -1,7 +1,7 @@
 // Turns any error into what a client may see: catalogue errors keep their code and details,
 // GraphQL's own request errors keep theirs, everything else is masked as INTERNAL and logged.
 // Every error carries the request id. No stack trace or SQL ever leaves.
-import type { GraphQLFormattedError } from "graphql";
+import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import { unwrapResolverError } from "@apollo/server/errors";
 import { AppError, ErrorCode } from "../platform/errors.js";
 import type { Logger } from "../platform/logger.js";
@@ -26,7 +26,9 @@ export function scrubInput(message: string): string {
 }
 
 export function formatError(formatted: GraphQLFormattedError, error: unknown, log: Logger, requestId = currentRequestId()): GraphQLFormattedError {
-  const original = unwrapResolverError(error);
+  const unwrapped = unwrapResolverError(error);
+  // Errors thrown by plugins (not resolvers) arrive wrapped in a GraphQLError.
+  const original = unwrapped instanceof GraphQLError && unwrapped.originalError instanceof AppError ? unwrapped.originalError : unwrapped;
   const where = { ...(formatted.locations ? { locations: formatted.locations } : {}), ...(formatted.path ? { path: formatted.path } : {}) };
   if (original instanceof AppError && original.code !== ErrorCode.INTERNAL) {
     return { message: original.message, ...where, extensions: { code: original.code, ...original.details, requestId } };

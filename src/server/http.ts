@@ -9,7 +9,7 @@ import { WebSocketServer } from "ws";
 import { useServer } from "graphql-ws/use/ws";
 import { randomUUID } from "node:crypto";
 import type { App } from "../platform/app.js";
-import { AppError } from "../platform/errors.js";
+import { AppError, ErrorCode } from "../platform/errors.js";
 import type { GqlContext } from "../platform/graphql/context.js";
 import { httpRequests, registry } from "../platform/metrics.js";
 import { requestScope, type RequestScope } from "../platform/request-context.js";
@@ -72,6 +72,16 @@ export async function createHttpServer(app: App, schema: GraphQLSchema): Promise
       fastifyApolloDrainPlugin(fastify),
       { serverWillStart: async () => ({ drainServer: async () => void (await ws.dispose()) }) },
       ApolloServerPluginLandingPageDisabled(),
+      {
+        // One Idempotency-Key header cannot name several mutations' effects: ask for the input field.
+        requestDidStart: async () => ({
+          didResolveOperation: async ({ contextValue, operation }) => {
+            if (contextValue.idempotencyKey && operation?.operation === "mutation" && operation.selectionSet.selections.length > 1) {
+              throw new AppError(ErrorCode.BAD_USER_INPUT, "An Idempotency-Key header covers one mutation; for several, give each its idempotencyKey input", { field: "Idempotency-Key" });
+            }
+          },
+        }),
+      },
     ],
   });
   await apollo.start();

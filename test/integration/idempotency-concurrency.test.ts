@@ -53,6 +53,13 @@ describe("idempotency", () => {
     expect(b.createPayment.payment.id).toBe(a.createPayment.payment.id);
   });
 
+  it("refuses one Idempotency-Key header for several mutations", async () => {
+    const two = `mutation { a: createPayment(input: { amount: "1.00", currency: "USD" }) { payment { id } } b: createPayment(input: { amount: "2.00", currency: "USD" }) { payment { id } } }`;
+    const result = await gql(url, two, undefined, { key, headers: { "Idempotency-Key": "order-1006" } });
+    expect(errorCode(result)).toBe("BAD_USER_INPUT");
+    expect(result.data ?? null).toBeNull();
+  });
+
   it("scopes keys per merchant", async () => {
     const other = (await server.stack.merchant("Other")).secretKey;
     const input = { amount: "4.00", currency: "USD", idempotencyKey: "shared-key" };
