@@ -46,7 +46,9 @@ describe("gateway outages", () => {
   });
 
   it("never charges twice when the gateway charged but its answer was lost", async () => {
-    await control({ latencyMs: 1000 }); // longer than GATEWAY_TIMEOUT_MS: every answer is lost
+    // Far longer than GATEWAY_TIMEOUT_MS and than all retries together: a retry arriving while the
+    // first call is still in flight waits for it at the sandbox, so every answer is lost.
+    await control({ latencyMs: 6000 });
     const id = await confirmedPayment();
     const lost = await eventually(() => read(id), (p) => (p.attempts[0]?.tries ?? 0) >= 4);
     const attemptId = lost.attempts[0]?.id ?? "";
