@@ -41,7 +41,7 @@ const { values: flags } = parseArgs({
     "skip-ceilings": { type: "boolean", default: false },
     "keep-db": { type: "boolean", default: false },
     // The heap limit `npm start` and the paygraph command use, so RSS is measured as shipped.
-    "node-flags": { type: "string", default: "--max-old-space-size=192" },
+    "node-flags": { type: "string", default: "--max-old-space-size=160" },
     "no-snapshot": { type: "boolean", default: false },
     help: { type: "boolean", default: false },
   },

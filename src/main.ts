@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-old-space-size=192
+#!/usr/bin/env -S node --max-old-space-size=160
 // The `paygraph` command: start (api, worker or both), migrate, merchant create, sandbox.
 import "reflect-metadata";
 import path from "node:path";
