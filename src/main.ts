@@ -21,7 +21,7 @@ const USAGE = `usage:
   paygraph start [--role all|api|worker] [--port N] [--host H]
   paygraph migrate
   paygraph merchant create --name NAME [--json]
-  paygraph sandbox [--port N] [--name NAME] [--latency-ms N]`;
+  paygraph sandbox [--port N] [--name NAME] [--latency-ms N] [--fail-rate P] [--timeout-rate P] [--currencies USD,EUR]`;
 
 const say = (line: string): void => void process.stdout.write(`${line}\n`);
 function fail(line: string): never {
@@ -101,6 +101,7 @@ async function main(argv: string[]): Promise<void> {
     options: {
       role: { type: "string" }, port: { type: "string" }, host: { type: "string" }, name: { type: "string" },
       json: { type: "boolean" }, "latency-ms": { type: "string" }, help: { type: "boolean" },
+      "fail-rate": { type: "string" }, "timeout-rate": { type: "string" }, currencies: { type: "string" },
     },
   });
   const [command, sub] = positionals;
@@ -122,11 +123,22 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   if (command === "sandbox") {
+    const share = (flag: string, value: string | undefined): number => {
+      const n = Number(value ?? 0);
+      if (!(n >= 0 && n <= 1)) fail(`--${flag} must be a number from 0 to 1, got '${value}'`);
+      return n;
+    };
+    const latencyMs = Number(values["latency-ms"] ?? 0);
+    if (!Number.isInteger(latencyMs) || latencyMs < 0) fail(`--latency-ms must be a whole number of milliseconds, got '${values["latency-ms"]}'`);
+    const currencies = values.currencies?.split(",").map((c) => c.trim().toUpperCase()).filter(Boolean);
+    if (currencies?.some((c) => !/^[A-Z]{3}$/.test(c))) fail(`--currencies must be ISO 4217 codes such as USD,EUR, got '${values.currencies}'`);
+    const name = values.name ?? "sandbox";
     const sandbox = await startSandboxGateway({
-      port: Number(values.port ?? 4100), host: values.host ?? "127.0.0.1", name: values.name ?? "sandbox",
-      latencyMs: Number(values["latency-ms"] ?? 0),
+      port: Number(values.port ?? 4100), host: values.host ?? "127.0.0.1", name, latencyMs,
+      failRate: share("fail-rate", values["fail-rate"]), timeoutRate: share("timeout-rate", values["timeout-rate"]),
+      ...(currencies?.length ? { currencies } : {}),
     });
-    return say(`sandbox gateway '${values.name ?? "sandbox"}' listening on ${sandbox.url}`);
+    return say(`sandbox gateway '${name}' listening on ${sandbox.url}`);
   }
   fail(`unknown command '${positionals.join(" ")}'\n${USAGE}`);
 }

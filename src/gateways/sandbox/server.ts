@@ -15,12 +15,31 @@ export interface SandboxGatewayOptions {
   logger?: boolean;
   /** Initial share (0..1) of authorize calls answered 503 without charging. */
   failRate?: number;
+  /** Initial share (0..1) of authorize calls that charge, then answer only after TIMEOUT_HANG_MS. */
+  timeoutRate?: number;
+  /** ISO codes this instance accepts; undefined: all. */
+  currencies?: string[];
   /** Injected for deterministic tests of failRate/expiry; default Math.random / wall clock. */
   random?: () => number;
   now?: () => Date;
 }
 
-export interface SandboxControl { latencyMs: number; failRate: number; down: boolean }
+export interface SandboxControl { latencyMs: number; failRate: number; timeoutRate: number; currencies: string[] | null; down: boolean }
+
+/** How long a "timed out" authorize takes to answer: longer than any sane client timeout. */
+export const TIMEOUT_HANG_MS = 60_000;
+
+/** PUT /control's fields: each parses its JSON value or says what is wrong with it. */
+const CONTROL_FIELDS: { [K in keyof SandboxControl]: (v: unknown) => SandboxControl[K] | string } = {
+  latencyMs: (v) => (typeof v === "number" && Number.isInteger(v) && v >= 0 && v <= 600_000 ? v : "latencyMs must be an integer 0..600000"),
+  failRate: (v) => (typeof v === "number" && v >= 0 && v <= 1 ? v : "failRate must be a number 0..1"),
+  timeoutRate: (v) => (typeof v === "number" && v >= 0 && v <= 1 ? v : "timeoutRate must be a number 0..1"),
+  currencies: (v) =>
+    v === null || (Array.isArray(v) && v.every((c) => typeof c === "string" && /^[A-Z]{3}$/.test(c)))
+      ? (v as string[] | null)
+      : "currencies must be null or a list of ISO 4217 codes",
+  down: (v) => (typeof v === "boolean" ? v : "down must be a boolean"),
+};
 
 export interface SandboxGatewayHandle { url: string; port: number; close(): Promise<void> }
 
@@ -38,7 +57,9 @@ const unavailable = (message: string): OpResult => fail(503, "gateway_unavailabl
 export async function startSandboxGateway(opts: SandboxGatewayOptions): Promise<SandboxGatewayHandle> {
   const name = opts.name ?? "sandbox";
   const random = opts.random ?? Math.random;
-  const control: SandboxControl = { latencyMs: opts.latencyMs ?? 0, failRate: opts.failRate ?? 0, down: false };
+  const control: SandboxControl = {
+    latencyMs: opts.latencyMs ?? 0, failRate: opts.failRate ?? 0, timeoutRate: opts.timeoutRate ?? 0, currencies: opts.currencies ?? null, down: false,
+  };
   const ledger = new Ledger(opts.now);
   // Completed results per `${op}:${key}` (keys are scoped per operation so a client may reuse an
   // attempt id for authorize and capture), and calls still inside their latency window.
@@ -130,8 +151,14 @@ export async function startSandboxGateway(opts: SandboxGatewayOptions): Promise<
       return send(reply, await slow(unavailable("Injected failure (failRate)")));
     }
     const a = parsed.value;
+    if (control.currencies && !control.currencies.includes(a.currency)) {
+      return send(reply, await slow(fail(400, "currency_not_supported", `${name} does not process ${a.currency}`)));
+    }
     const fingerprint = [a.amount, a.currency, a.card.number, a.capture].join("|");
-    return send(reply, await idempotent("authorize", a.idempotencyKey, fingerprint, () => ledger.authorize(a)));
+    const result = idempotent("authorize", a.idempotencyKey, fingerprint, () => ledger.authorize(a));
+    // A timeout as clients meet it: the charge is made, the answer comes far too late.
+    if (control.timeoutRate > 0 && random() < control.timeoutRate) await sleep(TIMEOUT_HANG_MS);
+    return send(reply, await result);
   });
 
   for (const op of ["capture", "void", "refund"] as const) {
@@ -163,23 +190,11 @@ export async function startSandboxGateway(opts: SandboxGatewayOptions): Promise<
       return send(reply, fail(400, "invalid_request", "body must be a JSON object"));
     }
     const next: SandboxControl = { ...control };
-    if ("latencyMs" in b) {
-      const v = b.latencyMs;
-      if (typeof v !== "number" || !Number.isInteger(v) || v < 0 || v > 600_000) {
-        return send(reply, fail(400, "invalid_request", "latencyMs must be an integer 0..600000"));
-      }
-      next.latencyMs = v;
-    }
-    if ("failRate" in b) {
-      const v = b.failRate;
-      if (typeof v !== "number" || !(v >= 0 && v <= 1)) {
-        return send(reply, fail(400, "invalid_request", "failRate must be a number 0..1"));
-      }
-      next.failRate = v;
-    }
-    if ("down" in b) {
-      if (typeof b.down !== "boolean") return send(reply, fail(400, "invalid_request", "down must be a boolean"));
-      next.down = b.down;
+    for (const [field, value] of Object.entries(b)) {
+      if (!(field in CONTROL_FIELDS)) return send(reply, fail(400, "invalid_request", `unknown setting '${field}'`));
+      const parsed = CONTROL_FIELDS[field as keyof SandboxControl](value);
+      if (typeof parsed === "string") return send(reply, fail(400, "invalid_request", parsed));
+      Object.assign(next, { [field]: parsed });
     }
     Object.assign(control, next); // all-or-nothing: a bad field changes nothing
     return control;
