@@ -8,6 +8,7 @@ import type { App, Ctx } from "../platform/app.js";
 import { commit } from "../platform/app.js";
 import { gatewayLatency } from "../platform/metrics.js";
 import { TransientGatewayError, type Gateway, type GatewayOutcome } from "../gateways/gateway.js";
+import { gatewayFor } from "../gateways/registry.js";
 import type { Payment } from "../generated/prisma/client.js";
 import { cardDetails } from "../vault/vault.js";
 import type { PaymentChange } from "./payment-change.js";
@@ -54,11 +55,11 @@ export async function runAuthorizeAttempt(app: App, job: { attemptId: string; me
   if (!attempt || attempt.status !== "PENDING") return; // finished by an earlier run of this job
   const payment = await db.payment.findFirstOrThrow({ where: { id: attempt.paymentId, merchantId: job.merchantId } });
   const method = await db.paymentMethod.findFirstOrThrow({ where: { id: payment.paymentMethodId ?? "", merchantId: job.merchantId } });
-  if (!app.gateway) throw new Error("worker has no gateway configured");
+  const gateway = await gatewayFor(app, attempt);
 
   const tries = attempt.tries + 1;
   const started = performance.now();
-  const answer = await app.gateway.authorize({
+  const answer = await gateway.authorize({
     idempotencyKey: attempt.id,
     amount: attempt.amount,
     currency: attempt.currency,
@@ -75,7 +76,7 @@ export async function runAuthorizeAttempt(app: App, job: { attemptId: string; me
     });
     if (!finalTry) throw new TransientGatewayError(`${answer.code}: ${answer.message}`);
   }
-  const outcome = answer.kind === "transient" ? await settleLostAnswer(app.gateway, attempt.id, answer) : answer;
+  const outcome = answer.kind === "transient" ? await settleLostAnswer(gateway, attempt.id, answer) : answer;
   await commit(ctx, () =>
     db.$transaction(async (tx) => {
       // Only the run that flips PENDING moves the payment: a concurrent duplicate finds 0 rows.

@@ -46,6 +46,7 @@ export class PaymentAttemptType {
   @Field(() => String, { nullable: true }) declineCode!: string | null;
   @Field(() => String, { nullable: true }) errorMessage!: string | null;
   @Field(() => Int, { nullable: true, description: "Gateway round trip of the last try, in milliseconds" }) latencyMs!: number | null;
+  @Field(() => String, { nullable: true, description: "Why this gateway was chosen" }) routingReason!: string | null;
   @Field(() => Int, { description: "Gateway calls recorded for this attempt (transient errors are retried with the same idempotency key)" }) tries!: number;
   @Field(() => GraphQLDateTime) createdAt!: Date;
 }

@@ -12,6 +12,7 @@ export const IdPrefix = {
   refund: "re",
   paymentMethod: "pm",
   event: "evt",
+  gatewayAccount: "gwa",
 } as const;
 export type IdPrefix = (typeof IdPrefix)[keyof typeof IdPrefix];
 

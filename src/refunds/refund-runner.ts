@@ -6,7 +6,7 @@
 import type { App, Ctx } from "../platform/app.js";
 import { commit } from "../platform/app.js";
 import { gatewayLatency } from "../platform/metrics.js";
-import { authorizationReference } from "../payments/operations/gateway-call.js";
+import { authorization } from "../payments/operations/gateway-call.js";
 import { TransientGatewayError } from "../gateways/gateway.js";
 import { transitionPayment } from "../payments/transition.js";
 
@@ -16,16 +16,10 @@ export async function runRefund(app: App, job: { refundId: string; merchantId: s
   const refund = await db.refund.findFirst({ where: { id: job.refundId, merchantId: job.merchantId } });
   if (!refund || refund.status !== "PENDING") return;
   const payment = await db.payment.findFirstOrThrow({ where: { id: refund.paymentId, merchantId: job.merchantId } });
-  if (!app.gateway) throw new Error("worker has no gateway configured");
-
+  const { gateway, reference } = await authorization(ctx, payment);
   const started = performance.now();
-  const outcome = await app.gateway.refund({
-    idempotencyKey: refund.id,
-    reference: await authorizationReference(ctx, payment),
-    amount: refund.amount,
-    currency: refund.currency,
-  });
-  gatewayLatency.observe({ gateway: app.gateway.name, operation: "refund", outcome: outcome.kind }, (performance.now() - started) / 1000);
+  const outcome = await gateway.refund({ idempotencyKey: refund.id, reference, amount: refund.amount, currency: refund.currency });
+  gatewayLatency.observe({ gateway: gateway.name, operation: "refund", outcome: outcome.kind }, (performance.now() - started) / 1000);
   if (outcome.kind === "transient") throw new TransientGatewayError(`${outcome.code}: ${outcome.message}`);
 
   const succeeded = outcome.kind === "approved";

@@ -1,6 +1,6 @@
 // Relay object identification: node(id:) resolves any prefixed id of the merchant's.
 import { Arg, Authorized, Ctx, ID, Query, Resolver } from "type-graphql";
-import type { Payment, Refund } from "../generated/prisma/client.js";
+import type { GatewayAccount, Payment, Refund } from "../generated/prisma/client.js";
 import { NodeInterface } from "../platform/graphql/common.types.js";
 import { merchantCtx, type GqlContext } from "../platform/graphql/context.js";
 import { notFound } from "../platform/errors.js";
@@ -12,13 +12,18 @@ import { getRefund } from "../refunds/refund.queries.js";
 export class NodeResolver {
   @Authorized()
   @Query(() => NodeInterface)
-  async node(@Arg("id", () => ID) id: string, @Ctx() context: GqlContext): Promise<Payment | Refund> {
+  async node(@Arg("id", () => ID) id: string, @Ctx() context: GqlContext): Promise<Payment | Refund | GatewayAccount> {
     const { merchantId } = merchantCtx(context);
     switch (prefixOf(id)) {
       case "pay":
         return getPayment(context.app.db, merchantId, id);
       case "re":
         return getRefund(context.app.db, merchantId, id);
+      case "gwa": {
+        const account = await context.app.db.gatewayAccount.findFirst({ where: { id, merchantId } });
+        if (!account) throw notFound("gateway account", id);
+        return account;
+      }
       default:
         throw notFound("object", id);
     }

@@ -27,22 +27,29 @@ function subkeysOf(key: VaultKey): { encryption: Buffer; fingerprint: Buffer } {
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
-export function encryptPan(key: VaultKey, merchantId: string, pan: string): Buffer {
+/**
+ * Seals a secret for one merchant and one purpose (the associated data): a ciphertext moved to
+ * another merchant or read for another purpose fails authentication.
+ */
+export function seal(key: VaultKey, merchantId: string, plaintext: string, purpose = ""): Buffer {
   const iv = randomBytes(IV_BYTES);
   const cipher = createCipheriv("aes-256-gcm", subkeysOf(key).encryption, iv);
-  cipher.setAAD(Buffer.from(`${key.vaultKeyId}:${merchantId}`));
-  const body = Buffer.concat([cipher.update(pan, "utf8"), cipher.final()]);
+  cipher.setAAD(Buffer.from(`${key.vaultKeyId}:${merchantId}${purpose}`));
+  const body = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
   return Buffer.concat([iv, cipher.getAuthTag(), body]);
 }
 
 /** Throws on a wrong key, another merchant's ciphertext, or any tampering (GCM authentication). */
-export function decryptPan(key: VaultKey, merchantId: string, blob: Uint8Array): string {
+export function unseal(key: VaultKey, merchantId: string, blob: Uint8Array, purpose = ""): string {
   const data = Buffer.from(blob);
   const decipher = createDecipheriv("aes-256-gcm", subkeysOf(key).encryption, data.subarray(0, IV_BYTES));
-  decipher.setAAD(Buffer.from(`${key.vaultKeyId}:${merchantId}`));
+  decipher.setAAD(Buffer.from(`${key.vaultKeyId}:${merchantId}${purpose}`));
   decipher.setAuthTag(data.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
   return Buffer.concat([decipher.update(data.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString("utf8");
 }
+
+export const encryptPan = (key: VaultKey, merchantId: string, pan: string): Buffer => seal(key, merchantId, pan);
+export const decryptPan = (key: VaultKey, merchantId: string, blob: Uint8Array): string => unseal(key, merchantId, blob);
 
 /** Same card, same merchant → same fingerprint; keyed, so it cannot be brute-forced back to a PAN. */
 export function fingerprint(key: VaultKey, merchantId: string, pan: string): string {

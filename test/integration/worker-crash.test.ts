@@ -2,9 +2,8 @@
 // and the sandbox gateway's own ledger shows exactly one charge for it.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConfirmPaymentDocument, CreatePaymentDocument, PaymentDocument } from "../support/generated/graphql.js";
-import { TEST_CARDS, card, createStack, eventually, gql, ok, type Stack } from "../support/stack.js";
+import { TEST_CARDS, card, createStack, eventually, gql, ok, ledger, type Stack } from "../support/stack.js";
 
-interface LedgerEntry { idempotencyKey: string; status: string; amount: string }
 
 let stack: Stack;
 let gateway: string;
@@ -20,7 +19,6 @@ beforeAll(async () => {
 });
 afterAll(async () => stack?.close());
 
-const ledger = async (): Promise<LedgerEntry[]> => ((await (await fetch(`${gateway}/ledger`)).json()) as { charges: LedgerEntry[] }).charges;
 
 describe("worker crash mid-job", () => {
   it("finishes the payment after a new worker starts, charging the card exactly once", async () => {
@@ -31,7 +29,7 @@ describe("worker crash mid-job", () => {
     const attemptId = (await read()).attempts[0]?.id ?? "";
 
     // The gateway has received the charge and is still answering: kill the worker now.
-    await eventually(ledger, (charges) => charges.some((c) => c.idempotencyKey === attemptId));
+    await eventually(() => ledger(gateway), (charges) => charges.some((c) => c.idempotencyKey === attemptId));
     await first.stop("SIGKILL");
     expect((await read()).status).toBe("PROCESSING");
 
@@ -40,7 +38,7 @@ describe("worker crash mid-job", () => {
     expect(done.status).toBe("CAPTURED");
     expect(done.attempts).toHaveLength(1);
     expect(done.attempts[0]?.status).toBe("SUCCEEDED");
-    const charges = (await ledger()).filter((c) => c.idempotencyKey === attemptId);
+    const charges = (await ledger(gateway)).filter((c) => c.idempotencyKey === attemptId);
     expect(charges).toHaveLength(1);
   });
 });

@@ -213,3 +213,10 @@ export function useServer(env: Record<string, string> = {}): { stack: Stack; url
   afterAll(async () => server.stack?.close());
   return server;
 }
+
+export interface LedgerEntry { idempotencyKey: string; reference: string; status: string; amount: string; amountRefunded: string }
+
+/** A sandbox gateway's own record of every charge it made: the witness that nothing was charged twice. */
+export async function ledger(gatewayUrl: string): Promise<LedgerEntry[]> {
+  return ((await (await fetch(`${gatewayUrl}/ledger`)).json()) as { charges: LedgerEntry[] }).charges;
+}

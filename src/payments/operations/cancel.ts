@@ -8,7 +8,7 @@ import { decide } from "../payment-change.js";
 import { getPayment } from "../payment.queries.js";
 import { paymentCodec } from "../payment.snapshot.js";
 import { transitionPayment } from "../transition.js";
-import { authorizationReference, gatewayOf, requireApproved } from "./gateway-call.js";
+import { authorization, requireApproved } from "./gateway-call.js";
 
 export async function cancelPayment(ctx: Ctx, input: { paymentId: string; idempotencyKey?: string | null }, headerKey?: string): Promise<Payment> {
   const scope = { merchantId: ctx.merchantId, key: input.idempotencyKey ?? headerKey, operation: "cancelPayment", request: { paymentId: input.paymentId } };
@@ -18,10 +18,8 @@ export async function cancelPayment(ctx: Ctx, input: { paymentId: string; idempo
   const change = { kind: "canceled" } as const;
   decide(payment, change, ctx.app.config.maxFailedAttempts);
   if (payment.status === "AUTHORIZED") {
-    const outcome = await gatewayOf(ctx).void({
-      idempotencyKey: `${payment.id}:void:${payment.version}`,
-      reference: await authorizationReference(ctx, payment),
-    });
+    const { gateway, reference } = await authorization(ctx, payment);
+    const outcome = await gateway.void({ idempotencyKey: `${payment.id}:void:${payment.version}`, reference });
     requireApproved(outcome, "void");
   }
   return commit(ctx, () => idempotent(ctx.app.db, scope, paymentCodec, (tx) => transitionPayment(tx, ctx, payment.id, change)));

@@ -12,7 +12,7 @@ import { decide } from "../payment-change.js";
 import { getPayment } from "../payment.queries.js";
 import { paymentCodec } from "../payment.snapshot.js";
 import { transitionPayment } from "../transition.js";
-import { authorizationReference, gatewayOf, requireApproved } from "./gateway-call.js";
+import { authorization, requireApproved } from "./gateway-call.js";
 
 export interface CapturePaymentInput {
   paymentId: string;
@@ -29,9 +29,10 @@ export async function capturePayment(ctx: Ctx, input: CapturePaymentInput, heade
   if (earlier) return earlier;
   const change = { kind: "capture", amount } as const;
   decide(payment, change, ctx.app.config.maxFailedAttempts); // refuse early: no gateway call for a doomed capture
-  const outcome = await gatewayOf(ctx).capture({
+  const { gateway, reference } = await authorization(ctx, payment);
+  const outcome = await gateway.capture({
     idempotencyKey: `${payment.id}:capture:${payment.version}:${amount}`,
-    reference: await authorizationReference(ctx, payment),
+    reference,
     amount,
     currency: payment.currency,
   });

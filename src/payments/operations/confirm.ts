@@ -1,5 +1,6 @@
 // confirmPayment: validate the card → vault it, stage an attempt and move the payment to
-// PROCESSING in one transaction; the gateway job leaves through the outbox (job id = attempt id),
+// PROCESSING in one transaction, routed to a gateway (the reason is kept on the attempt); the
+// gateway job leaves through the outbox (job id = attempt id),
 // so the mutation returns at once and a crash after commit cannot lose the job.
 import type { Payment } from "../../generated/prisma/client.js";
 import { commit, type Ctx } from "../../platform/app.js";
@@ -9,6 +10,8 @@ import { GATEWAY_JOB_TOPIC, type GatewayJob } from "../../platform/queue.js";
 import { validateCard, type CardInput } from "../../vault/card.js";
 import { fingerprint, vaultCard } from "../../vault/vault.js";
 import { paymentCodec } from "../payment.snapshot.js";
+import { listGatewayAccounts } from "../../gateways/accounts/gateway-accounts.js";
+import { chooseGateway } from "../../routing/route-plan.js";
 import { transitionPayment } from "../transition.js";
 
 export interface ConfirmPaymentInput {
@@ -17,7 +20,7 @@ export interface ConfirmPaymentInput {
   idempotencyKey?: string | null;
 }
 
-/** The gateway connector every attempt goes to until routing arrives (issue #3). */
+/** The name attempts show when they go to the server's default gateway (no account connected). */
 export const DEFAULT_GATEWAY = "sandbox";
 
 export async function confirmPayment(ctx: Ctx, input: ConfirmPaymentInput, headerKey?: string): Promise<Payment> {
@@ -36,8 +39,12 @@ export async function confirmPayment(ctx: Ctx, input: ConfirmPaymentInput, heade
       const payment = await transitionPayment(tx, ctx, input.paymentId, { kind: "confirm", paymentMethodId: method.id }, [
         { topic: GATEWAY_JOB_TOPIC, payload: job },
       ]);
+      const route = chooseGateway(await listGatewayAccounts(tx, ctx.merchantId), payment.currency, card.brand, DEFAULT_GATEWAY);
       await tx.paymentAttempt.create({
-        data: { id: attemptId, merchantId: ctx.merchantId, paymentId: payment.id, gateway: DEFAULT_GATEWAY, status: "PENDING", amount: payment.amount, currency: payment.currency },
+        data: {
+          id: attemptId, merchantId: ctx.merchantId, paymentId: payment.id, status: "PENDING", amount: payment.amount, currency: payment.currency,
+          gateway: route.gateway, gatewayAccountId: route.gatewayAccountId, routingReason: route.reason,
+        },
       });
       return payment;
     }),

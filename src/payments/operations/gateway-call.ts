@@ -4,19 +4,16 @@ import type { Payment } from "../../generated/prisma/client.js";
 import type { Ctx } from "../../platform/app.js";
 import { AppError, ErrorCode } from "../../platform/errors.js";
 import type { Gateway, GatewayOutcome } from "../../gateways/gateway.js";
+import { gatewayFor } from "../../gateways/registry.js";
 
-export function gatewayOf(ctx: Ctx): Gateway {
-  if (!ctx.app.gateway) throw new AppError(ErrorCode.GATEWAY_UNAVAILABLE, "No payment gateway is configured on this server");
-  return ctx.app.gateway;
-}
-
-export async function authorizationReference(ctx: Ctx, payment: Payment): Promise<string> {
+/** The gateway that authorized the payment and its reference there: captures, voids and refunds go back to it. */
+export async function authorization(ctx: Ctx, payment: Payment): Promise<{ gateway: Gateway; reference: string }> {
   const attempt = await ctx.app.db.paymentAttempt.findFirst({
     where: { merchantId: ctx.merchantId, paymentId: payment.id, status: "SUCCEEDED", gatewayReference: { not: null } },
     orderBy: { createdAt: "desc" },
   });
   if (!attempt?.gatewayReference) throw new AppError(ErrorCode.INTERNAL, `Payment ${payment.id} has no successful authorization`);
-  return attempt.gatewayReference;
+  return { gateway: await gatewayFor(ctx.app, attempt), reference: attempt.gatewayReference };
 }
 
 export function requireApproved(outcome: GatewayOutcome, action: string): void {
