@@ -3,13 +3,20 @@
 // any point: the attempt id is the gateway idempotency key, and only a PENDING attempt is finished.
 // A lost answer (timeout, 5xx) is never taken for a decline: when retries run out, the gateway is
 // asked what happened under the key, and an attempt whose fate is unknown stays PENDING for the
-// reconciler rather than letting the shopper pay a second time.
+// reconciler rather than letting the shopper pay a second time. When nothing was charged (soft
+// decline, unreachable gateway, confirmed lost answer) and the merchant connected another gateway
+// that accepts the payment, the next attempt goes there, with a new idempotency key.
 import type { App, Ctx } from "../platform/app.js";
 import { commit } from "../platform/app.js";
 import { gatewayLatency } from "../platform/metrics.js";
 import { TransientGatewayError, type Gateway, type GatewayOutcome } from "../gateways/gateway.js";
 import { gatewayFor } from "../gateways/registry.js";
-import type { Payment } from "../generated/prisma/client.js";
+import { listGatewayAccounts } from "../gateways/accounts/gateway-accounts.js";
+import { nextGateway, type RouteChoice } from "../routing/route-plan.js";
+import { newId } from "../platform/ids.js";
+import { writeOutbox } from "../platform/outbox.js";
+import { GATEWAY_JOB_TOPIC, type GatewayJob } from "../platform/queue.js";
+import type { Payment, PaymentAttempt } from "../generated/prisma/client.js";
 import { cardDetails } from "../vault/vault.js";
 import type { PaymentChange } from "./payment-change.js";
 import { transitionPayment } from "./transition.js";
@@ -25,6 +32,24 @@ export function changeForOutcome(outcome: GatewayOutcome, payment: Payment, atte
     case "transient":
       return { kind: "declined", error: { code: outcome.code, declineCode: null, message: `${outcome.message} (retries exhausted; nothing was charged)`, attemptId } };
   }
+}
+
+/**
+ * Whether a failed attempt may go on to the next gateway: only when nothing was charged (a soft
+ * decline, or a lost answer the gateway confirmed as never charged), never after a hard decline.
+ */
+const mayFailOver = (outcome: GatewayOutcome): boolean => (outcome.kind === "declined" && !outcome.hard) || outcome.kind === "transient";
+
+/** The next gateway account of this confirmation's plan, skipping every account it already tried. */
+async function failoverTarget(app: App, attempt: PaymentAttempt, brand: string): Promise<RouteChoice | undefined> {
+  if (!attempt.gatewayAccountId) return undefined; // the server's default gateway has no alternative
+  const tried = [attempt.gatewayAccountId];
+  for (let previous = attempt.previousAttemptId; previous && tried.length < 20; ) {
+    const earlier = await app.db.paymentAttempt.findUnique({ where: { id: previous }, select: { gatewayAccountId: true, previousAttemptId: true } });
+    if (earlier?.gatewayAccountId) tried.push(earlier.gatewayAccountId);
+    previous = earlier?.previousAttemptId ?? null;
+  }
+  return nextGateway(await listGatewayAccounts(app.db, attempt.merchantId), attempt.currency, brand, tried);
 }
 
 /** After the last retry: the gateway's own record decides; `transient` stays only if nothing was charged. */
@@ -69,22 +94,41 @@ export async function runAuthorizeAttempt(app: App, job: { attemptId: string; me
   const latencyMs = Math.round(performance.now() - started);
   gatewayLatency.observe({ gateway: attempt.gateway, operation: "authorize", outcome: answer.kind }, latencyMs / 1000);
 
+  let plan: Promise<RouteChoice | undefined> | undefined;
+  const next = (): Promise<RouteChoice | undefined> => (plan ??= failoverTarget(app, attempt, method.brand));
+  let outcome: GatewayOutcome = answer;
   if (answer.kind === "transient") {
     await db.paymentAttempt.updateMany({
       where: { id: attempt.id, status: "PENDING" },
       data: { tries, errorCode: answer.code, errorMessage: answer.message, latencyMs, updatedAt: new Date() },
     });
-    if (!finalTry) throw new TransientGatewayError(`${answer.code}: ${answer.message}`);
+    // Unreachable (refused before processing, nothing charged) with another gateway to go to: go now.
+    const failNow = answer.code === "gateway_unavailable" && (await next()) !== undefined;
+    if (!failNow && !finalTry) throw new TransientGatewayError(`${answer.code}: ${answer.message}`);
+    if (!failNow) outcome = await settleLostAnswer(gateway, attempt.id, answer);
   }
-  const outcome = answer.kind === "transient" ? await settleLostAnswer(gateway, attempt.id, answer) : answer;
+  const failover = mayFailOver(outcome) ? await next() : undefined;
   await commit(ctx, () =>
     db.$transaction(async (tx) => {
-      // Only the run that flips PENDING moves the payment: a concurrent duplicate finds 0 rows.
+      // Only the run that flips PENDING moves on: a concurrent duplicate finds 0 rows.
       const finished = await tx.paymentAttempt.updateMany({
         where: { id: attempt.id, status: "PENDING" },
         data: { ...attemptFields(outcome, latencyMs), tries, updatedAt: new Date() },
       });
-      if (finished.count === 1) await transitionPayment(tx, ctx, payment.id, changeForOutcome(outcome, payment, attempt.id));
+      if (finished.count !== 1) return;
+      if (!failover) return void (await transitionPayment(tx, ctx, payment.id, changeForOutcome(outcome, payment, attempt.id)));
+      // The payment stays PROCESSING: the next gateway gets a new attempt, so a new idempotency key.
+      const nextId = newId("att");
+      const code = outcome.kind === "declined" || outcome.kind === "transient" ? outcome.code : outcome.kind;
+      await tx.paymentAttempt.create({
+        data: {
+          id: nextId, merchantId: attempt.merchantId, paymentId: payment.id, status: "PENDING", amount: attempt.amount, currency: attempt.currency,
+          gateway: failover.gateway, gatewayAccountId: failover.gatewayAccountId, previousAttemptId: attempt.id,
+          routingReason: `Failover after ${attempt.gateway} (${code}). ${failover.reason}`,
+        },
+      });
+      const job: GatewayJob = { kind: "authorize", attemptId: nextId, merchantId: attempt.merchantId };
+      await writeOutbox(tx, [{ topic: GATEWAY_JOB_TOPIC, payload: job }]);
     }),
   );
 }

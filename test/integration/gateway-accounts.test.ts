@@ -97,3 +97,45 @@ describe("gateway accounts", () => {
     expect(errorCode(await gql(url, UpdateGatewayAccountDocument, { input: { id: a?.id ?? "", priority: 1 } }, { key: other }))).toBe("NOT_FOUND");
   });
 });
+
+describe("failover between connected gateways", () => {
+  const control = (gateway: string, settings: Record<string, unknown>) =>
+    fetch(`${gateway}/control`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify(settings) });
+  const confirmWith = async (number: string): Promise<string> => {
+    const id = ok(await gql(url, CreatePaymentDocument, { input: { amount: "21.00", currency: "USD" } }, { key })).createPayment.payment.id;
+    ok(await gql(url, ConfirmPaymentDocument, { input: { paymentId: id, card: card(number) } }, { key }));
+    return id;
+  };
+
+  it("moves to the next gateway at once when the first is down, charging only there", async () => {
+    await control(acquirerA, { down: true });
+    const id = await confirmWith(TEST_CARDS.approve);
+    const done = await eventually(() => read(id), (p) => p.status !== "PROCESSING");
+    await control(acquirerA, { down: false });
+    expect(done.status).toBe("CAPTURED");
+    expect(done.attempts.map((a) => [a.gateway, a.status, a.errorCode])).toEqual([
+      ["acquirer-a", "FAILED", "gateway_unavailable"],
+      ["acquirer-b", "SUCCEEDED", null],
+    ]);
+    expect(done.attempts[0]?.tries).toBe(1); // no retries spent on a gateway that refused the connection
+    expect(done.attempts[1]?.routingReason).toMatch(/^Failover after acquirer-a \(gateway_unavailable\)\. Priority 20/);
+    expect((await ledger(acquirerA)).some((c) => c.idempotencyKey === done.attempts[0]?.id)).toBe(false);
+    expect((await ledger(acquirerB)).filter((c) => c.idempotencyKey === done.attempts[1]?.id)).toHaveLength(1);
+  });
+
+  it("tries the next gateway after a soft decline, and stops when none is left", async () => {
+    const id = await confirmWith(TEST_CARDS.softDecline);
+    const done = await eventually(() => read(id), (p) => p.status !== "PROCESSING");
+    expect(done.status).toBe("REQUIRES_PAYMENT_METHOD");
+    expect(done.lastPaymentError?.declineCode).toBe("insufficient_funds");
+    expect(done.attempts.map((a) => a.gateway)).toEqual(["acquirer-a", "acquirer-b"]);
+  });
+
+  it("never fails over after a hard decline", async () => {
+    const id = await confirmWith(TEST_CARDS.hardDecline);
+    const done = await eventually(() => read(id), (p) => p.status !== "PROCESSING");
+    expect(done.lastPaymentError?.declineCode).toBe("generic_decline");
+    expect(done.attempts.map((a) => a.gateway)).toEqual(["acquirer-a"]);
+  });
+});
+

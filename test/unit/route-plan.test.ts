@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { chooseGateway, type RoutableAccount } from "../../src/routing/route-plan.js";
+import { chooseGateway, nextGateway, type RoutableAccount } from "../../src/routing/route-plan.js";
 import { AppError } from "../../src/platform/errors.js";
 
 const account = (over: Partial<RoutableAccount>): RoutableAccount => ({
@@ -36,5 +36,11 @@ describe("chooseGateway", () => {
     } catch (err) {
       expect((err as AppError).code).toBe("GATEWAY_UNAVAILABLE");
     }
+  });
+
+  it("plans a failover to the best account not yet tried, and nothing once all were", () => {
+    const accounts = [account({ id: "gwa_a", name: "a", priority: 1 }), account({ id: "gwa_b", name: "b", priority: 2 })];
+    expect(nextGateway(accounts, "USD", "visa", ["gwa_a"])).toMatchObject({ gatewayAccountId: "gwa_b", reason: "Priority 2: first of 1 enabled account(s) accepting USD visa, not yet tried" });
+    expect(nextGateway(accounts, "USD", "visa", ["gwa_a", "gwa_b"])).toBeUndefined();
   });
 });
