@@ -34,6 +34,9 @@ export type GatewayOutcome =
   | { kind: "declined"; code: string; declineCode: string; message: string; hard: boolean }
   | { kind: "transient"; code: string; message: string };
 
+/** The transient code of a call whose connection never opened: the one that proves nothing was charged. */
+export const CONNECT_FAILED = "connect_failed";
+
 /** What a gateway knows of an earlier authorize call, looked up by its idempotency key. */
 export type ChargeLookup = GatewayOutcome | { kind: "not_found" };
 

@@ -7,7 +7,7 @@ import { CONFIG_PURPOSE, type SandboxConfig } from "./accounts/gateway-accounts.
 import type { Gateway } from "./gateway.js";
 import { SandboxGateway } from "./sandbox/adapter.js";
 
-/** Adapters by account and config version: decrypting a config on every call would be wasted work. */
+/** Adapters by account (an account's config never changes): decrypting it on every call would be wasted work. */
 const adapters = new Map<string, Gateway>();
 
 export async function gatewayFor(app: App, attempt: { merchantId: string; gatewayAccountId: string | null }): Promise<Gateway> {
@@ -18,7 +18,7 @@ export async function gatewayFor(app: App, attempt: { merchantId: string; gatewa
   // Disabled accounts still serve the payments they authorized (capture, refund).
   const account = await app.db.gatewayAccount.findFirst({ where: { id: attempt.gatewayAccountId, merchantId: attempt.merchantId } });
   if (!account) throw new AppError(ErrorCode.GATEWAY_UNAVAILABLE, `Gateway account ${attempt.gatewayAccountId} no longer exists`);
-  const cacheKey = `${account.id}:${account.updatedAt.getTime()}`;
+  const cacheKey = account.id;
   let adapter = adapters.get(cacheKey);
   if (!adapter) {
     const config = JSON.parse(unseal(app.config, account.merchantId, account.configCiphertext, CONFIG_PURPOSE)) as SandboxConfig;

@@ -170,11 +170,11 @@ describe("sandbox gateway specifics", () => {
     expect((await pending).kind).toBe("approved"); // woken, not abandoned: the call is still answered
   });
 
-  it("maps connection refused to transient gateway_unavailable", async () => {
+  it("maps connection refused to transient connect_failed", async () => {
     const gone = await startSandboxGateway({ port: 0 });
     await gone.close();
     const gw = new SandboxGateway({ baseUrl: gone.url, timeoutMs: 2000 });
     const o = await gw.void({ idempotencyKey: "x", reference: "ch_x" });
-    expect(o).toMatchObject({ kind: "transient", code: "gateway_unavailable" });
+    expect(o).toMatchObject({ kind: "transient", code: "connect_failed" });
   });
 });

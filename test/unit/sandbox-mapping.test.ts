@@ -89,8 +89,12 @@ describe("mapFetchError", () => {
 
   it("recognises connection failures via the undici cause", () => {
     const err = new TypeError("fetch failed", { cause: Object.assign(new Error("connect"), { code: "ECONNREFUSED" }) });
-    expect(mapFetchError(err)).toMatchObject({ kind: "transient", code: "gateway_unavailable" });
+    expect(mapFetchError(err)).toMatchObject({ kind: "transient", code: "connect_failed" }); // never connected: nothing charged
+    const reset = new TypeError("fetch failed", { cause: Object.assign(new Error("reset"), { code: "ECONNRESET" }) });
+    expect(mapFetchError(reset)).toMatchObject({ kind: "transient", code: "gateway_unavailable" }); // may have been charged
     expect(mapFetchError("weird")).toMatchObject({ kind: "transient", code: "gateway_unavailable" });
+    const leaky = new TypeError("Request cannot be constructed from a URL that includes credentials: http://user:s3cret@host/");
+    expect(JSON.stringify(mapFetchError(leaky))).not.toContain("s3cret");
   });
 });
 

@@ -22,7 +22,8 @@ export class GatewayAccountType extends NodeInterface {
 export class CreateGatewayAccountInput {
   @Field() name!: string;
   @Field(() => GatewayKind) kind!: GatewayKind;
-  @Field(() => GraphQLJSONObject, { description: 'SANDBOX: { "url": "http://…", "apiKey"?: "…" }' }) config!: Record<string, unknown>;
+  @Field(() => GraphQLJSONObject, { description: 'SANDBOX: { "url": "http://…" }. Fixed for the life of the account: to change it, connect a new account and disable this one' })
+  config!: Record<string, unknown>;
   @Field(() => [String], { nullable: true }) currencies?: string[] | null;
   @Field(() => [String], { nullable: true }) cardBrands?: string[] | null;
   @Field(() => Int, { nullable: true, defaultValue: 100 }) priority?: number | null;
@@ -32,7 +33,6 @@ export class CreateGatewayAccountInput {
 export class UpdateGatewayAccountInput {
   @Field(() => ID) id!: string;
   @Field(() => String, { nullable: true }) name?: string | null;
-  @Field(() => GraphQLJSONObject, { nullable: true }) config?: Record<string, unknown> | null;
   @Field(() => [String], { nullable: true }) currencies?: string[] | null;
   @Field(() => [String], { nullable: true }) cardBrands?: string[] | null;
   @Field(() => Int, { nullable: true }) priority?: number | null;

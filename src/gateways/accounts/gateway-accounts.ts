@@ -1,6 +1,6 @@
 // A merchant's gateway accounts: validated, config sealed by the vault (never returned), always
 // scoped by merchant. Kinds are adapters; only the sandbox exists today.
-import type { GatewayAccount } from "../../generated/prisma/client.js";
+import { Prisma, type GatewayAccount } from "../../generated/prisma/client.js";
 import type { Ctx } from "../../platform/app.js";
 import type { Tx } from "../../platform/db.js";
 import { badInput, notFound } from "../../platform/errors.js";
@@ -12,23 +12,35 @@ import { seal } from "../../vault/vault.js";
 export const CARD_BRANDS = ["visa", "mastercard", "american-express", "diners-club", "discover", "jcb", "unionpay", "maestro", "mir", "elo", "hiper", "hipercard"];
 export const CONFIG_PURPOSE = ":gateway-config";
 
-export interface SandboxConfig { url: string; apiKey?: string }
+export interface SandboxConfig { url: string }
 
+/**
+ * What can change on an account. Not its config: attempts in flight, lookups by key, captures and
+ * refunds must reach the very endpoint that saw the charge. New URL or credentials: a new account.
+ */
 export interface GatewayAccountInput {
   name?: string | null;
-  config?: Record<string, unknown> | null;
   currencies?: string[] | null;
   cardBrands?: string[] | null;
   priority?: number | null;
   enabled?: boolean | null;
 }
 
-function sandboxConfig(config: Record<string, unknown>): SandboxConfig {
-  const { url, apiKey, ...rest } = config;
+function sandboxConfig(ctx: Ctx, config: Record<string, unknown>): SandboxConfig {
+  // The worker sends card numbers to this URL: a test-mode tool, never a production one.
+  if (ctx.app.config.env === "production") throw badInput("SANDBOX gateway accounts exist in test mode only", "kind");
+  const { url, ...rest } = config;
   if (Object.keys(rest).length) throw badInput(`Unknown sandbox config keys: ${Object.keys(rest).join(", ")}`, "config");
-  if (typeof url !== "string" || !/^https?:\/\/[^\s]+$/.test(url)) throw badInput("config.url must be an http(s) URL", "config");
-  if (apiKey !== undefined && typeof apiKey !== "string") throw badInput("config.apiKey must be a string", "config");
-  return { url: url.replace(/\/+$/, ""), ...(apiKey ? { apiKey } : {}) };
+  let parsed: URL | undefined;
+  try {
+    parsed = typeof url === "string" ? new URL(url) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed || !["http:", "https:"].includes(parsed.protocol) || parsed.username || parsed.password || parsed.search || parsed.hash) {
+    throw badInput("config.url must be an http(s) URL without credentials, query or fragment", "config");
+  }
+  return { url: parsed.href.replace(/\/+$/, "") };
 }
 
 function validated(input: GatewayAccountInput) {
@@ -49,38 +61,37 @@ function validated(input: GatewayAccountInput) {
 
 export async function createGatewayAccount(ctx: Ctx, input: GatewayAccountInput & { name: string; config: Record<string, unknown> }): Promise<GatewayAccount> {
   const v = validated(input);
-  const config = sandboxConfig(input.config);
-  if (await ctx.app.db.gatewayAccount.findFirst({ where: { merchantId: ctx.merchantId, name: v.name ?? "" }, select: { id: true } })) {
-    throw badInput(`A gateway account named '${v.name}' exists already`, "name");
-  }
+  const config = sandboxConfig(ctx, input.config);
   return ctx.app.db.gatewayAccount.create({
     data: {
       id: newId("gwa"), merchantId: ctx.merchantId, name: v.name ?? "", kind: "SANDBOX",
       configCiphertext: new Uint8Array(seal(ctx.app.config, ctx.merchantId, JSON.stringify(config), CONFIG_PURPOSE)),
       currencies: v.currencies ?? [], cardBrands: v.cardBrands ?? [], priority: input.priority ?? 100, enabled: input.enabled ?? true,
     },
-  });
+  }).catch(nameTaken(v.name));
 }
+
+/** The unique (merchant, name) index decides, so two concurrent creates cannot both win. */
+const nameTaken = (name: string | undefined) => (err: unknown): never => {
+  if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002") throw badInput(`A gateway account named '${name}' exists already`, "name");
+  throw err;
+};
 
 export async function updateGatewayAccount(ctx: Ctx, id: string, input: GatewayAccountInput): Promise<GatewayAccount> {
   const v = validated(input);
   const existing = await ctx.app.db.gatewayAccount.findFirst({ where: { id, merchantId: ctx.merchantId } });
   if (!existing) throw notFound("gateway account", id);
-  if (v.name && v.name !== existing.name && (await ctx.app.db.gatewayAccount.findFirst({ where: { merchantId: ctx.merchantId, name: v.name } }))) {
-    throw badInput(`A gateway account named '${v.name}' exists already`, "name");
-  }
   return ctx.app.db.gatewayAccount.update({
-    where: { id },
+    where: { id: existing.id, merchantId: ctx.merchantId },
     data: {
       ...(v.name ? { name: v.name } : {}),
-      ...(input.config ? { configCiphertext: new Uint8Array(seal(ctx.app.config, ctx.merchantId, JSON.stringify(sandboxConfig(input.config)), CONFIG_PURPOSE)) } : {}),
       ...(v.currencies ? { currencies: v.currencies } : {}),
       ...(v.cardBrands ? { cardBrands: v.cardBrands } : {}),
       ...(input.priority !== undefined && input.priority !== null ? { priority: input.priority } : {}),
       ...(input.enabled !== undefined && input.enabled !== null ? { enabled: input.enabled } : {}),
       updatedAt: new Date(),
     },
-  });
+  }).catch(nameTaken(v.name));
 }
 
 export async function listGatewayAccounts(db: Tx, merchantId: string): Promise<GatewayAccount[]> {

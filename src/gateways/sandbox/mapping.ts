@@ -2,7 +2,7 @@
 // the thrown fetch error) so every branch is unit-testable without a server. The rule of thumb:
 // anything where the charge state is unknown or a retry with the same key may succeed is
 // `transient`; anything the gateway definitively refused is `declined`.
-import type { ChargeLookup, GatewayOutcome } from "../gateway.js";
+import { CONNECT_FAILED, type ChargeLookup, type GatewayOutcome } from "../gateway.js";
 
 /** Decline codes a later retry (new attempt, maybe days later) can overcome. Everything else is hard. */
 export const SOFT_DECLINE_CODES: ReadonlySet<string> = new Set(["insufficient_funds", "try_again_later"]);
@@ -99,6 +99,8 @@ const CONNECTION_CODES = new Set([
   "UND_ERR_CLOSED",
 ]);
 
+const NEVER_CONNECTED_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "UND_ERR_CONNECT_TIMEOUT"]);
+
 // Errors and DOMExceptions are objects whose name/code/cause are readable as plain properties.
 const errName = (e: unknown): string | undefined => str(e, "name");
 const errCode = (e: unknown): string | undefined => str(e, "code");
@@ -112,9 +114,13 @@ export function mapFetchError(err: unknown): GatewayOutcome {
   }
   const cause = isObj(err) ? err.cause : undefined;
   const code = errCode(cause) ?? errCode(err);
-  if (code !== undefined && CONNECTION_CODES.has(code)) {
-    return transient("gateway_unavailable", `Sandbox gateway unreachable (${code})`);
+  // Never opened: the request cannot have reached the gateway, so nothing was charged.
+  if (code !== undefined && NEVER_CONNECTED_CODES.has(code)) {
+    return transient(CONNECT_FAILED, `Sandbox gateway unreachable (${code})`);
   }
-  const text = err instanceof Error ? err.message : String(err);
-  return transient("gateway_unavailable", `Sandbox gateway request failed: ${text}`);
+  if (code !== undefined && CONNECTION_CODES.has(code)) {
+    return transient("gateway_unavailable", `Sandbox gateway connection lost (${code})`);
+  }
+  // The error's own text may quote the URL (and anything in it): keep it out of attempts and logs.
+  return transient("gateway_unavailable", `Sandbox gateway request failed (${errName(err) ?? "error"})`);
 }

@@ -45,7 +45,7 @@ export type ConfirmPaymentInput = {
 
 export type CreateGatewayAccountInput = {
   cardBrands?: Array<string> | null | undefined;
-  /** SANDBOX: { "url": "http://…", "apiKey"?: "…" } */
+  /** SANDBOX: { "url": "http://…" }. Fixed for the life of the account: to change it, connect a new account and disable this one */
   config: Record<string, unknown>;
   currencies?: Array<string> | null | undefined;
   kind: GatewayKind;
@@ -110,7 +110,6 @@ export type RefundStatus =
 
 export type UpdateGatewayAccountInput = {
   cardBrands?: Array<string> | null | undefined;
-  config?: Record<string, unknown> | null | undefined;
   currencies?: Array<string> | null | undefined;
   enabled?: boolean | null | undefined;
   id: string | number;
