@@ -26,6 +26,17 @@ export interface Config {
   /** Transient gateway errors are retried this many times with exponential backoff from retryBaseMs. */
   gatewayRetries: number;
   retryBaseMs: number;
+  /** Ceiling of one backoff delay between retries of a transient gateway error. */
+  retryCapMs: number;
+  /** Success-rate window the route planner ranks gateways by, sliding in `routingBuckets` steps. */
+  routingWindowMs: number;
+  routingBuckets: number;
+  /** Share (0..1) of first attempts routed to another gateway than the best, so a recovered one is noticed. */
+  routingExploration: number;
+  /** Consecutive failed calls (no usable answer) that open a gateway account's circuit breaker. */
+  breakerFailures: number;
+  /** How long an open breaker skips its gateway before letting one probe through. */
+  breakerOpenMs: number;
   /** After this many failed confirmations a payment can no longer succeed: FAILED. */
   maxFailedAttempts: number;
   /** BullMQ job lock; a worker that dies loses its jobs to another worker after about this long. */
@@ -81,6 +92,12 @@ export function loadConfig(overrides: Partial<Config> = {}, source: NodeJS.Proce
     gatewayTimeoutMs: int(source.GATEWAY_TIMEOUT_MS, 10_000, "GATEWAY_TIMEOUT_MS"),
     gatewayRetries: int(source.GATEWAY_RETRIES, 3, "GATEWAY_RETRIES"),
     retryBaseMs: int(source.RETRY_BASE_MS, 250, "RETRY_BASE_MS"),
+    retryCapMs: int(source.RETRY_CAP_MS, 5_000, "RETRY_CAP_MS"),
+    routingWindowMs: int(source.ROUTING_WINDOW_MS, 600_000, "ROUTING_WINDOW_MS"),
+    routingBuckets: Math.max(1, int(source.ROUTING_BUCKETS, 10, "ROUTING_BUCKETS")),
+    routingExploration: Math.min(100, int(source.ROUTING_EXPLORATION_PCT, 5, "ROUTING_EXPLORATION_PCT")) / 100,
+    breakerFailures: Math.max(1, int(source.BREAKER_FAILURES, 5, "BREAKER_FAILURES")),
+    breakerOpenMs: int(source.BREAKER_OPEN_MS, 30_000, "BREAKER_OPEN_MS"),
     maxFailedAttempts: int(source.MAX_FAILED_ATTEMPTS, 5, "MAX_FAILED_ATTEMPTS"),
     jobLockMs: int(source.JOB_LOCK_MS, 30_000, "JOB_LOCK_MS"),
     reconcileAfterMs: int(source.RECONCILE_AFTER_MS, 60_000, "RECONCILE_AFTER_MS"),

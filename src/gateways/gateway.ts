@@ -1,6 +1,7 @@
 // The contract every gateway connector implements. Adapters are pure translators between this
 // shape and a gateway's wire format; the worker owns retries, timeouts and state changes.
 // Amounts are integer minor units of `currency` (ISO 4217 exponent), never floats.
+import type { GatewayKind } from "../generated/prisma/enums.js";
 
 export interface CardDetails {
   number: string;
@@ -25,13 +26,15 @@ export interface VoidInput { idempotencyKey: string; reference: string }
 export interface RefundInput { idempotencyKey: string; reference: string; amount: bigint; currency: string }
 
 /**
- * What a gateway said, classified. `transient` means the outcome is unknown or the call may
+ * What a gateway said, in the connector-neutral shape. Whether a refusal is final, worth another
+ * gateway or worth a retry is decided by the outcome table (src/routing/outcome-decisions.ts),
+ * not here. `transient` means the outcome is unknown or the call may
  * succeed if repeated with the same idempotency key (timeouts, 5xx, processing_error).
  */
 export type GatewayOutcome =
   | { kind: "approved"; reference: string }
   | { kind: "requires_action"; reference: string }
-  | { kind: "declined"; code: string; declineCode: string; message: string; hard: boolean }
+  | { kind: "declined"; code: string; declineCode: string; message: string }
   | { kind: "transient"; code: string; message: string };
 
 /** The transient code of a call whose connection never opened: the one that proves nothing was charged. */
@@ -45,6 +48,8 @@ export class TransientGatewayError extends Error {}
 
 export interface Gateway {
   readonly name: string;
+  /** The connector kind: which outcome table (src/routing/decision-table.ts) reads its errors. */
+  readonly kind: GatewayKind;
   authorize(input: AuthorizeInput): Promise<GatewayOutcome>;
   capture(input: CaptureInput): Promise<GatewayOutcome>;
   void(input: VoidInput): Promise<GatewayOutcome>;

@@ -1,52 +1,51 @@
 // The worker's half of a payment attempt: call the gateway outside any transaction, then record
 // the outcome and move the payment in one short transaction. Safe to run again after a crash at
 // any point: the attempt id is the gateway idempotency key, and only a PENDING attempt is finished.
-// A lost answer (timeout, 5xx) is never taken for a decline: when retries run out, the gateway is
-// asked what happened under the key, and an attempt whose fate is unknown stays PENDING for the
-// reconciler rather than letting the shopper pay a second time. When nothing was charged (a soft
-// decline, a gateway never reached, a lost answer the gateway confirmed it never charged) and the
-// merchant connected another gateway that accepts the payment, the next attempt goes there, with
-// a new idempotency key.
+//
+// What a failed call leads to is the outcome table's decision (src/routing/outcome-decisions.ts):
+// RETRY the same gateway under the same key (BullMQ's backoff), FAIL_OVER to the route plan's next
+// gateway with a new attempt and key, STOP, or STEP_UP. One rule is code, not data: a gateway
+// whose answer was lost (timeout, 5xx) is asked under the key what happened before the payment
+// goes anywhere else — a late approval is recorded, and a fate still unknown stays PENDING for the
+// reconciler. Only a call that never connected (or a gateway skipped for its open circuit) proves
+// nothing was charged without asking.
 import type { App, Ctx } from "../platform/app.js";
 import { commit } from "../platform/app.js";
 import { gatewayLatency } from "../platform/metrics.js";
 import { CONNECT_FAILED, TransientGatewayError, type Gateway, type GatewayOutcome } from "../gateways/gateway.js";
 import { gatewayFor } from "../gateways/registry.js";
-import { listGatewayAccounts } from "../gateways/accounts/gateway-accounts.js";
-import { nextGateway, type RouteChoice } from "../routing/route-plan.js";
+import { routeAttempt } from "../routing/route-attempt.js";
+import type { RouteChoice } from "../routing/route-plan.js";
+import { segmentOf } from "../routing/gateway-stats.js";
+import { decisionTable } from "../routing/decision-table.js";
+import { classify, GatewayDecision, type FailedOutcome } from "../routing/outcome-decisions.js";
 import { newId } from "../platform/ids.js";
 import { writeOutbox } from "../platform/outbox.js";
 import { GATEWAY_JOB_TOPIC, type GatewayJob } from "../platform/queue.js";
-import type { Payment, PaymentAttempt } from "../generated/prisma/client.js";
+import type { Payment, PaymentAttempt, PaymentMethod } from "../generated/prisma/client.js";
 import { cardDetails } from "../vault/vault.js";
 import type { PaymentChange } from "./payment-change.js";
 import { transitionPayment } from "./transition.js";
 
-export function changeForOutcome(outcome: GatewayOutcome, payment: Payment, attemptId: string): PaymentChange {
+/** The code of an attempt that was not sent because its gateway's circuit breaker is open. */
+export const CIRCUIT_OPEN = "circuit_open";
+
+export function changeForOutcome(outcome: GatewayOutcome, decision: GatewayDecision | null, payment: Payment, attemptId: string): PaymentChange {
   switch (outcome.kind) {
     case "approved":
       return payment.captureMethod === "AUTOMATIC" ? { kind: "captured", amount: payment.amount } : { kind: "authorized" };
     case "requires_action":
       return { kind: "requiresAction" };
     case "declined":
+      if (decision === GatewayDecision.STEP_UP) return { kind: "requiresAction" };
       return { kind: "declined", error: { code: outcome.code, declineCode: outcome.declineCode || null, message: outcome.message, attemptId } };
     case "transient":
-      return { kind: "declined", error: { code: outcome.code, declineCode: null, message: `${outcome.message} (retries exhausted; nothing was charged)`, attemptId } };
+      return { kind: "declined", error: { code: outcome.code, declineCode: null, message: `${outcome.message} (nothing was charged)`, attemptId } };
   }
 }
 
-/**
- * Whether a failed attempt may go on to the next gateway: only when nothing was charged (a soft
- * decline, or a lost answer the gateway confirmed as never charged), never after a hard decline.
- */
-const mayFailOver = (outcome: GatewayOutcome): boolean =>
-  (outcome.kind === "declined" && (!outcome.hard || GATEWAY_REFUSALS.has(outcome.code))) || outcome.kind === "transient";
-
-/** Refusals about the gateway, not the card: the next gateway may take the payment. */
-const GATEWAY_REFUSALS = new Set(["currency_not_supported"]);
-
-/** The next gateway account of this confirmation's plan, skipping every account it already tried. */
-async function failoverTarget(app: App, attempt: PaymentAttempt, brand: string): Promise<RouteChoice | undefined> {
+/** The next gateway of this confirmation's plan, skipping every account it already tried. */
+async function failoverTarget(app: App, attempt: PaymentAttempt, payment: Payment, method: PaymentMethod): Promise<RouteChoice | undefined> {
   if (!attempt.gatewayAccountId) return undefined; // the server's default gateway has no alternative
   const tried = [attempt.gatewayAccountId];
   for (let previous = attempt.previousAttemptId; previous && tried.length < 20; ) {
@@ -54,11 +53,13 @@ async function failoverTarget(app: App, attempt: PaymentAttempt, brand: string):
     if (earlier?.gatewayAccountId) tried.push(earlier.gatewayAccountId);
     previous = earlier?.previousAttemptId ?? null;
   }
-  return nextGateway(await listGatewayAccounts(app.db, attempt.merchantId), attempt.currency, brand, tried);
+  return routeAttempt(app, app.db, {
+    merchantId: attempt.merchantId, paymentId: payment.id, currency: attempt.currency, amount: attempt.amount, cardBrand: method.brand, metadata: payment.metadata, tried,
+  });
 }
 
 /** After the last retry: the gateway's own record decides; `transient` stays only if nothing was charged. */
-async function settleLostAnswer(app: App, gateway: Gateway, attemptId: string, outcome: GatewayOutcome & { kind: "transient" }): Promise<GatewayOutcome> {
+async function settleLostAnswer(app: App, gateway: Gateway, attemptId: string, outcome: FailedOutcome & { kind: "transient" }): Promise<GatewayOutcome> {
   // A request that got no answer may still be running at the gateway: give it a full timeout to
   // land before believing a "no such charge".
   if (outcome.code !== "processing_error") await new Promise((r) => setTimeout(r, app.config.gatewayTimeoutMs));
@@ -68,31 +69,41 @@ async function settleLostAnswer(app: App, gateway: Gateway, attemptId: string, o
   return lookup;
 }
 
-function attemptFields(outcome: GatewayOutcome, latencyMs: number) {
+function attemptFields(outcome: GatewayOutcome, decision: GatewayDecision | null, latencyMs: number | null) {
   switch (outcome.kind) {
     case "approved":
       return { status: "SUCCEEDED" as const, gatewayReference: outcome.reference, errorCode: null, errorMessage: null, latencyMs };
     case "requires_action":
       return { status: "REQUIRES_ACTION" as const, gatewayReference: outcome.reference, latencyMs };
     case "declined":
-      return { status: "FAILED" as const, errorCode: outcome.code, declineCode: outcome.declineCode || null, errorMessage: outcome.message, latencyMs };
+      return { status: "FAILED" as const, errorCode: outcome.code, declineCode: outcome.declineCode || null, errorMessage: outcome.message, latencyMs, decision };
     case "transient":
-      return { status: "FAILED" as const, errorCode: outcome.code, errorMessage: outcome.message, latencyMs };
+      return { status: "FAILED" as const, errorCode: outcome.code, errorMessage: outcome.message, latencyMs, decision };
   }
 }
 
+const callResult = (outcome: GatewayOutcome) => (outcome.kind === "approved" || outcome.kind === "requires_action" ? "approved" : outcome.kind === "declined" ? "declined" : "failed");
+
 export async function runAuthorizeAttempt(app: App, job: { attemptId: string; merchantId: string }, finalTry: boolean): Promise<void> {
   const { db } = app;
-  const ctx: Ctx = { app, merchantId: job.merchantId, requestId: `job:${job.attemptId}` };
   const attempt = await db.paymentAttempt.findFirst({ where: { id: job.attemptId, merchantId: job.merchantId } });
   if (!attempt || attempt.status !== "PENDING") return; // finished by an earlier run of this job
   const payment = await db.payment.findFirstOrThrow({ where: { id: attempt.paymentId, merchantId: job.merchantId } });
   const method = await db.paymentMethod.findFirstOrThrow({ where: { id: payment.paymentMethodId ?? "", merchantId: job.merchantId } });
   const gateway = await gatewayFor(app, attempt);
+  let plan: Promise<RouteChoice | undefined> | undefined;
+  const next = (): Promise<RouteChoice | undefined> => (plan ??= failoverTarget(app, attempt, payment, method));
+  const neverCalled = attempt.tries === 0;
+  const account = attempt.gatewayAccountId;
+
+  // An open circuit: a first call is not sent when another gateway can take it.
+  if (account && neverCalled && !(await app.stats.admit(account)) && (await next())) {
+    const skipped: GatewayOutcome = { kind: "transient", code: CIRCUIT_OPEN, message: `${attempt.gateway} was not called: its circuit breaker is open` };
+    return finish(app, attempt, payment, gateway, skipped, GatewayDecision.FAIL_OVER, null, await next());
+  }
 
   // Staged before the call: a run that dies after calling still leaves `tries` counted, so a later
   // run knows the gateway may have seen this key.
-  const neverCalled = attempt.tries === 0;
   await db.paymentAttempt.updateMany({ where: { id: attempt.id, status: "PENDING" }, data: { tries: { increment: 1 }, updatedAt: new Date() } });
   const started = performance.now();
   const answer = await gateway.authorize({
@@ -104,32 +115,48 @@ export async function runAuthorizeAttempt(app: App, job: { attemptId: string; me
   });
   const latencyMs = Math.round(performance.now() - started);
   gatewayLatency.observe({ gateway: attempt.gateway, operation: "authorize", outcome: answer.kind }, latencyMs / 1000);
+  if (account) await app.stats.record(account, segmentOf(attempt.currency, method.brand), callResult(answer));
+  if (answer.kind === "approved" || answer.kind === "requires_action") return finish(app, attempt, payment, gateway, answer, null, latencyMs, undefined);
 
-  let plan: Promise<RouteChoice | undefined> | undefined;
-  let orphan: string | undefined;
-  const next = (): Promise<RouteChoice | undefined> => (plan ??= failoverTarget(app, attempt, method.brand));
+  const table = await decisionTable(db, attempt.merchantId, gateway.kind);
+  let { decision } = classify(answer, table);
   let outcome: GatewayOutcome = answer;
   if (answer.kind === "transient") {
     await db.paymentAttempt.updateMany({
       where: { id: attempt.id, status: "PENDING" },
       data: { errorCode: answer.code, errorMessage: answer.message, latencyMs, updatedAt: new Date() },
     });
-    // Never connected, and no earlier call with this key: nothing can have been charged, so with
-    // another gateway to go to, go now rather than spend retries on a dead one.
-    const failNow = answer.code === CONNECT_FAILED && neverCalled && (await next()) !== undefined;
-    if (!failNow && !finalTry) throw new TransientGatewayError(`${answer.code}: ${answer.message}`);
-    if (!failNow) outcome = await settleLostAnswer(app, gateway, attempt.id, answer);
+    // Never connected, and no earlier call with this key: nothing can have been charged.
+    const provenUncharged = answer.code === CONNECT_FAILED && neverCalled;
+    const leaveNow = decision !== GatewayDecision.RETRY && (!provenUncharged || decision !== GatewayDecision.FAIL_OVER || (await next()) !== undefined);
+    if (!leaveNow && !finalTry) throw new TransientGatewayError(`${answer.code}: ${answer.message}`);
+    if (!provenUncharged) {
+      outcome = await settleLostAnswer(app, gateway, attempt.id, answer);
+      if (outcome.kind === "declined") decision = classify(outcome, table).decision;
+    }
+    // Retries spent and the gateway confirmed no charge: the next gateway may have it.
+    if (outcome.kind === "transient" && decision === GatewayDecision.RETRY) decision = GatewayDecision.FAIL_OVER;
   }
-  const failover = mayFailOver(outcome) ? await next() : undefined;
+  const failedOver = (outcome.kind === "declined" || outcome.kind === "transient") && decision === GatewayDecision.FAIL_OVER;
+  return finish(app, attempt, payment, gateway, outcome, outcome.kind === "approved" ? null : decision, latencyMs, failedOver ? await next() : undefined);
+}
+
+/** Records the outcome; moves the payment, or hands it to the next gateway with a new attempt. */
+async function finish(
+  app: App, attempt: PaymentAttempt, payment: Payment, gateway: Gateway, outcome: GatewayOutcome,
+  decision: GatewayDecision | null, latencyMs: number | null, failover: RouteChoice | undefined,
+): Promise<void> {
+  const ctx: Ctx = { app, merchantId: attempt.merchantId, requestId: `job:${attempt.id}` };
+  let orphan: string | undefined;
   await commit(ctx, () =>
-    db.$transaction(async (tx) => {
+    app.db.$transaction(async (tx) => {
       // Only the run that flips PENDING moves on: a concurrent duplicate finds 0 rows.
       const finished = await tx.paymentAttempt.updateMany({
         where: { id: attempt.id, status: "PENDING" },
-        data: { ...attemptFields(outcome, latencyMs), updatedAt: new Date() },
+        data: { ...attemptFields(outcome, decision, latencyMs), updatedAt: new Date() },
       });
       if (finished.count !== 1) return void (orphan = outcome.kind === "approved" ? outcome.reference : undefined);
-      if (!failover) return void (await transitionPayment(tx, ctx, payment.id, changeForOutcome(outcome, payment, attempt.id)));
+      if (!failover) return void (await transitionPayment(tx, ctx, payment.id, changeForOutcome(outcome, decision, payment, attempt.id)));
       // The payment stays PROCESSING: the next gateway gets a new attempt, so a new idempotency key.
       const nextId = newId("att");
       const code = outcome.kind === "declined" || outcome.kind === "transient" ? outcome.code : outcome.kind;

@@ -2,7 +2,8 @@
 // (money, card, children) are resolved in payment-fields.resolver.ts.
 import { Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
 import { GraphQLDateTime } from "graphql-scalars";
-import { AttemptStatus, CaptureMethod, PaymentStatus } from "../generated/prisma/enums.js";
+import { AttemptStatus, CaptureMethod, GatewayDecision, PaymentStatus } from "../generated/prisma/enums.js";
+import "../routing/decision.types.js"; // registers GatewayDecision
 import { NodeInterface, PageInfo } from "../platform/graphql/common.types.js";
 
 registerEnumType(PaymentStatus, { name: "PaymentStatus" });
@@ -47,6 +48,7 @@ export class PaymentAttemptType {
   @Field(() => String, { nullable: true }) errorMessage!: string | null;
   @Field(() => Int, { nullable: true, description: "Gateway round trip of the last try, in milliseconds" }) latencyMs!: number | null;
   @Field(() => String, { nullable: true, description: "Why this gateway was chosen" }) routingReason!: string | null;
+  @Field(() => GatewayDecision, { nullable: true, description: "What the outcome table decided after a failed call (see gatewayDecisions)" }) decision!: GatewayDecision | null;
   @Field(() => Int, { description: "Gateway calls recorded for this attempt (transient errors are retried with the same idempotency key)" }) tries!: number;
   @Field(() => GraphQLDateTime) createdAt!: Date;
 }

@@ -9,6 +9,7 @@ import type { Gateway } from "../gateways/gateway.js";
 import type { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import type { GatewayJob } from "./queue.js";
+import type { GatewayStats } from "../routing/gateway-stats.js";
 
 export interface App {
   config: Config;
@@ -19,6 +20,8 @@ export interface App {
   /** The general-purpose Redis connection (publishing, queue producer, health). */
   redis: Redis;
   queue: Queue<GatewayJob>;
+  /** Gateways' success-rate windows and circuit breakers, shared through Redis. */
+  stats: GatewayStats;
   /** The gateway connector; undefined in an api process without a configured gateway URL. */
   gateway: Gateway | undefined;
 }

@@ -16,10 +16,13 @@ export function gatewayJobId(job: GatewayJob): string {
   return job.kind === "authorize" ? job.attemptId : job.refundId;
 }
 
-export function gatewayJobOptions(retries: number, retryBaseMs: number): JobsOptions {
+/** The worker's backoff strategy for gateway jobs is src/routing/backoff.ts (see src/worker/worker.ts). */
+export const GATEWAY_BACKOFF = "gateway";
+
+export function gatewayJobOptions(retries: number): JobsOptions {
   return {
     attempts: retries + 1,
-    backoff: { type: "exponential", delay: retryBaseMs, jitter: 0.5 },
+    backoff: { type: GATEWAY_BACKOFF },
     removeOnComplete: { count: 1000 },
     removeOnFail: { count: 5000 },
   };

@@ -1,8 +1,15 @@
-// Which gateway an attempt goes to, and why, in words the merchant reads on the attempt.
-// Today: the merchant's enabled gateway accounts that accept the payment's currency and card
-// brand, by priority (lowest number first), then age, skipping those this confirmation already
-// tried (failover). Rules and success-rate ranking (issue #3) will extend this plan.
-import { AppError, ErrorCode } from "../platform/errors.js";
+// Which gateway an attempt goes to, and why — in words the merchant reads on the attempt. Pure: the
+// caller brings the accounts, the matched rule and the gateways' recent figures (src/routing/
+// gateway-stats.ts), so a decision costs microseconds and every branch is unit-tested.
+//
+// The plan, in order: (1) the merchant's accounts that are enabled, accept the currency and brand,
+// and were not yet tried by this confirmation; (2) a matching routing rule decides the order among
+// its own gateways (FIXED, ORDERED, WEIGHTED: merchant intent is never re-ranked); (3) otherwise
+// gateways are ranked by authorization success rate for the segment (currency + brand) over the
+// recent window, then by cost, then by priority; a small, bounded share of first attempts goes to a
+// gateway other than the best, so one that recovered is noticed. Gateways whose circuit is open are
+// skipped — unless every candidate's is, since trying beats declining a payment unseen.
+import type { CircuitState } from "./circuit-breaker.js";
 
 export interface RoutableAccount {
   id: string;
@@ -12,6 +19,21 @@ export interface RoutableAccount {
   priority: number;
   enabled: boolean;
   createdAt: Date;
+  /** What the gateway charges, in basis points of the amount: the tie-breaker after success rate. */
+  costBps: number;
+}
+
+/** A gateway's recent record for one segment: calls that got an approval, all calls, its circuit. */
+export interface GatewayStat {
+  approved: number;
+  calls: number;
+  circuit: CircuitState;
+}
+
+export interface RuleRoute {
+  /** The rule's gateways in the order to try them (a weighted split already drawn). */
+  gatewayAccountIds: string[];
+  reason: string;
 }
 
 export interface RouteChoice {
@@ -21,27 +43,74 @@ export interface RouteChoice {
   reason: string;
 }
 
-export function chooseGateway(accounts: RoutableAccount[], currency: string, brand: string, defaultGateway: string): RouteChoice {
-  const next = nextGateway(accounts, currency, brand, []);
-  if (next) return next;
-  if (accounts.length === 0) {
-    return { gatewayAccountId: null, gateway: defaultGateway, reason: "No gateway account connected: the server's default gateway" };
-  }
-  throw new AppError(ErrorCode.GATEWAY_UNAVAILABLE, `No enabled gateway account accepts ${currency} ${brand} cards`, { currency, cardBrand: brand });
+export interface PlanInput {
+  accounts: readonly RoutableAccount[];
+  currency: string;
+  brand: string;
+  /** Accounts this confirmation already tried (failover): never tried twice. */
+  tried: readonly string[];
+  stats: ReadonlyMap<string, GatewayStat>;
+  rule?: RuleRoute;
+  /** Share (0..1) of first attempts sent to another gateway than the best one. */
+  exploration: number;
+  random?: () => number;
 }
 
-/** The best account not yet tried, or undefined when none is left. */
-export function nextGateway(accounts: RoutableAccount[], currency: string, brand: string, tried: string[]): RouteChoice | undefined {
-  const accepts = (a: RoutableAccount): boolean =>
-    a.enabled && !tried.includes(a.id) && (a.currencies.length === 0 || a.currencies.includes(currency)) && (a.cardBrands.length === 0 || a.cardBrands.includes(brand));
-  const eligible = accounts.filter(accepts).sort((a, b) => a.priority - b.priority || a.createdAt.getTime() - b.createdAt.getTime() || a.name.localeCompare(b.name));
-  const chosen = eligible[0];
-  if (!chosen) return undefined;
-  const skipped = accounts.length - eligible.length - tried.length;
+/** Laplace-smoothed approval rate: a gateway without data scores ½, one approval of one is not 100 %. */
+export const successScore = (s: GatewayStat | undefined): number => ((s?.approved ?? 0) + 1) / ((s?.calls ?? 0) + 2);
+/** Rates within the same 2-point band are a tie: noise must not flip traffic back and forth. */
+const band = (s: GatewayStat | undefined): number => Math.round(successScore(s) * 50);
+const pct = (s: GatewayStat | undefined): string => (s && s.calls > 0 ? `${((100 * s.approved) / s.calls).toFixed(1)}% of ${s.calls}` : "no data yet");
+
+export const accepts = (a: RoutableAccount, currency: string, brand: string): boolean =>
+  a.enabled && (a.currencies.length === 0 || a.currencies.includes(currency)) && (a.cardBrands.length === 0 || a.cardBrands.includes(brand));
+
+function rank(candidates: RoutableAccount[], stats: ReadonlyMap<string, GatewayStat>): RoutableAccount[] {
+  return [...candidates].sort((a, b) =>
+    band(stats.get(b.id)) - band(stats.get(a.id)) || a.costBps - b.costBps || a.priority - b.priority ||
+    a.createdAt.getTime() - b.createdAt.getTime() || a.name.localeCompare(b.name));
+}
+
+/** Why the first of a ranking beat the second, in one phrase. */
+function basis(first: RoutableAccount, second: RoutableAccount | undefined, stats: ReadonlyMap<string, GatewayStat>): string {
+  if (!second) return "the only candidate";
+  const [s1, s2] = [stats.get(first.id), stats.get(second.id)];
+  if (band(s1) !== band(s2)) return `best success rate (${pct(s1)}; next ${second.name} ${pct(s2)})`;
+  if (first.costBps !== second.costBps) return `cheapest at a tied success rate (${first.costBps} vs ${second.costBps} bps)`;
+  return `priority ${first.priority} at a tied success rate and cost (next ${second.name})`;
+}
+
+export function planRoute(input: PlanInput): RouteChoice | undefined {
+  const { stats, currency, brand } = input;
+  const eligible = input.accounts.filter((a) => accepts(a, currency, brand) && !input.tried.includes(a.id));
+  const closed = eligible.filter((a) => stats.get(a.id)?.circuit !== "OPEN");
+  // Every candidate's circuit open: try them anyway (in the usual order) rather than decline unseen.
+  const pool = closed.length > 0 ? closed : eligible;
+  const open = eligible.filter((a) => !pool.includes(a)).map((a) => a.name);
+  const note = (open.length ? `; skipped ${open.join(", ")}: circuit open` : "") + (closed.length === 0 && eligible.length > 0 ? "; every circuit is open, trying anyway" : "");
+
+  if (input.rule) {
+    const byId = new Map(pool.map((a) => [a.id, a] as const));
+    const chosen = input.rule.gatewayAccountIds.map((id) => byId.get(id)).find((a) => a !== undefined);
+    if (!chosen) return undefined;
+    return { gatewayAccountId: chosen.id, gateway: chosen.name, reason: `${input.rule.reason} → ${chosen.name}${note}` };
+  }
+
+  const ranked = rank(pool, stats);
+  const [best, second] = ranked;
+  if (!best) return undefined;
+  const segment = `${currency} ${brand}`;
+  const random = input.random ?? Math.random;
+  if (input.tried.length === 0 && ranked.length > 1 && random() < input.exploration) {
+    const explored = ranked[1 + Math.floor(random() * (ranked.length - 1))]!;
+    return {
+      gatewayAccountId: explored.id, gateway: explored.name,
+      reason: `Exploration (${Math.round(input.exploration * 100)}% of first attempts try another gateway than the best, so a recovered one is noticed): ${explored.name} ${pct(stats.get(explored.id))} instead of ${best.name} ${pct(stats.get(best.id))} for ${segment}${note}`,
+    };
+  }
+  const tried = input.tried.length ? `, not yet tried` : "";
   return {
-    gatewayAccountId: chosen.id,
-    gateway: chosen.name,
-    reason: `Priority ${chosen.priority}: first of ${eligible.length} enabled account(s) accepting ${currency} ${brand}` +
-      (tried.length ? `, not yet tried` : "") + (skipped > 0 ? `; ${skipped} other(s) disabled or not accepting it` : ""),
+    gatewayAccountId: best.id, gateway: best.name,
+    reason: `Ranked 1st of ${ranked.length} for ${segment}${tried}: ${basis(best, second, stats)}${note}`,
   };
 }

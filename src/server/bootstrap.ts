@@ -14,6 +14,7 @@ import { SandboxGateway } from "../gateways/sandbox/adapter.js";
 import { merchantChannel, paymentChannel } from "../payments/payment.subscription.js";
 import { PAYMENT_UPDATED_TOPIC, type PaymentUpdatedMessage } from "../payments/transition.js";
 import { enqueueGatewayJobs } from "../worker/gateway-jobs.js";
+import { GatewayStats } from "../routing/gateway-stats.js";
 import { Redis } from "ioredis";
 
 /** A line a human can act on, or undefined when both services answer. */
@@ -72,7 +73,13 @@ export function createProcess(config: Config, log: Logger): Process {
     log,
   );
   const gateway = config.gatewayUrl ? new SandboxGateway({ baseUrl: config.gatewayUrl, name: "sandbox", timeoutMs: config.gatewayTimeoutMs }) : undefined;
-  const app: App = { config, db, log, relay, pubsub, redis, queue, gateway };
+  // Fail-fast like publishing: routing figures are advice and must never wait for Redis.
+  const stats = new GatewayStats(publisher, config.redisPrefix, {
+    windowMs: config.routingWindowMs,
+    buckets: config.routingBuckets,
+    breaker: { failureThreshold: config.breakerFailures, openMs: config.breakerOpenMs },
+  });
+  const app: App = { config, db, log, relay, pubsub, redis, queue, gateway, stats };
 
   paymentsByStatusGauge(async () =>
     (await db.payment.groupBy({ by: ["status"], _count: { _all: true } })).map((r) => ({ status: r.status, count: r._count._all })));

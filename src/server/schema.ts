@@ -11,11 +11,12 @@ import { PaymentSubscriptionResolver } from "../payments/payment.subscription.js
 import { PaymentRefundsResolver, RefundResolver } from "../refunds/refund.resolver.js";
 import { NodeResolver } from "./node.resolver.js";
 import { GatewayAccountResolver } from "../gateways/accounts/gateway-account.resolver.js";
+import { GatewayDecisionResolver } from "../routing/decision-table.resolver.js";
 
 export async function buildPaygraphSchema(): Promise<GraphQLSchema> {
   validateStateMachine();
   return buildSchema({
-    resolvers: [PaymentResolver, PaymentFieldsResolver, PaymentSubscriptionResolver, RefundResolver, PaymentRefundsResolver, NodeResolver, GatewayAccountResolver],
+    resolvers: [PaymentResolver, PaymentFieldsResolver, PaymentSubscriptionResolver, RefundResolver, PaymentRefundsResolver, NodeResolver, GatewayAccountResolver, GatewayDecisionResolver],
     // The one authorization check: throws UNAUTHENTICATED with the reason (missing, malformed, unknown key).
     authChecker: ({ context }) => {
       merchantCtx(context as GqlContext);

@@ -6,7 +6,7 @@ import { gatewayJobId, gatewayJobOptions, type GatewayJob } from "../platform/qu
 import type { OutboxHandler } from "../platform/outbox.js";
 
 export function enqueueGatewayJobs(queue: Queue<GatewayJob>, config: Config): OutboxHandler {
-  const options = gatewayJobOptions(config.gatewayRetries, config.retryBaseMs);
+  const options = gatewayJobOptions(config.gatewayRetries);
   return async (payloads) => {
     const jobs = payloads as GatewayJob[];
     await queue.addBulk(jobs.map((data) => ({ name: data.kind, data, opts: { ...options, jobId: gatewayJobId(data) } })));

@@ -13,7 +13,7 @@ async function requeue(app: App, data: GatewayJob): Promise<void> {
   if (existing && (await existing.isFailed())) return existing.retry();
   if (existing && !(await existing.isCompleted())) return; // waiting, delayed or running: leave it
   await existing?.remove();
-  await app.queue.add(data.kind, data, { ...gatewayJobOptions(app.config.gatewayRetries, app.config.retryBaseMs), jobId: id });
+  await app.queue.add(data.kind, data, { ...gatewayJobOptions(app.config.gatewayRetries), jobId: id });
 }
 
 export async function reconcileOnce(app: App, now = new Date()): Promise<number> {

@@ -6,6 +6,7 @@ import type { App } from "../platform/app.js";
 import { QueueName, type GatewayJob } from "../platform/queue.js";
 import { runAuthorizeAttempt } from "../payments/attempt-runner.js";
 import { runRefund } from "../refunds/refund-runner.js";
+import { retryDelayMs } from "../routing/backoff.js";
 
 export function startGatewayWorker(app: App, connection: Redis): Worker<GatewayJob> {
   const { config } = app;
@@ -25,6 +26,7 @@ export function startGatewayWorker(app: App, connection: Redis): Worker<GatewayJ
       lockDuration: config.jobLockMs,
       stalledInterval: Math.max(1000, Math.floor(config.jobLockMs / 2)),
       maxStalledCount: 10,
+      settings: { backoffStrategy: (attemptsMade: number) => retryDelayMs(attemptsMade, { baseMs: config.retryBaseMs, capMs: config.retryCapMs }) },
     },
   );
   worker.on("failed", (job, err) => {

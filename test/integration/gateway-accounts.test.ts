@@ -59,8 +59,8 @@ describe("gateway accounts", () => {
     const usd = await pay("12.00", "USD");
     const eur = await pay("13.00", "EUR");
     const [paidUsd, paidEur] = await Promise.all([usd, eur].map((id) => eventually(() => read(id), (p) => p.status === "CAPTURED")));
-    expect(paidUsd?.attempts[0]).toMatchObject({ gateway: "acquirer-a", routingReason: "Priority 10: first of 2 enabled account(s) accepting USD visa" });
-    expect(paidEur?.attempts[0]).toMatchObject({ gateway: "acquirer-b", routingReason: expect.stringContaining("Priority 20: first of 1") });
+    expect(paidUsd?.attempts[0]).toMatchObject({ gateway: "acquirer-a", routingReason: "Ranked 1st of 2 for USD visa: priority 10 at a tied success rate and cost (next acquirer-b)" });
+    expect(paidEur?.attempts[0]).toMatchObject({ gateway: "acquirer-b", routingReason: "Ranked 1st of 1 for EUR visa: the only candidate" });
     expect((await ledger(acquirerA)).map((c) => c.idempotencyKey)).toEqual([paidUsd?.attempts[0]?.id]);
     expect((await ledger(acquirerB)).map((c) => c.idempotencyKey)).toEqual([paidEur?.attempts[0]?.id]);
 
@@ -131,7 +131,7 @@ describe("failover between connected gateways", () => {
       ["acquirer-b", "SUCCEEDED", null],
     ]);
     expect(done.attempts[0]?.tries).toBe(1); // no retries spent on a gateway that refused the connection
-    expect(done.attempts[1]?.routingReason).toMatch(/^Failover after acquirer-a \(connect_failed\)\. Priority 20/);
+    expect(done.attempts[1]?.routingReason).toMatch(/^Failover after acquirer-a \(connect_failed\)\. Ranked 1st of 1 for USD visa, not yet tried/);
     expect((await ledger(acquirerB)).filter((c) => c.idempotencyKey === done.attempts[1]?.id)).toHaveLength(1);
   });
 

@@ -73,6 +73,8 @@ export async function createStack(env: Record<string, string> = {}): Promise<Sta
     JOB_LOCK_MS: "3000",
     OUTBOX_POLL_MS: "200",
     SEED_DEMO_MERCHANT: "false",
+    // Deterministic routing unless a test is about exploration.
+    ROUTING_EXPLORATION_PCT: "0",
     LOG_LEVEL: "warn",
     ...env,
   };

@@ -48,26 +48,17 @@ describe("mapResponse", () => {
     expect(mapResponse(200, { status: "approved" })).toMatchObject({ kind: "transient" });
   });
 
-  it("classifies declines as hard unless the decline code is in the soft set", () => {
+  it("keeps a decline's codes and message for the outcome table to judge", () => {
     const d = (declineCode: string) => ({ status: "declined", code: "card_declined", declineCode, message: "m" });
-    expect(mapResponse(402, d("generic_decline"))).toEqual({
-      kind: "declined", code: "card_declined", declineCode: "generic_decline", message: "m", hard: true,
-    });
-    expect(mapResponse(402, d("insufficient_funds"))).toMatchObject({ hard: false });
-    expect(mapResponse(402, d("try_again_later"))).toMatchObject({ hard: false });
-    expect(mapResponse(402, { status: "declined", code: "amount_too_large", declineCode: "", message: "x" })).toMatchObject({
-      code: "amount_too_large", hard: true,
-    });
+    expect(mapResponse(402, d("generic_decline"))).toEqual({ kind: "declined", code: "card_declined", declineCode: "generic_decline", message: "m" });
+    expect(mapResponse(402, d("insufficient_funds"))).toMatchObject({ declineCode: "insufficient_funds" });
+    expect(mapResponse(402, { status: "declined", code: "amount_too_large", declineCode: "", message: "x" })).toMatchObject({ code: "amount_too_large" });
   });
 
-  it("maps state and request errors to hard declines", () => {
-    expect(mapResponse(404, { status: "error", code: "not_found", message: "m" })).toEqual({
-      kind: "declined", code: "not_found", declineCode: "", message: "m", hard: true,
-    });
-    expect(mapResponse(409, { status: "error", code: "invalid_state", message: "m" })).toMatchObject({ code: "invalid_state", hard: true });
-    expect(mapResponse(400, { status: "error", code: "idempotency_mismatch", message: "m" })).toMatchObject({
-      kind: "declined", code: "idempotency_mismatch", hard: true,
-    });
+  it("maps state and request errors to refusals", () => {
+    expect(mapResponse(404, { status: "error", code: "not_found", message: "m" })).toEqual({ kind: "declined", code: "not_found", declineCode: "", message: "m" });
+    expect(mapResponse(409, { status: "error", code: "invalid_state", message: "m" })).toMatchObject({ code: "invalid_state" });
+    expect(mapResponse(400, { status: "error", code: "idempotency_mismatch", message: "m" })).toMatchObject({ kind: "declined", code: "idempotency_mismatch" });
     expect(mapResponse(400, "garbage")).toMatchObject({ code: "invalid_request", message: "HTTP 400" });
   });
 

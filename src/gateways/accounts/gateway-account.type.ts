@@ -12,7 +12,8 @@ export class GatewayAccountType extends NodeInterface {
   @Field(() => GatewayKind) kind!: GatewayKind;
   @Field(() => [String], { description: "ISO codes it accepts; empty: all" }) currencies!: string[];
   @Field(() => [String], { description: "Card brands it accepts; empty: all" }) cardBrands!: string[];
-  @Field(() => Int, { description: "Lower goes first" }) priority!: number;
+  @Field(() => Int, { description: "Tie-breaker after success rate and cost: lower goes first" }) priority!: number;
+  @Field(() => Int, { description: "What the gateway charges, in basis points of the amount (290 = 2.90%): the tie-breaker after success rate" }) costBps!: number;
   @Field() enabled!: boolean;
   @Field(() => GraphQLDateTime) createdAt!: Date;
   @Field(() => GraphQLDateTime) updatedAt!: Date;
@@ -27,6 +28,7 @@ export class CreateGatewayAccountInput {
   @Field(() => [String], { nullable: true }) currencies?: string[] | null;
   @Field(() => [String], { nullable: true }) cardBrands?: string[] | null;
   @Field(() => Int, { nullable: true, defaultValue: 100 }) priority?: number | null;
+  @Field(() => Int, { nullable: true, defaultValue: 0 }) costBps?: number | null;
 }
 
 @InputType()
@@ -36,6 +38,7 @@ export class UpdateGatewayAccountInput {
   @Field(() => [String], { nullable: true }) currencies?: string[] | null;
   @Field(() => [String], { nullable: true }) cardBrands?: string[] | null;
   @Field(() => Int, { nullable: true }) priority?: number | null;
+  @Field(() => Int, { nullable: true }) costBps?: number | null;
   @Field(() => Boolean, { nullable: true }) enabled?: boolean | null;
 }
 

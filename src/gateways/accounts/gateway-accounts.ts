@@ -23,6 +23,7 @@ export interface GatewayAccountInput {
   currencies?: string[] | null;
   cardBrands?: string[] | null;
   priority?: number | null;
+  costBps?: number | null;
   enabled?: boolean | null;
 }
 
@@ -56,6 +57,9 @@ function validated(input: GatewayAccountInput) {
   if (input.priority !== undefined && input.priority !== null && !(Number.isInteger(input.priority) && input.priority >= 0 && input.priority <= 10_000)) {
     throw badInput("priority must be a whole number from 0 to 10000 (lower goes first)", "priority");
   }
+  if (input.costBps !== undefined && input.costBps !== null && !(Number.isInteger(input.costBps) && input.costBps >= 0 && input.costBps <= 10_000)) {
+    throw badInput("costBps must be a whole number of basis points from 0 to 10000 (290 = 2.90%)", "costBps");
+  }
   return { name, currencies, cardBrands: input.cardBrands ?? undefined };
 }
 
@@ -66,7 +70,7 @@ export async function createGatewayAccount(ctx: Ctx, input: GatewayAccountInput 
     data: {
       id: newId("gwa"), merchantId: ctx.merchantId, name: v.name ?? "", kind: "SANDBOX",
       configCiphertext: new Uint8Array(seal(ctx.app.config, ctx.merchantId, JSON.stringify(config), CONFIG_PURPOSE)),
-      currencies: v.currencies ?? [], cardBrands: v.cardBrands ?? [], priority: input.priority ?? 100, enabled: input.enabled ?? true,
+      currencies: v.currencies ?? [], cardBrands: v.cardBrands ?? [], priority: input.priority ?? 100, costBps: input.costBps ?? 0, enabled: input.enabled ?? true,
     },
   }).catch(nameTaken(v.name));
 }
@@ -88,6 +92,7 @@ export async function updateGatewayAccount(ctx: Ctx, id: string, input: GatewayA
       ...(v.currencies ? { currencies: v.currencies } : {}),
       ...(v.cardBrands ? { cardBrands: v.cardBrands } : {}),
       ...(input.priority !== undefined && input.priority !== null ? { priority: input.priority } : {}),
+      ...(input.costBps !== undefined && input.costBps !== null ? { costBps: input.costBps } : {}),
       ...(input.enabled !== undefined && input.enabled !== null ? { enabled: input.enabled } : {}),
       updatedAt: new Date(),
     },

@@ -22,6 +22,7 @@ export interface SandboxGatewayAdapterOptions {
 
 export class SandboxGateway implements Gateway {
   readonly name: string;
+  readonly kind = "SANDBOX" as const;
   private readonly baseUrl: string;
   private readonly timeoutMs: number;
 

@@ -4,9 +4,6 @@
 // `transient`; anything the gateway definitively refused is `declined`.
 import { CONNECT_FAILED, type ChargeLookup, type GatewayOutcome } from "../gateway.js";
 
-/** Decline codes a later retry (new attempt, maybe days later) can overcome. Everything else is hard. */
-export const SOFT_DECLINE_CODES: ReadonlySet<string> = new Set(["insufficient_funds", "try_again_later"]);
-
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
 const str = (body: unknown, field: string): string | undefined => {
@@ -16,13 +13,7 @@ const str = (body: unknown, field: string): string | undefined => {
 };
 
 const transient = (code: string, message: string): GatewayOutcome => ({ kind: "transient", code, message });
-const hardDecline = (code: string, message: string): GatewayOutcome => ({
-  kind: "declined",
-  code,
-  declineCode: "",
-  message,
-  hard: true,
-});
+const refusal = (code: string, message: string): GatewayOutcome => ({ kind: "declined", code, declineCode: "", message });
 
 export function mapResponse(status: number, body: unknown): GatewayOutcome {
   const message = str(body, "message") ?? `HTTP ${status}`;
@@ -42,19 +33,18 @@ export function mapResponse(status: number, body: unknown): GatewayOutcome {
         code: str(body, "code") ?? "card_declined",
         declineCode,
         message,
-        hard: !SOFT_DECLINE_CODES.has(declineCode),
       };
     }
     case status === 404:
-      return hardDecline("not_found", message);
+      return refusal("not_found", message);
     case status === 409:
-      return hardDecline("invalid_state", message);
+      return refusal("invalid_state", message);
     case status === 408 || status === 429:
       // Request timeout / rate limited: nothing happened yet, retry later.
       return transient("gateway_unavailable", message);
     case status >= 400 && status < 500:
       // invalid_request, idempotency_mismatch: a bug on our side; retrying cannot help.
-      return hardDecline(str(body, "code") ?? "invalid_request", message);
+      return refusal(str(body, "code") ?? "invalid_request", message);
     case status === 500:
       return transient("processing_error", message);
     case status === 502 || status === 503 || status === 504:
@@ -79,7 +69,7 @@ export function mapCharge(status: number, body: unknown): ChargeLookup {
     case "requires_action":
       return reference ? { kind: "requires_action", reference } : transient("processing_error", "Charge without a reference");
     case "declined":
-      return { kind: "declined", code: "card_declined", declineCode, message: "The card was declined", hard: !SOFT_DECLINE_CODES.has(declineCode) };
+      return { kind: "declined", code: "card_declined", declineCode, message: "The card was declined" };
     default:
       return transient("processing_error", "Unrecognised charge status from sandbox gateway");
   }

@@ -10,8 +10,8 @@ import { GATEWAY_JOB_TOPIC, type GatewayJob } from "../../platform/queue.js";
 import { validateCard, type CardInput } from "../../vault/card.js";
 import { fingerprint, vaultCard } from "../../vault/vault.js";
 import { paymentCodec } from "../payment.snapshot.js";
-import { listGatewayAccounts } from "../../gateways/accounts/gateway-accounts.js";
-import { chooseGateway } from "../../routing/route-plan.js";
+import { AppError, ErrorCode } from "../../platform/errors.js";
+import { routeAttempt } from "../../routing/route-attempt.js";
 import { transitionPayment } from "../transition.js";
 
 export interface ConfirmPaymentInput {
@@ -19,9 +19,6 @@ export interface ConfirmPaymentInput {
   card: CardInput;
   idempotencyKey?: string | null;
 }
-
-/** The name attempts show when they go to the server's default gateway (no account connected). */
-export const DEFAULT_GATEWAY = "sandbox";
 
 export async function confirmPayment(ctx: Ctx, input: ConfirmPaymentInput, headerKey?: string): Promise<Payment> {
   const card = validateCard(input.card);
@@ -39,7 +36,12 @@ export async function confirmPayment(ctx: Ctx, input: ConfirmPaymentInput, heade
       const payment = await transitionPayment(tx, ctx, input.paymentId, { kind: "confirm", paymentMethodId: method.id }, [
         { topic: GATEWAY_JOB_TOPIC, payload: job },
       ]);
-      const route = chooseGateway(await listGatewayAccounts(tx, ctx.merchantId), payment.currency, card.brand, DEFAULT_GATEWAY);
+      const route = await routeAttempt(ctx.app, tx, {
+        merchantId: ctx.merchantId, paymentId: payment.id, currency: payment.currency, amount: payment.amount, cardBrand: card.brand, metadata: payment.metadata, tried: [],
+      });
+      if (!route) {
+        throw new AppError(ErrorCode.GATEWAY_UNAVAILABLE, `No enabled gateway account accepts ${payment.currency} ${card.brand} cards`, { currency: payment.currency, cardBrand: card.brand });
+      }
       await tx.paymentAttempt.create({
         data: {
           id: attemptId, merchantId: ctx.merchantId, paymentId: payment.id, status: "PENDING", amount: payment.amount, currency: payment.currency,

@@ -4,6 +4,8 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Gateway, GatewayOutcome } from "../../../src/gateways/gateway.js";
+import { DEFAULT_DECISIONS } from "../../../src/routing/decision-table.js";
+import { classify } from "../../../src/routing/outcome-decisions.js";
 
 export interface ContractCards {
   approve: string;
@@ -66,24 +68,29 @@ export function describeGatewayContract(name: string, start: () => Promise<Gatew
       expect(c).toMatchObject({ reference: referenceOf(o), status: "captured", amount: 1250n, amountCaptured: 1250n });
     });
 
+    // What a refusal means is the connector's outcome table: every connector ships one.
+    const decisionFor = (o: GatewayOutcome) => (o.kind === "declined" || o.kind === "transient" ? classify(o, DEFAULT_DECISIONS[gw.kind]).decision : undefined);
+
     it("hard-declines", async () => {
       const k = key("hard");
-      expect(await authorize(k, h.cards.hardDecline)).toMatchObject({
-        kind: "declined", code: "card_declined", declineCode: "generic_decline", hard: true,
-      });
+      const o = await authorize(k, h.cards.hardDecline);
+      expect(o).toMatchObject({ kind: "declined", code: "card_declined", declineCode: "generic_decline" });
+      expect(decisionFor(o)).toBe("STOP");
       expect((await entries(k)).map((c) => c.status)).toEqual(["declined"]);
     });
 
     it("soft-declines insufficient funds", async () => {
-      expect(await authorize(key("soft"), h.cards.softDecline)).toMatchObject({
-        kind: "declined", code: "card_declined", declineCode: "insufficient_funds", hard: false,
-      });
+      const o = await authorize(key("soft"), h.cards.softDecline);
+      expect(o).toMatchObject({ kind: "declined", code: "card_declined", declineCode: "insufficient_funds" });
+      expect(decisionFor(o)).toBe("FAIL_OVER");
     });
 
     it("reports processing errors as transient and charges nothing, even on retry", async () => {
       const k = key("transient");
       for (let i = 0; i < 2; i++) {
-        expect(await authorize(k, h.cards.processingError)).toMatchObject({ kind: "transient", code: "processing_error" });
+        const o = await authorize(k, h.cards.processingError);
+        expect(o).toMatchObject({ kind: "transient", code: "processing_error" });
+        expect(decisionFor(o)).toBe("RETRY");
       }
       expect(await entries(k)).toEqual([]);
     });
@@ -119,11 +126,11 @@ export function describeGatewayContract(name: string, start: () => Promise<Gatew
 
       const op = { reference: ref, currency: "EUR" };
       expect(await gw.capture({ ...op, idempotencyKey: key("cap"), amount: 1001n })).toMatchObject({
-        kind: "declined", code: "amount_too_large", hard: true,
+        kind: "declined", code: "amount_too_large",
       });
       expect(await gw.capture({ ...op, idempotencyKey: key("cap"), amount: 600n })).toEqual({ kind: "approved", reference: ref });
       expect(await gw.capture({ ...op, idempotencyKey: key("cap"), amount: 100n })).toMatchObject({
-        kind: "declined", code: "invalid_state", hard: true,
+        kind: "declined", code: "invalid_state",
       });
 
       const r1Key = key("ref");
@@ -135,7 +142,7 @@ export function describeGatewayContract(name: string, start: () => Promise<Gatew
       // Replaying a refund key refunds nothing more.
       expect(await gw.refund({ ...op, idempotencyKey: r1Key, amount: 200n })).toEqual(r1);
       expect(await gw.refund({ ...op, idempotencyKey: key("ref"), amount: 101n })).toMatchObject({
-        kind: "declined", code: "amount_too_large", hard: true,
+        kind: "declined", code: "amount_too_large",
       });
       expect((await entries(k))[0]).toMatchObject({ status: "captured", amountCaptured: 600n, amountRefunded: 500n });
     });
@@ -152,7 +159,7 @@ export function describeGatewayContract(name: string, start: () => Promise<Gatew
 
     it("reports an unknown reference as a hard not_found decline", async () => {
       expect(await gw.void({ idempotencyKey: key("void-op"), reference: "ch_does_not_exist" })).toMatchObject({
-        kind: "declined", code: "not_found", hard: true,
+        kind: "declined", code: "not_found",
       });
     });
 

@@ -47,6 +47,7 @@ export type CreateGatewayAccountInput = {
   cardBrands?: Array<string> | null | undefined;
   /** SANDBOX: { "url": "http://…" }. Fixed for the life of the account: to change it, connect a new account and disable this one */
   config: Record<string, unknown>;
+  costBps?: number | null | undefined;
   currencies?: Array<string> | null | undefined;
   kind: GatewayKind;
   name: string;
@@ -110,6 +111,7 @@ export type RefundStatus =
 
 export type UpdateGatewayAccountInput = {
   cardBrands?: Array<string> | null | undefined;
+  costBps?: number | null | undefined;
   currencies?: Array<string> | null | undefined;
   enabled?: boolean | null | undefined;
   id: string | number;
