@@ -1,8 +1,17 @@
 // The one place that reads the environment. Everything else receives a Config.
 // Defaults run on a developer machine with local PostgreSQL and Redis and no further setup.
 import { createHash } from "node:crypto";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 
 export type Role = "all" | "api" | "worker";
+
+/**
+ * Where the worker's exchange-rate refresh reads `{ base, asOf, rates }` (src/fx/provider.ts):
+ * the sandbox gateway's GET /rates (at gatewayUrl, known only once the process runs), a JSON
+ * file, or an http(s) URL.
+ */
+export type FxSource = { kind: "sandbox" } | { kind: "file"; path: string } | { kind: "url"; url: string };
 
 export interface Config {
   env: "development" | "test" | "production";
@@ -53,6 +62,10 @@ export interface Config {
   exposeQueryCount: boolean;
   /** Create the demo merchant on an empty database at start. */
   seedDemoMerchant: boolean;
+  /** Exchange-rate source; undefined (production without FX_SOURCE): rates only come from admins. */
+  fxSource: FxSource | undefined;
+  /** How often the worker refreshes exchange rates (it also does at start). */
+  fxRefreshEveryMs: number;
 }
 
 function int(value: string | undefined, fallback: number, name: string): number {
@@ -71,6 +84,31 @@ function vaultKeyFrom(value: string | undefined, env: Config["env"]): Buffer {
   if (env === "production") throw new Error("VAULT_KEY is required in production");
   // A fixed development key, so a restarted dev server can still read the cards it vaulted.
   return createHash("sha256").update("paygraph-development-vault-key").digest();
+}
+
+/** FX_SOURCE: `sandbox` (default outside production), `file:<path>` or an http(s) URL. */
+export function fxSourceFrom(value: string | undefined, env: Config["env"]): FxSource | undefined {
+  const given = value?.trim();
+  if (!given) return env === "production" ? undefined : { kind: "sandbox" };
+  if (given === "sandbox") {
+    if (env === "production") throw new Error("FX_SOURCE=sandbox is a test tool: set FX_SOURCE to a file: path or an https URL in production");
+    return { kind: "sandbox" };
+  }
+  if (given.startsWith("file:")) {
+    const file = given.startsWith("file://") ? fileURLToPath(given) : given.slice("file:".length);
+    if (!file) throw new Error(`FX_SOURCE must name a file after 'file:', got "${given}"`);
+    return { kind: "file", path: path.resolve(file) };
+  }
+  let url: URL | undefined;
+  try {
+    url = new URL(given);
+  } catch {
+    url = undefined;
+  }
+  if (!url || !["http:", "https:"].includes(url.protocol)) {
+    throw new Error(`FX_SOURCE must be 'sandbox', 'file:<path>' or an http(s) URL, got "${given}"`);
+  }
+  return { kind: "url", url: url.href };
 }
 
 export function loadConfig(overrides: Partial<Config> = {}, source: NodeJS.ProcessEnv = process.env): Config {
@@ -108,7 +146,11 @@ export function loadConfig(overrides: Partial<Config> = {}, source: NodeJS.Proce
     authCacheMs: int(source.AUTH_CACHE_MS, 30_000, "AUTH_CACHE_MS"),
     exposeQueryCount: env !== "production",
     seedDemoMerchant: source.SEED_DEMO_MERCHANT !== "false",
+    fxSource: fxSourceFrom(source.FX_SOURCE, env),
+    fxRefreshEveryMs: int(source.FX_REFRESH_EVERY_MS, 3_600_000, "FX_REFRESH_EVERY_MS"),
     ...overrides,
   };
+  // A refresh storm would hammer a (possibly paid) rates provider: once a second at most.
+  if (config.fxRefreshEveryMs < 1000) throw new Error(`FX_REFRESH_EVERY_MS must be at least 1000, got ${config.fxRefreshEveryMs}`);
   return config;
 }

@@ -15,12 +15,13 @@ import { createMerchant, ensureDemoMerchant } from "./merchants/merchants.js";
 import { startSandboxGateway } from "./gateways/sandbox/server.js";
 import { startGatewayWorker } from "./worker/worker.js";
 import { startReconciler } from "./worker/reconciler.js";
+import { startMaintenanceWorker } from "./worker/maintenance.js";
 
 const MIGRATIONS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../prisma/migrations");
 const USAGE = `usage:
   paygraph start [--role all|api|worker] [--port N] [--host H]
   paygraph migrate
-  paygraph merchant create --name NAME [--json]
+  paygraph merchant create --name NAME [--admin] [--json]
   paygraph sandbox [--port N] [--name NAME] [--latency-ms N] [--fail-rate P] [--timeout-rate P] [--currencies USD,EUR]`;
 
 const say = (line: string): void => void process.stdout.write(`${line}\n`);
@@ -62,9 +63,10 @@ async function start(flags: { role?: string; port?: string; host?: string }): Pr
   if (role !== "api") {
     const worker = startGatewayWorker(proc.app, proc.app.redis.duplicate());
     const reconciler = startReconciler(proc.app);
+    const maintenance = await startMaintenanceWorker(proc.app, proc.app.redis.duplicate());
     closers.unshift(async () => {
       reconciler.stop();
-      await worker.close();
+      await Promise.all([worker.close(), maintenance.close()]);
     });
   }
   if (role !== "worker") {
@@ -100,7 +102,7 @@ async function main(argv: string[]): Promise<void> {
     allowPositionals: true,
     options: {
       role: { type: "string" }, port: { type: "string" }, host: { type: "string" }, name: { type: "string" },
-      json: { type: "boolean" }, "latency-ms": { type: "string" }, help: { type: "boolean" },
+      json: { type: "boolean" }, admin: { type: "boolean" }, "latency-ms": { type: "string" }, help: { type: "boolean" },
       "fail-rate": { type: "string" }, "timeout-rate": { type: "string" }, currencies: { type: "string" },
     },
   });
@@ -117,8 +119,9 @@ async function main(argv: string[]): Promise<void> {
     const config = loadConfig();
     await ready(config);
     const proc = createProcess(config, createLogger(config.logLevel));
-    const created = await createMerchant(proc.app.db, values.name);
-    say(values.json ? JSON.stringify(created) : `merchant ${created.merchantId}\nsecret key ${created.secretKey}`);
+    const role = values.admin ? "ADMIN" : "MERCHANT";
+    const created = { ...(await createMerchant(proc.app.db, values.name, role)), role };
+    say(values.json ? JSON.stringify(created) : `merchant ${created.merchantId}\nsecret key ${created.secretKey}${values.admin ? " (admin)" : ""}`);
     await proc.close();
     return;
   }

@@ -1,6 +1,7 @@
 // Secret API keys: `sk_test_` + 32 base62 characters (~190 random bits), shown once, stored as a
 // SHA-256 hash. A slow password hash buys nothing at this entropy and would cost every request.
 import { createHash } from "node:crypto";
+import type { ApiKeyRole } from "../generated/prisma/enums.js";
 import type { Db } from "../platform/db.js";
 import { unauthenticated } from "../platform/errors.js";
 import { newId, randomToken } from "../platform/ids.js";
@@ -9,9 +10,14 @@ const KEY_PATTERN = /^sk_(test|live)_[0-9A-Za-z]{32}$/;
 
 export const hashKey = (key: string): string => createHash("sha256").update(key).digest("hex");
 
-export async function issueSecretKey(db: Db, merchantId: string): Promise<string> {
+export type { ApiKeyRole };
+
+/** Who a verified key speaks for, and what it may do. */
+export interface KeyIdentity { merchantId: string; role: ApiKeyRole }
+
+export async function issueSecretKey(db: Db, merchantId: string, role: ApiKeyRole = "MERCHANT"): Promise<string> {
   const secretKey = `sk_test_${randomToken(32)}`;
-  await db.apiKey.create({ data: { id: newId("key"), merchantId, hash: hashKey(secretKey), last4: secretKey.slice(-4) } });
+  await db.apiKey.create({ data: { id: newId("key"), merchantId, role, hash: hashKey(secretKey), last4: secretKey.slice(-4) } });
   return secretKey;
 }
 
@@ -21,25 +27,25 @@ export async function issueSecretKey(db: Db, merchantId: string): Promise<string
  * (issue #4) must clear this cache across processes, or wait out its TTL.
  */
 export class KeyCache {
-  private readonly entries = new Map<string, { merchantId: string; until: number }>();
+  private readonly entries = new Map<string, { identity: KeyIdentity; until: number }>();
   constructor(private readonly ttlMs: number) {}
 
-  get(hash: string, now = Date.now()): string | undefined {
+  get(hash: string, now = Date.now()): KeyIdentity | undefined {
     const hit = this.entries.get(hash);
-    if (hit && hit.until > now) return hit.merchantId;
+    if (hit && hit.until > now) return hit.identity;
     if (hit) this.entries.delete(hash);
     return undefined;
   }
 
-  set(hash: string, merchantId: string, now = Date.now()): void {
+  set(hash: string, identity: KeyIdentity, now = Date.now()): void {
     if (this.ttlMs <= 0) return;
     if (this.entries.size >= 10_000) this.entries.clear(); // bounded: a full clear is cheap and rare
-    this.entries.set(hash, { merchantId, until: now + this.ttlMs });
+    this.entries.set(hash, { identity, until: now + this.ttlMs });
   }
 }
 
-/** The merchant a bearer credential belongs to; UNAUTHENTICATED with the reason otherwise. */
-export async function authenticate(db: Db, authorization: string | undefined, cache?: KeyCache): Promise<string> {
+/** The merchant a bearer credential belongs to, and its role; UNAUTHENTICATED with the reason otherwise. */
+export async function authenticate(db: Db, authorization: string | undefined, cache?: KeyCache): Promise<KeyIdentity> {
   if (!authorization) throw unauthenticated("Missing credentials: send 'Authorization: Bearer <secret key>'");
   const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
   const key = match?.[1];
@@ -47,8 +53,9 @@ export async function authenticate(db: Db, authorization: string | undefined, ca
   const hash = hashKey(key);
   const cached = cache?.get(hash);
   if (cached) return cached;
-  const row = await db.apiKey.findUnique({ where: { hash }, select: { merchantId: true, revokedAt: true } });
+  const row = await db.apiKey.findUnique({ where: { hash }, select: { merchantId: true, role: true, revokedAt: true } });
   if (!row || row.revokedAt) throw unauthenticated("Unknown or revoked API key");
-  cache?.set(hash, row.merchantId);
-  return row.merchantId;
+  const identity: KeyIdentity = { merchantId: row.merchantId, role: row.role };
+  cache?.set(hash, identity);
+  return identity;
 }

@@ -2,13 +2,14 @@
 import type { Db } from "../platform/db.js";
 import { badInput } from "../platform/errors.js";
 import { newId } from "../platform/ids.js";
-import { issueSecretKey } from "./api-keys.js";
+import { issueSecretKey, type ApiKeyRole } from "./api-keys.js";
 
-export async function createMerchant(db: Db, name: string): Promise<{ merchantId: string; secretKey: string }> {
+/** A merchant and its first key; an ADMIN key may also change platform-wide settings (exchange rates). */
+export async function createMerchant(db: Db, name: string, role: ApiKeyRole = "MERCHANT"): Promise<{ merchantId: string; secretKey: string }> {
   const trimmed = name.trim();
   if (!trimmed || trimmed.length > 200) throw badInput("Merchant name must be 1 to 200 characters", "name");
   const merchant = await db.merchant.create({ data: { id: newId("mer"), name: trimmed } });
-  return { merchantId: merchant.id, secretKey: await issueSecretKey(db, merchant.id) };
+  return { merchantId: merchant.id, secretKey: await issueSecretKey(db, merchant.id, role) };
 }
 
 /** On an empty database, a demo merchant whose key the start command prints. */

@@ -1,9 +1,10 @@
-// BullMQ queues and their job shapes. A job id is the id of the row it works on (an attempt or a
-// refund), so enqueueing the same work twice — say, by a relay that re-sends — is a no-op.
+// BullMQ queues and their job shapes. A gateway job's id is the id of the row it works on (an
+// attempt or a refund), so enqueueing the same work twice — say, by a relay that re-sends — is a
+// no-op. The maintenance queue carries the worker role's periodic jobs (job schedulers).
 import { Queue, type ConnectionOptions, type JobsOptions } from "bullmq";
 import type { Redis } from "ioredis";
 
-export const QueueName = { gateway: "gateway" } as const;
+export const QueueName = { gateway: "gateway", maintenance: "maintenance" } as const;
 
 /** Outbox topic whose messages the relay turns into gateway jobs (src/worker/gateway-jobs.ts). */
 export const GATEWAY_JOB_TOPIC = "job.gateway";
@@ -30,4 +31,14 @@ export function gatewayJobOptions(retries: number): JobsOptions {
 
 export function createGatewayQueue(connection: Redis, prefix: string): Queue<GatewayJob> {
   return new Queue<GatewayJob>(QueueName.gateway, { connection: connection as ConnectionOptions, prefix: `${prefix}:bull` });
+}
+
+/** Periodic housekeeping, run by the worker role (src/worker/maintenance.ts). */
+export type MaintenanceJob = { kind: "fx.refresh" };
+
+/** The job scheduler that refreshes exchange rates every FX_REFRESH_EVERY_MS. */
+export const FX_REFRESH_SCHEDULER = "fx-refresh";
+
+export function createMaintenanceQueue(connection: Redis, prefix: string): Queue<MaintenanceJob> {
+  return new Queue<MaintenanceJob>(QueueName.maintenance, { connection: connection as ConnectionOptions, prefix: `${prefix}:bull` });
 }

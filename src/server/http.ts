@@ -24,8 +24,8 @@ async function contextFor(
 ): Promise<GqlContext> {
   const base: GqlContext = { app, requestId, ...(idempotencyKey ? { idempotencyKey } : {}) };
   try {
-    const merchantId = await authenticate(app.db, authorization, keys);
-    return { ...base, merchantId, loaders: paymentLoaders(app.db, merchantId, cache) };
+    const { merchantId, role } = await authenticate(app.db, authorization, keys);
+    return { ...base, merchantId, role, loaders: paymentLoaders(app.db, merchantId, cache) };
   } catch (err) {
     if (err instanceof AppError) return { ...base, authError: err };
     throw err;

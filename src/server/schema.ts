@@ -12,14 +12,21 @@ import { PaymentRefundsResolver, RefundResolver } from "../refunds/refund.resolv
 import { NodeResolver } from "./node.resolver.js";
 import { GatewayAccountResolver } from "../gateways/accounts/gateway-account.resolver.js";
 import { GatewayDecisionResolver } from "../routing/decision-table.resolver.js";
+import { ExchangeRateResolver } from "../fx/exchange-rate.resolver.js";
+import { AppError, ErrorCode } from "../platform/errors.js";
 
 export async function buildPaygraphSchema(): Promise<GraphQLSchema> {
   validateStateMachine();
   return buildSchema({
-    resolvers: [PaymentResolver, PaymentFieldsResolver, PaymentSubscriptionResolver, RefundResolver, PaymentRefundsResolver, NodeResolver, GatewayAccountResolver, GatewayDecisionResolver],
-    // The one authorization check: throws UNAUTHENTICATED with the reason (missing, malformed, unknown key).
-    authChecker: ({ context }) => {
-      merchantCtx(context as GqlContext);
+    resolvers: [PaymentResolver, PaymentFieldsResolver, PaymentSubscriptionResolver, RefundResolver, PaymentRefundsResolver, NodeResolver, GatewayAccountResolver, GatewayDecisionResolver, ExchangeRateResolver],
+    // The one authorization check: throws UNAUTHENTICATED with the reason (missing, malformed,
+    // unknown key), then FORBIDDEN when the field names roles (`@Authorized("ADMIN")`) the key lacks.
+    authChecker: ({ context }, roles) => {
+      const gql = context as GqlContext;
+      merchantCtx(gql);
+      if (roles.length && !(gql.role && roles.includes(gql.role))) {
+        throw new AppError(ErrorCode.FORBIDDEN, `This needs an API key with role ${roles.join(" or ")}`, { requiredRoles: roles });
+      }
       return true;
     },
     validate: false,

@@ -36,7 +36,8 @@ export interface Stack {
   roles: Role[];
   /** Starts one more process of the stack (e.g. `--role worker`). */
   start(args: string[], env?: Record<string, string>): Promise<Role>;
-  merchant(name?: string): Promise<{ merchantId: string; secretKey: string }>;
+  /** A merchant and its key, made by `paygraph merchant create` (`--admin` for an ADMIN key). */
+  merchant(name?: string, opts?: { admin?: boolean }): Promise<{ merchantId: string; secretKey: string }>;
   close(): Promise<void>;
 }
 
@@ -102,8 +103,9 @@ export async function createStack(env: Record<string, string> = {}): Promise<Sta
     env: baseEnv,
     roles,
     start,
-    merchant: async (merchantName = "Test merchant") => {
-      const { stdout } = await promisify(execFile)(process.execPath, [MAIN, "merchant", "create", "--name", merchantName, "--json"], {
+    merchant: async (merchantName = "Test merchant", opts = {}) => {
+      const args = [MAIN, "merchant", "create", "--name", merchantName, "--json", ...(opts.admin ? ["--admin"] : [])];
+      const { stdout } = await promisify(execFile)(process.execPath, args, {
         env: { PATH: process.env.PATH ?? "", ...baseEnv },
       });
       return JSON.parse(stdout.trim().split("\n").at(-1) ?? "{}") as { merchantId: string; secretKey: string };

@@ -4,13 +4,13 @@ import { KeyCache, hashKey } from "../../src/merchants/api-keys.js";
 describe("KeyCache", () => {
   it("trusts a verified key until its TTL runs out", () => {
     const cache = new KeyCache(1000);
-    cache.set("h", "mer_a", 0);
-    expect(cache.get("h", 999)).toBe("mer_a");
+    cache.set("h", { merchantId: "mer_a", role: "ADMIN" }, 0);
+    expect(cache.get("h", 999)).toEqual({ merchantId: "mer_a", role: "ADMIN" });
     expect(cache.get("h", 1000)).toBeUndefined();
   });
   it("caches nothing with a TTL of 0", () => {
     const cache = new KeyCache(0);
-    cache.set("h", "mer_a", 0);
+    cache.set("h", { merchantId: "mer_a", role: "MERCHANT" }, 0);
     expect(cache.get("h", 0)).toBeUndefined();
   });
   it("hashes keys, never stores them", () => {

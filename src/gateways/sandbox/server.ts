@@ -2,6 +2,7 @@
 // exercised against something that behaves like a production gateway: latency, outages, random
 // 503s, and above all idempotency keys (one charge per key, however often or concurrently the
 // key is sent). Configuration comes only from the options and PUT /control, never the environment.
+// It also publishes a table of exchange rates (GET /rates) for paygraph's FX refresh.
 import Fastify, { type FastifyReply } from "fastify";
 import { Ledger, chargeToJson, type OpResult } from "./ledger.js";
 import { isIdempotencyKey, parseAuthorize, parseOp, type WireResponse } from "./wire.js";
@@ -25,6 +26,32 @@ export interface SandboxGatewayOptions {
 }
 
 export interface SandboxControl { latencyMs: number; failRate: number; timeoutRate: number; currencies: string[] | null; down: boolean }
+
+/** GET /rates's base currency. */
+export const SANDBOX_RATES_BASE = "USD";
+
+/**
+ * GET /rates's table until PUT /control `{"rates": {...}}` replaces it (`{"rates": null}` brings it
+ * back): units per US dollar, realistic but fixed, with 0-decimal (JPY, KRW) and 3-decimal
+ * (KWD, BHD) currencies.
+ */
+export const SANDBOX_RATES: Readonly<Record<string, string>> = {
+  EUR: "0.92", GBP: "0.79", CHF: "0.88", CAD: "1.36", AUD: "1.52", SEK: "10.45",
+  JPY: "151.37", KRW: "1375.5", KWD: "0.3075", BHD: "0.376",
+};
+
+type RateTable = Record<string, string | number>;
+
+/** PUT /control's `rates`: codes to positive decimal strings or numbers (served as given), or null. */
+function parseRates(v: unknown): RateTable | null | string {
+  if (v === null) return null;
+  const problem = "rates must be null or an object of ISO 4217 codes to positive decimal strings or numbers";
+  if (typeof v !== "object" || Array.isArray(v)) return problem;
+  const entries = Object.entries(v as Record<string, unknown>);
+  const ok = entries.length > 0 && entries.every(([code, rate]) =>
+    /^[A-Z]{3}$/.test(code) && ((typeof rate === "string" && /^\d+(\.\d+)?$/.test(rate) && /[1-9]/.test(rate)) || (typeof rate === "number" && Number.isFinite(rate) && rate > 0)));
+  return ok ? (Object.fromEntries(entries) as RateTable) : problem;
+}
 
 /** How long a "timed out" authorize takes to answer: longer than any sane client timeout. */
 export const TIMEOUT_HANG_MS = 60_000;
@@ -61,6 +88,9 @@ export async function startSandboxGateway(opts: SandboxGatewayOptions): Promise<
     latencyMs: opts.latencyMs ?? 0, failRate: opts.failRate ?? 0, timeoutRate: opts.timeoutRate ?? 0, currencies: opts.currencies ?? null, down: false,
   };
   const ledger = new Ledger(opts.now);
+  const now = opts.now ?? (() => new Date());
+  // The rate table and its time: set at start, then at each PUT /control that changes it.
+  let rates: { table: RateTable; asOf: Date } = { table: { ...SANDBOX_RATES }, asOf: now() };
   // Completed results per `${op}:${key}` (keys are scoped per operation so a client may reuse an
   // attempt id for authorize and capture), and calls still inside their latency window.
   const stored = new Map<string, Slot>();
@@ -183,6 +213,9 @@ export async function startSandboxGateway(opts: SandboxGatewayOptions): Promise<
 
   app.get("/ledger", async () => ({ charges: ledger.charges().map(chargeToJson) }));
 
+  // Exchange rates in the shape paygraph's FX refresh reads (src/fx/provider.ts).
+  app.get("/rates", async () => ({ base: SANDBOX_RATES_BASE, asOf: rates.asOf.toISOString(), rates: rates.table }));
+
   app.get("/control", async () => control);
   app.put("/control", async (req, reply) => {
     const b = req.body;
@@ -190,14 +223,22 @@ export async function startSandboxGateway(opts: SandboxGatewayOptions): Promise<
       return send(reply, fail(400, "invalid_request", "body must be a JSON object"));
     }
     const next: SandboxControl = { ...control };
+    let nextRates: RateTable | null | undefined;
     for (const [field, value] of Object.entries(b)) {
+      if (field === "rates") {
+        const parsed = parseRates(value);
+        if (typeof parsed === "string") return send(reply, fail(400, "invalid_request", parsed));
+        nextRates = parsed;
+        continue;
+      }
       if (!(field in CONTROL_FIELDS)) return send(reply, fail(400, "invalid_request", `unknown setting '${field}'`));
       const parsed = CONTROL_FIELDS[field as keyof SandboxControl](value);
       if (typeof parsed === "string") return send(reply, fail(400, "invalid_request", parsed));
       Object.assign(next, { [field]: parsed });
     }
     Object.assign(control, next); // all-or-nothing: a bad field changes nothing
-    return control;
+    if (nextRates !== undefined) rates = { table: nextRates ?? { ...SANDBOX_RATES }, asOf: now() };
+    return control; // the rate table is read on GET /rates
   });
 
   const host = opts.host ?? "127.0.0.1";

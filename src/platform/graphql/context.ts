@@ -3,12 +3,15 @@
 import type { App, Ctx } from "../app.js";
 import type { AppError } from "../errors.js";
 import type { PaymentLoaders } from "../../payments/payment.queries.js";
+import type { ApiKeyRole } from "../../generated/prisma/enums.js";
 
 export interface GqlContext {
   app: App;
   requestId: string;
   /** Set when the request authenticated; otherwise `authError` says why not. */
   merchantId?: string;
+  /** The key's role, set with merchantId: `@Authorized("ADMIN")` fields need ADMIN. */
+  role?: ApiKeyRole;
   authError?: AppError;
   loaders?: PaymentLoaders;
   /** The `Idempotency-Key` HTTP header, used when an input has no idempotencyKey field value. */

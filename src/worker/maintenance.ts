@@ -1,0 +1,47 @@
+// The worker role's periodic jobs, on the small `maintenance` queue: today the exchange-rate
+// refresh, as a BullMQ job scheduler (every FX_REFRESH_EVERY_MS) plus one run at start. Every
+// worker process upserts the same scheduler, so there is one schedule however many run (the last
+// started sets its interval); whichever worker is free takes each run.
+import { Worker, type ConnectionOptions } from "bullmq";
+import type { Redis } from "ioredis";
+import type { App } from "../platform/app.js";
+import { FX_REFRESH_SCHEDULER, QueueName, createMaintenanceQueue, type MaintenanceJob } from "../platform/queue.js";
+import { describeSource } from "../fx/provider.js";
+import { refreshRates } from "../fx/refresh.js";
+
+const KEEP = { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } };
+
+export async function startMaintenanceWorker(app: App, connection: Redis): Promise<{ close(): Promise<void> }> {
+  const { config, log } = app;
+  const queue = createMaintenanceQueue(app.redis, config.redisPrefix);
+  const worker = new Worker<MaintenanceJob>(
+    QueueName.maintenance,
+    async (job) => {
+      if (job.data.kind === "fx.refresh") {
+        const result = await refreshRates(app);
+        if (result?.added) log.info(result, "exchange rates refreshed");
+        else if (result) log.debug(result, "exchange rates unchanged");
+      }
+    },
+    { connection: connection as ConnectionOptions, prefix: `${config.redisPrefix}:bull`, concurrency: 1 },
+  );
+  // No retries: the next scheduled run is the retry, and until then the stored rates stay in force.
+  worker.on("failed", (job, err) => log.warn({ err: err.message, job: job?.name }, "exchange-rate refresh failed; the previous rates stay in force"));
+  worker.on("error", (err) => log.warn({ err }, "maintenance worker error"));
+
+  if (config.fxSource) {
+    const job = { name: "fx.refresh", data: { kind: "fx.refresh" } as const, opts: KEEP };
+    await queue.upsertJobScheduler(FX_REFRESH_SCHEDULER, { every: config.fxRefreshEveryMs }, job);
+    await queue.add(job.name, job.data, KEEP); // at start too: a restarted scheduler waits out its interval
+    log.info({ source: describeSource(config.fxSource, config).location, everyMs: config.fxRefreshEveryMs }, "exchange-rate refresh scheduled");
+  } else {
+    await queue.removeJobScheduler(FX_REFRESH_SCHEDULER);
+    log.warn("FX_SOURCE is not set: exchange rates are only those set by admins (setExchangeRate)");
+  }
+  return {
+    async close() {
+      await worker.close();
+      await queue.close();
+    },
+  };
+}
