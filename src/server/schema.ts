@@ -11,11 +11,12 @@ import { PaymentSubscriptionResolver } from "../payments/payment.subscription.js
 import { PaymentRefundsResolver, RefundResolver } from "../refunds/refund.resolver.js";
 import { NodeResolver } from "./node.resolver.js";
 import { GatewayAccountResolver } from "../gateways/accounts/gateway-account.resolver.js";
+import { RoutingRuleResolver } from "../routing/rules/routing-rule.resolver.js";
 
 export async function buildPaygraphSchema(): Promise<GraphQLSchema> {
   validateStateMachine();
   return buildSchema({
-    resolvers: [PaymentResolver, PaymentFieldsResolver, PaymentSubscriptionResolver, RefundResolver, PaymentRefundsResolver, NodeResolver, GatewayAccountResolver],
+    resolvers: [PaymentResolver, PaymentFieldsResolver, PaymentSubscriptionResolver, RefundResolver, PaymentRefundsResolver, NodeResolver, GatewayAccountResolver, RoutingRuleResolver],
     // The one authorization check: throws UNAUTHENTICATED with the reason (missing, malformed, unknown key).
     authChecker: ({ context }) => {
       merchantCtx(context as GqlContext);
