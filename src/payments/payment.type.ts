@@ -25,6 +25,8 @@ export class PaymentType extends NodeInterface {
 export class CardSummary {
   @Field() brand!: string;
   @Field() last4!: string;
+  @Field(() => String, { nullable: true, description: "Issuing country (ISO 3166-1 alpha-2) from the card's BIN; null when unknown" })
+  country!: string | null;
   @Field(() => Int) expMonth!: number;
   @Field(() => Int) expYear!: number;
   @Field({ description: "Same card, same merchant: same fingerprint" }) fingerprint!: string;

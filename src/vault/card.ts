@@ -2,6 +2,7 @@
 // local variable: it is never put into an error, a log line or anything returned.
 import cardValidator from "card-validator";
 import { badInput } from "../platform/errors.js";
+import { binCountry } from "./bin-country.js";
 
 export interface CardInput {
   number: string;
@@ -14,6 +15,10 @@ export interface ValidCard {
   number: string;
   brand: string;
   last4: string;
+  /** First 6 digits: with last4, what PCI DSS lets be kept in clear. */
+  bin: string;
+  /** Issuing country (ISO 3166-1 alpha-2) from the card's prefix, or null when unknown. */
+  country: string | null;
   expMonth: number;
   expYear: number;
   cvc: string | undefined;
@@ -38,5 +43,5 @@ export function validateCard(input: CardInput, now = new Date()): ValidCard {
   if (cvc !== undefined && !(new RegExp(`^\\d{${cvcLength}}$`).test(cvc))) {
     throw badInput(`Card security code must be ${cvcLength} digits`, "card.cvc");
   }
-  return { number, brand: check.card?.type ?? "unknown", last4: number.slice(-4), expMonth: input.expMonth, expYear: input.expYear, cvc };
+  return { number, brand: check.card?.type ?? "unknown", last4: number.slice(-4), bin: number.slice(0, 6), country: binCountry(number), expMonth: input.expMonth, expYear: input.expYear, cvc };
 }

@@ -1,6 +1,6 @@
 // The card vault: the PAN is encrypted with AES-256-GCM (random 96-bit IV, 128-bit tag, the key id
 // and merchant bound in as associated data, so a ciphertext cannot be moved to another merchant).
-// Only brand, last4, expiry and a keyed fingerprint are readable. The CVC is never stored.
+// Only brand, BIN (first 6), last4, issuing country, expiry and a keyed fingerprint are readable. The CVC is never stored.
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from "node:crypto";
 import type { Config } from "../config.js";
 import type { Tx } from "../platform/db.js";
@@ -63,6 +63,8 @@ export async function vaultCard(tx: Tx, key: VaultKey, merchantId: string, card:
       merchantId,
       brand: card.brand,
       last4: card.last4,
+      bin: card.bin,
+      country: card.country,
       expMonth: card.expMonth,
       expYear: card.expYear,
       fingerprint: fingerprint(key, merchantId, card.number),

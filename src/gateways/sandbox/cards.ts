@@ -10,6 +10,30 @@ export const TEST_CARDS = {
   threeDSecure: "4000000000003220",
 } as const;
 
+/**
+ * Cards issued outside the US, numbered like Stripe's international test cards (digits 7 to 9 are
+ * the ISO 3166-1 numeric code of the country), so routing rules by card country are testable.
+ * The sandbox approves them all; src/vault/bin-country.ts knows their countries.
+ */
+export const INTERNATIONAL_TEST_CARDS = {
+  BR: "4000000760000002",
+  CA: "4000001240000000",
+  MX: "4000004840008001",
+  GB: "4000008260000000",
+  DE: "4000002760000016",
+  FR: "4000002500000003",
+  ES: "4000007240000007",
+  IT: "4000003800000008",
+  NL: "4000005280000002",
+  IE: "4000003720000005",
+  JP: "4000003920000003",
+  AU: "4000000360000006",
+  /** A Mastercard (debit) from the United Kingdom. */
+  GB_MASTERCARD: "5555558265554449",
+  /** A JCB card from Japan. */
+  JP_JCB: "3530111333300000",
+} as const;
+
 export type CardDecision =
   | { kind: "approve" }
   | { kind: "requires_action" }

@@ -1,0 +1,22 @@
+// Thin adapters over routing-rules.ts.
+import { Arg, Authorized, Ctx, Mutation, Query, Resolver } from "type-graphql";
+import { merchantCtx, type GqlContext } from "../../platform/graphql/context.js";
+import { getRoutingRules, setRoutingRules, type RulesWithAccounts } from "./routing-rules.js";
+import { RoutingRuleInput, RoutingRuleType } from "./routing-rule.type.js";
+
+const shown = ({ rules, accounts }: RulesWithAccounts): RoutingRuleType[] => rules.map((r) => RoutingRuleType.of(r, accounts));
+
+@Resolver(() => RoutingRuleType)
+export class RoutingRuleResolver {
+  @Authorized()
+  @Query(() => [RoutingRuleType], { description: "The merchant's routing rules, in the order they are tried" })
+  async routingRules(@Ctx() context: GqlContext): Promise<RoutingRuleType[]> {
+    return shown(await getRoutingRules(merchantCtx(context)));
+  }
+
+  @Authorized()
+  @Mutation(() => [RoutingRuleType], { description: "Replaces all routing rules (an empty list clears them); the first rule whose conditions hold decides" })
+  async setRoutingRules(@Arg("rules", () => [RoutingRuleInput]) rules: RoutingRuleInput[], @Ctx() context: GqlContext): Promise<RoutingRuleType[]> {
+    return shown(await setRoutingRules(merchantCtx(context), rules));
+  }
+}
