@@ -15,6 +15,7 @@ import { createMerchant, ensureDemoMerchant } from "./merchants/merchants.js";
 import { startSandboxGateway } from "./gateways/sandbox/server.js";
 import { startGatewayWorker } from "./worker/worker.js";
 import { startReconciler } from "./worker/reconciler.js";
+import { startAnalyticsFold } from "./analytics/fold.js";
 
 const MIGRATIONS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../prisma/migrations");
 const USAGE = `usage:
@@ -62,8 +63,10 @@ async function start(flags: { role?: string; port?: string; host?: string }): Pr
   if (role !== "api") {
     const worker = startGatewayWorker(proc.app, proc.app.redis.duplicate());
     const reconciler = startReconciler(proc.app);
+    const fold = startAnalyticsFold(proc.app);
     closers.unshift(async () => {
       reconciler.stop();
+      await fold.stop();
       await worker.close();
     });
   }

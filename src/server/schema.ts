@@ -11,11 +11,14 @@ import { PaymentSubscriptionResolver } from "../payments/payment.subscription.js
 import { PaymentRefundsResolver, RefundResolver } from "../refunds/refund.resolver.js";
 import { NodeResolver } from "./node.resolver.js";
 import { GatewayAccountResolver } from "../gateways/accounts/gateway-account.resolver.js";
+import { AnalyticsResolver } from "../analytics/analytics.resolver.js";
+import { AnalyticsSubscriptionResolver } from "../analytics/analytics.subscription.js";
 
 export async function buildPaygraphSchema(): Promise<GraphQLSchema> {
   validateStateMachine();
   return buildSchema({
-    resolvers: [PaymentResolver, PaymentFieldsResolver, PaymentSubscriptionResolver, RefundResolver, PaymentRefundsResolver, NodeResolver, GatewayAccountResolver],
+    resolvers: [PaymentResolver, PaymentFieldsResolver, PaymentSubscriptionResolver, RefundResolver, PaymentRefundsResolver, NodeResolver, GatewayAccountResolver,
+      AnalyticsResolver, AnalyticsSubscriptionResolver],
     // The one authorization check: throws UNAUTHENTICATED with the reason (missing, malformed, unknown key).
     authChecker: ({ context }) => {
       merchantCtx(context as GqlContext);
