@@ -1,4 +1,6 @@
 // GraphQL shape of analytics. Every figure is defined in its description (and in README.md).
+// Plain data objects: `simpleResolvers` gives them graphql-js's default field resolver, which
+// matters when an answer holds thousands of groups.
 import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
 import { GraphQLDateTime } from "graphql-scalars";
 import { PaymentStatus } from "../generated/prisma/enums.js";
@@ -23,13 +25,13 @@ export class AnalyticsInput {
   groupBy?: AnalyticsDimension[];
 }
 
-@ObjectType("AnalyticsGateway")
+@ObjectType("AnalyticsGateway", { simpleResolvers: true })
 export class AnalyticsGatewayType {
   @Field(() => ID, { nullable: true, description: "The gateway account; null for the server's default gateway" }) id!: string | null;
   @Field({ description: "The account's name (or the default gateway's)" }) name!: string;
 }
 
-@ObjectType("AnalyticsGroupKey", { description: "Null in a dimension: not grouped by it, or (status of attempt and refund figures; gateway of a payment with no succeeded attempt) not applicable" })
+@ObjectType("AnalyticsGroupKey", { simpleResolvers: true, description: "Null in a dimension: not grouped by it, or (status of attempt and refund figures; gateway of a payment with no succeeded attempt) not applicable" })
 export class AnalyticsGroupKey {
   @Field(() => PaymentStatus, { nullable: true }) status!: PaymentStatus | null;
   @Field(() => String, { nullable: true }) currency!: string | null;
@@ -37,20 +39,20 @@ export class AnalyticsGroupKey {
   @Field(() => String, { nullable: true }) cardBrand!: string | null;
 }
 
-@ObjectType("LatencyPercentile", { description: "A percentile of gateway latency, reported as the histogram bin holding it: aboveMs < value ≤ atMostMs" })
+@ObjectType("LatencyPercentile", { simpleResolvers: true, description: "A percentile of gateway latency, reported as the histogram bin holding it: aboveMs < value ≤ atMostMs" })
 export class LatencyPercentileType {
   @Field(() => Int, { description: "50, 95 or 99 (nearest rank)" }) percentile!: number;
   @Field(() => Int) aboveMs!: number;
   @Field(() => Int, { nullable: true, description: "Null: above the histogram's last bound (60 s)" }) atMostMs!: number | null;
 }
 
-@ObjectType("GatewayLatency")
+@ObjectType("GatewayLatency", { simpleResolvers: true })
 export class GatewayLatencyType {
   @Field(() => Int, { description: "Finished attempts (created in the bucket) with a measured gateway round trip" }) samples!: number;
   @Field(() => [LatencyPercentileType], { description: "p50, p95, p99; empty without samples" }) percentiles!: LatencyPercentileType[];
 }
 
-@ObjectType("AnalyticsGroup")
+@ObjectType("AnalyticsGroup", { simpleResolvers: true })
 export class AnalyticsGroupType {
   @Field(() => AnalyticsGroupKey) key!: AnalyticsGroupKey;
   @Field(() => Int, { description: "Payments created in the bucket, by their current status" }) payments!: number;
@@ -65,14 +67,14 @@ export class AnalyticsGroupType {
   @Field(() => GatewayLatencyType) latency!: GatewayLatencyType;
 }
 
-@ObjectType("AnalyticsBucket")
+@ObjectType("AnalyticsBucket", { simpleResolvers: true })
 export class AnalyticsBucketType {
   @Field(() => GraphQLDateTime, { description: "Inclusive, UTC" }) start!: Date;
   @Field(() => GraphQLDateTime, { description: "Exclusive, UTC" }) end!: Date;
   @Field(() => [AnalyticsGroupType], { description: "Groups with any figure; none for an empty bucket" }) groups!: AnalyticsGroupType[];
 }
 
-@ObjectType("Analytics")
+@ObjectType("Analytics", { simpleResolvers: true })
 export class AnalyticsType {
   @Field(() => GraphQLDateTime) from!: Date;
   @Field(() => GraphQLDateTime) to!: Date;
