@@ -28,7 +28,7 @@ export function percentileBin(bins: ReadonlyMap<number, number>, p: number): Lat
   const sorted = [...bins].filter(([, n]) => n > 0).sort(([a], [b]) => a - b);
   const total = sorted.reduce((sum, [, n]) => sum + n, 0);
   if (total === 0) return undefined;
-  const rank = Math.max(1, Math.ceil((p / 100) * total));
+  const rank = Math.max(1, Math.ceil((p * total) / 100)); // integer product first: no float error at a rank boundary
   let seen = 0;
   for (const [bin, n] of sorted) {
     seen += n;
