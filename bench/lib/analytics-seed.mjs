@@ -33,7 +33,7 @@ export async function seedAnalytics(db, { merchantId, payments, days, chunk = 50
         CASE WHEN i % 20 = 15 THEN amt / 2 WHEN i % 20 = 16 THEN amt ELSE 0 END,
         'AUTOMATIC', CASE WHEN i % 20 = 18 THEN NULL ELSE (ARRAY['${cards.join("','")}'])[i % 7 % 3 + 1] END, at, at
       FROM generate_series($2::int, $3::int) AS i,
-        LATERAL (SELECT 100 + (i * 7919) % 99000 AS amt, $4::timestamptz + ((i::bigint * $5::bigint) / $6::bigint) * interval '1 millisecond' AS at) AS v`,
+        LATERAL (SELECT 100 + (i::bigint * 7919) % 99000 AS amt, $4::timestamptz + ((i::bigint * $5::bigint) / $6::bigint) * interval '1 millisecond' AS at) AS v`,
       [merchantId, a, b, start, spanMs, payments]);
     // Every 10th payment was declined once (soft) before its successful attempt.
     await db.query(`
