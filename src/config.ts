@@ -55,6 +55,8 @@ export interface Config {
   reconcileAfterMs: number;
   reconcileEveryMs: number;
   outboxPollMs: number;
+  /** How often the worker folds analytics deltas into the rollups (and tells subscribers what changed). */
+  analyticsFoldMs: number;
   dbPoolSize: number;
   /** How long a verified API key is trusted without a database lookup (0: always look up). */
   authCacheMs: number;
@@ -142,6 +144,7 @@ export function loadConfig(overrides: Partial<Config> = {}, source: NodeJS.Proce
     reconcileEveryMs: int(source.RECONCILE_EVERY_MS, 15_000, "RECONCILE_EVERY_MS"),
     workerConcurrency: int(source.WORKER_CONCURRENCY, 32, "WORKER_CONCURRENCY"),
     outboxPollMs: int(source.OUTBOX_POLL_MS, 500, "OUTBOX_POLL_MS"),
+    analyticsFoldMs: int(source.ANALYTICS_FOLD_MS, 1000, "ANALYTICS_FOLD_MS"),
     dbPoolSize: int(source.DB_POOL_SIZE, 10, "DB_POOL_SIZE"),
     authCacheMs: int(source.AUTH_CACHE_MS, 30_000, "AUTH_CACHE_MS"),
     exposeQueryCount: env !== "production",

@@ -16,6 +16,7 @@ import { startSandboxGateway } from "./gateways/sandbox/server.js";
 import { startGatewayWorker } from "./worker/worker.js";
 import { startReconciler } from "./worker/reconciler.js";
 import { startMaintenanceWorker } from "./worker/maintenance.js";
+import { startAnalyticsFold } from "./analytics/fold.js";
 
 const MIGRATIONS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../prisma/migrations");
 const USAGE = `usage:
@@ -64,8 +65,10 @@ async function start(flags: { role?: string; port?: string; host?: string }): Pr
     const worker = startGatewayWorker(proc.app, proc.app.redis.duplicate());
     const reconciler = startReconciler(proc.app);
     const maintenance = await startMaintenanceWorker(proc.app, proc.app.redis.duplicate());
+    const fold = startAnalyticsFold(proc.app);
     closers.unshift(async () => {
       reconciler.stop();
+      await fold.stop();
       await Promise.all([worker.close(), maintenance.close()]);
     });
   }

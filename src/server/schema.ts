@@ -15,11 +15,14 @@ import { GatewayDecisionResolver } from "../routing/decision-table.resolver.js";
 import { ExchangeRateResolver } from "../fx/exchange-rate.resolver.js";
 import { AppError, ErrorCode } from "../platform/errors.js";
 import { RoutingRuleResolver } from "../routing/rules/routing-rule.resolver.js";
+import { AnalyticsResolver } from "../analytics/analytics.resolver.js";
+import { AnalyticsSubscriptionResolver } from "../analytics/analytics.subscription.js";
 
 export async function buildPaygraphSchema(): Promise<GraphQLSchema> {
   validateStateMachine();
   return buildSchema({
-    resolvers: [PaymentResolver, PaymentFieldsResolver, PaymentSubscriptionResolver, RefundResolver, PaymentRefundsResolver, NodeResolver, GatewayAccountResolver, GatewayDecisionResolver, ExchangeRateResolver, RoutingRuleResolver],
+    resolvers: [PaymentResolver, PaymentFieldsResolver, PaymentSubscriptionResolver, RefundResolver, PaymentRefundsResolver, NodeResolver, GatewayAccountResolver, GatewayDecisionResolver, ExchangeRateResolver, RoutingRuleResolver,
+      AnalyticsResolver, AnalyticsSubscriptionResolver],
     // The one authorization check: throws UNAUTHENTICATED with the reason (missing, malformed,
     // unknown key), then FORBIDDEN when the field names roles (`@Authorized("ADMIN")`) the key lacks.
     authChecker: ({ context }, roles) => {

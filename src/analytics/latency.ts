@@ -1,0 +1,38 @@
+// Gateway latency percentiles from a fixed-bounds histogram. Exact percentiles cannot be summed
+// from hourly parts; per-bin counts can. So every finished attempt with a measured round trip adds
+// one sample to its bin (in SQL: analytics_latency_bin, same bounds), and a percentile is reported
+// as the bin that holds it: the true value v satisfies aboveMs < v <= atMostMs.
+
+/** Upper bounds of the bins, in ms. Bin i holds BOUNDS[i-1] < ms <= BOUNDS[i]; the last bin, all above 60 s. */
+export const LATENCY_BOUNDS_MS = [10, 25, 50, 75, 100, 150, 200, 300, 400, 500, 750, 1000, 1500, 2000, 3000, 5000, 7500, 10000, 15000, 30000, 60000] as const;
+
+/** The bin of one measured round trip (what the database's analytics_latency_bin computes). */
+export function latencyBin(ms: number): number {
+  return LATENCY_BOUNDS_MS.filter((bound) => bound < ms).length;
+}
+
+export interface LatencyBound {
+  /** The percentile asked for (50, 95, 99). */
+  percentile: number;
+  /** Exclusive lower bound of the bin holding the percentile (0 for the first bin). */
+  aboveMs: number;
+  /** Inclusive upper bound of that bin; null for the last bin (above 60 s). */
+  atMostMs: number | null;
+}
+
+/**
+ * The nearest-rank percentile `p` of the samples counted in `bins` (bin index → count): the bin of
+ * the ceil(p/100 · n)-th smallest sample. Undefined when there is no sample.
+ */
+export function percentileBin(bins: ReadonlyMap<number, number>, p: number): LatencyBound | undefined {
+  const sorted = [...bins].filter(([, n]) => n > 0).sort(([a], [b]) => a - b);
+  const total = sorted.reduce((sum, [, n]) => sum + n, 0);
+  if (total === 0) return undefined;
+  const rank = Math.max(1, Math.ceil((p * total) / 100)); // integer product first: no float error at a rank boundary
+  let seen = 0;
+  for (const [bin, n] of sorted) {
+    seen += n;
+    if (seen >= rank) return { percentile: p, aboveMs: bin === 0 ? 0 : LATENCY_BOUNDS_MS[bin - 1] ?? 0, atMostMs: LATENCY_BOUNDS_MS[bin] ?? null };
+  }
+  return undefined; // unreachable: seen reaches total >= rank
+}

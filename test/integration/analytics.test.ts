@@ -1,0 +1,179 @@
+// Analytics: exact figures on seeded rows (direct SQL with chosen timestamps, through the same
+// triggers as the service's own writes), bucket edges, DAY buckets, offsets in the input, mixed
+// currencies never summed, tenancy, rollups following a real payment, and the live subscription.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  AnalyticsDocument, AnalyticsUpdatedDocument, ConfirmPaymentDocument, CreatePaymentDocument, PaymentDocument, RefundPaymentDocument,
+  type AnalyticsFieldsFragment, type AnalyticsInput,
+} from "../support/generated/graphql.js";
+import { Seeder } from "../support/analytics-seed.js";
+import { TEST_CARDS, card, errorCode, eventually, gql, ok, subscribe, useServer, wsClient } from "../support/stack.js";
+
+const server = useServer({ ANALYTICS_FOLD_MS: "150" });
+let seed: Seeder;
+let acquirerX: string;
+
+type Group = AnalyticsFieldsFragment["buckets"][number]["groups"][number];
+const money = (amount: string, currency: string, minorUnits: string) => ({ amount, currency, minorUnits });
+const p = (percentile: number, aboveMs: number, atMostMs: number | null) => ({ percentile, aboveMs, atMostMs });
+const key = (k: Partial<Group["key"]> = {}): Group["key"] => ({ status: null, currency: null, gateway: null, cardBrand: null, ...k });
+const group = (g: Partial<Group>): Group => ({
+  key: key(), payments: 0, volume: [], attemptsFinished: 0, attemptsSucceeded: 0, authorizationSuccessRate: null, refunds: 0, refundVolume: [],
+  latency: { samples: 0, percentiles: [] }, ...g,
+});
+const ask = async (input: AnalyticsInput, k = server.key) => ok(await gql(server.url, AnalyticsDocument, { input }, { key: k })).analytics;
+
+beforeAll(async () => {
+  seed = await Seeder.connect(server.stack.databaseUrl, server.merchantId);
+  const [visa, mastercard] = [await seed.card("visa"), await seed.card("mastercard")];
+  acquirerX = await seed.gatewayAccount("acquirer-x");
+  // Hour 10:00Z: P1 USD 10.00 (a failed then a succeeded attempt, 2.50 refunded), P2 USD 5.00 at
+  // the last millisecond of the hour, P3 EUR failed, P5 KWD without a card. Hour 11:00Z: P4 JPY.
+  const p1 = await seed.payment({ status: "PARTIALLY_REFUNDED", currency: "USD", amount: 1000n, captured: 1000n, refunded: 250n, createdAt: "2026-03-10T10:15:00Z", cardId: visa });
+  await seed.attempt({ paymentId: p1, status: "FAILED", latencyMs: 40, createdAt: "2026-03-10T10:15:00Z" });
+  await seed.attempt({ paymentId: p1, status: "SUCCEEDED", latencyMs: 120, createdAt: "2026-03-10T10:15:01Z" });
+  await seed.refund(p1, 250n, "SUCCEEDED", "2026-03-10T10:30:00Z");
+  await seed.refund(p1, 100n, "FAILED", "2026-03-10T10:31:00Z");
+  const p2 = await seed.payment({ status: "CAPTURED", currency: "USD", amount: 500n, captured: 500n, createdAt: "2026-03-10T10:59:59.999Z", cardId: mastercard });
+  await seed.attempt({ paymentId: p2, status: "SUCCEEDED", latencyMs: 800, createdAt: "2026-03-10T10:59:59.999Z", gatewayAccountId: acquirerX, gateway: "acquirer-x" });
+  const p3 = await seed.payment({ status: "FAILED", currency: "EUR", amount: 700n, createdAt: "2026-03-10T10:20:00Z", cardId: visa });
+  await seed.attempt({ paymentId: p3, status: "FAILED", latencyMs: 3000, createdAt: "2026-03-10T10:20:00Z" });
+  await seed.payment({ status: "REQUIRES_PAYMENT_METHOD", currency: "KWD", amount: 12500n, createdAt: "2026-03-10T10:05:00Z" });
+  const p4 = await seed.payment({ status: "CAPTURED", currency: "JPY", amount: 1000n, captured: 1000n, createdAt: "2026-03-10T11:00:00.000Z", cardId: visa });
+  await seed.attempt({ paymentId: p4, status: "SUCCEEDED", latencyMs: 60, createdAt: "2026-03-10T11:00:00.000Z" });
+});
+afterAll(async () => seed?.close());
+
+const sandbox = { id: null, name: "sandbox" };
+const hour10 = group({
+  payments: 4,
+  volume: [money("0.00", "EUR", "0"), money("0.000", "KWD", "0"), money("15.00", "USD", "1500")],
+  attemptsFinished: 4, attemptsSucceeded: 2, authorizationSuccessRate: 0.5,
+  refunds: 1, refundVolume: [money("2.50", "USD", "250")],
+  // samples 40, 120, 800, 3000 ms: p50 is the 2nd (120), p95 and p99 the 4th (3000)
+  latency: { samples: 4, percentiles: [p(50, 100, 150), p(95, 2000, 3000), p(99, 2000, 3000)] },
+});
+const hour11 = group({
+  payments: 1, volume: [money("1000", "JPY", "1000")], attemptsFinished: 1, attemptsSucceeded: 1, authorizationSuccessRate: 1,
+  latency: { samples: 1, percentiles: [p(50, 50, 75), p(95, 50, 75), p(99, 50, 75)] },
+});
+
+describe("analytics", () => {
+  it("gives every figure exactly per UTC hour, with a payment at 10:59:59.999 in 10:00 and one at 11:00:00.000 in 11:00", async () => {
+    const input = { from: "2026-03-10T10:00:00Z", to: "2026-03-10T13:00:00Z", interval: "HOUR" as const };
+    const expected = {
+      from: "2026-03-10T10:00:00.000Z", to: "2026-03-10T13:00:00.000Z", interval: "HOUR", groupBy: [],
+      buckets: [
+        { start: "2026-03-10T10:00:00.000Z", end: "2026-03-10T11:00:00.000Z", groups: [hour10] },
+        { start: "2026-03-10T11:00:00.000Z", end: "2026-03-10T12:00:00.000Z", groups: [hour11] },
+        { start: "2026-03-10T12:00:00.000Z", end: "2026-03-10T13:00:00.000Z", groups: [] },
+      ],
+    };
+    expect(await ask(input)).toEqual(expected); // deltas not folded yet, or some of them
+    await eventually(() => seed.unfoldedDeltas(), (n) => n === 0);
+    expect(await ask(input)).toEqual(expected); // all from the rollup
+  });
+
+  it("groups by status and currency, never adding amounts of different currencies", async () => {
+    const answer = await ask({ from: "2026-03-10T10:00:00Z", to: "2026-03-10T11:00:00Z", interval: "HOUR", groupBy: ["STATUS", "CURRENCY"] });
+    expect(answer.buckets[0]?.groups).toEqual([
+      // attempts and refunds have no payment status
+      group({ key: key({ currency: "EUR" }), attemptsFinished: 1, authorizationSuccessRate: 0, latency: { samples: 1, percentiles: [p(50, 2000, 3000), p(95, 2000, 3000), p(99, 2000, 3000)] } }),
+      group({ key: key({ currency: "USD" }), attemptsFinished: 3, attemptsSucceeded: 2, authorizationSuccessRate: 2 / 3, refunds: 1, refundVolume: [money("2.50", "USD", "250")],
+        latency: { samples: 3, percentiles: [p(50, 100, 150), p(95, 750, 1000), p(99, 750, 1000)] } }),
+      group({ key: key({ status: "CAPTURED", currency: "USD" }), payments: 1, volume: [money("5.00", "USD", "500")] }),
+      group({ key: key({ status: "FAILED", currency: "EUR" }), payments: 1, volume: [money("0.00", "EUR", "0")] }),
+      group({ key: key({ status: "PARTIALLY_REFUNDED", currency: "USD" }), payments: 1, volume: [money("10.00", "USD", "1000")] }),
+      group({ key: key({ status: "REQUIRES_PAYMENT_METHOD", currency: "KWD" }), payments: 1, volume: [money("0.000", "KWD", "0")] }),
+    ]);
+  });
+
+  it("groups by gateway account (a payment goes to the gateway of its successful attempt) and card brand", async () => {
+    const answer = await ask({ from: "2026-03-10T10:00:00Z", to: "2026-03-10T11:00:00Z", interval: "HOUR", groupBy: ["GATEWAY", "CARD_BRAND"] });
+    expect(answer.buckets[0]?.groups).toEqual([
+      group({ key: key({ cardBrand: null }), payments: 1, volume: [money("0.000", "KWD", "0")] }),
+      group({ key: key({ cardBrand: "visa" }), payments: 1, volume: [money("0.00", "EUR", "0")] }),
+      group({ key: key({ gateway: { id: acquirerX, name: "acquirer-x" }, cardBrand: "mastercard" }), payments: 1, volume: [money("5.00", "USD", "500")],
+        attemptsFinished: 1, attemptsSucceeded: 1, authorizationSuccessRate: 1, latency: { samples: 1, percentiles: [p(50, 750, 1000), p(95, 750, 1000), p(99, 750, 1000)] } }),
+      group({ key: key({ gateway: sandbox, cardBrand: "visa" }), payments: 1, volume: [money("10.00", "USD", "1000")],
+        attemptsFinished: 3, attemptsSucceeded: 1, authorizationSuccessRate: 1 / 3, refunds: 1, refundVolume: [money("2.50", "USD", "250")],
+        latency: { samples: 3, percentiles: [p(50, 100, 150), p(95, 2000, 3000), p(99, 2000, 3000)] } }),
+    ]);
+  });
+
+  it("cuts DAY buckets of 24 UTC hours from `from`, which may carry any offset", async () => {
+    const day = await ask({ from: "2026-03-10T00:00:00Z", to: "2026-03-12T00:00:00Z", interval: "DAY" });
+    expect(day.buckets.map((b) => [b.start, b.groups.map((g) => [g.payments, g.volume.map((v) => `${v.amount} ${v.currency}`)])])).toEqual([
+      ["2026-03-10T00:00:00.000Z", [[5, ["0.00 EUR", "1000 JPY", "0.000 KWD", "15.00 USD"]]]],
+      ["2026-03-11T00:00:00.000Z", []],
+    ]);
+    // 12:00 at +02:00 is 10:00Z; a day from 11:00Z holds only the 11:00 payment
+    const offset = await ask({ from: "2026-03-10T12:00:00+02:00", to: "2026-03-10T13:00:00+02:00", interval: "HOUR" });
+    expect(offset.buckets).toEqual([{ start: "2026-03-10T10:00:00.000Z", end: "2026-03-10T11:00:00.000Z", groups: [hour10] }]);
+    const shifted = await ask({ from: "2026-03-10T06:00:00-05:00", to: "2026-03-11T06:00:00-05:00", interval: "DAY" });
+    expect(shifted.buckets).toEqual([{ start: "2026-03-10T11:00:00.000Z", end: "2026-03-11T11:00:00.000Z", groups: [hour11] }]);
+  });
+
+  it.each([
+    ["from after to", { from: "2026-03-10T11:00:00Z", to: "2026-03-10T10:00:00Z", interval: "HOUR" }],
+    ["from equal to to", { from: "2026-03-10T10:00:00Z", to: "2026-03-10T10:00:00Z", interval: "HOUR" }],
+    ["from inside an hour", { from: "2026-03-10T10:30:00Z", to: "2026-03-10T11:30:00Z", interval: "HOUR" }],
+    ["a range that is not whole days", { from: "2026-03-10T00:00:00Z", to: "2026-03-11T05:00:00Z", interval: "DAY" }],
+    ["too many hours", { from: "2026-01-01T00:00:00Z", to: "2026-03-01T00:00:00Z", interval: "HOUR" }],
+  ] as const)("refuses %s with BAD_USER_INPUT", async (_what, input) => {
+    expect(errorCode(await gql(server.url, AnalyticsDocument, { input }, { key: server.key }))).toBe("BAD_USER_INPUT");
+  });
+
+  it("never shows another merchant's figures", async () => {
+    const other = await server.stack.merchant("Other");
+    const theirs = seed.forMerchant(other.merchantId);
+    await theirs.payment({ status: "CAPTURED", currency: "USD", amount: 99_999n, captured: 99_999n, createdAt: "2026-03-10T10:10:00Z" });
+    const input = { from: "2026-03-10T10:00:00Z", to: "2026-03-10T11:00:00Z", interval: "HOUR" as const };
+    expect((await ask(input)).buckets[0]?.groups).toEqual([hour10]);
+    expect((await ask(input, other.secretKey)).buckets[0]?.groups).toEqual([group({ payments: 1, volume: [money("999.99", "USD", "99999")] })]);
+  });
+
+  it("follows a payment made through the API, from creation to refund", async () => {
+    const { secretKey } = await server.stack.merchant("Live");
+    const now = new Date();
+    const from = new Date(Math.floor(now.getTime() / 3_600_000) * 3_600_000 - 3_600_000).toISOString();
+    const to = new Date(Date.parse(from) + 3 * 3_600_000).toISOString();
+    const figures = async () => (await ask({ from, to, interval: "HOUR", groupBy: ["STATUS"] }, secretKey)).buckets.flatMap((b) => b.groups);
+    const id = ok(await gql(server.url, CreatePaymentDocument, { input: { amount: "12.50", currency: "USD" } }, { key: secretKey })).createPayment.payment.id;
+    expect(await figures()).toEqual([group({ key: key({ status: "REQUIRES_PAYMENT_METHOD" }), payments: 1, volume: [money("0.00", "USD", "0")] })]);
+    ok(await gql(server.url, ConfirmPaymentDocument, { input: { paymentId: id, card: card(TEST_CARDS.approve) } }, { key: secretKey }));
+    await eventually(async () => ok(await gql(server.url, PaymentDocument, { id }, { key: secretKey })).payment, (p) => p.status === "CAPTURED");
+    ok(await gql(server.url, RefundPaymentDocument, { input: { paymentId: id, amount: "2.00" } }, { key: secretKey }));
+    await eventually(async () => ok(await gql(server.url, PaymentDocument, { id }, { key: secretKey })).payment, (p) => p.status === "PARTIALLY_REFUNDED");
+    const groups = await figures();
+    expect(groups.map((g) => ({ ...g, latency: g.latency.samples }))).toEqual([
+      { ...group({ attemptsFinished: 1, attemptsSucceeded: 1, authorizationSuccessRate: 1, refunds: 1, refundVolume: [money("2.00", "USD", "200")] }), latency: 1 },
+      { ...group({ key: key({ status: "PARTIALLY_REFUNDED" }), payments: 1, volume: [money("12.50", "USD", "1250")] }), latency: 0 },
+    ]);
+  });
+
+  it("pushes changed buckets over graphql-ws, at most one message a second, the last with the final figures", async () => {
+    const ws = wsClient(server.url, server.key);
+    const input = { from: "2026-04-01T00:00:00Z", to: "2026-04-01T02:00:00Z", interval: "HOUR" as const };
+    const sub = subscribe(ws, AnalyticsUpdatedDocument, { input });
+    const first = await sub.until(() => true);
+    expect(first.analyticsUpdated.buckets.map((b) => [b.start, b.groups])).toEqual([["2026-04-01T00:00:00.000Z", []], ["2026-04-01T01:00:00.000Z", []]]);
+    const changes = 30;
+    for (let i = 0; i < changes; i += 1) {
+      await seed.payment({ status: "CAPTURED", currency: "EUR", amount: 100n, captured: 100n, createdAt: "2026-04-01T01:30:00Z" });
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const last = await sub.until((e) => e.analyticsUpdated.buckets[0]?.groups[0]?.payments === changes);
+    expect(last.analyticsUpdated.buckets).toEqual([{
+      start: "2026-04-01T01:00:00.000Z", end: "2026-04-01T02:00:00.000Z",
+      groups: [group({ payments: changes, volume: [money("30.00", "EUR", "3000")] })],
+    }]);
+    // Only the bucket that changed is sent, and a burst of 30 changes makes far fewer messages.
+    const updates = sub.events.slice(1);
+    expect(updates.every((e) => e.analyticsUpdated.buckets.length === 1)).toBe(true);
+    expect(updates.length).toBeLessThan(changes / 2);
+    expect(sub.errors).toEqual([]);
+    sub.dispose();
+    await ws.dispose();
+  });
+});
