@@ -54,7 +54,7 @@ async function failoverTarget(app: App, attempt: PaymentAttempt, payment: Paymen
     previous = earlier?.previousAttemptId ?? null;
   }
   return routeAttempt(app, app.db, {
-    merchantId: attempt.merchantId, paymentId: payment.id, currency: attempt.currency, amount: attempt.amount, cardBrand: method.brand, metadata: payment.metadata, tried,
+    merchantId: attempt.merchantId, paymentId: payment.id, currency: attempt.currency, amount: attempt.amount, cardBrand: method.brand, cardCountry: method.country, metadata: payment.metadata, tried,
   });
 }
 

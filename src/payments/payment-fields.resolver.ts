@@ -6,7 +6,7 @@ import type { Payment, PaymentAttempt, PaymentEvent } from "../generated/prisma/
 import { MoneyType } from "../platform/graphql/common.types.js";
 import { merchantCtx, type GqlContext } from "../platform/graphql/context.js";
 import type { PaymentError } from "./payment-change.js";
-import { CardSummary, PaymentAttemptType, PaymentErrorType, PaymentEventType, PaymentType } from "./payment.type.js";
+import { CardSummary, PaymentAttemptType, PaymentErrorType, PaymentEventType, PaymentType, SettlementType } from "./payment.type.js";
 
 @Resolver(() => PaymentType)
 export class PaymentFieldsResolver {
@@ -33,6 +33,12 @@ export class PaymentFieldsResolver {
   @FieldResolver(() => MoneyType, { description: "Refunds requested and not yet settled by the gateway" })
   amountRefundPending(@Root() p: Payment): MoneyType {
     return MoneyType.of(p.amountRefundPending, p.currency);
+  }
+
+  @FieldResolver(() => SettlementType, { nullable: true, description: "Set when the payment was converted for its gateway" })
+  settlement(@Root() p: Payment): SettlementType | null {
+    if (!p.settlementCurrency || p.settlementAmount === null || !p.fxRate || !p.fxRateAsOf) return null;
+    return { amount: MoneyType.of(p.settlementAmount, p.settlementCurrency), rate: p.fxRate, rateAsOf: p.fxRateAsOf, rateSource: p.fxRateSource ?? "" };
   }
 
   @FieldResolver(() => GraphQLJSONObject)

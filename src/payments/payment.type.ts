@@ -4,7 +4,7 @@ import { Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
 import { GraphQLDateTime } from "graphql-scalars";
 import { AttemptStatus, CaptureMethod, GatewayDecision, PaymentStatus } from "../generated/prisma/enums.js";
 import "../routing/decision.types.js"; // registers GatewayDecision
-import { NodeInterface, PageInfo } from "../platform/graphql/common.types.js";
+import { MoneyType, NodeInterface, PageInfo } from "../platform/graphql/common.types.js";
 
 registerEnumType(PaymentStatus, { name: "PaymentStatus" });
 registerEnumType(CaptureMethod, { name: "CaptureMethod", description: "AUTOMATIC captures on authorization; MANUAL waits for capturePayment" });
@@ -19,6 +19,16 @@ export class PaymentType extends NodeInterface {
   version!: number;
   @Field(() => GraphQLDateTime) createdAt!: Date;
   @Field(() => GraphQLDateTime) updatedAt!: Date;
+}
+
+@ObjectType("Settlement", {
+  description: "What the gateways were asked for when no connected gateway takes the payment's currency: converted once, at confirmation, at a stored exchange rate (rounded half to even)",
+})
+export class SettlementType {
+  @Field(() => MoneyType) amount!: MoneyType;
+  @Field({ description: "Units of the settlement currency per unit of the payment's currency, exactly as used" }) rate!: string;
+  @Field(() => GraphQLDateTime, { description: "The rate's time at its source" }) rateAsOf!: Date;
+  @Field() rateSource!: string;
 }
 
 @ObjectType("CardSummary", { description: "What the vault lets anyone read of a card" })

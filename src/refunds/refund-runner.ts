@@ -18,7 +18,7 @@ export async function runRefund(app: App, job: { refundId: string; merchantId: s
   const payment = await db.payment.findFirstOrThrow({ where: { id: refund.paymentId, merchantId: job.merchantId } });
   const { gateway, reference } = await authorization(ctx, payment);
   const started = performance.now();
-  const outcome = await gateway.refund({ idempotencyKey: refund.id, reference, amount: refund.amount, currency: refund.currency });
+  const outcome = await gateway.refund({ idempotencyKey: refund.id, reference, amount: refund.gatewayAmount ?? refund.amount, currency: refund.gatewayCurrency ?? refund.currency });
   gatewayLatency.observe({ gateway: gateway.name, operation: "refund", outcome: outcome.kind }, (performance.now() - started) / 1000);
   if (outcome.kind === "transient") throw new TransientGatewayError(`${outcome.code}: ${outcome.message}`);
 

@@ -6,7 +6,7 @@
 // and were not yet tried by this confirmation; (2) a matching routing rule decides the order among
 // its own gateways (FIXED, ORDERED, WEIGHTED: merchant intent is never re-ranked); (3) otherwise
 // gateways are ranked by authorization success rate for the segment (currency + brand) over the
-// recent window, then by cost, then by priority; a small, bounded share of first attempts goes to a
+// recent window (a gateway with too few recent calls ties with the best), then by cost, then by priority; a small, bounded share of first attempts goes to a
 // gateway other than the best, so one that recovered is noticed. Gateways whose circuit is open are
 // skipped — unless every candidate's is, since trying beats declining a payment unseen.
 import type { CircuitState } from "./circuit-breaker.js";
@@ -56,26 +56,37 @@ export interface PlanInput {
   random?: () => number;
 }
 
-/** Laplace-smoothed approval rate: a gateway without data scores ½, one approval of one is not 100 %. */
-export const successScore = (s: GatewayStat | undefined): number => ((s?.approved ?? 0) + 1) / ((s?.calls ?? 0) + 2);
-/** Rates within the same 2-point band are a tie: noise must not flip traffic back and forth. */
-const band = (s: GatewayStat | undefined): number => Math.round(successScore(s) * 50);
-const pct = (s: GatewayStat | undefined): string => (s && s.calls > 0 ? `${((100 * s.approved) / s.calls).toFixed(1)}% of ${s.calls}` : "no data yet");
+/** Below this many calls in the window a gateway's rate says little: it is given the benefit of the doubt. */
+export const MIN_SAMPLES = 10;
+const rateOf = (s: GatewayStat | undefined): number | undefined => (s && s.calls >= MIN_SAMPLES ? s.approved / s.calls : undefined);
+/**
+ * Rates within the same 2-point band are a tie: noise must not flip traffic back and forth. A
+ * gateway with too few recent calls (new, or recovered once its failures slid out of the window)
+ * ties with the best (or scores ½ when every proven one is worse), so cost and priority bring it
+ * traffic again and it can prove itself.
+ */
+function bands(candidates: readonly RoutableAccount[], stats: ReadonlyMap<string, GatewayStat>): Map<string, number> {
+  const known = candidates.map((a) => rateOf(stats.get(a.id))).filter((r): r is number => r !== undefined);
+  const best = Math.max(0.5, ...known);
+  return new Map(candidates.map((a) => [a.id, Math.floor((rateOf(stats.get(a.id)) ?? best) * 50)]));
+}
+const pct = (s: GatewayStat | undefined): string =>
+  s && s.calls > 0 ? `${((100 * s.approved) / s.calls).toFixed(1)}% of ${s.calls}${s.calls < MIN_SAMPLES ? ", too few to judge" : ""}` : "no data yet";
 
 export const accepts = (a: RoutableAccount, currency: string, brand: string): boolean =>
   a.enabled && (a.currencies.length === 0 || a.currencies.includes(currency)) && (a.cardBrands.length === 0 || a.cardBrands.includes(brand));
 
-function rank(candidates: RoutableAccount[], stats: ReadonlyMap<string, GatewayStat>): RoutableAccount[] {
+function rank(candidates: RoutableAccount[], band: ReadonlyMap<string, number>): RoutableAccount[] {
   return [...candidates].sort((a, b) =>
-    band(stats.get(b.id)) - band(stats.get(a.id)) || a.costBps - b.costBps || a.priority - b.priority ||
+    band.get(b.id)! - band.get(a.id)! || a.costBps - b.costBps || a.priority - b.priority ||
     a.createdAt.getTime() - b.createdAt.getTime() || a.name.localeCompare(b.name));
 }
 
 /** Why the first of a ranking beat the second, in one phrase. */
-function basis(first: RoutableAccount, second: RoutableAccount | undefined, stats: ReadonlyMap<string, GatewayStat>): string {
+function basis(first: RoutableAccount, second: RoutableAccount | undefined, stats: ReadonlyMap<string, GatewayStat>, band: ReadonlyMap<string, number>): string {
   if (!second) return "the only candidate";
   const [s1, s2] = [stats.get(first.id), stats.get(second.id)];
-  if (band(s1) !== band(s2)) return `best success rate (${pct(s1)}; next ${second.name} ${pct(s2)})`;
+  if (band.get(first.id) !== band.get(second.id)) return `best success rate (${pct(s1)}; next ${second.name} ${pct(s2)})`;
   if (first.costBps !== second.costBps) return `cheapest at a tied success rate (${first.costBps} vs ${second.costBps} bps)`;
   return `priority ${first.priority} at a tied success rate and cost (next ${second.name})`;
 }
@@ -93,10 +104,12 @@ export function planRoute(input: PlanInput): RouteChoice | undefined {
     const byId = new Map(pool.map((a) => [a.id, a] as const));
     const chosen = input.rule.gatewayAccountIds.map((id) => byId.get(id)).find((a) => a !== undefined);
     if (!chosen) return undefined;
-    return { gatewayAccountId: chosen.id, gateway: chosen.name, reason: `${input.rule.reason} → ${chosen.name}${note}` };
+    const first = chosen.id === input.rule.gatewayAccountIds[0];
+    return { gatewayAccountId: chosen.id, gateway: chosen.name, reason: `${input.rule.reason}${first ? "" : `; ${chosen.name} is the rule's next usable gateway`}${note}` };
   }
 
-  const ranked = rank(pool, stats);
+  const band = bands(pool, stats);
+  const ranked = rank(pool, band);
   const [best, second] = ranked;
   if (!best) return undefined;
   const segment = `${currency} ${brand}`;
@@ -111,6 +124,6 @@ export function planRoute(input: PlanInput): RouteChoice | undefined {
   const tried = input.tried.length ? `, not yet tried` : "";
   return {
     gatewayAccountId: best.id, gateway: best.name,
-    reason: `Ranked 1st of ${ranked.length} for ${segment}${tried}: ${basis(best, second, stats)}${note}`,
+    reason: `Ranked 1st of ${ranked.length} for ${segment}${tried}: ${basis(best, second, stats, band)}${note}`,
   };
 }

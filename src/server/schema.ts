@@ -12,6 +12,7 @@ import { PaymentRefundsResolver, RefundResolver } from "../refunds/refund.resolv
 import { NodeResolver } from "./node.resolver.js";
 import { GatewayAccountResolver } from "../gateways/accounts/gateway-account.resolver.js";
 import { GatewayDecisionResolver } from "../routing/decision-table.resolver.js";
+import { GatewayHealthResolver } from "../routing/gateway-health.resolver.js";
 import { ExchangeRateResolver } from "../fx/exchange-rate.resolver.js";
 import { AppError, ErrorCode } from "../platform/errors.js";
 import { RoutingRuleResolver } from "../routing/rules/routing-rule.resolver.js";
@@ -21,7 +22,7 @@ import { AnalyticsSubscriptionResolver } from "../analytics/analytics.subscripti
 export async function buildPaygraphSchema(): Promise<GraphQLSchema> {
   validateStateMachine();
   return buildSchema({
-    resolvers: [PaymentResolver, PaymentFieldsResolver, PaymentSubscriptionResolver, RefundResolver, PaymentRefundsResolver, NodeResolver, GatewayAccountResolver, GatewayDecisionResolver, ExchangeRateResolver, RoutingRuleResolver,
+    resolvers: [PaymentResolver, PaymentFieldsResolver, PaymentSubscriptionResolver, RefundResolver, PaymentRefundsResolver, NodeResolver, GatewayAccountResolver, GatewayDecisionResolver, GatewayHealthResolver, ExchangeRateResolver, RoutingRuleResolver,
       AnalyticsResolver, AnalyticsSubscriptionResolver],
     // The one authorization check: throws UNAUTHENTICATED with the reason (missing, malformed,
     // unknown key), then FORBIDDEN when the field names roles (`@Authorized("ADMIN")`) the key lacks.

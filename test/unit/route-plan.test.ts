@@ -41,9 +41,13 @@ describe("planRoute", () => {
     expect(plan({ accounts: [B, A], stats })).toMatchObject({ gatewayAccountId: "gwa_a", reason: expect.stringContaining("priority 1") });
   });
 
-  it("scores a gateway without data at one half, so a proven one is preferred and a failing one is not", () => {
-    expect(plan({ accounts: [A, B], stats: new Map([["gwa_b", stat(20, 20)]]) })?.gatewayAccountId).toBe("gwa_b");
-    expect(plan({ accounts: [A, B], stats: new Map([["gwa_a", stat(0, 20)]]) })?.gatewayAccountId).toBe("gwa_b");
+  it("gives a gateway with too few recent calls the benefit of the doubt, never one proven to fail", () => {
+    // B is proven at 100 %, A has no data: a tie, so priority gives A its chance to prove itself.
+    expect(plan({ accounts: [A, B], stats: new Map([["gwa_b", stat(20, 20)]]) })?.gatewayAccountId).toBe("gwa_a");
+    expect(plan({ accounts: [A, B], stats: new Map([["gwa_a", stat(0, 9)], ["gwa_b", stat(20, 20)]]) })?.gatewayAccountId).toBe("gwa_a");
+    expect(plan({ accounts: [B, A], stats: new Map([["gwa_a", stat(0, 12)], ["gwa_b", stat(1, 3)]]) })?.reason).toContain("best success rate (33.3% of 3, too few to judge; next A 0.0% of 12)");
+    expect(plan({ accounts: [A, B], stats: new Map([["gwa_a", stat(0, 10)]]) })?.gatewayAccountId).toBe("gwa_b");
+    expect(plan({ accounts: [A, B], stats: new Map([["gwa_a", stat(5, 10)], ["gwa_b", stat(9, 10)]]) })?.gatewayAccountId).toBe("gwa_b");
   });
 
   it("skips a gateway whose circuit is open, and tries anyway when every circuit is", () => {
@@ -57,9 +61,9 @@ describe("planRoute", () => {
 
   it("follows a matched rule's order over the ranking, skipping what it cannot use", () => {
     const stats = new Map([["gwa_c", stat(100, 100)]]);
-    const rule = { gatewayAccountIds: ["gwa_b", "gwa_a"], reason: 'Rule "eu": ordered' };
-    expect(plan({ accounts: [A, B, C], stats, rule })).toMatchObject({ gatewayAccountId: "gwa_b", reason: 'Rule "eu": ordered → B' });
-    expect(plan({ accounts: [A, B, C], stats, rule, tried: ["gwa_b"] })?.gatewayAccountId).toBe("gwa_a");
+    const rule = { gatewayAccountIds: ["gwa_b", "gwa_a"], reason: 'Rule "eu": ordered → B, then A' };
+    expect(plan({ accounts: [A, B, C], stats, rule })).toMatchObject({ gatewayAccountId: "gwa_b", reason: 'Rule "eu": ordered → B, then A' });
+    expect(plan({ accounts: [A, B, C], stats, rule, tried: ["gwa_b"] })).toMatchObject({ gatewayAccountId: "gwa_a", reason: expect.stringContaining("A is the rule's next usable gateway") });
     // A rule never falls through to gateways it did not name.
     expect(plan({ accounts: [A, B, C], stats, rule, tried: ["gwa_b", "gwa_a"] })).toBeUndefined();
   });

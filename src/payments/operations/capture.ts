@@ -11,6 +11,7 @@ import { Money } from "../../platform/money.js";
 import { decide } from "../payment-change.js";
 import { getPayment } from "../payment.queries.js";
 import { paymentCodec } from "../payment.snapshot.js";
+import { gatewayShare } from "../../fx/settlement.js";
 import { transitionPayment } from "../transition.js";
 import { authorization, requireApproved } from "./gateway-call.js";
 
@@ -33,8 +34,7 @@ export async function capturePayment(ctx: Ctx, input: CapturePaymentInput, heade
   const outcome = await gateway.capture({
     idempotencyKey: `${payment.id}:capture:${payment.version}:${amount}`,
     reference,
-    amount,
-    currency: payment.currency,
+    ...gatewayShare(payment, payment.amountCaptured, amount),
   });
   requireApproved(outcome, "capture");
   return commit(ctx, () => idempotent(ctx.app.db, scope, paymentCodec, (tx) => transitionPayment(tx, ctx, payment.id, change)));

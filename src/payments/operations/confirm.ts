@@ -37,14 +37,26 @@ export async function confirmPayment(ctx: Ctx, input: ConfirmPaymentInput, heade
         { topic: GATEWAY_JOB_TOPIC, payload: job },
       ]);
       const route = await routeAttempt(ctx.app, tx, {
-        merchantId: ctx.merchantId, paymentId: payment.id, currency: payment.currency, amount: payment.amount, cardBrand: card.brand, metadata: payment.metadata, tried: [],
+        merchantId: ctx.merchantId, paymentId: payment.id, currency: payment.currency, amount: payment.amount, cardBrand: card.brand, cardCountry: card.country, metadata: payment.metadata, tried: [],
       });
       if (!route) {
         throw new AppError(ErrorCode.GATEWAY_UNAVAILABLE, `No enabled gateway account accepts ${payment.currency} ${card.brand} cards`, { currency: payment.currency, cardBrand: card.brand });
       }
+      const settlement = route.settlement;
+      if (settlement) {
+        // Fixed for the life of the payment: captures and refunds convert at this same rate.
+        await tx.payment.update({
+          where: { id: payment.id },
+          data: {
+            settlementCurrency: settlement.currency, settlementAmount: settlement.amount,
+            fxRate: settlement.rate.rate, fxRateAsOf: settlement.rate.asOf, fxRateSource: settlement.rate.source,
+          },
+        });
+      }
       await tx.paymentAttempt.create({
         data: {
-          id: attemptId, merchantId: ctx.merchantId, paymentId: payment.id, status: "PENDING", amount: payment.amount, currency: payment.currency,
+          id: attemptId, merchantId: ctx.merchantId, paymentId: payment.id, status: "PENDING",
+          amount: settlement?.amount ?? payment.amount, currency: settlement?.currency ?? payment.currency,
           gateway: route.gateway, gatewayAccountId: route.gatewayAccountId, routingReason: route.reason,
         },
       });

@@ -11,6 +11,7 @@ import { GATEWAY_JOB_TOPIC, type GatewayJob } from "../../platform/queue.js";
 import { getPayment } from "../../payments/payment.queries.js";
 import { paymentCodec } from "../../payments/payment.snapshot.js";
 import { transitionPayment } from "../../payments/transition.js";
+import { gatewayShare } from "../../fx/settlement.js";
 import { refundCodec } from "../refund.snapshot.js";
 
 export interface RefundPaymentInput {
@@ -47,8 +48,14 @@ export async function refundPayment(ctx: Ctx, input: RefundPaymentInput, headerK
       const refundId = newId("re");
       const job: GatewayJob = { kind: "refund", refundId, merchantId: ctx.merchantId };
       const payment = await transitionPayment(tx, ctx, input.paymentId, { kind: "refundRequested", amount }, [{ topic: GATEWAY_JOB_TOPIC, payload: job }]);
+      // A converted payment is refunded in what the gateway charged: this refund's share of it, fixed
+      // now from the payment as transitionPayment wrote it (so refunds before it are known exactly).
+      const share = payment.settlementCurrency ? gatewayShare(payment, payment.amountRefunded + payment.amountRefundPending - amount, amount) : undefined;
       const refund = await tx.refund.create({
-        data: { id: refundId, merchantId: ctx.merchantId, paymentId: payment.id, amount, currency: payment.currency, reason: input.reason ?? null, status: "PENDING" },
+        data: {
+          id: refundId, merchantId: ctx.merchantId, paymentId: payment.id, amount, currency: payment.currency, reason: input.reason ?? null, status: "PENDING",
+          ...(share ? { gatewayAmount: share.amount, gatewayCurrency: share.currency } : {}),
+        },
       });
       return { refund, payment };
     }),
