@@ -48,13 +48,16 @@ export function changeForOutcome(outcome: GatewayOutcome, decision: GatewayDecis
 async function failoverTarget(app: App, attempt: PaymentAttempt, payment: Payment, method: PaymentMethod): Promise<RouteChoice | undefined> {
   if (!attempt.gatewayAccountId) return undefined; // the server's default gateway has no alternative
   const tried = [attempt.gatewayAccountId];
-  for (let previous = attempt.previousAttemptId; previous && tried.length < 20; ) {
-    const earlier = await app.db.paymentAttempt.findUnique({ where: { id: previous }, select: { gatewayAccountId: true, previousAttemptId: true } });
-    if (earlier?.gatewayAccountId) tried.push(earlier.gatewayAccountId);
+  for (let previous = attempt.previousAttemptId, hops = 0; previous && hops < 20; hops++) {
+    const earlier = await app.db.paymentAttempt.findUnique({ where: { id: previous }, select: { gatewayAccountId: true, previousAttemptId: true, errorCode: true, tries: true } });
+    // A gateway skipped for its open circuit was never called: it may still take the payment.
+    const skipped = earlier?.errorCode === CIRCUIT_OPEN && earlier.tries === 0;
+    if (earlier?.gatewayAccountId && !skipped) tried.push(earlier.gatewayAccountId);
     previous = earlier?.previousAttemptId ?? null;
   }
   return routeAttempt(app, app.db, {
-    merchantId: attempt.merchantId, paymentId: payment.id, currency: attempt.currency, amount: attempt.amount, cardBrand: method.brand, cardCountry: method.country, metadata: payment.metadata, tried,
+    merchantId: attempt.merchantId, paymentId: payment.id, currency: payment.currency, amount: payment.amount, settlementCurrency: payment.settlementCurrency,
+    cardBrand: method.brand, cardCountry: method.country, metadata: payment.metadata, tried,
   });
 }
 
@@ -93,18 +96,25 @@ export async function runAuthorizeAttempt(app: App, job: { attemptId: string; me
   const gateway = await gatewayFor(app, attempt);
   let plan: Promise<RouteChoice | undefined> | undefined;
   const next = (): Promise<RouteChoice | undefined> => (plan ??= failoverTarget(app, attempt, payment, method));
-  const neverCalled = attempt.tries === 0;
   const account = attempt.gatewayAccountId;
 
-  // An open circuit: a first call is not sent when another gateway can take it.
-  if (account && neverCalled && !(await app.stats.admit(account)) && (await next())) {
-    const skipped: GatewayOutcome = { kind: "transient", code: CIRCUIT_OPEN, message: `${attempt.gateway} was not called: its circuit breaker is open` };
-    return finish(app, attempt, payment, gateway, skipped, GatewayDecision.FAIL_OVER, null, await next());
+  // An open circuit: a first call is not sent when another gateway (with a circuit not open
+  // either) can take it. Only if no run called yet: the finish is guarded on `tries` staying 0.
+  if (account && attempt.tries === 0 && !(await app.stats.admit(account))) {
+    const target = await next();
+    if (target && !target.allCircuitsOpen) {
+      const skipped: GatewayOutcome = { kind: "transient", code: CIRCUIT_OPEN, message: `${attempt.gateway} was not called: its circuit breaker is open` };
+      return finish(app, attempt, payment, skipped, GatewayDecision.FAIL_OVER, null, target, 0);
+    }
   }
 
   // Staged before the call: a run that dies after calling still leaves `tries` counted, so a later
-  // run knows the gateway may have seen this key.
-  await db.paymentAttempt.updateMany({ where: { id: attempt.id, status: "PENDING" }, data: { tries: { increment: 1 }, updatedAt: new Date() } });
+  // run knows the gateway may have seen this key. The count comes back atomically: a concurrent
+  // duplicate run stages its own, and a run that finds the attempt settled does not call at all.
+  const staged = await db.$queryRaw<{ tries: number }[]>`
+    UPDATE payment_attempt SET tries = tries + 1, updated_at = now() WHERE id = ${attempt.id} AND status = 'PENDING' RETURNING tries`;
+  if (staged.length === 0) return;
+  const tries = staged[0]!.tries;
   const started = performance.now();
   const answer = await gateway.authorize({
     idempotencyKey: attempt.id,
@@ -116,7 +126,7 @@ export async function runAuthorizeAttempt(app: App, job: { attemptId: string; me
   const latencyMs = Math.round(performance.now() - started);
   gatewayLatency.observe({ gateway: attempt.gateway, operation: "authorize", outcome: answer.kind }, latencyMs / 1000);
   if (account) await app.stats.record(account, segmentOf(attempt.currency, method.brand), callResult(answer));
-  if (answer.kind === "approved" || answer.kind === "requires_action") return finish(app, attempt, payment, gateway, answer, null, latencyMs, undefined);
+  if (answer.kind === "approved" || answer.kind === "requires_action") return finish(app, attempt, payment, answer, null, latencyMs, undefined);
 
   const table = await decisionTable(db, attempt.merchantId, gateway.kind);
   let { decision } = classify(answer, table);
@@ -126,8 +136,8 @@ export async function runAuthorizeAttempt(app: App, job: { attemptId: string; me
       where: { id: attempt.id, status: "PENDING" },
       data: { errorCode: answer.code, errorMessage: answer.message, latencyMs, updatedAt: new Date() },
     });
-    // Never connected, and no earlier call with this key: nothing can have been charged.
-    const provenUncharged = answer.code === CONNECT_FAILED && neverCalled;
+    // Never connected, and no other call with this key (so far: the finish is guarded on it).
+    const provenUncharged = answer.code === CONNECT_FAILED && tries === 1;
     const leaveNow = decision !== GatewayDecision.RETRY && (!provenUncharged || decision !== GatewayDecision.FAIL_OVER || (await next()) !== undefined);
     if (!leaveNow && !finalTry) throw new TransientGatewayError(`${answer.code}: ${answer.message}`);
     if (!provenUncharged) {
@@ -137,14 +147,19 @@ export async function runAuthorizeAttempt(app: App, job: { attemptId: string; me
     // Retries spent and the gateway confirmed no charge: the next gateway may have it.
     if (outcome.kind === "transient" && decision === GatewayDecision.RETRY) decision = GatewayDecision.FAIL_OVER;
   }
+  // RETRY means "same key again": for a refusal it would only get the same refusal.
+  if (outcome.kind === "declined" && decision === GatewayDecision.RETRY) decision = GatewayDecision.STOP;
   const failedOver = (outcome.kind === "declined" || outcome.kind === "transient") && decision === GatewayDecision.FAIL_OVER;
-  return finish(app, attempt, payment, gateway, outcome, outcome.kind === "approved" ? null : decision, latencyMs, failedOver ? await next() : undefined);
+  const guard = answer.kind === "transient" && answer.code === CONNECT_FAILED && outcome === answer ? tries : undefined;
+  return finish(app, attempt, payment, outcome, outcome.kind === "approved" ? null : decision, latencyMs, failedOver ? await next() : undefined, guard);
 }
 
 /** Records the outcome; moves the payment, or hands it to the next gateway with a new attempt. */
 async function finish(
-  app: App, attempt: PaymentAttempt, payment: Payment, gateway: Gateway, outcome: GatewayOutcome,
+  app: App, attempt: PaymentAttempt, payment: Payment, outcome: GatewayOutcome,
   decision: GatewayDecision | null, latencyMs: number | null, failover: RouteChoice | undefined,
+  /** When the outcome is only known to be harmless if no other run called meanwhile: the tries it saw. */
+  triesGuard?: number,
 ): Promise<void> {
   const ctx: Ctx = { app, merchantId: attempt.merchantId, requestId: `job:${attempt.id}` };
   let orphan: string | undefined;
@@ -152,7 +167,7 @@ async function finish(
     app.db.$transaction(async (tx) => {
       // Only the run that flips PENDING moves on: a concurrent duplicate finds 0 rows.
       const finished = await tx.paymentAttempt.updateMany({
-        where: { id: attempt.id, status: "PENDING" },
+        where: { id: attempt.id, status: "PENDING", ...(triesGuard === undefined ? {} : { tries: triesGuard }) },
         data: { ...attemptFields(outcome, decision, latencyMs), updatedAt: new Date() },
       });
       if (finished.count !== 1) return void (orphan = outcome.kind === "approved" ? outcome.reference : undefined);
@@ -171,19 +186,28 @@ async function finish(
       await writeOutbox(tx, [{ topic: GATEWAY_JOB_TOPIC, payload: job }]);
     }),
   );
-  if (orphan) await releaseOrphan(app, gateway, attempt, payment, orphan);
+  if (orphan) await releaseOrphan(app, attempt, orphan);
 }
 
 /**
  * A duplicate run of this attempt was approved after another run had already settled it (say,
- * failed over to the next gateway): that charge belongs to no payment. Give it back at once.
+ * failed over to the next gateway): that charge belongs to no payment. Giving it back is a job of
+ * its own, through the outbox, retried like any gateway call until the gateway answers.
  */
-async function releaseOrphan(app: App, gateway: Gateway, attempt: PaymentAttempt, payment: Payment, reference: string): Promise<void> {
-  const settled = await app.db.paymentAttempt.findUnique({ where: { id: attempt.id }, select: { status: true } });
-  if (settled?.status === "SUCCEEDED") return; // the other run recorded this very approval
+async function releaseOrphan(app: App, attempt: PaymentAttempt, reference: string): Promise<void> {
+  const job: GatewayJob = { kind: "release", attemptId: attempt.id, merchantId: attempt.merchantId, reference };
+  await commit({ app }, () => app.db.$transaction((tx) => writeOutbox(tx, [{ topic: GATEWAY_JOB_TOPIC, payload: job }])));
+}
+
+export async function runRelease(app: App, job: { attemptId: string; merchantId: string; reference: string }): Promise<void> {
+  const attempt = await app.db.paymentAttempt.findFirst({ where: { id: job.attemptId, merchantId: job.merchantId } });
+  if (!attempt || attempt.status === "SUCCEEDED") return; // the other run recorded this very approval
+  const payment = await app.db.payment.findFirstOrThrow({ where: { id: attempt.paymentId, merchantId: job.merchantId } });
+  const gateway = await gatewayFor(app, attempt);
   const key = `${attempt.id}:release`;
   const released = payment.captureMethod === "AUTOMATIC"
-    ? await gateway.refund({ idempotencyKey: key, reference, amount: attempt.amount, currency: attempt.currency })
-    : await gateway.void({ idempotencyKey: key, reference });
+    ? await gateway.refund({ idempotencyKey: key, reference: job.reference, amount: attempt.amount, currency: attempt.currency })
+    : await gateway.void({ idempotencyKey: key, reference: job.reference });
+  if (released.kind === "transient") throw new TransientGatewayError(`release of ${attempt.id}: ${released.code}`);
   app.log.error({ attemptId: attempt.id, gateway: attempt.gateway, released: released.kind }, "an approval arrived for an attempt already settled; released it at the gateway");
 }

@@ -11,10 +11,12 @@ export const GATEWAY_JOB_TOPIC = "job.gateway";
 
 export type GatewayJob =
   | { kind: "authorize"; attemptId: string; merchantId: string }
-  | { kind: "refund"; refundId: string; merchantId: string };
+  | { kind: "refund"; refundId: string; merchantId: string }
+  /** Give back an approval that belongs to no payment (see releaseOrphan in the attempt runner). */
+  | { kind: "release"; attemptId: string; merchantId: string; reference: string };
 
 export function gatewayJobId(job: GatewayJob): string {
-  return job.kind === "authorize" ? job.attemptId : job.refundId;
+  return job.kind === "authorize" ? job.attemptId : job.kind === "refund" ? job.refundId : `${job.attemptId}:release`;
 }
 
 /** The worker's backoff strategy for gateway jobs is src/routing/backoff.ts (see src/worker/worker.ts). */

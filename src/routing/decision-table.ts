@@ -33,6 +33,9 @@ function validated(rules: readonly DecisionRule[]): DecisionRule[] {
     if (code !== "*" && !CODE.test(code)) throw badInput("code is a gateway error code (lowercase letters, digits, '_') or '*' for any", field("code"));
     const declineCode = r.declineCode?.trim() || null;
     if (declineCode !== null && !CODE.test(declineCode)) throw badInput("declineCode is lowercase letters, digits and '_'", field("declineCode"));
+    if (declineCode !== null && r.decision === "RETRY") {
+      throw badInput("RETRY repeats the same request under the same key: a decline would only be declined again (use FAIL_OVER or STOP)", field("decision"));
+    }
     const messageContains = r.messageContains?.trim() || null;
     if (messageContains !== null && messageContains.length > 200) throw badInput("messageContains is at most 200 characters", field("messageContains"));
     const description = r.description?.trim() || null;

@@ -17,7 +17,26 @@ export interface StatsPolicy {
 /** How a call ended, for the figures: an approval, a refusal (the gateway worked), or no usable answer. */
 export type CallResult = "approved" | "declined" | "failed";
 
-const READ_TIMEOUT_MS = 50;
+/** Longest a payment waits for Redis here; past it, the answer is "no data, circuit closed". */
+const REDIS_TIMEOUT_MS = 200;
+
+/** `work`, or `fallback` when it fails or takes longer than REDIS_TIMEOUT_MS (a stalled Redis). */
+async function within<T>(work: Promise<T>, fallback: T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<T>((resolve) => (timer = setTimeout(() => resolve(fallback), REDIS_TIMEOUT_MS)));
+  return Promise.race([work.catch(() => fallback), late]).finally(() => clearTimeout(timer));
+}
+
+/** A breaker as stored; anything unreadable counts as closed. */
+function parseBreaker(raw: unknown): Breaker {
+  if (typeof raw !== "string") return closedBreaker();
+  try {
+    const b = JSON.parse(raw) as Breaker;
+    return b && typeof b === "object" && typeof b.state === "string" ? b : closedBreaker();
+  } catch {
+    return closedBreaker();
+  }
+}
 
 export const segmentOf = (currency: string, brand: string): string => `${currency}:${brand}`;
 
@@ -34,25 +53,24 @@ export class GatewayStats {
     return `${this.prefix}:cb:${accountId}`;
   }
 
-  /** Counts a call in the window and feeds the account's breaker. Never throws. */
+  /** Counts a call in the window and feeds the account's breaker. Never throws, never waits long. */
   async record(accountId: string, segment: string, result: CallResult): Promise<void> {
     const bucket = Math.floor(this.now() / this.bucketMs);
     const key = this.windowKey(accountId, segment, bucket);
-    try {
+    const work = async (): Promise<void> => {
       await this.redis.multi()
         .hincrby(key, "calls", 1)
         .hincrby(key, "approved", result === "approved" ? 1 : 0)
         .pexpire(key, this.policy.windowMs + this.bucketMs)
         .exec();
       await this.updateBreaker(accountId, (b) => recordResult(b, result !== "failed", this.now(), this.policy.breaker));
-    } catch {
-      // Figures are advice: a Redis outage must not fail a payment.
-    }
+    };
+    await within(work(), undefined);
   }
 
   /** May the worker call this account now? A HALF_OPEN breaker lets one probe through. */
   async admit(accountId: string): Promise<boolean> {
-    try {
+    const work = async (): Promise<boolean> => {
       let allowed = true;
       await this.updateBreaker(accountId, (b) => {
         const answer = admit(b, this.now(), this.policy.breaker);
@@ -60,9 +78,8 @@ export class GatewayStats {
         return answer.breaker;
       });
       return allowed;
-    } catch {
-      return true;
-    }
+    };
+    return within(work(), true);
   }
 
   /** Last writer wins: two workers racing on one breaker can lose a failure count, never a state. */
@@ -73,8 +90,7 @@ export class GatewayStats {
   }
 
   private async breaker(accountId: string): Promise<Breaker> {
-    const raw = await this.redis.get(this.breakerKey(accountId));
-    return raw ? (JSON.parse(raw) as Breaker) : closedBreaker();
+    return parseBreaker(await this.redis.get(this.breakerKey(accountId)));
   }
 
   /** Each account's window totals for the segment and its circuit, in one round trip. */
@@ -87,16 +103,12 @@ export class GatewayStats {
       pipeline.get(this.breakerKey(id));
       for (let b = last - this.policy.buckets + 1; b <= last; b++) pipeline.hmget(this.windowKey(id, segment, b), "approved", "calls");
     }
-    let timer: NodeJS.Timeout | undefined;
-    const replies = await Promise.race([
-      pipeline.exec(),
-      new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), READ_TIMEOUT_MS))),
-    ]).catch(() => null).finally(() => clearTimeout(timer));
+    const replies = await within(pipeline.exec(), null);
     if (!replies) return result;
     let i = 0;
     for (const id of accountIds) {
       const [, raw] = replies[i++]!;
-      const breaker = typeof raw === "string" ? (JSON.parse(raw) as Breaker) : closedBreaker();
+      const breaker = parseBreaker(raw);
       const stat: GatewayStat = { approved: 0, calls: 0, circuit: visibleState(breaker, this.now(), this.policy.breaker) };
       for (let b = 0; b < this.policy.buckets; b++) {
         const [, fields] = replies[i++]!;
@@ -111,11 +123,7 @@ export class GatewayStats {
 
   /** The breaker as readers see it, for the `gateways` query. */
   async circuit(accountId: string): Promise<{ state: GatewayStat["circuit"]; failures: number; openedAt: Date | null }> {
-    try {
-      const b = await this.breaker(accountId);
-      return { state: visibleState(b, this.now(), this.policy.breaker), failures: b.failures, openedAt: b.openedAt ? new Date(b.openedAt) : null };
-    } catch {
-      return { state: "CLOSED", failures: 0, openedAt: null };
-    }
+    const b = await within(this.breaker(accountId), closedBreaker());
+    return { state: visibleState(b, this.now(), this.policy.breaker), failures: b.failures, openedAt: b.openedAt ? new Date(b.openedAt) : null };
   }
 }

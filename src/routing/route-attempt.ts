@@ -8,6 +8,7 @@ import type { Tx } from "../platform/db.js";
 import { listGatewayAccounts } from "../gateways/accounts/gateway-accounts.js";
 import { findRate, type RateQuote } from "../fx/rates.js";
 import { convertMinor } from "../fx/conversion.js";
+import { MAX_MINOR_UNITS } from "../platform/money.js";
 import { segmentOf } from "./gateway-stats.js";
 import { accepts, planRoute, type RoutableAccount, type RouteChoice, type RuleRoute } from "./route-plan.js";
 import { loadRoutingRules } from "./rules/routing-rules.js";
@@ -19,8 +20,11 @@ export const DEFAULT_GATEWAY = "sandbox";
 export interface RouteRequest {
   merchantId: string;
   paymentId: string;
+  /** The payment as the shopper made it: what rules match on. */
   currency: string;
   amount: bigint;
+  /** Set on a converted payment's failover: gateways must take this currency, not the shopper's. */
+  settlementCurrency?: string | null;
   cardBrand: string;
   cardCountry: string | null;
   metadata: unknown;
@@ -59,8 +63,8 @@ export async function routeAttempt(app: App, db: Tx, req: RouteRequest): Promise
   if (accounts.length === 0) {
     return req.tried.length ? undefined : { gatewayAccountId: null, gateway: DEFAULT_GATEWAY, reason: "No gateway account connected: the server's default gateway" };
   }
-  const direct = await plan(app, db, req, accounts, req.currency);
-  if (direct || req.tried.length > 0 || accounts.some((a) => accepts(a, req.currency, req.cardBrand))) return direct;
+  const direct = await plan(app, db, req, accounts, req.settlementCurrency ?? req.currency);
+  if (direct || req.tried.length > 0 || req.settlementCurrency || accounts.some((a) => accepts(a, req.currency, req.cardBrand))) return direct;
   return convertedRoute(app, db, req, accounts);
 }
 
@@ -76,7 +80,10 @@ async function convertedRoute(app: App, db: Tx, req: RouteRequest, accounts: Rou
     if (!rate) continue;
     const choice = await plan(app, db, req, accounts, currency);
     if (!choice) continue;
-    const settlement = { currency, amount: convertMinor(req.amount, req.currency, currency, rate.rate), rate };
+    const amount = convertMinor(req.amount, req.currency, currency, rate.rate);
+    // Too small to charge in that currency (1 fils is 0 yen), or past what a gateway takes.
+    if (amount <= 0n || amount > MAX_MINOR_UNITS) continue;
+    const settlement = { currency, amount, rate };
     return {
       ...choice,
       settlement,

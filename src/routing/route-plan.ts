@@ -41,6 +41,8 @@ export interface RouteChoice {
   gatewayAccountId: string | null;
   gateway: string;
   reason: string;
+  /** Chosen although its circuit is open, because every candidate's is. */
+  allCircuitsOpen?: boolean;
 }
 
 export interface PlanInput {
@@ -58,7 +60,8 @@ export interface PlanInput {
 
 /** Below this many calls in the window a gateway's rate says little: it is given the benefit of the doubt. */
 export const MIN_SAMPLES = 10;
-const rateOf = (s: GatewayStat | undefined): number | undefined => (s && s.calls >= MIN_SAMPLES ? s.approved / s.calls : undefined);
+/** The 2-point band of a rate, in integers (0..50): no floating-point edge puts 29/50 below 58 %. */
+const bandOf = (s: GatewayStat | undefined): number | undefined => (s && s.calls >= MIN_SAMPLES ? Math.floor((s.approved * 50) / s.calls) : undefined);
 /**
  * Rates within the same 2-point band are a tie: noise must not flip traffic back and forth. A
  * gateway with too few recent calls (new, or recovered once its failures slid out of the window)
@@ -66,9 +69,9 @@ const rateOf = (s: GatewayStat | undefined): number | undefined => (s && s.calls
  * traffic again and it can prove itself.
  */
 function bands(candidates: readonly RoutableAccount[], stats: ReadonlyMap<string, GatewayStat>): Map<string, number> {
-  const known = candidates.map((a) => rateOf(stats.get(a.id))).filter((r): r is number => r !== undefined);
-  const best = Math.max(0.5, ...known);
-  return new Map(candidates.map((a) => [a.id, Math.floor((rateOf(stats.get(a.id)) ?? best) * 50)]));
+  const known = candidates.map((a) => bandOf(stats.get(a.id))).filter((b): b is number => b !== undefined);
+  const best = Math.max(25, ...known);
+  return new Map(candidates.map((a) => [a.id, bandOf(stats.get(a.id)) ?? best]));
 }
 const pct = (s: GatewayStat | undefined): string =>
   s && s.calls > 0 ? `${((100 * s.approved) / s.calls).toFixed(1)}% of ${s.calls}${s.calls < MIN_SAMPLES ? ", too few to judge" : ""}` : "no data yet";
@@ -91,23 +94,31 @@ function basis(first: RoutableAccount, second: RoutableAccount | undefined, stat
   return `priority ${first.priority} at a tied success rate and cost (next ${second.name})`;
 }
 
+/** Those not open first; when every one is open, all of them (trying beats declining unseen). */
+function usable(candidates: RoutableAccount[], stats: ReadonlyMap<string, GatewayStat>): { pool: RoutableAccount[]; note: string; allOpen: boolean } {
+  const closed = candidates.filter((a) => stats.get(a.id)?.circuit !== "OPEN");
+  const allOpen = closed.length === 0 && candidates.length > 0;
+  const open = candidates.filter((a) => !closed.includes(a)).map((a) => a.name);
+  const note = allOpen ? "; every circuit is open, trying anyway" : open.length ? `; skipped ${open.join(", ")}: circuit open` : "";
+  return { pool: allOpen ? candidates : closed, note, allOpen };
+}
+
 export function planRoute(input: PlanInput): RouteChoice | undefined {
   const { stats, currency, brand } = input;
   const eligible = input.accounts.filter((a) => accepts(a, currency, brand) && !input.tried.includes(a.id));
-  const closed = eligible.filter((a) => stats.get(a.id)?.circuit !== "OPEN");
-  // Every candidate's circuit open: try them anyway (in the usual order) rather than decline unseen.
-  const pool = closed.length > 0 ? closed : eligible;
-  const open = eligible.filter((a) => !pool.includes(a)).map((a) => a.name);
-  const note = (open.length ? `; skipped ${open.join(", ")}: circuit open` : "") + (closed.length === 0 && eligible.length > 0 ? "; every circuit is open, trying anyway" : "");
 
   if (input.rule) {
-    const byId = new Map(pool.map((a) => [a.id, a] as const));
-    const chosen = input.rule.gatewayAccountIds.map((id) => byId.get(id)).find((a) => a !== undefined);
+    // Circuits are judged among the rule's own gateways: a rule never falls through to others.
+    const byId = new Map(eligible.map((a) => [a.id, a] as const));
+    const named = input.rule.gatewayAccountIds.map((id) => byId.get(id)).filter((a) => a !== undefined);
+    const { pool, note, allOpen } = usable(named, stats);
+    const chosen = pool[0];
     if (!chosen) return undefined;
     const first = chosen.id === input.rule.gatewayAccountIds[0];
-    return { gatewayAccountId: chosen.id, gateway: chosen.name, reason: `${input.rule.reason}${first ? "" : `; ${chosen.name} is the rule's next usable gateway`}${note}` };
+    return { gatewayAccountId: chosen.id, gateway: chosen.name, allCircuitsOpen: allOpen, reason: `${input.rule.reason}${first ? "" : `; ${chosen.name} is the rule's next usable gateway`}${note}` };
   }
 
+  const { pool, note, allOpen } = usable(eligible, stats);
   const band = bands(pool, stats);
   const ranked = rank(pool, band);
   const [best, second] = ranked;
@@ -117,13 +128,13 @@ export function planRoute(input: PlanInput): RouteChoice | undefined {
   if (input.tried.length === 0 && ranked.length > 1 && random() < input.exploration) {
     const explored = ranked[1 + Math.floor(random() * (ranked.length - 1))]!;
     return {
-      gatewayAccountId: explored.id, gateway: explored.name,
+      gatewayAccountId: explored.id, gateway: explored.name, allCircuitsOpen: allOpen,
       reason: `Exploration (${Math.round(input.exploration * 100)}% of first attempts try another gateway than the best, so a recovered one is noticed): ${explored.name} ${pct(stats.get(explored.id))} instead of ${best.name} ${pct(stats.get(best.id))} for ${segment}${note}`,
     };
   }
   const tried = input.tried.length ? `, not yet tried` : "";
   return {
-    gatewayAccountId: best.id, gateway: best.name,
+    gatewayAccountId: best.id, gateway: best.name, allCircuitsOpen: allOpen,
     reason: `Ranked 1st of ${ranked.length} for ${segment}${tried}: ${basis(best, second, stats, band)}${note}`,
   };
 }

@@ -4,7 +4,7 @@ import { Worker, type ConnectionOptions } from "bullmq";
 import type { Redis } from "ioredis";
 import type { App } from "../platform/app.js";
 import { QueueName, type GatewayJob } from "../platform/queue.js";
-import { runAuthorizeAttempt } from "../payments/attempt-runner.js";
+import { runAuthorizeAttempt, runRelease } from "../payments/attempt-runner.js";
 import { runRefund } from "../refunds/refund-runner.js";
 import { retryDelayMs } from "../routing/backoff.js";
 
@@ -16,6 +16,7 @@ export function startGatewayWorker(app: App, connection: Redis): Worker<GatewayJ
       const finalTry = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       const data = job.data;
       if (data.kind === "authorize") await runAuthorizeAttempt(app, data, finalTry);
+      else if (data.kind === "release") await runRelease(app, data);
       else await runRefund(app, data);
     },
     {

@@ -64,6 +64,10 @@ describe("planRoute", () => {
     const rule = { gatewayAccountIds: ["gwa_b", "gwa_a"], reason: 'Rule "eu": ordered → B, then A' };
     expect(plan({ accounts: [A, B, C], stats, rule })).toMatchObject({ gatewayAccountId: "gwa_b", reason: 'Rule "eu": ordered → B, then A' });
     expect(plan({ accounts: [A, B, C], stats, rule, tried: ["gwa_b"] })).toMatchObject({ gatewayAccountId: "gwa_a", reason: expect.stringContaining("A is the rule's next usable gateway") });
+    // Its gateways' circuits are judged among themselves: all open, the rule's first is tried anyway.
+    const ruleOpen = new Map([["gwa_b", stat(0, 0, "OPEN")], ["gwa_a", stat(0, 0, "OPEN")]]);
+    expect(plan({ accounts: [A, B, C], stats: ruleOpen, rule })).toMatchObject({ gatewayAccountId: "gwa_b", allCircuitsOpen: true, reason: expect.stringContaining("every circuit is open") });
+    expect(plan({ accounts: [A, B, C], stats: new Map([["gwa_b", stat(0, 0, "OPEN")]]), rule })).toMatchObject({ gatewayAccountId: "gwa_a", reason: expect.stringContaining("skipped B: circuit open") });
     // A rule never falls through to gateways it did not name.
     expect(plan({ accounts: [A, B, C], stats, rule, tried: ["gwa_b", "gwa_a"] })).toBeUndefined();
   });

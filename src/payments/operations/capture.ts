@@ -8,6 +8,7 @@ import type { Payment } from "../../generated/prisma/client.js";
 import { commit, type Ctx } from "../../platform/app.js";
 import { idempotent, replayed } from "../../platform/idempotency.js";
 import { Money } from "../../platform/money.js";
+import { badInput } from "../../platform/errors.js";
 import { decide } from "../payment-change.js";
 import { getPayment } from "../payment.queries.js";
 import { paymentCodec } from "../payment.snapshot.js";
@@ -30,12 +31,10 @@ export async function capturePayment(ctx: Ctx, input: CapturePaymentInput, heade
   if (earlier) return earlier;
   const change = { kind: "capture", amount } as const;
   decide(payment, change, ctx.app.config.maxFailedAttempts); // refuse early: no gateway call for a doomed capture
+  const share = gatewayShare(payment, payment.amountCaptured, amount);
+  if (share.amount <= 0n) throw badInput(`This capture is worth nothing in ${share.currency}, the currency the payment was authorized in`, "amount");
   const { gateway, reference } = await authorization(ctx, payment);
-  const outcome = await gateway.capture({
-    idempotencyKey: `${payment.id}:capture:${payment.version}:${amount}`,
-    reference,
-    ...gatewayShare(payment, payment.amountCaptured, amount),
-  });
+  const outcome = await gateway.capture({ idempotencyKey: `${payment.id}:capture:${payment.version}:${amount}`, reference, ...share });
   requireApproved(outcome, "capture");
   return commit(ctx, () => idempotent(ctx.app.db, scope, paymentCodec, (tx) => transitionPayment(tx, ctx, payment.id, change)));
 }

@@ -42,17 +42,16 @@ export async function confirmPayment(ctx: Ctx, input: ConfirmPaymentInput, heade
       if (!route) {
         throw new AppError(ErrorCode.GATEWAY_UNAVAILABLE, `No enabled gateway account accepts ${payment.currency} ${card.brand} cards`, { currency: payment.currency, cardBrand: card.brand });
       }
+      // Fixed for this confirmation: captures and refunds convert at this same rate. Written (or
+      // cleared) on every confirmation, so a payment re-confirmed without conversion keeps none.
       const settlement = route.settlement;
-      if (settlement) {
-        // Fixed for the life of the payment: captures and refunds convert at this same rate.
-        await tx.payment.update({
-          where: { id: payment.id },
-          data: {
-            settlementCurrency: settlement.currency, settlementAmount: settlement.amount,
-            fxRate: settlement.rate.rate, fxRateAsOf: settlement.rate.asOf, fxRateSource: settlement.rate.source,
-          },
-        });
-      }
+      const converted = !settlement && !payment.settlementCurrency ? payment : await tx.payment.update({
+        where: { id: payment.id },
+        data: {
+          settlementCurrency: settlement?.currency ?? null, settlementAmount: settlement?.amount ?? null,
+          fxRate: settlement?.rate.rate ?? null, fxRateAsOf: settlement?.rate.asOf ?? null, fxRateSource: settlement?.rate.source ?? null,
+        },
+      });
       await tx.paymentAttempt.create({
         data: {
           id: attemptId, merchantId: ctx.merchantId, paymentId: payment.id, status: "PENDING",
@@ -60,7 +59,7 @@ export async function confirmPayment(ctx: Ctx, input: ConfirmPaymentInput, heade
           gateway: route.gateway, gatewayAccountId: route.gatewayAccountId, routingReason: route.reason,
         },
       });
-      return payment;
+      return converted;
     }),
   );
 }

@@ -3,6 +3,7 @@
 // outbox. The gateway settles it; the payment's status follows when it does.
 import type { Payment, Refund } from "../../generated/prisma/client.js";
 import { commit, type Ctx } from "../../platform/app.js";
+import type { Tx } from "../../platform/db.js";
 import { badInput } from "../../platform/errors.js";
 import { idempotent, type Codec } from "../../platform/idempotency.js";
 import { newId } from "../../platform/ids.js";
@@ -11,7 +12,7 @@ import { GATEWAY_JOB_TOPIC, type GatewayJob } from "../../platform/queue.js";
 import { getPayment } from "../../payments/payment.queries.js";
 import { paymentCodec } from "../../payments/payment.snapshot.js";
 import { transitionPayment } from "../../payments/transition.js";
-import { gatewayShare } from "../../fx/settlement.js";
+import { gatewayShare, type GatewayMoney } from "../../fx/settlement.js";
 import { refundCodec } from "../refund.snapshot.js";
 
 export interface RefundPaymentInput {
@@ -35,6 +36,19 @@ const resultCodec: Codec<RefundResult> = {
   },
 };
 
+/**
+ * A converted payment is refunded in what the gateway charged: what the live refunds (this one
+ * included, under the payment's row lock) are worth in the settlement currency, minus what the
+ * other live refunds already asked for. Failed refunds drop out, so the shares re-converge.
+ */
+async function refundShare(tx: Tx, payment: Payment, refundId: string): Promise<GatewayMoney> {
+  const live = await tx.refund.aggregate({ _sum: { gatewayAmount: true }, where: { paymentId: payment.id, status: { in: ["PENDING", "SUCCEEDED"] }, id: { not: refundId } } });
+  const { amount: worth, currency } = gatewayShare(payment, 0n, payment.amountRefunded + payment.amountRefundPending);
+  const amount = worth - (live._sum.gatewayAmount ?? 0n);
+  if (amount <= 0n) throw badInput(`This refund is worth nothing in ${currency}, the currency the payment was charged in: refund a larger amount`, "amount");
+  return { amount, currency };
+}
+
 export async function refundPayment(ctx: Ctx, input: RefundPaymentInput, headerKey?: string): Promise<RefundResult> {
   if (input.reason && input.reason.length > 500) throw badInput("reason may be at most 500 characters", "reason");
   const request = { paymentId: input.paymentId, amount: input.amount ? canonicalDecimal(input.amount) : null, reason: input.reason ?? null };
@@ -48,9 +62,7 @@ export async function refundPayment(ctx: Ctx, input: RefundPaymentInput, headerK
       const refundId = newId("re");
       const job: GatewayJob = { kind: "refund", refundId, merchantId: ctx.merchantId };
       const payment = await transitionPayment(tx, ctx, input.paymentId, { kind: "refundRequested", amount }, [{ topic: GATEWAY_JOB_TOPIC, payload: job }]);
-      // A converted payment is refunded in what the gateway charged: this refund's share of it, fixed
-      // now from the payment as transitionPayment wrote it (so refunds before it are known exactly).
-      const share = payment.settlementCurrency ? gatewayShare(payment, payment.amountRefunded + payment.amountRefundPending - amount, amount) : undefined;
+      const share = payment.settlementCurrency ? await refundShare(tx, payment, refundId) : undefined;
       const refund = await tx.refund.create({
         data: {
           id: refundId, merchantId: ctx.merchantId, paymentId: payment.id, amount, currency: payment.currency, reason: input.reason ?? null, status: "PENDING",
