@@ -1,9 +1,11 @@
 // The analytics question answered: rows from analytics.queries.ts folded into buckets and groups.
 // Counts may be added across currencies; money never is: volume and refund volume stay one Money
 // per currency. Definitions of every figure: src/analytics/README.md.
+import { currencyCode } from "../fx/rates.js";
 import type { Ctx } from "../platform/app.js";
 import { percentileBin, type LatencyBound } from "./latency.js";
 import { figureRows, gatewayAccountNames, latencyRows, type AnalyticsDimension, type FigureRow } from "./analytics.queries.js";
+import { reportBuckets, type Reporting } from "./reporting.js";
 import { analyticsRange, bucketStart, type AnalyticsInterval, type AnalyticsRange } from "./range.js";
 
 export interface GroupKey {
@@ -24,6 +26,9 @@ export interface AnalyticsGroup {
   refunds: number;
   refundVolume: MinorAmount[];
   latency: { samples: number; percentiles: LatencyBound[] };
+  /** Set when a reporting currency is asked (reporting.ts); null: a currency of that list has no rate. */
+  reportingVolume?: MinorAmount | null;
+  reportingRefundVolume?: MinorAmount | null;
 }
 
 export interface AnalyticsBucket { index: number; start: Date; end: Date; groups: AnalyticsGroup[] }
@@ -121,15 +126,24 @@ export async function analyticsBuckets(ctx: Ctx, range: AnalyticsRange, groupBy:
   return buckets;
 }
 
-export interface AnalyticsQuestion { from: Date; to: Date; interval: AnalyticsInterval; groupBy?: AnalyticsDimension[] | null }
-export interface AnalyticsAnswer { range: AnalyticsRange; groupBy: AnalyticsDimension[]; buckets: AnalyticsBucket[] }
+export interface AnalyticsQuestion { from: Date; to: Date; interval: AnalyticsInterval; groupBy?: AnalyticsDimension[] | null; reportingCurrency?: string | null }
+export interface ParsedQuestion { range: AnalyticsRange; groupBy: AnalyticsDimension[]; reportingCurrency?: string }
+export interface AnalyticsAnswer extends ParsedQuestion { buckets: AnalyticsBucket[]; reporting?: Reporting }
 
 /** Checks the question (BAD_USER_INPUT) without reading anything. */
-export function parseQuestion(q: AnalyticsQuestion): { range: AnalyticsRange; groupBy: AnalyticsDimension[] } {
-  return { range: analyticsRange(q.from, q.to, q.interval), groupBy: [...new Set(q.groupBy ?? [])] };
+export function parseQuestion(q: AnalyticsQuestion): ParsedQuestion {
+  const range = analyticsRange(q.from, q.to, q.interval);
+  const groupBy = [...new Set(q.groupBy ?? [])];
+  return q.reportingCurrency == null ? { range, groupBy } : { range, groupBy, reportingCurrency: currencyCode(q.reportingCurrency, "reportingCurrency") };
+}
+
+/** The answer made of `buckets` (of the whole range or a part), with reporting totals when asked. */
+export async function analyticsAnswer(ctx: Ctx, question: ParsedQuestion, buckets: AnalyticsBucket[]): Promise<AnalyticsAnswer> {
+  if (!question.reportingCurrency) return { ...question, buckets };
+  return { ...question, ...(await reportBuckets(ctx.app.db, buckets, question.reportingCurrency)) };
 }
 
 export async function getAnalytics(ctx: Ctx, q: AnalyticsQuestion): Promise<AnalyticsAnswer> {
-  const { range, groupBy } = parseQuestion(q);
-  return { range, groupBy, buckets: await analyticsBuckets(ctx, range, new Set(groupBy)) };
+  const question = parseQuestion(q);
+  return analyticsAnswer(ctx, question, await analyticsBuckets(ctx, question.range, new Set(question.groupBy)));
 }

@@ -4,7 +4,7 @@
 // sent, at most once a second per subscriber (trailing: the last change is always sent).
 import { Arg, Authorized, Resolver, Root, Subscription } from "type-graphql";
 import { merchantCtx, type GqlContext } from "../platform/graphql/context.js";
-import { analyticsBuckets, parseQuestion } from "./analytics.service.js";
+import { analyticsAnswer, analyticsBuckets, parseQuestion, type AnalyticsBucket } from "./analytics.service.js";
 import { AnalyticsInput, AnalyticsType } from "./analytics.type.js";
 import { analyticsView } from "./analytics.view.js";
 import { analyticsChannel, type FoldSignal } from "./fold.js";
@@ -18,9 +18,12 @@ type Changed = Set<number> | "all";
 
 async function analyticsUpdates(context: GqlContext, input: AnalyticsInput): Promise<AsyncIterableIterator<AnalyticsType>> {
   const ctx = merchantCtx(context);
-  const { range, groupBy } = parseQuestion(input); // BAD_USER_INPUT before subscribing
-  const dims = new Set(groupBy);
-  const whole = async (): Promise<AnalyticsType> => analyticsView({ range, groupBy, buckets: await analyticsBuckets(ctx, range, dims) });
+  const question = parseQuestion(input); // BAD_USER_INPUT before subscribing
+  const { range } = question;
+  const dims = new Set(question.groupBy);
+  // Each message is an answer of its own: reporting totals at the rates in force when it is made.
+  const view = async (buckets: AnalyticsBucket[]): Promise<AnalyticsType> => analyticsView(await analyticsAnswer(ctx, question, buckets));
+  const whole = async (): Promise<AnalyticsType> => view(await analyticsBuckets(ctx, range, dims));
   // Subscribe first, then read: a change between the two arrives on the stream, never in a gap.
   const signals = await ctx.app.pubsub.subscribe<FoldSignal>(
     analyticsChannel(ctx.app.config.redisPrefix, ctx.merchantId),
@@ -43,8 +46,7 @@ async function analyticsUpdates(context: GqlContext, input: AnalyticsInput): Pro
       if (changed.size === 0) return undefined; // hours outside the range
       const first = Math.min(...changed);
       const part = subRange(range, first, Math.max(...changed));
-      const buckets = (await analyticsBuckets(ctx, part, dims)).filter((b) => changed.has(b.index + first));
-      return analyticsView({ range, groupBy, buckets });
+      return view((await analyticsBuckets(ctx, part, dims)).filter((b) => changed.has(b.index + first)));
     },
   });
 }

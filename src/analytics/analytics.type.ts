@@ -3,6 +3,7 @@
 // matters when an answer holds thousands of groups.
 import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
 import { GraphQLDateTime } from "graphql-scalars";
+import { ExchangeRateType } from "../fx/exchange-rate.type.js";
 import { PaymentStatus } from "../generated/prisma/enums.js";
 import { MoneyType } from "../platform/graphql/common.types.js";
 import { AnalyticsDimension } from "./analytics.queries.js";
@@ -23,6 +24,8 @@ export class AnalyticsInput {
   @Field(() => AnalyticsInterval) interval!: AnalyticsInterval;
   @Field(() => [AnalyticsDimension], { nullable: true, defaultValue: [], description: "Split each bucket's figures into groups by these dimensions" })
   groupBy?: AnalyticsDimension[];
+  @Field(() => String, { nullable: true, description: "ISO 4217 code: also give each group's volumes converted into it (reportingVolume, reportingRefundVolume) at the rates in force now" })
+  reportingCurrency?: string | null;
 }
 
 @ObjectType("AnalyticsGateway", { simpleResolvers: true })
@@ -65,6 +68,13 @@ export class AnalyticsGroupType {
   @Field(() => Int, { description: "Refunds requested in the bucket that SUCCEEDED" }) refunds!: number;
   @Field(() => [MoneyType], { description: "Their amount, one Money per currency" }) refundVolume!: MoneyType[];
   @Field(() => GatewayLatencyType) latency!: GatewayLatencyType;
+  @Field(() => MoneyType, {
+    nullable: true,
+    description: "With a reportingCurrency: volume in it. Each currency's total is converted at the latest stored rate, rounded once half to even at the reporting currency's minor unit, then added. Null without a reportingCurrency, or when a currency of `volume` has no rate (see missingRates)",
+  })
+  reportingVolume!: MoneyType | null;
+  @Field(() => MoneyType, { nullable: true, description: "refundVolume in the reportingCurrency, converted like reportingVolume (null when a currency of `refundVolume` has no rate)" })
+  reportingRefundVolume!: MoneyType | null;
 }
 
 @ObjectType("AnalyticsBucket", { simpleResolvers: true })
@@ -72,6 +82,12 @@ export class AnalyticsBucketType {
   @Field(() => GraphQLDateTime, { description: "Inclusive, UTC" }) start!: Date;
   @Field(() => GraphQLDateTime, { description: "Exclusive, UTC" }) end!: Date;
   @Field(() => [AnalyticsGroupType], { description: "Groups with any figure; none for an empty bucket" }) groups!: AnalyticsGroupType[];
+}
+
+@ObjectType("AnalyticsMissingRate", { simpleResolvers: true, description: "A currency of the answer with no exchange rate into the reporting currency" })
+export class AnalyticsMissingRateType {
+  @Field() from!: string;
+  @Field() to!: string;
 }
 
 @ObjectType("Analytics", { simpleResolvers: true })
@@ -82,4 +98,11 @@ export class AnalyticsType {
   @Field(() => [AnalyticsDimension]) groupBy!: AnalyticsDimension[];
   @Field(() => [AnalyticsBucketType], { description: "Every bucket of the range in order (in analyticsUpdated: the buckets that changed)" })
   buckets!: AnalyticsBucketType[];
+  @Field(() => String, { nullable: true, description: "As asked; null without one" }) reportingCurrency!: string | null;
+  @Field(() => [ExchangeRateType], {
+    description: "Every rate behind the reporting figures, one per currency of the answer other than the reporting currency: the latest stored at the time of the answer (not the rate of each bucket's own time)",
+  })
+  conversions!: ExchangeRateType[];
+  @Field(() => [AnalyticsMissingRateType], { description: "Currencies of the answer with no rate: groups holding them have null reporting figures" })
+  missingRates!: AnalyticsMissingRateType[];
 }

@@ -18,17 +18,22 @@ export function bucketView(b: AnalyticsBucket): AnalyticsBucketType {
       refunds: g.refunds,
       refundVolume: g.refundVolume.map((m) => MoneyType.of(m.minor, m.currency)),
       latency: g.latency,
+      reportingVolume: g.reportingVolume ? MoneyType.of(g.reportingVolume.minor, g.reportingVolume.currency) : null,
+      reportingRefundVolume: g.reportingRefundVolume ? MoneyType.of(g.reportingRefundVolume.minor, g.reportingRefundVolume.currency) : null,
     })),
   };
 }
 
 export function analyticsView(answer: AnalyticsAnswer, only?: ReadonlySet<number>): AnalyticsType {
-  const { range, groupBy, buckets } = answer;
+  const { range, groupBy, buckets, reporting } = answer;
   return {
     from: range.from,
     to: range.to,
     interval: range.interval,
     groupBy,
     buckets: buckets.filter((b) => !only || only.has(b.index)).map(bucketView),
+    reportingCurrency: reporting?.currency ?? null,
+    conversions: reporting?.conversions ?? [],
+    missingRates: reporting?.missingRates ?? [],
   };
 }

@@ -1,9 +1,10 @@
 // Analytics: exact figures on seeded rows (direct SQL with chosen timestamps, through the same
 // triggers as the service's own writes), bucket edges, DAY buckets, offsets in the input, mixed
-// currencies never summed, tenancy, rollups following a real payment, and the live subscription.
+// currencies never summed, tenancy, rollups following a real payment, the live subscription, and
+// totals in a reporting currency at admin-set rates (expected figures computed by hand below).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  AnalyticsDocument, AnalyticsUpdatedDocument, ConfirmPaymentDocument, CreatePaymentDocument, PaymentDocument, RefundPaymentDocument,
+  AnalyticsDocument, AnalyticsUpdatedDocument, ConfirmPaymentDocument, CreatePaymentDocument, PaymentDocument, RefundPaymentDocument, SetExchangeRateDocument,
   type AnalyticsFieldsFragment, type AnalyticsInput,
 } from "../support/generated/graphql.js";
 import { Seeder } from "../support/analytics-seed.js";
@@ -19,7 +20,7 @@ const p = (percentile: number, aboveMs: number, atMostMs: number | null) => ({ p
 const key = (k: Partial<Group["key"]> = {}): Group["key"] => ({ status: null, currency: null, gateway: null, cardBrand: null, ...k });
 const group = (g: Partial<Group>): Group => ({
   key: key(), payments: 0, volume: [], attemptsFinished: 0, attemptsSucceeded: 0, authorizationSuccessRate: null, refunds: 0, refundVolume: [],
-  latency: { samples: 0, percentiles: [] }, ...g,
+  latency: { samples: 0, percentiles: [] }, reportingVolume: null, reportingRefundVolume: null, ...g,
 });
 const ask = async (input: AnalyticsInput, k = server.key) => ok(await gql(server.url, AnalyticsDocument, { input }, { key: k })).analytics;
 
@@ -68,6 +69,7 @@ describe("analytics", () => {
         { start: "2026-03-10T11:00:00.000Z", end: "2026-03-10T12:00:00.000Z", groups: [hour11] },
         { start: "2026-03-10T12:00:00.000Z", end: "2026-03-10T13:00:00.000Z", groups: [] },
       ],
+      reportingCurrency: null, conversions: [], missingRates: [],
     };
     expect(await ask(input)).toEqual(expected); // deltas not folded yet, or some of them
     await eventually(() => seed.unfoldedDeltas(), (n) => n === 0);
@@ -154,7 +156,7 @@ describe("analytics", () => {
 
   it("pushes changed buckets over graphql-ws, at most one message a second, the last with the final figures", async () => {
     const ws = wsClient(server.url, server.key);
-    const input = { from: "2026-04-01T00:00:00Z", to: "2026-04-01T02:00:00Z", interval: "HOUR" as const };
+    const input = { from: "2026-04-01T00:00:00Z", to: "2026-04-01T02:00:00Z", interval: "HOUR" as const, reportingCurrency: "EUR" };
     const sub = subscribe(ws, AnalyticsUpdatedDocument, { input });
     const first = await sub.until(() => true);
     expect(first.analyticsUpdated.buckets.map((b) => [b.start, b.groups])).toEqual([["2026-04-01T00:00:00.000Z", []], ["2026-04-01T01:00:00.000Z", []]]);
@@ -166,7 +168,7 @@ describe("analytics", () => {
     const last = await sub.until((e) => e.analyticsUpdated.buckets[0]?.groups[0]?.payments === changes);
     expect(last.analyticsUpdated.buckets).toEqual([{
       start: "2026-04-01T01:00:00.000Z", end: "2026-04-01T02:00:00.000Z",
-      groups: [group({ payments: changes, volume: [money("30.00", "EUR", "3000")] })],
+      groups: [group({ payments: changes, volume: [money("30.00", "EUR", "3000")], reportingVolume: money("30.00", "EUR", "3000"), reportingRefundVolume: money("0.00", "EUR", "0") })],
     }]);
     // Only the bucket that changed is sent, and a burst of 30 changes makes far fewer messages.
     const updates = sub.events.slice(1);
@@ -175,5 +177,66 @@ describe("analytics", () => {
     expect(sub.errors).toEqual([]);
     sub.dispose();
     await ws.dispose();
+  });
+
+  describe("in a reporting currency", () => {
+    let shop: string;
+    let admin: string;
+    const rateAsOf = "2026-11-01T00:00:00.000Z";
+    beforeAll(async () => {
+      const [owner, platform] = await Promise.all([server.stack.merchant("Reports"), server.stack.merchant("Platform", { admin: true })]);
+      shop = owner.secretKey;
+      admin = platform.secretKey;
+      const setRate = async (input: { from: string; to: string; rate: string; asOf: string }) => ok(await gql(server.url, SetExchangeRateDocument, { input }, { key: admin }));
+      // The older EUR rate is history: the latest asOf is the rate in force. NOK gets no rate (nor has the sandbox one).
+      await setRate({ from: "EUR", to: "USD", rate: "1.2", asOf: "2026-10-01T00:00:00Z" });
+      await setRate({ from: "EUR", to: "USD", rate: "1.085", asOf: rateAsOf });
+      await setRate({ from: "JPY", to: "USD", rate: "0.006565", asOf: rateAsOf });
+      const theirs = seed.forMerchant(owner.merchantId);
+      const paid = (currency: string, minor: bigint, createdAt: string, refunded = 0n) =>
+        theirs.payment({ status: refunded ? "PARTIALLY_REFUNDED" : "CAPTURED", currency, amount: minor, captured: minor, refunded, createdAt });
+      await paid("USD", 1000n, "2026-05-04T10:05:00Z");
+      await theirs.refund(await paid("EUR", 1010n, "2026-05-04T10:10:00Z", 250n), 250n, "SUCCEEDED", "2026-05-04T10:40:00Z");
+      await paid("JPY", 700n, "2026-05-04T10:20:00Z");
+      await paid("JPY", 300n, "2026-05-04T10:30:00Z");
+      await paid("JPY", 3000n, "2026-05-04T11:15:00Z");
+      await paid("NOK", 5000n, "2026-05-04T12:00:00Z");
+    });
+    const conversions = [
+      { from: "EUR", to: "USD", rate: "1.085", source: "manual", asOf: rateAsOf },
+      { from: "JPY", to: "USD", rate: "0.006565", source: "manual", asOf: rateAsOf },
+    ];
+
+    it("converts each currency's total once, half to even, then adds, naming every rate used", async () => {
+      const answer = await ask({ from: "2026-05-04T10:00:00Z", to: "2026-05-04T12:00:00Z", interval: "HOUR", reportingCurrency: "USD" }, shop);
+      expect(answer).toMatchObject({ reportingCurrency: "USD", conversions, missingRates: [] });
+      expect(answer.buckets.map((b) => b.groups)).toEqual([
+        // $10.00 + €10.10 × 1.085 = $10.9585 → 1096 cents + ¥1000 × 0.006565 = 656.5 cents → 656 (tie, to
+        // even; ¥700 and ¥300 converted apart would give 460 + 197). Refunds: €2.50 × 1.085 = 271.25 → 271.
+        [group({ payments: 4, volume: [money("10.10", "EUR", "1010"), money("1000", "JPY", "1000"), money("10.00", "USD", "1000")],
+          refunds: 1, refundVolume: [money("2.50", "EUR", "250")], reportingVolume: money("27.52", "USD", "2752"), reportingRefundVolume: money("2.71", "USD", "271") })],
+        // ¥3000 × 0.006565 = 1969.5 cents → 1970 (tie, to even)
+        [group({ payments: 1, volume: [money("3000", "JPY", "3000")], reportingVolume: money("19.70", "USD", "1970"), reportingRefundVolume: money("0.00", "USD", "0") })],
+      ]);
+    });
+
+    it("never drops a currency without a rate: its groups have null reporting figures and the pair is listed", async () => {
+      const answer = await ask({ from: "2026-05-04T00:00:00Z", to: "2026-05-05T00:00:00Z", interval: "DAY", groupBy: ["CURRENCY"], reportingCurrency: " usd" }, shop);
+      expect(answer).toMatchObject({ reportingCurrency: "USD", conversions, missingRates: [{ from: "NOK", to: "USD" }] });
+      expect(answer.buckets[0]?.groups.map((g) => [g.key.currency, g.reportingVolume?.amount ?? null, g.reportingRefundVolume?.amount ?? null])).toEqual([
+        ["EUR", "10.96", "2.71"],
+        ["JPY", "26.26", "0.00"], // ¥4000 × 0.006565 = 2626 cents
+        ["NOK", null, "0.00"], // no NOK refunds: nothing to convert
+        ["USD", "10.00", "0.00"],
+      ]);
+      const all = await ask({ from: "2026-05-04T00:00:00Z", to: "2026-05-05T00:00:00Z", interval: "DAY", reportingCurrency: "USD" }, shop);
+      expect(all.buckets[0]?.groups.map((g) => [g.volume.length, g.reportingVolume, g.reportingRefundVolume?.amount])).toEqual([[4, null, "2.71"]]);
+    });
+
+    it.each([["XYZ"], ["XAU"], [""]])("refuses reporting currency %j with BAD_USER_INPUT", async (reportingCurrency) => {
+      const result = await gql(server.url, AnalyticsDocument, { input: { from: "2026-05-04T10:00:00Z", to: "2026-05-04T11:00:00Z", interval: "HOUR", reportingCurrency } }, { key: shop });
+      expect(errorCode(result)).toBe("BAD_USER_INPUT");
+      expect(result.errors?.[0]?.extensions?.field).toBe("reportingCurrency");
+    });
   });
 });
