@@ -6,13 +6,14 @@
 //                                  [--exploration-pct 5] [--timeout 30000] [--decisions 100000]
 //                                  [--route-calls 1000] [--keep-db] [--node-flags="--max-old-space-size=160"]
 //   npm run bench:orchestration -- --decisions-only     (only the pure planner timing; no stack)
+//   npm run bench:orchestration -- --report bench/results/orchestration.json   (print a saved run's report)
 //
 // Phase A: merchant 1, one gateway account on the stack's sandbox. Phase B: a fresh merchant (clean
 // success-rate windows, new accounts) with gw-a, gw-b, gw-c (priorities 10, 20, 30, same cost), each
 // its own `paygraph sandbox` process; gw-a — the one priority prefers — answers 503 on `--fail-rate`
 // of its authorize calls (PUT /control {"failRate"}) from the start of phase B. Needs `npm run build`
 // first. Writes bench/results/orchestration.json and prints the report as Markdown.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -49,6 +50,7 @@ const { values: flags } = parseArgs({
     decisions: { type: "string", default: "100000" },
     "route-calls": { type: "string", default: "1000" },
     "decisions-only": { type: "boolean", default: false },
+    report: { type: "string" }, // print the report of a saved run's JSON again, run nothing
     "keep-db": { type: "boolean", default: false },
     "node-flags": { type: "string", default: "--max-old-space-size=160" },
   },
@@ -166,6 +168,11 @@ async function main() {
     result.load.after = loadAverage();
   }
   return result;
+}
+
+if (flags.report) {
+  console.log(orchestrationReport(JSON.parse(readFileSync(flags.report, "utf8"))));
+  process.exit(0);
 }
 
 main().then((result) => {

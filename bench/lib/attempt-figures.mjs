@@ -146,5 +146,7 @@ export async function firstAttemptTimeline(db, merchantId, since, stepS = 5) {
   );
   const steps = new Map();
   for (const r of rows) steps.set(r.step, { ...steps.get(r.step), [r.gateway]: r.n });
-  return [...steps].map(([step, byGateway]) => ({ fromS: step * stepS, toS: (step + 1) * stepS, byGateway }));
+  const last = Math.max(-1, ...steps.keys());
+  // Every step, empty ones too: a gap (no payment started) is a finding of its own.
+  return Array.from({ length: last + 1 }, (_, step) => ({ fromS: step * stepS, toS: (step + 1) * stepS, byGateway: steps.get(step) ?? {} }));
 }

@@ -8,6 +8,12 @@ const pp = (s) => (s ? `${s.p50} / ${s.p99}` : "–");
 const sandboxCores = (c) => round(Object.entries(c).filter(([k]) => k === "sandbox" || k.startsWith("gw-")).reduce((n, [, v]) => n + v, 0), 2);
 const cores = (c) => (c ? [c.api, c.worker, c.pgOurs, c.redis, sandboxCores(c), c.bench, c.other, c.machineBusy].join(" / ") : "–");
 
+/** Where the measured window lies from the phase's start: the warm-up ends only when its last lifecycle does. */
+function measuredWindow(p, o) {
+  const from = (Date.parse(p.measuredFrom) - Date.parse(p.startedAt)) / 1000;
+  return `${round(from)}–${round(from + o.durationS)} s`;
+}
+
 function planTables(r) {
   const out = [
     md(["planRoute (pure, in-process)", "decisions", "mean µs", "p50 µs", "p99 µs", "max µs"],
@@ -68,7 +74,7 @@ export function orchestrationReport(r) {
     md(["gateway", "attempts", "first (explored)", "failover in", "succeeded", "failed", "pending", "calls (tries)", "retried", "skipped: circuit open", "failed by code/decision"],
       r.multi.routing.perGateway.map((g) => [g.gateway, g.attempts, `${g.first} (${g.explored})`, g.failover_in, g.succeeded, g.failed, g.pending, g.calls, g.retried, g.skipped_open, g.failures ? JSON.stringify(g.failures) : ""])),
     "",
-    `First attempts per gateway over time, phase B (from the start of its warm-up; measuring starts at ${r.options.warmupS} s):`,
+    `First attempts per gateway over time, phase B (seconds from the start of its warm-up; the measured window is ${measuredWindow(r.multi, r.options)}):`,
     "",
     md(["seconds", ...r.gateways], r.multi.timeline.map((t) => [`${t.fromS}–${t.toS}`, ...r.gateways.map((g) => t.byGateway[g] ?? 0)])),
     "",
