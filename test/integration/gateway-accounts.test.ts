@@ -69,10 +69,10 @@ describe("gateway accounts", () => {
     expect((await ledger(acquirerA))[0]?.amountRefunded).toBe("200");
   });
 
-  it("refuses a payment no enabled account accepts, and writes nothing", async () => {
+  it("refuses a payment no enabled account accepts (nor could by conversion: no XCD rate), and writes nothing", async () => {
     const b = ok(await gql(url, GatewayAccountsDocument, {}, { key })).gatewayAccounts.find((g) => g.name === "acquirer-b");
     ok(await gql(url, DisableGatewayAccountDocument, { input: { id: b?.id ?? "" } }, { key }));
-    const id = ok(await gql(url, CreatePaymentDocument, { input: { amount: "5.00", currency: "EUR" } }, { key })).createPayment.payment.id;
+    const id = ok(await gql(url, CreatePaymentDocument, { input: { amount: "5.00", currency: "XCD" } }, { key })).createPayment.payment.id;
     const refused = await gql(url, ConfirmPaymentDocument, { input: { paymentId: id, card: card(TEST_CARDS.approve) } }, { key });
     expect(errorCode(refused)).toBe("GATEWAY_UNAVAILABLE");
     expect(await read(id)).toMatchObject({ status: "REQUIRES_PAYMENT_METHOD", version: 1, attempts: [] });
