@@ -9,20 +9,19 @@
 //
 // Needs `npm run build` first (it runs dist/). Writes bench/results/latest.json.
 import { mkdirSync, writeFileSync } from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { randomBytes } from "node:crypto";
-import { Redis } from "ioredis";
 import { cannon } from "./lib/cannon.mjs";
 import { bareApolloCeiling, pgbenchCeiling } from "./lib/ceilings.mjs";
 import { readProfile, summariseProfile } from "./lib/cpuprofile.mjs";
-import { dbCounters, leftovers, serverVersion } from "./lib/db.mjs";
+import { dbCounters, leftovers } from "./lib/db.mjs";
+import { machine } from "./lib/machine.mjs";
 import { provenance, provenanceLine } from "./lib/provenance.mjs";
 import { runLifecycles } from "./lib/lifecycle.mjs";
 import { buildReport, machineLine } from "./lib/report.mjs";
-import { coresBetween, cpuSnapshot, startPgTracker, startRssSampler } from "./lib/sampler.mjs";
+import { phaseMeter, startPgTracker, startRssSampler } from "./lib/sampler.mjs";
 import { Stack } from "./lib/stack.mjs";
 import { round, sleep } from "./lib/stats.mjs";
 
@@ -60,22 +59,6 @@ if (!(durationS > 0) || concurrencies.length === 0) throw new Error("--duration 
 const log = (line) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 const monoUs = () => Number(process.hrtime.bigint() / 1000n); // the clock V8's profiler stamps samples with
 
-async function machine() {
-  const redis = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", { lazyConnect: true });
-  await redis.connect();
-  const info = await redis.info("server");
-  redis.disconnect();
-  return {
-    nproc: os.availableParallelism(),
-    ramGb: round(os.totalmem() / 2 ** 30),
-    cpu: os.cpus()[0]?.model,
-    node: process.version,
-    postgres: await serverVersion(),
-    redis: /redis_version:(\S+)/.exec(info)?.[1],
-    date: new Date().toISOString(),
-  };
-}
-
 async function main() {
   mkdirSync(PROF_DIR, { recursive: true });
   const runId = randomBytes(4).toString("hex");
@@ -91,13 +74,7 @@ async function main() {
   const watch = () => ["api", "worker", "sandbox"].forEach((n) => stack.procs[n] && rss.watch(n, stack.procs[n].pid));
 
   /** Runs one measured phase with CPU and RSS accounting around it. */
-  const measured = async (label, fn) => {
-    rss.takePhasePeaks();
-    const before = cpuSnapshot(pids(), pgTracker);
-    const out = await fn();
-    const cores = coresBetween(before, cpuSnapshot(pids(), pgTracker));
-    return { label, ...out, cores, rssPeakMb: Object.fromEntries(Object.entries(rss.takePhasePeaks()).map(([k, v]) => [k, round(v)])) };
-  };
+  const measured = phaseMeter({ rss, pgTracker, pids });
 
   process.once("SIGINT", () => {
     log("interrupted: tearing down");

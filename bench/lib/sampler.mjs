@@ -3,6 +3,7 @@
 // cores went (api, worker, sandbox, PostgreSQL, Redis, this load generator, idle).
 import { readFileSync, readdirSync } from "node:fs";
 import { execFileSync } from "node:child_process";
+import { round } from "./stats.mjs";
 
 const TICK = (() => {
   try {
@@ -140,8 +141,23 @@ export function coresBetween(a, b) {
   const busy = (total - (b.machineIdle - a.machineIdle)) / wall;
   out.machineBusy = Math.round(100 * busy) / 100;
   // Whatever ran on the machine besides this run: other users' processes, PostgreSQL's shared
-  // background work (WAL writer, checkpointer) and other databases' backends.
-  const ours = ["api", "worker", "sandbox", "bench", "pgOurs", "redis"].reduce((n, k) => n + (out[k] ?? 0), 0);
+  // background work (WAL writer, checkpointer) and other databases' backends. Ours: every named
+  // pid (api, worker, each sandbox, the bench), our PostgreSQL backends and Redis.
+  const ours = Object.keys(out).filter((k) => k !== "postgres" && k !== "machineBusy").reduce((n, k) => n + out[k], 0);
   out.other = Math.round(100 * Math.max(0, busy - ours)) / 100;
   return out;
+}
+
+/**
+ * `measured(label, fn)` runs one phase (`fn` resolves with its figures) and adds the cores each
+ * process group used during it and the phase's RSS peaks. `pids()` names the processes to charge.
+ */
+export function phaseMeter({ rss, pgTracker, pids }) {
+  return async function measured(label, fn) {
+    rss.takePhasePeaks();
+    const before = cpuSnapshot(pids(), pgTracker);
+    const out = await fn();
+    const cores = coresBetween(before, cpuSnapshot(pids(), pgTracker));
+    return { label, ...out, cores, rssPeakMb: Object.fromEntries(Object.entries(rss.takePhasePeaks()).map(([k, v]) => [k, round(v)])) };
+  };
 }

@@ -1,6 +1,8 @@
 // paygraph as the bench runs it: a fresh database, a sandbox gateway, one api process and one
 // separate worker process (so both cores can be used), and a merchant whose secret key the load
 // uses. Everything is torn down again (processes stopped, database dropped, Redis keys deleted).
+// More merchants and more sandbox gateways (the orchestration bench's gw-a, gw-b, gw-c) can be
+// added to a running stack; they are stopped with it.
 // By default the processes run a snapshot of dist/ (copied to bench/results/), so that a rebuild by
 // someone else during the run cannot swap the code under the bench; node_modules still resolves
 // from the project root, two levels up.
@@ -14,7 +16,7 @@ import { run, startNode } from "./procs.mjs";
 const LISTENING = /listening on (http:\/\/\S+)/;
 
 export class Stack {
-  constructor({ root, runId, profileDir, nodeFlags = [], snapshot = true }) {
+  constructor({ root, runId, profileDir, nodeFlags = [], snapshot = true, env = {} }) {
     this.nodeFlags = nodeFlags; // extra node flags for api and worker, e.g. --max-semi-space-size=32
     this.root = root;
     this.runId = runId;
@@ -30,6 +32,7 @@ export class Stack {
       VAULT_KEY: randomBytes(32).toString("base64"),
       SEED_DEMO_MERCHANT: "false",
       LOG_LEVEL: "warn",
+      ...env, // e.g. ROUTING_EXPLORATION_PCT, RETRY_BASE_MS
     };
     this.procs = {};
     this.profiles = [];
@@ -45,14 +48,41 @@ export class Stack {
     }
     await createDatabase(this.dbName);
     this.dbCreated = true;
-    this.procs.sandbox = startNode("sandbox", [this.main, "sandbox", "--port", "0"], { cwd: this.root });
-    this.env.GATEWAY_URL = (await this.procs.sandbox.waitFor(LISTENING))[1];
-    // Migrates the fresh database, then prints {"merchantId", "secretKey"} on one line.
-    const made = await run(process.execPath, [this.main, "merchant", "create", "--name", "bench", "--json"], { cwd: this.root, env: this.env });
+    this.env.GATEWAY_URL = await this.startSandbox("sandbox");
+    const merchant = await this.createMerchant("bench");
+    this.merchantId = merchant.merchantId;
+    this.secretKey = merchant.secretKey;
+    await this.startRoles({ profile });
+  }
+
+  /** A `paygraph sandbox` process named `name` (extra CLI flags in `args`), stopped with the stack; resolves with its URL. */
+  async startSandbox(name, args = []) {
+    if (this.procs[name]) throw new Error(`a process named ${name} runs already`);
+    this.procs[name] = startNode(name, [this.main, "sandbox", "--port", "0", "--name", name, ...args], { cwd: this.root });
+    return (await this.procs[name].waitFor(LISTENING))[1];
+  }
+
+  /** `merchant create --json` (the first call also migrates the fresh database): { merchantId, secretKey, role }. */
+  async createMerchant(name) {
+    const made = await run(process.execPath, [this.main, "merchant", "create", "--name", name, "--json"], { cwd: this.root, env: this.env });
     const line = made.stdout.trim().split("\n").find((l) => l.startsWith("{"));
     if (made.code !== 0 || !line) throw new Error(`merchant create failed (${made.code}): ${made.stderr || made.stdout}`);
-    this.secretKey = JSON.parse(line).secretKey;
-    await this.startRoles({ profile });
+    return JSON.parse(line);
+  }
+
+  /**
+   * Runs `fn(httpUrl)` against an extra api process in test mode on the same database, Redis
+   * prefix and vault key, then stops it. For setup that production mode refuses on purpose:
+   * SANDBOX gateway accounts can only be connected in test mode, yet the measured api and worker
+   * run as production does (they use the accounts, which are sealed with the shared vault key).
+   */
+  async withTestModeApi(fn) {
+    const api = startNode("setup-api", [this.main, "start", "--role", "api", "--port", "0"], { cwd: this.root, env: { ...this.env, NODE_ENV: "test" } });
+    try {
+      return await fn(`${(await api.waitFor(LISTENING))[1]}/graphql`);
+    } finally {
+      await api.stop();
+    }
   }
 
   /** Starts (or restarts) the api and worker processes, optionally under `node --cpu-prof`. */
