@@ -31,6 +31,8 @@ class GatewayHealthType {
   @Field(() => Int, { description: "Declined, or failed without a charge (each carries its errorCode and decision)" }) failed!: number;
   @Field(() => Int) pending!: number;
   @Field(() => Float, { nullable: true, description: "succeeded / (succeeded + failed), 0 to 1; null before any attempt finished" }) successRate!: number | null;
+  @Field(() => Int, { description: "Gateway calls in the routing window (ROUTING_WINDOW_MS), retries included" }) calls!: number;
+  @Field(() => Float, { nullable: true, description: "Share of those calls approved, 0 to 1 (a retried 503 counts as a failed call): what the route planner ranks by" }) callSuccessRate!: number | null;
   @Field(() => Int, { nullable: true, description: "Median gateway round trip of the window's attempts, in ms" }) p50LatencyMs!: number | null;
   @Field(() => Int, { nullable: true }) p95LatencyMs!: number | null;
   @Field(() => CircuitBreakerType) circuit!: CircuitBreakerType;

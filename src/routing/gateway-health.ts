@@ -6,6 +6,7 @@ import type { Ctx } from "../platform/app.js";
 import { badInput } from "../platform/errors.js";
 import { listGatewayAccounts } from "../gateways/accounts/gateway-accounts.js";
 import type { CircuitState } from "./circuit-breaker.js";
+import { ALL_SEGMENTS } from "./gateway-stats.js";
 
 export interface GatewayHealth {
   account: GatewayAccount;
@@ -16,6 +17,9 @@ export interface GatewayHealth {
   pending: number;
   /** succeeded / (succeeded + failed); null before any attempt finished. */
   successRate: number | null;
+  /** Gateway calls (retries included) in the routing window, and the share approved: what the planner ranks by. */
+  calls: number;
+  callSuccessRate: number | null;
   p50LatencyMs: number | null;
   p95LatencyMs: number | null;
   circuit: { state: CircuitState; consecutiveFailures: number; openedAt: Date | null };
@@ -40,6 +44,7 @@ export async function gatewayHealth(ctx: Ctx, windowMinutes: number): Promise<Ga
      WHERE gateway_account_id = ANY(${accounts.map((a) => a.id)}) AND merchant_id = ${ctx.merchantId} AND created_at >= ${since}
      GROUP BY gateway_account_id`;
   const byId = new Map(rows.map((r) => [r.id, r]));
+  const calls = await ctx.app.stats.read(accounts.map((a) => a.id), ALL_SEGMENTS);
   return Promise.all(accounts.map(async (account) => {
     const r = byId.get(account.id);
     const finished = (r?.succeeded ?? 0) + (r?.failed ?? 0);
@@ -48,6 +53,8 @@ export async function gatewayHealth(ctx: Ctx, windowMinutes: number): Promise<Ga
       account, windowMinutes,
       attempts: r?.attempts ?? 0, succeeded: r?.succeeded ?? 0, failed: r?.failed ?? 0, pending: r?.pending ?? 0,
       successRate: finished ? (r?.succeeded ?? 0) / finished : null,
+      calls: calls.get(account.id)?.calls ?? 0,
+      callSuccessRate: calls.get(account.id)?.calls ? calls.get(account.id)!.approved / calls.get(account.id)!.calls : null,
       p50LatencyMs: r?.p50 ?? null, p95LatencyMs: r?.p95 ?? null,
       circuit: { state: circuit.state, consecutiveFailures: circuit.failures, openedAt: circuit.openedAt },
     };

@@ -39,6 +39,8 @@ function parseBreaker(raw: unknown): Breaker {
 }
 
 export const segmentOf = (currency: string, brand: string): string => `${currency}:${brand}`;
+/** The pseudo-segment every call is also counted in. */
+export const ALL_SEGMENTS = "*";
 
 export class GatewayStats {
   constructor(private readonly redis: Redis, private readonly prefix: string, readonly policy: StatsPolicy, private readonly now: () => number = Date.now) {}
@@ -56,13 +58,13 @@ export class GatewayStats {
   /** Counts a call in the window and feeds the account's breaker. Never throws, never waits long. */
   async record(accountId: string, segment: string, result: CallResult): Promise<void> {
     const bucket = Math.floor(this.now() / this.bucketMs);
-    const key = this.windowKey(accountId, segment, bucket);
     const work = async (): Promise<void> => {
-      await this.redis.multi()
-        .hincrby(key, "calls", 1)
-        .hincrby(key, "approved", result === "approved" ? 1 : 0)
-        .pexpire(key, this.policy.windowMs + this.bucketMs)
-        .exec();
+      const multi = this.redis.multi();
+      // The segment's window for routing, and the account's whole window for the `gateways` query.
+      for (const key of [this.windowKey(accountId, segment, bucket), this.windowKey(accountId, ALL_SEGMENTS, bucket)]) {
+        multi.hincrby(key, "calls", 1).hincrby(key, "approved", result === "approved" ? 1 : 0).pexpire(key, this.policy.windowMs + this.bucketMs);
+      }
+      await multi.exec();
       await this.updateBreaker(accountId, (b) => recordResult(b, result !== "failed", this.now(), this.policy.breaker));
     };
     await within(work(), undefined);

@@ -147,7 +147,7 @@ describe("circuit breaker", () => {
     expect(skipped.attempts.map((a) => a.gateway)).toEqual(["acquirer-b"]);
     expect(skipped.attempts[0]?.routingReason).toContain("skipped acquirer-c: circuit open");
     const health = ok(await gql(url, GatewayHealthDocument, {}, { key: m.key })).gateways;
-    expect(health.find((g) => g.account.name === "acquirer-c")).toMatchObject({ attempts: 3, failed: 3, succeeded: 0, successRate: 0, circuit: { state: "OPEN", consecutiveFailures: 3 } });
+    expect(health.find((g) => g.account.name === "acquirer-c")).toMatchObject({ attempts: 3, failed: 3, succeeded: 0, successRate: 0, calls: 3, callSuccessRate: 0, circuit: { state: "OPEN", consecutiveFailures: 3 } });
     expect(health.find((g) => g.account.name === "acquirer-b")).toMatchObject({ attempts: 4, succeeded: 4, successRate: 1, circuit: { state: "CLOSED" } });
 
     await stack.start(["sandbox", "--port", new URL(sandboxes.c).port, "--name", "acquirer-c"]);
