@@ -60,17 +60,20 @@ export interface PlanInput {
 
 /** Below this many calls in the window a gateway's rate says little: it is given the benefit of the doubt. */
 export const MIN_SAMPLES = 10;
+/** 90 %, a typical card approval rate: what a gateway without enough data is assumed to do at worst. */
+const PRIOR_BAND = 45;
 /** The 2-point band of a rate, in integers (0..50): no floating-point edge puts 29/50 below 58 %. */
 const bandOf = (s: GatewayStat | undefined): number | undefined => (s && s.calls >= MIN_SAMPLES ? Math.floor((s.approved * 50) / s.calls) : undefined);
 /**
  * Rates within the same 2-point band are a tie: noise must not flip traffic back and forth. A
  * gateway with too few recent calls (new, or recovered once its failures slid out of the window)
- * ties with the best (or scores ½ when every proven one is worse), so cost and priority bring it
- * traffic again and it can prove itself.
+ * ties with the best, so cost and priority bring it traffic again and it can prove itself — and
+ * beats a proven gateway worse than a typical approval rate (90 %), so a degraded gateway does not
+ * keep the traffic just because nothing else has been measured yet.
  */
 function bands(candidates: readonly RoutableAccount[], stats: ReadonlyMap<string, GatewayStat>): Map<string, number> {
   const known = candidates.map((a) => bandOf(stats.get(a.id))).filter((b): b is number => b !== undefined);
-  const best = Math.max(25, ...known);
+  const best = Math.max(PRIOR_BAND, ...known);
   return new Map(candidates.map((a) => [a.id, bandOf(stats.get(a.id)) ?? best]));
 }
 const pct = (s: GatewayStat | undefined): string =>

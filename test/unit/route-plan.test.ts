@@ -48,6 +48,8 @@ describe("planRoute", () => {
     expect(plan({ accounts: [B, A], stats: new Map([["gwa_a", stat(0, 12)], ["gwa_b", stat(1, 3)]]) })?.reason).toContain("best success rate (33.3% of 3, too few to judge; next A 0.0% of 12)");
     expect(plan({ accounts: [A, B], stats: new Map([["gwa_a", stat(0, 10)]]) })?.gatewayAccountId).toBe("gwa_b");
     expect(plan({ accounts: [A, B], stats: new Map([["gwa_a", stat(5, 10)], ["gwa_b", stat(9, 10)]]) })?.gatewayAccountId).toBe("gwa_b");
+    // A degraded gateway (70 %) does not keep the traffic just because the other is unmeasured.
+    expect(plan({ accounts: [A, B], stats: new Map([["gwa_a", stat(70, 100)]]) })?.gatewayAccountId).toBe("gwa_b");
   });
 
   it("skips a gateway whose circuit is open, and tries anyway when every circuit is", () => {
