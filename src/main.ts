@@ -23,7 +23,7 @@ const USAGE = `usage:
   paygraph start [--role all|api|worker] [--port N] [--host H]
   paygraph migrate
   paygraph merchant create --name NAME [--admin] [--json]
-  paygraph sandbox [--port N] [--name NAME] [--latency-ms N] [--fail-rate P] [--timeout-rate P] [--currencies USD,EUR]`;
+  paygraph sandbox [--port N] [--control-port N] [--name NAME] [--latency-ms N] [--fail-rate P] [--timeout-rate P] [--currencies USD,EUR]`;
 
 const say = (line: string): void => void process.stdout.write(`${line}\n`);
 function fail(line: string): never {
@@ -106,7 +106,7 @@ async function main(argv: string[]): Promise<void> {
     options: {
       role: { type: "string" }, port: { type: "string" }, host: { type: "string" }, name: { type: "string" },
       json: { type: "boolean" }, admin: { type: "boolean" }, "latency-ms": { type: "string" }, help: { type: "boolean" },
-      "fail-rate": { type: "string" }, "timeout-rate": { type: "string" }, currencies: { type: "string" },
+      "fail-rate": { type: "string" }, "timeout-rate": { type: "string" }, currencies: { type: "string" }, "control-port": { type: "string" },
     },
   });
   const [command, sub] = positionals;
@@ -138,13 +138,16 @@ async function main(argv: string[]): Promise<void> {
     if (!Number.isInteger(latencyMs) || latencyMs < 0) fail(`--latency-ms must be a whole number of milliseconds, got '${values["latency-ms"]}'`);
     const currencies = values.currencies?.split(",").map((c) => c.trim().toUpperCase()).filter(Boolean);
     if (currencies?.some((c) => !/^[A-Z]{3}$/.test(c))) fail(`--currencies must be ISO 4217 codes such as USD,EUR, got '${values.currencies}'`);
+    const controlPort = values["control-port"];
+    if (controlPort !== undefined && !/^\d{1,5}$/.test(controlPort)) fail(`--control-port must be a port number, got '${controlPort}'`);
     const name = values.name ?? "sandbox";
     const sandbox = await startSandboxGateway({
       port: Number(values.port ?? 4100), host: values.host ?? "127.0.0.1", name, latencyMs,
       failRate: share("fail-rate", values["fail-rate"]), timeoutRate: share("timeout-rate", values["timeout-rate"]),
       ...(currencies?.length ? { currencies } : {}),
+      ...(controlPort !== undefined ? { controlPort: Number(controlPort) } : {}),
     });
-    return say(`sandbox gateway '${name}' listening on ${sandbox.url}`);
+    return say(`sandbox gateway '${name}' listening on ${sandbox.url}${sandbox.controlUrl ? ` (control: ${sandbox.controlUrl})` : ""}`);
   }
   fail(`unknown command '${positionals.join(" ")}'\n${USAGE}`);
 }

@@ -177,4 +177,23 @@ describe("sandbox gateway specifics", () => {
     const o = await gw.void({ idempotencyKey: "x", reference: "ch_x" });
     expect(o).toMatchObject({ kind: "transient", code: "connect_failed" });
   });
+
+  it("with a control port, really refuses connections while down, keeps its ledger, and comes back", async () => {
+    const sbx = await startSandboxGateway({ port: 0, controlPort: 0 });
+    try {
+      const gw = new SandboxGateway({ baseUrl: sbx.url, timeoutMs: 2000 });
+      const pay = (key: string) => gw.authorize({ idempotencyKey: key, amount: 500n, currency: "EUR", card: { number: TEST_CARDS.approve, expMonth: 12, expYear: 2040, cvc: "123" }, capture: true });
+      expect((await pay("before")).kind).toBe("approved");
+      const put = (body: unknown) => fetch(`${sbx.controlUrl}/control`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+      expect((await put({ down: true })).status).toBe(200);
+      expect(await pay("while-down")).toMatchObject({ kind: "transient", code: "connect_failed" });
+      const witness = (await (await fetch(`${sbx.controlUrl}/ledger`)).json()) as { charges: { idempotencyKey: string }[] };
+      expect(witness.charges.map((c) => c.idempotencyKey)).toEqual(["before"]);
+      expect((await fetch(`${sbx.controlUrl}/v1/charges/before`)).status).toBe(404); // the control port serves only knobs and witness
+      expect((await put({ down: false })).status).toBe(200);
+      expect((await pay("after")).kind).toBe("approved");
+    } finally {
+      await sbx.close();
+    }
+  });
 });

@@ -3,6 +3,7 @@
 // 503s, and above all idempotency keys (one charge per key, however often or concurrently the
 // key is sent). Configuration comes only from the options and PUT /control, never the environment.
 // It also publishes a table of exchange rates (GET /rates) for paygraph's FX refresh.
+import http from "node:http";
 import Fastify, { type FastifyReply } from "fastify";
 import { Ledger, chargeToJson, type OpResult } from "./ledger.js";
 import { isIdempotencyKey, parseAuthorize, parseOp, type WireResponse } from "./wire.js";
@@ -20,6 +21,12 @@ export interface SandboxGatewayOptions {
   timeoutRate?: number;
   /** ISO codes this instance accepts; undefined: all. */
   currencies?: string[];
+  /**
+   * A second port for the knobs and the witness (/control, /ledger, /rates, /healthz). With it,
+   * `{"down": true}` really refuses connections on the gateway port (its listener closes) while
+   * the sandbox stays controllable; without it, `down` answers 503 to gateway calls instead.
+   */
+  controlPort?: number;
   /** Injected for deterministic tests of failRate/expiry; default Math.random / wall clock. */
   random?: () => number;
   now?: () => Date;
@@ -68,7 +75,7 @@ const CONTROL_FIELDS: { [K in keyof SandboxControl]: (v: unknown) => SandboxCont
   down: (v) => (typeof v === "boolean" ? v : "down must be a boolean"),
 };
 
-export interface SandboxGatewayHandle { url: string; port: number; close(): Promise<void> }
+export interface SandboxGatewayHandle { url: string; port: number; controlUrl: string | undefined; close(): Promise<void> }
 
 type Op = "authorize" | "capture" | "void" | "refund";
 
@@ -164,9 +171,9 @@ export async function startSandboxGateway(opts: SandboxGatewayOptions): Promise<
     reply.code(404).send({ status: "error", code: "not_found", message: `No route ${req.method} ${req.url}` }),
   );
 
-  // Outage simulation: refuse everything except the knobs and the witness.
+  // Outage simulation on one port: refuse the work (503) but keep the knobs and the witness.
   app.addHook("onRequest", async (req, reply) => {
-    if (control.down && !req.url.startsWith("/control") && !req.url.startsWith("/ledger")) {
+    if (control.down && opts.controlPort === undefined && !req.url.startsWith("/control") && !req.url.startsWith("/ledger")) {
       return send(reply, unavailable(`${name} is down`));
     }
   });
@@ -236,7 +243,9 @@ export async function startSandboxGateway(opts: SandboxGatewayOptions): Promise<
       if (typeof parsed === "string") return send(reply, fail(400, "invalid_request", parsed));
       Object.assign(next, { [field]: parsed });
     }
+    const goingDown = next.down !== control.down;
     Object.assign(control, next); // all-or-nothing: a bad field changes nothing
+    if (goingDown) await setListening(!control.down);
     if (nextRates !== undefined) rates = { table: nextRates ?? { ...SANDBOX_RATES }, asOf: now() };
     return control; // the rate table is read on GET /rates
   });
@@ -246,12 +255,39 @@ export async function startSandboxGateway(opts: SandboxGatewayOptions): Promise<
   const address = app.server.address();
   if (address === null || typeof address === "string") throw new Error("sandbox gateway: no TCP address");
   const urlHost = host === "0.0.0.0" ? "127.0.0.1" : host === "::" ? "[::1]" : host.includes(":") ? `[${host}]` : host;
+  const port = address.port;
+
+  /** Only with a control port: close the gateway port (connections refused, open ones dropped) or open it again. */
+  async function setListening(on: boolean): Promise<void> {
+    if (opts.controlPort === undefined || on === app.server.listening) return;
+    if (on) return new Promise((resolve, reject) => app.server.once("error", reject).listen(port, host, () => resolve()));
+    await new Promise<void>((resolve) => {
+      app.server.close(() => resolve());
+      app.server.closeAllConnections();
+    });
+  }
+
+  // The control port routes through the same Fastify app, limited to the knobs and the witness.
+  const CONTROL_PATHS = /^\/(control|ledger|rates|healthz)(\?|$)/;
+  const controlServer = opts.controlPort === undefined ? undefined : http.createServer((req, res) => {
+    if (CONTROL_PATHS.test(req.url ?? "")) return app.routing(req, res);
+    res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ status: "error", code: "not_found", message: "the control port serves /control, /ledger, /rates and /healthz" }));
+  });
+  if (controlServer) await new Promise<void>((resolve, reject) => controlServer.once("error", reject).listen(opts.controlPort, host, () => resolve()));
+  const controlAddress = controlServer?.address();
+  const controlUrl = controlAddress && typeof controlAddress !== "string" ? `http://${urlHost}:${controlAddress.port}` : undefined;
 
   return {
-    url: `http://${urlHost}:${address.port}`,
-    port: address.port,
+    url: `http://${urlHost}:${port}`,
+    port,
+    controlUrl,
     async close() {
       for (const wake of [...sleepers]) wake();
+      if (controlServer) {
+        await new Promise<void>((resolve) => controlServer.close(() => resolve()));
+        controlServer.closeAllConnections();
+        await setListening(true); // Fastify closes the server it started
+      }
       await app.close();
     },
   };
