@@ -3,8 +3,8 @@
 // per currency. Definitions of every figure: src/analytics/README.md.
 import { currencyCode } from "../fx/rates.js";
 import type { Ctx } from "../platform/app.js";
-import { LATENCY_BINS, percentileBin, type LatencyBound } from "./latency.js";
-import { figureRows, gatewayAccountNames, type AnalyticsDimension, type FigureRow } from "./analytics.queries.js";
+import { LATENCY_BINS, percentileBins, type LatencyBound } from "./latency.js";
+import { NO_LATENCY, figureRows, gatewayAccountNames, type AnalyticsDimension } from "./analytics.queries.js";
 import { reportBuckets, type Reporting } from "./reporting.js";
 import { analyticsRange, bucketStart, type AnalyticsInterval, type AnalyticsRange } from "./range.js";
 
@@ -35,9 +35,9 @@ export interface AnalyticsBucket { index: number; start: Date; end: Date; groups
 
 export const PERCENTILES = [50, 95, 99] as const;
 
-interface Acc extends Omit<AnalyticsGroup, "volume" | "refundVolume" | "latency"> {
-  volume: Map<string, bigint>;
-  refundVolume: Map<string, bigint>;
+interface Acc extends Omit<AnalyticsGroup, "latency"> {
+  i: number;
+  gatewayKey: string;
   /** Samples per latency bin (index = bin). */
   bins: number[];
 }
@@ -51,16 +51,15 @@ function gatewayOf(key: string, names: Map<string, string>): GroupKey["gateway"]
   return { key, id: key, name: names.get(key) ?? key };
 }
 
-const add = (map: Map<string, bigint>, currency: string, minor: bigint): void => void map.set(currency, (map.get(currency) ?? 0n) + minor);
-const amounts = (map: Map<string, bigint>, keep: (currency: string) => boolean): MinorAmount[] =>
-  [...map].filter(([currency]) => keep(currency)).sort(([a], [b]) => (a < b ? -1 : 1)).map(([currency, minor]) => ({ currency, minor }));
+const byCurrencyCode = (a: MinorAmount, b: MinorAmount): number => (a.currency < b.currency ? -1 : 1);
 
 /** Figures of `range` for the merchant in ctx, one bucket per interval (empty buckets included). */
 export async function analyticsBuckets(ctx: Ctx, range: AnalyticsRange, groupBy: ReadonlySet<AnalyticsDimension>): Promise<AnalyticsBucket[]> {
   const figures = await figureRows(ctx.app.db, ctx.merchantId, range, groupBy);
   const byCurrency = groupBy.has("CURRENCY");
-  // One row per bucket, group and currency: without CURRENCY, a group gathers its currencies' rows.
-  const accs = new Map<string, Acc & { i: number; gatewayKey: string; paid: Set<string>; refunded: Set<string> }>();
+  // One row per bucket, group and currency (so a currency comes once per group): without
+  // CURRENCY, a group gathers its currencies' rows.
+  const accs = new Map<string, Acc>();
   for (const r of figures) {
     const k = `${r.i}\u0000${r.status}\u0000${byCurrency ? r.currency : ""}\u0000${r.gateway}\u0000${r.cardBrand}`;
     let acc = accs.get(k);
@@ -68,8 +67,7 @@ export async function analyticsBuckets(ctx: Ctx, range: AnalyticsRange, groupBy:
       acc = {
         i: r.i, gatewayKey: r.gateway,
         key: { status: orNull(r.status), currency: byCurrency ? r.currency : null, gateway: null, cardBrand: orNull(r.cardBrand) },
-        payments: 0, volume: new Map(), attemptsFinished: 0, attemptsSucceeded: 0, refunds: 0, refundVolume: new Map(),
-        bins: new Array<number>(LATENCY_BINS).fill(0), paid: new Set(), refunded: new Set(),
+        payments: 0, volume: [], attemptsFinished: 0, attemptsSucceeded: 0, refunds: 0, refundVolume: [], bins: new Array<number>(LATENCY_BINS).fill(0),
       };
       accs.set(k, acc);
     }
@@ -77,13 +75,11 @@ export async function analyticsBuckets(ctx: Ctx, range: AnalyticsRange, groupBy:
     acc.attemptsFinished += r.attemptsFinished;
     acc.attemptsSucceeded += r.attemptsSucceeded;
     acc.refunds += r.refunds;
-    add(acc.volume, r.currency, r.volume);
-    add(acc.refundVolume, r.currency, r.refundVolume);
-    r.latency.forEach((n, bin) => (acc.bins[bin] += n));
-    // Which currencies a group had payments (or refunds) in: a currency shows with a zero volume
-    // when payments exist in it, and not at all otherwise.
-    if (r.payments !== 0 || r.volume !== 0n) acc.paid.add(r.currency);
-    if (r.refunds !== 0 || r.refundVolume !== 0n) acc.refunded.add(r.currency);
+    // A currency shows (with a zero volume if nothing was captured) when the group has payments
+    // in it, and not at all otherwise; the same for refunds.
+    if (r.payments !== 0 || r.volume !== 0n) acc.volume.push({ currency: r.currency, minor: r.volume });
+    if (r.refunds !== 0 || r.refundVolume !== 0n) acc.refundVolume.push({ currency: r.currency, minor: r.refundVolume });
+    if (r.latency !== NO_LATENCY) r.latency.split(",").forEach((n, bin) => (acc.bins[bin] += Number(n)));
   }
   const names = await gatewayAccountNames(ctx.app.db, ctx.merchantId, [...new Set([...accs.values()].map((a) => a.gatewayKey))].filter((k) => k && !k.startsWith("default:")));
   const buckets: AnalyticsBucket[] = Array.from({ length: range.buckets }, (_, index) => ({
@@ -98,12 +94,12 @@ export async function analyticsBuckets(ctx: Ctx, range: AnalyticsRange, groupBy:
     ordered.push({ order, i: acc.i, group: {
       key,
       payments: acc.payments,
-      volume: amounts(acc.volume, (c) => acc.paid.has(c)),
+      volume: acc.volume.sort(byCurrencyCode),
       attemptsFinished: acc.attemptsFinished,
       attemptsSucceeded: acc.attemptsSucceeded,
       refunds: acc.refunds,
-      refundVolume: amounts(acc.refundVolume, (c) => acc.refunded.has(c)),
-      latency: { samples, percentiles: PERCENTILES.map((p) => percentileBin(acc.bins, p)).filter((b) => b !== undefined) },
+      refundVolume: acc.refundVolume.sort(byCurrencyCode),
+      latency: { samples, percentiles: percentileBins(acc.bins, PERCENTILES) },
     } });
   }
   // Groups in a stable order within a bucket; the sort key is made once per group.
