@@ -3,8 +3,8 @@
 // per currency. Definitions of every figure: src/analytics/README.md.
 import { currencyCode } from "../fx/rates.js";
 import type { Ctx } from "../platform/app.js";
-import { percentileBin, type LatencyBound } from "./latency.js";
-import { figureRows, gatewayAccountNames, latencyRows, type AnalyticsDimension, type FigureRow } from "./analytics.queries.js";
+import { LATENCY_BINS, percentileBins, type LatencyBound } from "./latency.js";
+import { NO_LATENCY, figureRows, gatewayAccountNames, type AnalyticsDimension } from "./analytics.queries.js";
 import { reportBuckets, type Reporting } from "./reporting.js";
 import { analyticsRange, bucketStart, type AnalyticsInterval, type AnalyticsRange } from "./range.js";
 
@@ -35,10 +35,11 @@ export interface AnalyticsBucket { index: number; start: Date; end: Date; groups
 
 export const PERCENTILES = [50, 95, 99] as const;
 
-interface Acc extends Omit<AnalyticsGroup, "volume" | "refundVolume" | "latency"> {
-  volume: Map<string, bigint>;
-  refundVolume: Map<string, bigint>;
-  bins: Map<number, number>;
+interface Acc extends Omit<AnalyticsGroup, "latency"> {
+  i: number;
+  gatewayKey: string;
+  /** Samples per latency bin (index = bin). */
+  bins: number[];
 }
 
 /** '' means "not grouped by this, or not applicable": null in the answer. */
@@ -50,79 +51,60 @@ function gatewayOf(key: string, names: Map<string, string>): GroupKey["gateway"]
   return { key, id: key, name: names.get(key) ?? key };
 }
 
-const mark = (sets: Map<string, Set<string>>, key: string, currency: string): void => {
-  const set = sets.get(key);
-  if (set) set.add(currency);
-  else sets.set(key, new Set([currency]));
-};
-const add = (map: Map<string, bigint>, currency: string, minor: bigint): void => void map.set(currency, (map.get(currency) ?? 0n) + minor);
-const amounts = (map: Map<string, bigint>, keep: (currency: string) => boolean): MinorAmount[] =>
-  [...map].filter(([currency]) => keep(currency)).sort(([a], [b]) => (a < b ? -1 : 1)).map(([currency, minor]) => ({ currency, minor }));
+const byCurrencyCode = (a: MinorAmount, b: MinorAmount): number => (a.currency < b.currency ? -1 : 1);
 
 /** Figures of `range` for the merchant in ctx, one bucket per interval (empty buckets included). */
 export async function analyticsBuckets(ctx: Ctx, range: AnalyticsRange, groupBy: ReadonlySet<AnalyticsDimension>): Promise<AnalyticsBucket[]> {
-  const [figures, latencies] = await Promise.all([
-    figureRows(ctx.app.db, ctx.merchantId, range, groupBy),
-    latencyRows(ctx.app.db, ctx.merchantId, range, groupBy),
-  ]);
+  const figures = await figureRows(ctx.app.db, ctx.merchantId, range, groupBy);
   const byCurrency = groupBy.has("CURRENCY");
-  const groupKey = (r: Pick<FigureRow, "i" | "status" | "currency" | "gateway" | "cardBrand">): string =>
-    JSON.stringify([r.i, r.status, byCurrency ? r.currency : "", r.gateway, r.cardBrand]);
-  const accs = new Map<string, Acc & { i: number; gatewayKey: string }>();
-  const accFor = (r: Pick<FigureRow, "i" | "status" | "currency" | "gateway" | "cardBrand">) => {
-    const k = groupKey(r);
+  // One row per bucket, group and currency (so a currency comes once per group): without
+  // CURRENCY, a group gathers its currencies' rows.
+  const accs = new Map<string, Acc>();
+  for (const r of figures) {
+    const k = `${r.i}\u0000${r.status}\u0000${byCurrency ? r.currency : ""}\u0000${r.gateway}\u0000${r.cardBrand}`;
     let acc = accs.get(k);
     if (!acc) {
       acc = {
         i: r.i, gatewayKey: r.gateway,
         key: { status: orNull(r.status), currency: byCurrency ? r.currency : null, gateway: null, cardBrand: orNull(r.cardBrand) },
-        payments: 0, volume: new Map(), attemptsFinished: 0, attemptsSucceeded: 0, refunds: 0, refundVolume: new Map(), bins: new Map(),
+        payments: 0, volume: [], attemptsFinished: 0, attemptsSucceeded: 0, refunds: 0, refundVolume: [], bins: new Array<number>(LATENCY_BINS).fill(0),
       };
       accs.set(k, acc);
     }
-    return acc;
-  };
-  // Which currencies a group had payments (or refunds) in: a currency shows with a zero volume
-  // when payments exist in it, and not at all otherwise.
-  const paid = new Map<string, Set<string>>();
-  const refunded = new Map<string, Set<string>>();
-  for (const r of figures) {
-    const acc = accFor(r);
-    acc.payments += Number(r.payments);
-    acc.attemptsFinished += Number(r.attemptsFinished);
-    acc.attemptsSucceeded += Number(r.attemptsSucceeded);
-    acc.refunds += Number(r.refunds);
-    add(acc.volume, r.currency, r.volume);
-    add(acc.refundVolume, r.currency, r.refundVolume);
-    const k = groupKey(r);
-    if (r.payments !== 0n || r.volume !== 0n) mark(paid, k, r.currency);
-    if (r.refunds !== 0n || r.refundVolume !== 0n) mark(refunded, k, r.currency);
-  }
-  for (const r of latencies) {
-    // Latency rows have no status: attempts are not payments.
-    const acc = accFor({ ...r, status: "" });
-    acc.bins.set(r.bin, (acc.bins.get(r.bin) ?? 0) + Number(r.samples));
+    acc.payments += r.payments;
+    acc.attemptsFinished += r.attemptsFinished;
+    acc.attemptsSucceeded += r.attemptsSucceeded;
+    acc.refunds += r.refunds;
+    // A currency shows (with a zero volume if nothing was captured) when the group has payments
+    // in it, and not at all otherwise; the same for refunds.
+    if (r.payments !== 0 || r.volume !== 0n) acc.volume.push({ currency: r.currency, minor: r.volume });
+    if (r.refunds !== 0 || r.refundVolume !== 0n) acc.refundVolume.push({ currency: r.currency, minor: r.refundVolume });
+    if (r.latency !== NO_LATENCY) r.latency.split(",").forEach((n, bin) => (acc.bins[bin] += Number(n)));
   }
   const names = await gatewayAccountNames(ctx.app.db, ctx.merchantId, [...new Set([...accs.values()].map((a) => a.gatewayKey))].filter((k) => k && !k.startsWith("default:")));
   const buckets: AnalyticsBucket[] = Array.from({ length: range.buckets }, (_, index) => ({
     index, start: bucketStart(range, index), end: bucketStart(range, index + 1), groups: [],
   }));
-  for (const [k, acc] of accs) {
-    const samples = [...acc.bins.values()].reduce((a, b) => a + b, 0);
+  const ordered: { order: string; group: AnalyticsGroup; i: number }[] = [];
+  for (const acc of accs.values()) {
+    const samples = acc.bins.reduce((a, b) => a + b, 0);
     if (acc.payments === 0 && acc.attemptsFinished === 0 && acc.refunds === 0 && samples === 0) continue; // moved away entirely
-    buckets[acc.i]?.groups.push({
-      key: { ...acc.key, gateway: gatewayOf(acc.gatewayKey, names) },
+    const key = { ...acc.key, gateway: gatewayOf(acc.gatewayKey, names) };
+    const order = JSON.stringify([key.status ?? "", key.currency ?? "", key.gateway?.name ?? "", key.gateway?.key ?? "", key.cardBrand ?? ""]);
+    ordered.push({ order, i: acc.i, group: {
+      key,
       payments: acc.payments,
-      volume: amounts(acc.volume, (c) => paid.get(k)?.has(c) ?? false),
+      volume: acc.volume.sort(byCurrencyCode),
       attemptsFinished: acc.attemptsFinished,
       attemptsSucceeded: acc.attemptsSucceeded,
       refunds: acc.refunds,
-      refundVolume: amounts(acc.refundVolume, (c) => refunded.get(k)?.has(c) ?? false),
-      latency: { samples, percentiles: PERCENTILES.map((p) => percentileBin(acc.bins, p)).filter((b) => b !== undefined) },
-    });
+      refundVolume: acc.refundVolume.sort(byCurrencyCode),
+      latency: { samples, percentiles: percentileBins(acc.bins, PERCENTILES) },
+    } });
   }
-  const order = (g: AnalyticsGroup): string => JSON.stringify([g.key.status ?? "", g.key.currency ?? "", g.key.gateway?.name ?? "", g.key.gateway?.key ?? "", g.key.cardBrand ?? ""]);
-  for (const b of buckets) b.groups.sort((a, c) => (order(a) < order(c) ? -1 : order(a) > order(c) ? 1 : 0));
+  // Groups in a stable order within a bucket; the sort key is made once per group.
+  ordered.sort((a, c) => (a.order < c.order ? -1 : a.order > c.order ? 1 : 0));
+  for (const { i, group } of ordered) buckets[i]?.groups.push(group);
   return buckets;
 }
 

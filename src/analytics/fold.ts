@@ -1,9 +1,12 @@
-// The fold: moves committed deltas into the hourly and daily rollups, in one statement, so a
-// reader (rollup + deltas in one snapshot) sees every change exactly once at every moment.
+// The fold: moves committed deltas into the hourly and daily rollups (adding every figure column,
+// the latency histogram's bins included), in one statement, so a reader (rollup + deltas in one
+// snapshot) sees every change exactly once at every moment.
 // DELETE … RETURNING takes only committed rows; a transaction-scoped advisory lock keeps a single
 // folder at a time when several worker processes run it. After each fold the merchants whose
 // figures changed are told which hours changed (analyticsUpdated listens).
+import { Prisma } from "../generated/prisma/client.js";
 import type { App } from "../platform/app.js";
+import { FIGURE_COLUMNS } from "./analytics.queries.js";
 
 /** Arbitrary, fixed: the advisory lock of the fold (Prisma's migration lock is 72707369). */
 const FOLD_LOCK = 72707370;
@@ -29,20 +32,11 @@ export async function foldOnce(app: Pick<App, "db">): Promise<{ folded: number; 
       SELECT grain, CASE grain WHEN 'h' THEN hour ELSE date_trunc('day', hour, 'UTC') END AS bucket, d.*
       FROM d CROSS JOIN (VALUES ('h'), ('d')) AS grains(grain)),
     r AS (
-      INSERT INTO analytics_rollup AS t (merchant_id, grain, bucket, status, currency, gateway, card_brand,
-        payments, volume, attempts_finished, attempts_succeeded, refunds, refund_volume)
-      SELECT merchant_id, grain, bucket, status, currency, gateway, card_brand,
-        sum(payments), sum(volume), sum(attempts_finished), sum(attempts_succeeded), sum(refunds), sum(refund_volume)
+      INSERT INTO analytics_rollup AS t (merchant_id, grain, bucket, status, currency, gateway, card_brand, ${Prisma.raw(FIGURE_COLUMNS.join(", "))})
+      SELECT merchant_id, grain, bucket, status, currency, gateway, card_brand, ${Prisma.raw(FIGURE_COLUMNS.map((c) => `sum(${c})`).join(", "))}
       FROM g GROUP BY 1, 2, 3, 4, 5, 6, 7
       ON CONFLICT (merchant_id, grain, bucket, status, currency, gateway, card_brand) DO UPDATE SET
-        payments = t.payments + EXCLUDED.payments, volume = t.volume + EXCLUDED.volume,
-        attempts_finished = t.attempts_finished + EXCLUDED.attempts_finished, attempts_succeeded = t.attempts_succeeded + EXCLUDED.attempts_succeeded,
-        refunds = t.refunds + EXCLUDED.refunds, refund_volume = t.refund_volume + EXCLUDED.refund_volume),
-    l AS (
-      INSERT INTO analytics_latency_rollup AS t (merchant_id, grain, bucket, currency, gateway, card_brand, bin, samples)
-      SELECT merchant_id, grain, bucket, currency, gateway, card_brand, latency_bin, sum(latency_samples)
-      FROM g WHERE latency_bin IS NOT NULL GROUP BY 1, 2, 3, 4, 5, 6, 7
-      ON CONFLICT (merchant_id, grain, bucket, currency, gateway, card_brand, bin) DO UPDATE SET samples = t.samples + EXCLUDED.samples)
+        ${Prisma.raw(FIGURE_COLUMNS.map((c) => `${c} = t.${c} + EXCLUDED.${c}`).join(", "))})
     SELECT merchant_id AS "merchantId", array_agg(DISTINCT hour) AS hours, count(*) AS n FROM d GROUP BY merchant_id`;
   return {
     folded: rows.reduce((sum, r) => sum + Number(r.n), 0),

@@ -49,3 +49,32 @@ export function subRange(range: AnalyticsRange, first: number, last: number): An
 
 /** Whether the range can be read from the daily rollup: DAY buckets that start at UTC midnight. */
 export const dailyGrain = (range: AnalyticsRange): boolean => range.interval === "DAY" && range.from.getTime() % STEP_MS.DAY === 0;
+
+/**
+ * How a DAY range that does not start at UTC midnight is read from the daily rollup (every figure
+ * is additive): bucket i = its anchor UTC day (from `days.from` + i days) corrected by the hours at
+ * its edges. Those hours come in windows m = 0…buckets, `edges.hours` long, starting at
+ * `edges.from` + m days; window m counts `edges.sign` times into bucket m and -`edges.sign` times
+ * into bucket m - 1 (buckets outside the range are skipped). The anchor is the day the bucket
+ * starts in when it starts in the first half of that day (the window holds the hours of that day
+ * before the bucket: sign -1, and of the next day inside it: +1), else the day it ends in (the
+ * window holds the bucket's hours of the day before: +1, and the hours of the next day after it:
+ * -1), so a bucket reads one day and at most 12 hours instead of 24 hours. Undefined when the range
+ * is read as is (HOUR, or DAY from UTC midnight: dailyGrain).
+ */
+export interface OffsetDays {
+  days: { from: Date; to: Date };
+  edges: { from: Date; hours: number; sign: 1 | -1 };
+}
+
+export function offsetDays(range: AnalyticsRange): OffsetDays | undefined {
+  if (range.interval !== "DAY" || dailyGrain(range)) return undefined;
+  const from = range.from.getTime();
+  const k = (((from % STEP_MS.DAY) + STEP_MS.DAY) % STEP_MS.DAY) / HOUR_MS; // hours from UTC midnight to `from`: 1…23 (also before 1970)
+  const startDay = from - k * HOUR_MS;
+  const anchor = k <= 12 ? startDay : startDay + STEP_MS.DAY;
+  return {
+    days: { from: new Date(anchor), to: new Date(anchor + range.buckets * STEP_MS.DAY) },
+    edges: k <= 12 ? { from: new Date(startDay), hours: k, sign: -1 } : { from: range.from, hours: 24 - k, sign: 1 },
+  };
+}

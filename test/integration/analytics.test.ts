@@ -179,6 +179,80 @@ describe("analytics", () => {
     await ws.dispose();
   });
 
+  it("answers DAY buckets off UTC midnight (from the daily rollup and edge hours) as the sum of their hours", async () => {
+    const [visa, mastercard] = [await seed.card("visa"), await seed.card("mastercard")];
+    const captured = async (currency: string, minor: bigint, createdAt: string, cardId: string | undefined, latencies: number[], gateway?: string) => {
+      const paymentId = await seed.payment({ status: minor > 0n ? "CAPTURED" : "FAILED", currency, amount: minor || 700n, captured: minor, createdAt, cardId });
+      for (const [n, latencyMs] of latencies.entries()) {
+        const status = n === latencies.length - 1 && minor > 0n ? "SUCCEEDED" : "FAILED";
+        await seed.attempt({ paymentId, status, latencyMs, createdAt, ...(gateway ? { gatewayAccountId: acquirerX, gateway } : {}) });
+      }
+      return paymentId;
+    };
+    // In hours that each scheme adds, subtracts, or must leave out at the range's ends.
+    await captured("USD", 2000n, "2026-06-01T01:30:00Z", visa, [40]);
+    const b = await captured("EUR", 3000n, "2026-06-01T22:40:00Z", mastercard, [800], "acquirer-x");
+    await seed.refund(b, 500n, "SUCCEEDED", "2026-06-02T01:10:00Z");
+    await captured("USD", 0n, "2026-06-02T01:00:00Z", visa, [3000]);
+    await captured("JPY", 500n, "2026-06-02T13:00:00Z", visa, [120, 60]);
+    await captured("USD", 900n, "2026-06-02T23:00:00Z", mastercard, [200], "acquirer-x");
+    await captured("USD", 200n, "2026-06-03T10:00:00Z", visa, [100]);
+    await seed.payment({ status: "REQUIRES_PAYMENT_METHOD", currency: "EUR", amount: 100n, createdAt: "2026-06-03T23:00:00Z" });
+
+    // A group's figures without percentiles (those cannot be added from hours; checked by hand below).
+    const figures = (g: Group) => ({
+      key: JSON.stringify(g.key), payments: g.payments, volume: g.volume.map((v) => `${v.minorUnits} ${v.currency}`), attempts: [g.attemptsFinished, g.attemptsSucceeded],
+      refunds: g.refunds, refundVolume: g.refundVolume.map((v) => `${v.minorUnits} ${v.currency}`), samples: g.latency.samples,
+    });
+    type Figures = ReturnType<typeof figures>;
+    const addAmounts = (a: string[], b: string[]): string[] => {
+      const sums = new Map<string, bigint>();
+      for (const [minor, currency] of [...a, ...b].map((m) => m.split(" "))) sums.set(currency ?? "", (sums.get(currency ?? "") ?? 0n) + BigInt(minor ?? "0"));
+      return [...sums].sort(([x], [y]) => (x < y ? -1 : 1)).map(([currency, minor]) => `${minor} ${currency}`);
+    };
+    const sumOfHours = (groups: Group[]): Figures[] => {
+      const byKey = new Map<string, Figures>();
+      for (const f of groups.map(figures)) {
+        const acc = byKey.get(f.key);
+        byKey.set(f.key, acc ? {
+          key: f.key, payments: acc.payments + f.payments, volume: addAmounts(acc.volume, f.volume),
+          attempts: [(acc.attempts[0] ?? 0) + (f.attempts[0] ?? 0), (acc.attempts[1] ?? 0) + (f.attempts[1] ?? 0)],
+          refunds: acc.refunds + f.refunds, refundVolume: addAmounts(acc.refundVolume, f.refundVolume), samples: acc.samples + f.samples,
+        } : f);
+      }
+      return [...byKey.values()].sort((x, y) => (x.key < y.key ? -1 : 1));
+    };
+    const compare = async (from: string, days: number, groupBy: AnalyticsInput["groupBy"]) => {
+      const to = new Date(Date.parse(from) + days * 86_400_000).toISOString();
+      const [day, hour] = [await ask({ from, to, interval: "DAY", groupBy }), await ask({ from, to, interval: "HOUR", groupBy })];
+      expect(day.buckets.map((bucket) => bucket.groups.map(figures).sort((x, y) => (x.key < y.key ? -1 : 1))))
+        .toEqual(Array.from({ length: days }, (_, d) => sumOfHours(hour.buckets.slice(d * 24, d * 24 + 24).flatMap((h) => h.groups))));
+      return day;
+    };
+    const all = ["STATUS", "CURRENCY", "GATEWAY", "CARD_BRAND"] as const;
+    for (const folded of [false, true]) {
+      if (folded) await eventually(() => seed.unfoldedDeltas(), (n) => n === 0);
+      for (const from of ["2026-06-01T22:00:00Z", "2026-06-01T02:00:00Z", "2026-06-01T12:00:00Z", "2026-06-01T13:00:00Z"]) {
+        await compare(from, 2, []);
+        await compare(from, 2, [...all]);
+      }
+      // 22:00Z (UTC+2's midnight): B, its refund, C and D in the first day; E and G in the second.
+      const plus2 = await compare("2026-06-01T22:00:00Z", 2, []);
+      expect(plus2.buckets.map((bucket) => bucket.groups)).toEqual([
+        [group({
+          payments: 3, volume: [money("30.00", "EUR", "3000"), money("500", "JPY", "500"), money("0.00", "USD", "0")],
+          attemptsFinished: 4, attemptsSucceeded: 2, authorizationSuccessRate: 0.5, refunds: 1, refundVolume: [money("5.00", "EUR", "500")],
+          // samples 60, 120, 800, 3000 ms
+          latency: { samples: 4, percentiles: [p(50, 100, 150), p(95, 2000, 3000), p(99, 2000, 3000)] },
+        })],
+        [group({
+          payments: 2, volume: [money("11.00", "USD", "1100")], attemptsFinished: 2, attemptsSucceeded: 2, authorizationSuccessRate: 1,
+          latency: { samples: 2, percentiles: [p(50, 75, 100), p(95, 150, 200), p(99, 150, 200)] },
+        })],
+      ]);
+    }
+  });
+
   describe("in a reporting currency", () => {
     let shop: string;
     let admin: string;

@@ -3,7 +3,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { LATENCY_BOUNDS_MS, latencyBin, percentileBin } from "../../src/analytics/latency.js";
-import { analyticsRange, bucketOf, bucketStart, dailyGrain, subRange } from "../../src/analytics/range.js";
+import { analyticsRange, bucketOf, bucketStart, dailyGrain, offsetDays, subRange } from "../../src/analytics/range.js";
 import { throttle } from "../../src/analytics/throttle.js";
 import { AppError } from "../../src/platform/errors.js";
 
@@ -46,6 +46,31 @@ describe("analytics ranges", () => {
   });
 });
 
+describe("DAY buckets off UTC midnight", () => {
+  const iso = (d: Date): string => d.toISOString();
+  const plan = (from: string, to: string) => {
+    const o = offsetDays(analyticsRange(at(from), at(to), "DAY"));
+    return o && { days: [iso(o.days.from), iso(o.days.to)], edges: [iso(o.edges.from), o.edges.hours, o.edges.sign] };
+  };
+
+  it("anchors a bucket starting before noon on its first day: minus that day's hours before it, plus the next day's inside it", () => {
+    expect(plan("2026-11-24T02:00:00Z", "2026-11-26T02:00:00Z")).toEqual({
+      days: ["2026-11-24T00:00:00.000Z", "2026-11-26T00:00:00.000Z"], edges: ["2026-11-24T00:00:00.000Z", 2, -1] });
+    expect(plan("2026-11-24T12:00:00Z", "2026-11-25T12:00:00Z")?.edges).toEqual(["2026-11-24T00:00:00.000Z", 12, -1]);
+  });
+
+  it("anchors a later bucket on the day it ends in: plus its hours of the day before, minus the hours after it", () => {
+    expect(plan("2026-11-24T22:00:00Z", "2026-11-26T22:00:00Z")).toEqual({
+      days: ["2026-11-25T00:00:00.000Z", "2026-11-27T00:00:00.000Z"], edges: ["2026-11-24T22:00:00.000Z", 2, 1] });
+    expect(plan("2026-11-24T13:00:00Z", "2026-11-25T13:00:00Z")?.edges).toEqual(["2026-11-24T13:00:00.000Z", 11, 1]);
+  });
+
+  it("leaves HOUR and midnight DAY ranges as they are", () => {
+    expect(plan("2026-11-24T00:00:00Z", "2026-11-26T00:00:00Z")).toBeUndefined();
+    expect(offsetDays(analyticsRange(at("2026-11-24T02:00:00Z"), at("2026-11-24T05:00:00Z"), "HOUR"))).toBeUndefined();
+  });
+});
+
 describe("latency histogram", () => {
   it("puts a round trip in the bin whose upper bound is the first not below it", () => {
     expect([0, 10, 11, 25, 26, 120, 60_000, 60_001].map(latencyBin)).toEqual([0, 0, 1, 1, 2, 5, 20, 21]);
@@ -66,6 +91,8 @@ describe("latency histogram", () => {
     expect(percentileBin(bins, 80)).toEqual({ percentile: 80, aboveMs: 100, atMostMs: 150 });
     expect(percentileBin(bins, 99)).toEqual({ percentile: 99, aboveMs: 60_000, atMostMs: null });
     expect(percentileBin(new Map([[3, 0]]), 50)).toBeUndefined();
+    // the same histogram as an array indexed by bin (a rollup row's count columns)
+    expect(percentileBin(Array.from({ length: 22 }, (_, bin) => bins.get(bin) ?? 0), 80)).toEqual({ percentile: 80, aboveMs: 100, atMostMs: 150 });
   });
 });
 
