@@ -23,6 +23,9 @@ export interface Config {
   port: number;
   /** Public base URL printed for humans; derived from host/port when not set. */
   publicUrl: string | undefined;
+  /** PEM certificate and key files: both set, the api serves HTTPS/WSS only (TLS 1.3 minimum); neither, plain HTTP. */
+  tlsCertFile: string | undefined;
+  tlsKeyFile: string | undefined;
   logLevel: string;
   /** 32-byte AES-256-GCM key that encrypts card numbers in the vault. */
   vaultKey: Buffer;
@@ -124,6 +127,8 @@ export function loadConfig(overrides: Partial<Config> = {}, source: NodeJS.Proce
     host: source.HOST || "127.0.0.1",
     port: int(source.PORT, 4000, "PORT"),
     publicUrl: source.PUBLIC_URL || undefined,
+    tlsCertFile: source.TLS_CERT_FILE || undefined,
+    tlsKeyFile: source.TLS_KEY_FILE || undefined,
     logLevel: source.LOG_LEVEL || (env === "test" ? "warn" : "info"),
     vaultKey,
     vaultKeyIsDevelopmentDefault: !source.VAULT_KEY,
@@ -153,6 +158,10 @@ export function loadConfig(overrides: Partial<Config> = {}, source: NodeJS.Proce
     fxRefreshEveryMs: int(source.FX_REFRESH_EVERY_MS, 3_600_000, "FX_REFRESH_EVERY_MS"),
     ...overrides,
   };
+  // One of the two alone would silently serve plain HTTP where TLS was meant.
+  if (!config.tlsCertFile !== !config.tlsKeyFile) {
+    throw new Error(`TLS needs both a certificate and a key (--tls-cert and --tls-key, or TLS_CERT_FILE and TLS_KEY_FILE); only the ${config.tlsCertFile ? "certificate" : "key"} was given`);
+  }
   // A refresh storm would hammer a (possibly paid) rates provider: once a second at most.
   if (config.fxRefreshEveryMs < 1000) throw new Error(`FX_REFRESH_EVERY_MS must be at least 1000, got ${config.fxRefreshEveryMs}`);
   return config;

@@ -10,6 +10,7 @@ import { applyMigrations, ensureDatabase } from "./platform/migrate.js";
 import { AppError } from "./platform/errors.js";
 import { createProcess, preflight } from "./server/bootstrap.js";
 import { createHttpServer } from "./server/http.js";
+import { loadTls } from "./server/tls.js";
 import { buildPaygraphSchema } from "./server/schema.js";
 import { createMerchant, ensureDemoMerchant } from "./merchants/merchants.js";
 import { startSandboxGateway } from "./gateways/sandbox/server.js";
@@ -20,7 +21,7 @@ import { startAnalyticsFold } from "./analytics/fold.js";
 
 const MIGRATIONS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../prisma/migrations");
 const USAGE = `usage:
-  paygraph start [--role all|api|worker] [--port N] [--host H]
+  paygraph start [--role all|api|worker] [--port N] [--host H] [--tls-cert PATH --tls-key PATH]
   paygraph migrate
   paygraph merchant create --name NAME [--admin] [--json]
   paygraph sandbox [--port N] [--control-port N] [--name NAME] [--latency-ms N] [--fail-rate P] [--timeout-rate P] [--currencies USD,EUR]`;
@@ -40,12 +41,18 @@ async function ready(config: Config): Promise<void> {
   if (applied.length) log.info({ applied }, "migrations applied");
 }
 
-async function start(flags: { role?: string; port?: string; host?: string }): Promise<void> {
+async function start(flags: { role?: string; port?: string; host?: string; "tls-cert"?: string; "tls-key"?: string }): Promise<void> {
   const role = (flags.role ?? "all") as Role;
   if (!["all", "api", "worker"].includes(role)) fail(`--role must be all, api or worker, got '${role}'`);
   const port = flags.port === undefined ? undefined : Number(flags.port);
   if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65535)) fail(`--port must be 0-65535, got '${flags.port}'`);
-  let config = loadConfig({ ...(port !== undefined ? { port } : {}), ...(flags.host ? { host: flags.host } : {}) });
+  let config = loadConfig({
+    ...(port !== undefined ? { port } : {}), ...(flags.host ? { host: flags.host } : {}),
+    ...(flags["tls-cert"] !== undefined ? { tlsCertFile: flags["tls-cert"] } : {}),
+    ...(flags["tls-key"] !== undefined ? { tlsKeyFile: flags["tls-key"] } : {}),
+  });
+  // Read before connecting to anything, so bad TLS files fail fast; the worker role serves no HTTP.
+  const tls = role !== "worker" && config.tlsCertFile && config.tlsKeyFile ? loadTls(config.tlsCertFile, config.tlsKeyFile) : undefined;
   const log = createLogger(config.logLevel);
   await ready(config);
   if (config.vaultKeyIsDevelopmentDefault) {
@@ -73,12 +80,12 @@ async function start(flags: { role?: string; port?: string; host?: string }): Pr
     });
   }
   if (role !== "worker") {
-    const http = await createHttpServer(proc.app, await buildPaygraphSchema());
+    const http = await createHttpServer(proc.app, await buildPaygraphSchema(), tls);
     await http.listen({ port: config.port, host: config.host });
     closers.unshift(() => http.close());
     const address = http.server.address();
     const bound = typeof address === "object" && address ? address.port : config.port;
-    const base = config.publicUrl ?? `http://${config.host}:${bound}`;
+    const base = config.publicUrl ?? `${tls ? "https" : "http"}://${config.host}:${bound}`;
     const demo = config.seedDemoMerchant ? await ensureDemoMerchant(proc.app.db) : undefined;
     say([
       `paygraph ${role} listening on ${base}`,
@@ -106,6 +113,7 @@ async function main(argv: string[]): Promise<void> {
     options: {
       role: { type: "string" }, port: { type: "string" }, host: { type: "string" }, name: { type: "string" },
       json: { type: "boolean" }, admin: { type: "boolean" }, "latency-ms": { type: "string" }, help: { type: "boolean" },
+      "tls-cert": { type: "string" }, "tls-key": { type: "string" },
       "fail-rate": { type: "string" }, "timeout-rate": { type: "string" }, currencies: { type: "string" }, "control-port": { type: "string" },
     },
   });

@@ -1,5 +1,6 @@
 // The api process's HTTP surface: Fastify with Apollo Server 5 on /graphql (POST and GET), the
-// graphql-ws server on the same path, the playground, and health/metrics endpoints.
+// graphql-ws server on the same path, the playground, and health/metrics endpoints. Given TLS
+// options, everything (WebSocket upgrades included) is served over HTTPS/WSS only.
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
@@ -18,6 +19,7 @@ import { paymentLoaders } from "../payments/payment.queries.js";
 import { formatError } from "./errors.js";
 import { graphiqlPage } from "./graphiql.js";
 import { readiness } from "./health.js";
+import type { TlsOptions } from "./tls.js";
 
 async function contextFor(
   app: App, keys: KeyCache, requestId: string, authorization: string | undefined, cache: boolean, idempotencyKey?: string,
@@ -37,12 +39,15 @@ const header = (req: FastifyRequest, name: string): string | undefined => {
   return Array.isArray(value) ? value[0] : value;
 };
 
-export async function createHttpServer(app: App, schema: GraphQLSchema): Promise<FastifyInstance> {
-  const fastify = Fastify({ logger: false, bodyLimit: 1_000_000, genReqId: (req) => {
+export async function createHttpServer(app: App, schema: GraphQLSchema, tls?: TlsOptions): Promise<FastifyInstance> {
+  const options = { logger: false, bodyLimit: 1_000_000, genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
     // A caller's request id is kept for tracing only if it is short and plain: it goes into logs and the audit trail.
     const given = req.headers["x-request-id"];
     return typeof given === "string" && /^[\w.:-]{1,64}$/.test(given) ? given : randomUUID();
-  } });
+  } };
+  // An https.Server is an http.Server to everything used here (listen, address, close, upgrade
+  // events for ws); the cast keeps one instance type for callers.
+  const fastify = tls ? (Fastify({ ...options, https: tls }) as unknown as FastifyInstance) : Fastify(options);
 
   const keys = new KeyCache(app.config.authCacheMs);
   const wsServer = new WebSocketServer({ server: fastify.server, path: "/graphql" });

@@ -83,7 +83,7 @@ export async function createStack(env: Record<string, string> = {}): Promise<Sta
   const start = async (args: string[], extra: Record<string, string> = {}): Promise<Role> => {
     const proc = spawn(process.execPath, [MAIN, ...args], { env: { PATH: process.env.PATH ?? "", ...baseEnv, ...extra }, stdio: ["ignore", "pipe", "pipe"] });
     const output: string[] = [];
-    const match = await waitForLine(proc, output, /listening on (http:\/\/\S+)|worker started/);
+    const match = await waitForLine(proc, output, /listening on (https?:\/\/\S+)|worker started/);
     const role: Role = {
       proc,
       url: match[1] ?? "",
