@@ -31,7 +31,10 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown, lo
   const original = unwrapped instanceof GraphQLError && unwrapped.originalError instanceof AppError ? unwrapped.originalError : unwrapped;
   const where = { ...(formatted.locations ? { locations: formatted.locations } : {}), ...(formatted.path ? { path: formatted.path } : {}) };
   if (original instanceof AppError && original.code !== ErrorCode.INTERNAL) {
-    return { message: original.message, ...where, extensions: { code: original.code, ...original.details, requestId } };
+    // Our own messages quote inputs too ("Unknown currency '…'"): a card number pasted into the
+    // wrong field must not come back either.
+    const details = Object.fromEntries(Object.entries(original.details).map(([k, v]) => [k, typeof v === "string" ? scrubInput(v) : v]));
+    return { message: scrubInput(original.message), ...where, extensions: { code: original.code, ...details, requestId } };
   }
   const code = formatted.extensions?.code;
   if (typeof code === "string" && REQUEST_ERROR_CODES.has(code)) {
