@@ -6,6 +6,7 @@ import { unwrapResolverError } from "@apollo/server/errors";
 import { AppError, ErrorCode } from "../platform/errors.js";
 import type { Logger } from "../platform/logger.js";
 import { currentRequestId } from "../platform/request-context.js";
+import { violatedLimit } from "./query-limits.js";
 
 /** Codes GraphQL and Apollo give to errors in the request itself: safe to show. */
 const REQUEST_ERROR_CODES = new Set([
@@ -33,6 +34,8 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown, lo
   if (original instanceof AppError && original.code !== ErrorCode.INTERNAL) {
     return { message: original.message, ...where, extensions: { code: original.code, ...original.details, requestId } };
   }
+  const limit = violatedLimit(formatted);
+  if (limit) return { message: formatted.message, ...where, extensions: { code: ErrorCode.QUERY_TOO_COMPLEX, limit, requestId } };
   const code = formatted.extensions?.code;
   if (typeof code === "string" && REQUEST_ERROR_CODES.has(code)) {
     return { message: scrubInput(formatted.message), ...where, extensions: { code: code === "BAD_REQUEST" ? ErrorCode.BAD_USER_INPUT : code, requestId } };
