@@ -30,7 +30,8 @@ export async function issueSecretKey(db: Db, merchantId: string, role: ApiKeyRol
 /**
  * Known keys, by hash, for a short while: authentication would otherwise be one query on every
  * request (half the cost of a `payment(id)` read). Unknown keys are never cached. Revoking a key
- * (issue #4) must clear this cache across processes, or wait out its TTL.
+ * (issue #4) must clear this cache across processes, or wait out its TTL; so does a change of a
+ * key's rate limit.
  */
 export class KeyCache {
   private readonly entries = new Map<string, { identity: KeyIdentity; until: number }>();
