@@ -6,6 +6,10 @@
 //                    [--profile] [--skip-ceilings] [--keep-db] [--timeout 10000]
 //                    [--node-flags="--max-old-space-size=160"]   (extra node flags for api and worker)
 //                    [--no-snapshot]   (run dist/ in place instead of a copy taken at the start)
+//                    [--rate-limit N]   (RATE_LIMIT_PER_SECOND for the api; default 0, off: the bench's
+//                                        one key reads faster than any sensible per-key limit)
+//                    [--limiter-compare]   (reads again with the limiter counting every request but
+//                                           never refusing, alternating off/on twice: its cost)
 //
 // Needs `npm run build` first (it runs dist/). Writes bench/results/latest.json.
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -42,11 +46,13 @@ const { values: flags } = parseArgs({
     // The heap limit `npm start` and the paygraph command use, so RSS is measured as shipped.
     "node-flags": { type: "string", default: "--max-old-space-size=160" },
     "no-snapshot": { type: "boolean", default: false },
+    "rate-limit": { type: "string", default: "0" },
+    "limiter-compare": { type: "boolean", default: false },
     help: { type: "boolean", default: false },
   },
 });
 if (flags.help) {
-  console.log("npm run bench -- [--duration S] [--concurrency C[,C…]] [--warmup S] [--read-connections N] [--timeout MS] [--profile] [--skip-ceilings] [--keep-db] [--no-snapshot] [--node-flags=\"--max-old-space-size=160 …\"]");
+  console.log("npm run bench -- [--duration S] [--concurrency C[,C…]] [--warmup S] [--read-connections N] [--timeout MS] [--profile] [--skip-ceilings] [--keep-db] [--no-snapshot] [--rate-limit N] [--limiter-compare] [--node-flags=\"--max-old-space-size=160 …\"]");
   process.exit(0);
 }
 const durationS = Number(flags.duration);
@@ -63,7 +69,7 @@ async function main() {
   mkdirSync(PROF_DIR, { recursive: true });
   const runId = randomBytes(4).toString("hex");
   const nodeFlags = flags["node-flags"].split(/\s+/).filter(Boolean);
-  const stack = new Stack({ root: ROOT, runId, profileDir: PROF_DIR, nodeFlags, snapshot: !flags["no-snapshot"] });
+  const stack = new Stack({ root: ROOT, runId, profileDir: PROF_DIR, nodeFlags, snapshot: !flags["no-snapshot"], env: { RATE_LIMIT_PER_SECOND: flags["rate-limit"] } });
   const rss = startRssSampler(250);
   const pgTracker = startPgTracker(`paygraph_bench_${runId}`);
   const result = { runId, machine: await machine(), options: { durationS, concurrencies, warmupS, readConnections, timeoutMs, profile: flags.profile, nodeFlags } };
@@ -132,7 +138,7 @@ async function main() {
     log(`reads: autocannon -c ${readConnections} for ${durationS} s over ${ids.length} payment ids (3 s warm-up first)`);
     const query = "query Read($id: ID!) { payment(id: $id) { id status amount { amount currency } } }";
     const readOpts = {
-      url: stack.httpUrl,
+      get url() { return stack.httpUrl; }, // the api may be restarted (--limiter-compare)
       connections: readConnections,
       headers: { authorization: `Bearer ${stack.secretKey}` },
       body: () => JSON.stringify({ query, variables: { id: ids[Math.floor(Math.random() * ids.length)] } }),
@@ -142,6 +148,8 @@ async function main() {
     await cannon({ ...readOpts, durationS: 3 });
     result.reads = await measured("reads", () => cannon({ ...readOpts, durationS }));
     log(`  ${result.reads.reqPerS} reads/s, p50/p99 ${result.reads.p50}/${result.reads.p99} ms, non-2xx ${result.reads.non2xx}, with errors ${result.reads.graphqlErrors}`);
+
+    if (flags["limiter-compare"]) result.limiter = await compareLimiter(stack, () => cannon({ ...readOpts, durationS: 3 }).then(() => measured("reads", () => cannon({ ...readOpts, durationS }))), watch);
 
     result.ceilings = {};
     if (!flags["skip-ceilings"]) {
@@ -168,8 +176,36 @@ async function main() {
   return result;
 }
 
+/**
+ * Reads with the limiter off, then on (a limit no run reaches, so every request is counted in
+ * Redis and none refused), twice in turn so drift on the shared box falls on both sides.
+ */
+async function compareLimiter(stack, reads, watch) {
+  const figures = { off: [], on: [] };
+  for (const mode of ["on", "off", "on"]) {
+    stack.env.RATE_LIMIT_PER_SECOND = mode === "on" ? "1000000000" : "0";
+    await stack.stopRoles();
+    await stack.startRoles();
+    watch();
+    const r = await reads();
+    log(`  limiter ${mode}: ${r.reqPerS} reads/s, p50/p99 ${r.p50}/${r.p99} ms, non-2xx ${r.non2xx}, with errors ${r.graphqlErrors}`);
+    figures[mode].push(r);
+  }
+  stack.env.RATE_LIMIT_PER_SECOND = flags["rate-limit"];
+  return figures;
+}
+
+function limiterLine(l, first) {
+  const mean = (rs) => rs.reduce((n, r) => n + r.reqPerS, 0) / rs.length;
+  const off = mean([first, ...l.off]);
+  const on = mean(l.on);
+  const all = [first, ...l.off, ...l.on];
+  return `limiter: reads/s off ${[first, ...l.off].map((r) => r.reqPerS).join(", ")} (mean ${round(off)}); on ${l.on.map((r) => r.reqPerS).join(", ")} (mean ${round(on)}); cost ${round((1 - on / off) * 100)} %; non-2xx ${all.reduce((n, r) => n + r.non2xx, 0)}, with errors ${all.reduce((n, r) => n + r.graphqlErrors, 0)}`;
+}
+
 function finish(result) {
   console.log(buildReport(result));
+  if (result.limiter) console.log(`\n${limiterLine(result.limiter, result.reads)}`);
   writeFileSync(path.join(RESULTS, "latest.json"), `${JSON.stringify(result, null, 2)}\n`);
   console.log(`\nwritten: ${path.relative(process.cwd(), path.join(RESULTS, "latest.json"))}`);
   process.exit(0); // keep-alive sockets and timers must not hold the run open

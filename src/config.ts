@@ -13,6 +13,15 @@ export type Role = "all" | "api" | "worker";
  */
 export type FxSource = { kind: "sandbox" } | { kind: "file"; path: string } | { kind: "url"; url: string };
 
+export interface GraphqlLimits {
+  maxDepth: number;
+  maxAliases: number;
+  /** graphql-armor's cost: 2 per object field, 1 per scalar field, times 1.5 per level of depth. */
+  maxCost: number;
+  maxTokens: number;
+  maxDirectives: number;
+}
+
 export interface Config {
   env: "development" | "test" | "production";
   databaseUrl: string;
@@ -63,6 +72,12 @@ export interface Config {
   dbPoolSize: number;
   /** How long a verified API key is trusted without a database lookup (0: always look up). */
   authCacheMs: number;
+  /** Requests (HTTP operations and subscriptions) per second and per API key; 0: no limit. A key's `rate_limit_per_second` overrides it. */
+  rateLimitPerSecond: number;
+  /** Schema introspection (GraphiQL needs it): on by default outside production. */
+  graphqlIntrospection: boolean;
+  /** Query shape limits, checked before execution; a violation is QUERY_TOO_COMPLEX. */
+  graphqlLimits: GraphqlLimits;
   /** Adds `x-sql-queries` to responses (query count per request): development and tests only. */
   exposeQueryCount: boolean;
   /** Create the demo merchant on an empty database at start. */
@@ -78,6 +93,13 @@ function int(value: string | undefined, fallback: number, name: string): number 
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${value}"`);
   return n;
+}
+
+function bool(value: string | undefined, fallback: boolean, name: string): boolean {
+  if (value === undefined || value === "") return fallback;
+  if (value === "true" || value === "1") return true;
+  if (value === "false" || value === "0") return false;
+  throw new Error(`${name} must be true or false, got "${value}"`);
 }
 
 function vaultKeyFrom(value: string | undefined, env: Config["env"]): Buffer {
@@ -152,6 +174,15 @@ export function loadConfig(overrides: Partial<Config> = {}, source: NodeJS.Proce
     analyticsFoldMs: int(source.ANALYTICS_FOLD_MS, 1000, "ANALYTICS_FOLD_MS"),
     dbPoolSize: int(source.DB_POOL_SIZE, 10, "DB_POOL_SIZE"),
     authCacheMs: int(source.AUTH_CACHE_MS, 30_000, "AUTH_CACHE_MS"),
+    rateLimitPerSecond: int(source.RATE_LIMIT_PER_SECOND, 1000, "RATE_LIMIT_PER_SECOND"),
+    graphqlIntrospection: bool(source.GRAPHQL_INTROSPECTION, env !== "production", "GRAPHQL_INTROSPECTION"),
+    graphqlLimits: {
+      maxDepth: int(source.GRAPHQL_MAX_DEPTH, 12, "GRAPHQL_MAX_DEPTH"),
+      maxAliases: int(source.GRAPHQL_MAX_ALIASES, 20, "GRAPHQL_MAX_ALIASES"),
+      maxCost: int(source.GRAPHQL_MAX_COST, 5000, "GRAPHQL_MAX_COST"),
+      maxTokens: int(source.GRAPHQL_MAX_TOKENS, 5000, "GRAPHQL_MAX_TOKENS"),
+      maxDirectives: int(source.GRAPHQL_MAX_DIRECTIVES, 20, "GRAPHQL_MAX_DIRECTIVES"),
+    },
     exposeQueryCount: env !== "production",
     seedDemoMerchant: source.SEED_DEMO_MERCHANT !== "false",
     fxSource: fxSourceFrom(source.FX_SOURCE, env),

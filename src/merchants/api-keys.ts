@@ -13,7 +13,13 @@ export const hashKey = (key: string): string => createHash("sha256").update(key)
 export type { ApiKeyRole };
 
 /** Who a verified key speaks for, and what it may do. */
-export interface KeyIdentity { merchantId: string; role: ApiKeyRole }
+export interface KeyIdentity {
+  merchantId: string;
+  role: ApiKeyRole;
+  keyId: string;
+  /** This key's own requests-per-second limit; null: the server's default. */
+  rateLimitPerSecond: number | null;
+}
 
 export async function issueSecretKey(db: Db, merchantId: string, role: ApiKeyRole = "MERCHANT"): Promise<string> {
   const secretKey = `sk_test_${randomToken(32)}`;
@@ -24,7 +30,8 @@ export async function issueSecretKey(db: Db, merchantId: string, role: ApiKeyRol
 /**
  * Known keys, by hash, for a short while: authentication would otherwise be one query on every
  * request (half the cost of a `payment(id)` read). Unknown keys are never cached. Revoking a key
- * (issue #4) must clear this cache across processes, or wait out its TTL.
+ * (issue #4) must clear this cache across processes, or wait out its TTL; so does a change of a
+ * key's rate limit.
  */
 export class KeyCache {
   private readonly entries = new Map<string, { identity: KeyIdentity; until: number }>();
@@ -53,9 +60,9 @@ export async function authenticate(db: Db, authorization: string | undefined, ca
   const hash = hashKey(key);
   const cached = cache?.get(hash);
   if (cached) return cached;
-  const row = await db.apiKey.findUnique({ where: { hash }, select: { merchantId: true, role: true, revokedAt: true } });
+  const row = await db.apiKey.findUnique({ where: { hash }, select: { id: true, merchantId: true, role: true, revokedAt: true, rateLimitPerSecond: true } });
   if (!row || row.revokedAt) throw unauthenticated("Unknown or revoked API key");
-  const identity: KeyIdentity = { merchantId: row.merchantId, role: row.role };
+  const identity: KeyIdentity = { merchantId: row.merchantId, role: row.role, keyId: row.id, rateLimitPerSecond: row.rateLimitPerSecond };
   cache?.set(hash, identity);
   return identity;
 }

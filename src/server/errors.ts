@@ -6,6 +6,7 @@ import { unwrapResolverError } from "@apollo/server/errors";
 import { AppError, ErrorCode } from "../platform/errors.js";
 import type { Logger } from "../platform/logger.js";
 import { currentRequestId } from "../platform/request-context.js";
+import { violatedLimit } from "./query-limits.js";
 
 /** Codes GraphQL and Apollo give to errors in the request itself: safe to show. */
 const REQUEST_ERROR_CODES = new Set([
@@ -36,6 +37,8 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown, lo
     const details = Object.fromEntries(Object.entries(original.details).map(([k, v]) => [k, typeof v === "string" ? scrubInput(v) : v]));
     return { message: scrubInput(original.message), ...where, extensions: { code: original.code, ...details, requestId } };
   }
+  const limit = violatedLimit(formatted);
+  if (limit) return { message: formatted.message, ...where, extensions: { code: ErrorCode.QUERY_TOO_COMPLEX, limit, requestId } };
   const code = formatted.extensions?.code;
   if (typeof code === "string" && REQUEST_ERROR_CODES.has(code)) {
     return { message: scrubInput(formatted.message), ...where, extensions: { code: code === "BAD_REQUEST" ? ErrorCode.BAD_USER_INPUT : code, requestId } };

@@ -6,33 +6,43 @@ import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { fastifyApolloDrainPlugin, fastifyApolloHandler } from "@as-integrations/fastify";
 import type { GraphQLSchema } from "graphql";
+import { createFailFastRedis } from "../platform/redis.js";
 import { WebSocketServer } from "ws";
 import { useServer } from "graphql-ws/use/ws";
 import { randomUUID } from "node:crypto";
+import { GraphQLError } from "graphql";
 import type { App } from "../platform/app.js";
 import { AppError, ErrorCode } from "../platform/errors.js";
 import type { GqlContext } from "../platform/graphql/context.js";
 import { httpRequests, registry } from "../platform/metrics.js";
 import { requestScope, type RequestScope } from "../platform/request-context.js";
-import { KeyCache, authenticate } from "../merchants/api-keys.js";
+import { KeyCache, authenticate, type KeyIdentity } from "../merchants/api-keys.js";
 import { paymentLoaders } from "../payments/payment.queries.js";
 import { formatError } from "./errors.js";
 import { graphiqlPage } from "./graphiql.js";
 import { readiness } from "./health.js";
 import type { TlsOptions } from "./tls.js";
+import { checkDocument, queryLimitRules } from "./query-limits.js";
+import { CredentialLimiter, rateLimitHeaders, rateLimited } from "./rate-limit.js";
 
-async function contextFor(
-  app: App, keys: KeyCache, requestId: string, authorization: string | undefined, cache: boolean, idempotencyKey?: string,
-): Promise<GqlContext> {
-  const base: GqlContext = { app, requestId, ...(idempotencyKey ? { idempotencyKey } : {}) };
+/** The key a bearer credential belongs to, or why it is refused (answered later, by the resolvers that need it). */
+async function identify(app: App, keys: KeyCache, authorization: string | undefined): Promise<KeyIdentity | AppError> {
   try {
-    const { merchantId, role } = await authenticate(app.db, authorization, keys);
-    return { ...base, merchantId, role, loaders: paymentLoaders(app.db, merchantId, cache) };
+    return await authenticate(app.db, authorization, keys);
   } catch (err) {
-    if (err instanceof AppError) return { ...base, authError: err };
+    if (err instanceof AppError) return err;
     throw err;
   }
 }
+
+function contextFor(app: App, requestId: string, auth: KeyIdentity | AppError, cache: boolean, idempotencyKey?: string): GqlContext {
+  const base: GqlContext = { app, requestId, ...(idempotencyKey ? { idempotencyKey } : {}) };
+  if (auth instanceof AppError) return { ...base, authError: auth };
+  return { ...base, merchantId: auth.merchantId, role: auth.role, loaders: paymentLoaders(app.db, auth.merchantId, cache) };
+}
+
+const wsAuthorization = (params: Record<string, unknown> | undefined): string | undefined =>
+  (params?.Authorization ?? params?.authorization) as string | undefined;
 
 const header = (req: FastifyRequest, name: string): string | undefined => {
   const value = req.headers[name];
@@ -50,16 +60,31 @@ export async function createHttpServer(app: App, schema: GraphQLSchema, tls?: Tl
   const fastify = tls ? (Fastify({ ...options, https: tls }) as unknown as FastifyInstance) : Fastify(options);
 
   const keys = new KeyCache(app.config.authCacheMs);
+  // Fail-fast like the publisher: a limiter waits for no Redis (it falls back to memory, rate-limit.ts).
+  const limiterRedis = createFailFastRedis(app.config.redisUrl, "limiter");
+  fastify.addHook("onClose", async () => void limiterRedis.disconnect());
+  const limiter = new CredentialLimiter(limiterRedis, app.config.redisPrefix, app.config.rateLimitPerSecond, app.log);
+  const limits = app.config.graphqlLimits;
+  const rules = queryLimitRules(limits, app.config.graphqlIntrospection);
   const wsServer = new WebSocketServer({ server: fastify.server, path: "/graphql" });
   const ws = useServer<Record<string, unknown>>(
     {
       schema,
       // Each subscription gets a fresh context; its DataLoaders do not cache, since one context
       // lives as long as the subscription and must not serve stale children.
-      context: (ctx) => {
-        const params = ctx.connectionParams ?? {};
-        const auth = (params.Authorization ?? params.authorization) as string | undefined;
-        return contextFor(app, keys, randomUUID(), auth, false);
+      context: async (ctx) => contextFor(app, randomUUID(), await identify(app, keys, wsAuthorization(ctx.connectionParams)), false),
+      // Each subscription operation counts against its key, and is parsed and validated with the
+      // same limits as HTTP (this hook replaces graphql-ws's own parse and validate).
+      onSubscribe: async (ctx, _id, payload) => {
+        const auth = await identify(app, keys, wsAuthorization(ctx.connectionParams));
+        const decision = auth instanceof AppError ? undefined : await limiter.take(auth.keyId, auth.rateLimitPerSecond);
+        if (decision && !decision.allowed) {
+          const err = rateLimited(decision);
+          return [new GraphQLError(err.message, { originalError: err })];
+        }
+        const checked = checkDocument(schema, payload.query, limits, rules);
+        if ("errors" in checked) return checked.errors;
+        return { schema, document: checked.document, operationName: payload.operationName, variableValues: payload.variables };
       },
       onNext: (_ctx, _id, _payload, _args, result) =>
         result.errors ? { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e, app.log)) } : undefined,
@@ -70,7 +95,11 @@ export async function createHttpServer(app: App, schema: GraphQLSchema, tls?: Tl
 
   const apollo = new ApolloServer<GqlContext>({
     schema,
-    introspection: true,
+    introspection: app.config.graphqlIntrospection,
+    validationRules: rules,
+    parseOptions: { maxTokens: limits.maxTokens },
+    // One operation per request: a batch would multiply a request's cost past every limit above.
+    allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
     formatError: (formatted, error) => formatError(formatted, error, app.log),
     plugins: [
@@ -91,15 +120,30 @@ export async function createHttpServer(app: App, schema: GraphQLSchema, tls?: Tl
   });
   await apollo.start();
   const graphql = fastifyApolloHandler<GqlContext>(apollo, {
-    context: async (req) => contextFor(app, keys, String(req.id), header(req, "authorization"), true, header(req, "idempotency-key")),
+    context: async (req) => contextFor(app, String(req.id), authOf.get(req) ?? (await identify(app, keys, header(req, "authorization"))), true, header(req, "idempotency-key")),
   }) as unknown as (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
 
+  // The credential is checked once per request, before the limiter; Apollo's context reuses it.
+  const authOf = new WeakMap<FastifyRequest, KeyIdentity | AppError>();
   const handleGraphQL = async (req: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
     if (req.method === "GET" && (req.headers.accept ?? "").includes("text/html")) return reply.type("text/html").send(graphiqlPage());
     const scope: RequestScope = { requestId: String(req.id), sqlQueries: 0 };
     return requestScope.run(scope, async () => {
-      const body = await graphql.call(fastify, req, reply);
       void reply.header("x-request-id", scope.requestId);
+      if (Array.isArray(req.body)) {
+        // Apollo would refuse it too (batching is off), but as a generic BAD_REQUEST.
+        const err = new AppError(ErrorCode.QUERY_TOO_COMPLEX, "Batched operations are not accepted: send one operation per request", { limit: "batch" });
+        return reply.code(400).type("application/json").send({ errors: [formatError({ message: err.message }, err, app.log)] });
+      }
+      const auth = await identify(app, keys, header(req, "authorization"));
+      authOf.set(req, auth);
+      const decision = auth instanceof AppError ? undefined : await limiter.take(auth.keyId, auth.rateLimitPerSecond);
+      if (decision) void reply.headers(rateLimitHeaders(decision));
+      if (decision && !decision.allowed) {
+        const err = rateLimited(decision);
+        return reply.code(429).type("application/json").send({ errors: [formatError({ message: err.message }, err, app.log)] });
+      }
+      const body = await graphql.call(fastify, req, reply);
       if (app.config.exposeQueryCount) void reply.header("x-sql-queries", String(scope.sqlQueries));
       return body;
     });
