@@ -7,7 +7,7 @@ import { analyticsView } from "./analytics.view.js";
 
 @Resolver()
 export class AnalyticsResolver {
-  @Authorized()
+  @Authorized("analytics:read")
   @Query(() => AnalyticsType, { description: "Payment figures per time bucket (see each field); exact, read from PostgreSQL" })
   async analytics(@Arg("input", () => AnalyticsInput) input: AnalyticsInput, @Ctx() context: GqlContext): Promise<AnalyticsType> {
     return analyticsView(await getAnalytics(merchantCtx(context), input));

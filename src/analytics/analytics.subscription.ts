@@ -53,7 +53,7 @@ async function analyticsUpdates(context: GqlContext, input: AnalyticsInput): Pro
 
 @Resolver()
 export class AnalyticsSubscriptionResolver {
-  @Authorized()
+  @Authorized("analytics:read")
   @Subscription(() => AnalyticsType, {
     description: "First every bucket of the question, then the buckets whose figures changed, at most one message a second",
     subscribe: ({ args, context }) => analyticsUpdates(context as GqlContext, (args as { input: AnalyticsInput }).input),

@@ -43,7 +43,7 @@ export class ExchangeRateResolver {
     });
   }
 
-  @Authorized("ADMIN")
+  @Authorized("ADMIN", "admin")
   @Mutation(() => ExchangeRateType, { description: "Admin keys only: records a rate (source \"manual\"), kept in the history like every other" })
   async setExchangeRate(@Arg("input") input: SetExchangeRateInput, @Ctx() context: GqlContext): Promise<RateQuote> {
     merchantCtx(context);

@@ -1,16 +1,26 @@
-// Secret API keys: `sk_test_` + 32 base62 characters (~190 random bits), shown once, stored as a
-// SHA-256 hash. A slow password hash buys nothing at this entropy and would cost every request.
+// API keys: `sk_test_` (SECRET), `pk_test_` (PUBLISHABLE) or `rk_test_` (RESTRICTED) + 32 base62
+// characters (~190 random bits), shown once, stored as a SHA-256 hash. A slow password hash buys
+// nothing at this entropy and would cost every request.
 import { createHash } from "node:crypto";
-import type { ApiKeyRole } from "../generated/prisma/enums.js";
-import type { Db } from "../platform/db.js";
-import { unauthenticated } from "../platform/errors.js";
+import type { ApiKey } from "../generated/prisma/client.js";
+import type { ApiKeyKind, ApiKeyRole } from "../generated/prisma/enums.js";
+import type { Db, Tx } from "../platform/db.js";
+import type { Ctx } from "../platform/app.js";
+import { badInput, notFound, unauthenticated } from "../platform/errors.js";
 import { newId, randomToken } from "../platform/ids.js";
 
-const KEY_PATTERN = /^sk_(test|live)_[0-9A-Za-z]{32}$/;
+const KEY_PATTERN = /^(sk|pk|rk)_(test|live)_[0-9A-Za-z]{32}$/;
+export const KEY_PREFIX: Record<ApiKeyKind, string> = { SECRET: "sk_test_", PUBLISHABLE: "pk_test_", RESTRICTED: "rk_test_" };
+
+/** Every scope a key may carry; the README's table says which operation needs which. */
+export const SCOPES = ["payments:read", "payments:write", "refunds:read", "refunds:write", "analytics:read", "admin"] as const;
+export type Scope = (typeof SCOPES)[number];
+export const isScope = (s: string): s is Scope => (SCOPES as readonly string[]).includes(s);
 
 export const hashKey = (key: string): string => createHash("sha256").update(key).digest("hex");
 
-export type { ApiKeyRole };
+export type { ApiKeyKind, ApiKeyRole };
+export type ApiKeyRow = ApiKey;
 
 /** Who a verified key speaks for, and what it may do. */
 export interface KeyIdentity {
@@ -19,19 +29,40 @@ export interface KeyIdentity {
   keyId: string;
   /** This key's own requests-per-second limit; null: the server's default. */
   rateLimitPerSecond: number | null;
+  kind: ApiKeyKind;
+  /** What the key may do: all of SCOPES for SECRET, none for PUBLISHABLE, its own for RESTRICTED. */
+  scopes: readonly string[];
+  /** Epoch ms after which the key is refused (a rolled key's grace); null: no expiry. */
+  expiresAt: number | null;
+}
+
+/** The scopes a key holds in effect: a SECRET key stores none but has them all. */
+export const effectiveScopes = (kind: ApiKeyKind, stored: readonly string[]): string[] =>
+  kind === "SECRET" ? [...SCOPES] : kind === "PUBLISHABLE" ? [] : [...stored];
+
+/** Creates a key; returns its row and the secret, which exists nowhere else afterwards. */
+export async function insertKey(
+  db: Tx,
+  merchantId: string,
+  data: { role?: ApiKeyRole; kind?: ApiKeyKind; scopes?: string[]; name?: string; rateLimitPerSecond?: number | null },
+): Promise<{ row: ApiKeyRow; secret: string }> {
+  const kind = data.kind ?? "SECRET";
+  const secret = `${KEY_PREFIX[kind]}${randomToken(32)}`;
+  const row = await db.apiKey.create({
+    data: { id: newId("key"), merchantId, role: data.role ?? "MERCHANT", kind, scopes: data.scopes ?? [], name: data.name ?? "", rateLimitPerSecond: data.rateLimitPerSecond ?? null, hash: hashKey(secret), last4: secret.slice(-4) },
+  });
+  return { row, secret };
 }
 
 export async function issueSecretKey(db: Db, merchantId: string, role: ApiKeyRole = "MERCHANT"): Promise<string> {
-  const secretKey = `sk_test_${randomToken(32)}`;
-  await db.apiKey.create({ data: { id: newId("key"), merchantId, role, hash: hashKey(secretKey), last4: secretKey.slice(-4) } });
-  return secretKey;
+  return (await insertKey(db, merchantId, { role })).secret;
 }
 
 /**
  * Known keys, by hash, for a short while: authentication would otherwise be one query on every
- * request (half the cost of a `payment(id)` read). Unknown keys are never cached. Revoking a key
- * (issue #4) must clear this cache across processes, or wait out its TTL; so does a change of a
- * key's rate limit.
+ * request (half the cost of a `payment(id)` read). Unknown keys are never cached. Revoking or
+ * rolling a key publishes its hash (below) and every api process `delete`s it here; an
+ * entry also carries the key's expiry, checked on every use.
  */
 export class KeyCache {
   private readonly entries = new Map<string, { identity: KeyIdentity; until: number }>();
@@ -39,7 +70,7 @@ export class KeyCache {
 
   get(hash: string, now = Date.now()): KeyIdentity | undefined {
     const hit = this.entries.get(hash);
-    if (hit && hit.until > now) return hit.identity;
+    if (hit && hit.until > now && (hit.identity.expiresAt === null || hit.identity.expiresAt > now)) return hit.identity;
     if (hit) this.entries.delete(hash);
     return undefined;
   }
@@ -48,6 +79,14 @@ export class KeyCache {
     if (this.ttlMs <= 0) return;
     if (this.entries.size >= 10_000) this.entries.clear(); // bounded: a full clear is cheap and rare
     this.entries.set(hash, { identity, until: now + this.ttlMs });
+  }
+
+  delete(hash: string): void {
+    this.entries.delete(hash);
+  }
+
+  clear(): void {
+    this.entries.clear();
   }
 }
 
@@ -60,9 +99,76 @@ export async function authenticate(db: Db, authorization: string | undefined, ca
   const hash = hashKey(key);
   const cached = cache?.get(hash);
   if (cached) return cached;
-  const row = await db.apiKey.findUnique({ where: { hash }, select: { id: true, merchantId: true, role: true, revokedAt: true, rateLimitPerSecond: true } });
+  const row = await db.apiKey.findUnique({
+    where: { hash },
+    select: { id: true, merchantId: true, role: true, revokedAt: true, rateLimitPerSecond: true, kind: true, scopes: true, expiresAt: true },
+  });
   if (!row || row.revokedAt) throw unauthenticated("Unknown or revoked API key");
-  const identity: KeyIdentity = { merchantId: row.merchantId, role: row.role, keyId: row.id, rateLimitPerSecond: row.rateLimitPerSecond };
+  if (row.expiresAt && row.expiresAt.getTime() <= Date.now()) throw unauthenticated("Expired API key: it was rolled and its grace period is over");
+  const identity: KeyIdentity = {
+    merchantId: row.merchantId, role: row.role, keyId: row.id, rateLimitPerSecond: row.rateLimitPerSecond,
+    kind: row.kind, scopes: effectiveScopes(row.kind, row.scopes), expiresAt: row.expiresAt?.getTime() ?? null,
+  };
   cache?.set(hash, identity);
   return identity;
+}
+
+// --- Management over GraphQL (needs the `admin` scope, see schema.ts) ---
+
+/** The Redis channel on which revoked and rolled keys' hashes go to every api process's KeyCache. */
+export const keyInvalidationChannel = (redisPrefix: string): string => `${redisPrefix}:apikeys:invalidate`;
+export const MAX_GRACE_SECONDS = 7 * 24 * 3600;
+
+async function invalidate(ctx: Ctx, hash: string): Promise<void> {
+  await ctx.app.pubsub.publish([{ channels: [keyInvalidationChannel(ctx.app.config.redisPrefix)], message: { hash } }]);
+}
+
+/** Keys in use (not revoked, not past their grace), newest first. */
+export async function listApiKeys(ctx: Ctx): Promise<ApiKeyRow[]> {
+  return ctx.app.db.apiKey.findMany({
+    where: { merchantId: ctx.merchantId, revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: new Date() } }] },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+  });
+}
+
+export async function createApiKey(ctx: Ctx, input: { name: string; kind: ApiKeyKind; scopes?: string[] | null }): Promise<{ apiKey: ApiKeyRow; secret: string }> {
+  const name = input.name.trim();
+  if (!name || name.length > 100) throw badInput("name must be 1 to 100 characters", "name");
+  const scopes = [...new Set(input.scopes ?? [])];
+  const unknown = scopes.find((s) => !isScope(s));
+  if (unknown !== undefined) throw badInput(`Unknown scope '${unknown.slice(0, 40)}'; known: ${SCOPES.join(", ")}`, "scopes");
+  if (input.kind === "RESTRICTED" && scopes.length === 0) throw badInput("A RESTRICTED key needs at least one scope", "scopes");
+  if (input.kind !== "RESTRICTED" && scopes.length > 0) throw badInput(`A ${input.kind} key takes no scopes (SECRET has them all, PUBLISHABLE none)`, "scopes");
+  // New keys are MERCHANT keys: the platform-wide ADMIN role is given from the command line only.
+  const { row, secret } = await insertKey(ctx.app.db, ctx.merchantId, { kind: input.kind, scopes, name });
+  return { apiKey: row, secret };
+}
+
+async function usableKey(ctx: Ctx, id: string): Promise<ApiKeyRow> {
+  const key = await ctx.app.db.apiKey.findFirst({ where: { id, merchantId: ctx.merchantId, revokedAt: null } });
+  if (!key || (key.expiresAt && key.expiresAt.getTime() <= Date.now())) throw notFound("API key", id);
+  return key;
+}
+
+/** A new key like the old one; the old one keeps working for `gracePeriodSeconds` (0: revoked now). */
+export async function rollApiKey(ctx: Ctx, input: { id: string; gracePeriodSeconds: number }): Promise<{ apiKey: ApiKeyRow; secret: string }> {
+  const grace = input.gracePeriodSeconds;
+  if (!Number.isInteger(grace) || grace < 0 || grace > MAX_GRACE_SECONDS) throw badInput(`gracePeriodSeconds must be 0 to ${MAX_GRACE_SECONDS}`, "gracePeriodSeconds");
+  const old = await usableKey(ctx, input.id);
+  const now = Date.now();
+  const created = await ctx.app.db.$transaction(async (tx) => {
+    const made = await insertKey(tx, ctx.merchantId, { role: old.role, kind: old.kind, scopes: old.scopes, name: old.name, rateLimitPerSecond: old.rateLimitPerSecond });
+    const ends = grace === 0 ? { revokedAt: new Date(now) } : { expiresAt: new Date(now + grace * 1000) };
+    await tx.apiKey.update({ where: { id: old.id }, data: { rolledToId: made.row.id, ...ends } });
+    return made;
+  });
+  await invalidate(ctx, old.hash);
+  return { apiKey: created.row, secret: created.secret };
+}
+
+export async function revokeApiKey(ctx: Ctx, id: string): Promise<ApiKeyRow> {
+  const key = await usableKey(ctx, id);
+  const revoked = await ctx.app.db.apiKey.update({ where: { id: key.id }, data: { revokedAt: new Date() } });
+  await invalidate(ctx, key.hash);
+  return revoked;
 }

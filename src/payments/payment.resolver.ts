@@ -24,37 +24,37 @@ class PaymentsArgs {
 
 @Resolver(() => PaymentType)
 export class PaymentResolver {
-  @Authorized()
+  @Authorized("payments:read")
   @Query(() => PaymentType)
   async payment(@Arg("id", () => ID) id: string, @Ctx() context: GqlContext): Promise<Payment> {
     return getPayment(context.app.db, merchantCtx(context).merchantId, id);
   }
 
-  @Authorized()
+  @Authorized("payments:read")
   @Query(() => PaymentConnection, { description: "Newest first" })
   async payments(@Args() args: PaymentsArgs, @Ctx() context: GqlContext): Promise<Page<Payment>> {
     return listPayments(context.app.db, merchantCtx(context).merchantId, args);
   }
 
-  @Authorized()
+  @Authorized("payments:write")
   @Mutation(() => CreatePaymentPayload)
   async createPayment(@Arg("input") input: CreatePaymentInput, @Ctx() context: GqlContext): Promise<{ payment: Payment }> {
     return { payment: await createPayment(merchantCtx(context), input, context.idempotencyKey) };
   }
 
-  @Authorized()
+  @Authorized("payments:write")
   @Mutation(() => ConfirmPaymentPayload, { description: "Returns at once with PROCESSING; the gateway answers through the worker" })
   async confirmPayment(@Arg("input") input: ConfirmPaymentInput, @Ctx() context: GqlContext): Promise<{ payment: Payment }> {
     return { payment: await confirmPayment(merchantCtx(context), input, context.idempotencyKey) };
   }
 
-  @Authorized()
+  @Authorized("payments:write")
   @Mutation(() => CapturePaymentPayload)
   async capturePayment(@Arg("input") input: CapturePaymentInput, @Ctx() context: GqlContext): Promise<{ payment: Payment }> {
     return { payment: await capturePayment(merchantCtx(context), input, context.idempotencyKey) };
   }
 
-  @Authorized()
+  @Authorized("payments:write")
   @Mutation(() => CancelPaymentPayload)
   async cancelPayment(@Arg("input") input: CancelPaymentInput, @Ctx() context: GqlContext): Promise<{ payment: Payment }> {
     return { payment: await cancelPayment(merchantCtx(context), input, context.idempotencyKey) };

@@ -50,7 +50,7 @@ async function paymentUpdates(context: GqlContext, paymentId: string | undefined
 
 @Resolver()
 export class PaymentSubscriptionResolver {
-  @Authorized()
+  @Authorized("payments:read")
   @Subscription(() => PaymentType, {
     description: "Every change of one payment (starting with its current state), or of all the merchant's payments",
     subscribe: ({ args, context }) => paymentUpdates(context as GqlContext, (args as { paymentId?: string }).paymentId ?? undefined),

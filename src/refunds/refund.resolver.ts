@@ -11,13 +11,13 @@ import { RefundPaymentInput, RefundPaymentPayload, RefundType } from "./refund.t
 
 @Resolver(() => RefundType)
 export class RefundResolver {
-  @Authorized()
+  @Authorized("refunds:read")
   @Query(() => RefundType)
   async refund(@Arg("id", () => ID) id: string, @Ctx() context: GqlContext): Promise<Refund> {
     return getRefund(context.app.db, merchantCtx(context).merchantId, id);
   }
 
-  @Authorized()
+  @Authorized("refunds:write")
   @Mutation(() => RefundPaymentPayload, { description: "Partial or full; several per payment; never more than captured" })
   async refundPayment(@Arg("input") input: RefundPaymentInput, @Ctx() context: GqlContext): Promise<RefundResult> {
     return refundPayment(merchantCtx(context), input, context.idempotencyKey);

@@ -10,14 +10,14 @@ const shape = (rules: TableRule[]): GatewayDecisionRule[] =>
 
 @Resolver()
 export class GatewayDecisionResolver {
-  @Authorized()
+  @Authorized("admin")
   @Query(() => [GatewayDecisionRule], { description: "The outcome table in force for a gateway kind: your overrides first, then the connector's defaults" })
   async gatewayDecisions(@Arg("kind", () => GatewayKind) kind: GatewayKind, @Ctx() context: GqlContext): Promise<GatewayDecisionRule[]> {
     const ctx = merchantCtx(context);
     return shape(await decisionTable(ctx.app.db, ctx.merchantId, kind));
   }
 
-  @Authorized()
+  @Authorized("admin")
   @Mutation(() => [GatewayDecisionRule], { description: "Replaces your overrides of a gateway kind's outcome table; returns the table in force" })
   async setGatewayDecisionOverrides(@Arg("input") input: SetGatewayDecisionOverridesInput, @Ctx() context: GqlContext): Promise<GatewayDecisionRule[]> {
     return shape(await setDecisionOverrides(merchantCtx(context), input.kind, input.rules));

@@ -40,7 +40,7 @@ class GatewayHealthType {
 
 @Resolver()
 export class GatewayHealthResolver {
-  @Authorized()
+  @Authorized("analytics:read")
   @Query(() => [GatewayHealthType], { description: "Per gateway account: success rate, latency percentiles, attempt counts over the window, and its circuit breaker" })
   async gateways(@Arg("windowMinutes", () => Int, { defaultValue: 15 }) windowMinutes: number, @Ctx() context: GqlContext): Promise<GatewayHealth[]> {
     return gatewayHealth(merchantCtx(context), windowMinutes);

@@ -16,7 +16,7 @@ import { AppError, ErrorCode } from "../platform/errors.js";
 import type { GqlContext } from "../platform/graphql/context.js";
 import { httpRequests, registry } from "../platform/metrics.js";
 import { requestScope, type RequestScope } from "../platform/request-context.js";
-import { KeyCache, authenticate, type KeyIdentity } from "../merchants/api-keys.js";
+import { KeyCache, authenticate, keyInvalidationChannel, type KeyIdentity } from "../merchants/api-keys.js";
 import { paymentLoaders } from "../payments/payment.queries.js";
 import { formatError } from "./errors.js";
 import { graphiqlPage } from "./graphiql.js";
@@ -38,7 +38,24 @@ async function identify(app: App, keys: KeyCache, authorization: string | undefi
 function contextFor(app: App, requestId: string, auth: KeyIdentity | AppError, cache: boolean, idempotencyKey?: string): GqlContext {
   const base: GqlContext = { app, requestId, ...(idempotencyKey ? { idempotencyKey } : {}) };
   if (auth instanceof AppError) return { ...base, authError: auth };
-  return { ...base, merchantId: auth.merchantId, role: auth.role, loaders: paymentLoaders(app.db, auth.merchantId, cache) };
+  return { ...base, merchantId: auth.merchantId, role: auth.role, keyKind: auth.kind, scopes: auth.scopes, loaders: paymentLoaders(app.db, auth.merchantId, cache) };
+}
+
+/**
+ * This process's KeyCache, kept honest across processes: a revoked or rolled key's hash arrives on
+ * Redis pub/sub and is dropped here. Pub/sub loses what is sent while disconnected, so a reconnect
+ * drops everything.
+ */
+async function keyCacheFollowingRevocations(app: App): Promise<{ keys: KeyCache; stop: () => Promise<unknown> }> {
+  const keys = new KeyCache(app.config.authCacheMs);
+  const invalidations = await app.pubsub.subscribe<{ hash: string } | undefined>(keyInvalidationChannel(app.config.redisPrefix), async () => {
+    keys.clear();
+    return undefined;
+  });
+  void (async () => {
+    for await (const message of invalidations) if (message?.hash) keys.delete(message.hash);
+  })().catch((err: unknown) => app.log.error({ err }, "API key invalidations stopped"));
+  return { keys, stop: async () => invalidations.return?.() };
 }
 
 const wsAuthorization = (params: Record<string, unknown> | undefined): string | undefined =>
@@ -59,7 +76,8 @@ export async function createHttpServer(app: App, schema: GraphQLSchema, tls?: Tl
   // events for ws); the cast keeps one instance type for callers.
   const fastify = tls ? (Fastify({ ...options, https: tls }) as unknown as FastifyInstance) : Fastify(options);
 
-  const keys = new KeyCache(app.config.authCacheMs);
+  const { keys, stop: stopInvalidations } = await keyCacheFollowingRevocations(app);
+  fastify.addHook("onClose", async () => void (await stopInvalidations()));
   // Fail-fast like the publisher: a limiter waits for no Redis (it falls back to memory, rate-limit.ts).
   const limiterRedis = createFailFastRedis(app.config.redisUrl, "limiter");
   fastify.addHook("onClose", async () => void limiterRedis.disconnect());

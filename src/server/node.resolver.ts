@@ -10,7 +10,7 @@ import { getRefund } from "../refunds/refund.queries.js";
 
 @Resolver()
 export class NodeResolver {
-  @Authorized()
+  @Authorized("payments:read")
   @Query(() => NodeInterface)
   async node(@Arg("id", () => ID) id: string, @Ctx() context: GqlContext): Promise<Payment | Refund | GatewayAccount> {
     const { merchantId } = merchantCtx(context);

@@ -15,25 +15,41 @@ import { GatewayDecisionResolver } from "../routing/decision-table.resolver.js";
 import { GatewayHealthResolver } from "../routing/gateway-health.resolver.js";
 import { ExchangeRateResolver } from "../fx/exchange-rate.resolver.js";
 import { AppError, ErrorCode } from "../platform/errors.js";
+import { ApiKeyRole } from "../generated/prisma/enums.js";
+import { ApiKeyResolver } from "../merchants/api-key.resolver.js";
 import { RoutingRuleResolver } from "../routing/rules/routing-rule.resolver.js";
 import { AnalyticsResolver } from "../analytics/analytics.resolver.js";
 import { AnalyticsSubscriptionResolver } from "../analytics/analytics.subscription.js";
+
+/**
+ * The one authorization check. Throws UNAUTHENTICATED with the reason (missing, malformed, unknown,
+ * revoked, expired key); then FORBIDDEN for a PUBLISHABLE key (tokenization only, none of /graphql
+ * yet); then FORBIDDEN when the field's `@Authorized(...)` names a role (ADMIN, MERCHANT) the key
+ * lacks or a scope (README: "API keys") it does not carry, naming it in `extensions.missingScope`.
+ * Every name given must hold: `@Authorized("ADMIN", "admin")` needs both.
+ */
+export function checkKey(gql: GqlContext, required: string[]): true {
+  merchantCtx(gql);
+  if (gql.keyKind === "PUBLISHABLE") {
+    throw new AppError(ErrorCode.FORBIDDEN, "A publishable key is for client-side tokenization only", { keyKind: "PUBLISHABLE" });
+  }
+  const roles = required.filter((r): r is ApiKeyRole => (Object.values(ApiKeyRole) as string[]).includes(r));
+  if (roles.length && !(gql.role && roles.includes(gql.role))) {
+    throw new AppError(ErrorCode.FORBIDDEN, `This needs an API key with role ${roles.join(" or ")}`, { requiredRoles: roles });
+  }
+  const missingScope = required.filter((r) => !roles.includes(r as ApiKeyRole)).find((scope) => !gql.scopes?.includes(scope));
+  if (missingScope !== undefined) {
+    throw new AppError(ErrorCode.FORBIDDEN, `This API key lacks the scope '${missingScope}'`, { missingScope });
+  }
+  return true;
+}
 
 export async function buildPaygraphSchema(): Promise<GraphQLSchema> {
   validateStateMachine();
   return buildSchema({
     resolvers: [PaymentResolver, PaymentFieldsResolver, PaymentSubscriptionResolver, RefundResolver, PaymentRefundsResolver, NodeResolver, GatewayAccountResolver, GatewayDecisionResolver, GatewayHealthResolver, ExchangeRateResolver, RoutingRuleResolver,
-      AnalyticsResolver, AnalyticsSubscriptionResolver],
-    // The one authorization check: throws UNAUTHENTICATED with the reason (missing, malformed,
-    // unknown key), then FORBIDDEN when the field names roles (`@Authorized("ADMIN")`) the key lacks.
-    authChecker: ({ context }, roles) => {
-      const gql = context as GqlContext;
-      merchantCtx(gql);
-      if (roles.length && !(gql.role && roles.includes(gql.role))) {
-        throw new AppError(ErrorCode.FORBIDDEN, `This needs an API key with role ${roles.join(" or ")}`, { requiredRoles: roles });
-      }
-      return true;
-    },
+      AnalyticsResolver, AnalyticsSubscriptionResolver, ApiKeyResolver],
+    authChecker: ({ context }, required) => checkKey(context as GqlContext, required),
     validate: false,
     // type-graphql insists on a PubSub, but every subscription here brings its own `subscribe`
     // (Redis-backed, see payment.subscription.ts); this one exists only to fail loudly if used.

@@ -10,26 +10,26 @@ import {
 
 @Resolver(() => GatewayAccountType)
 export class GatewayAccountResolver {
-  @Authorized()
+  @Authorized("admin")
   @Query(() => [GatewayAccountType], { description: "In routing order: priority, then age" })
   async gatewayAccounts(@Ctx() context: GqlContext): Promise<GatewayAccount[]> {
     return listGatewayAccounts(context.app.db, merchantCtx(context).merchantId);
   }
 
-  @Authorized()
+  @Authorized("admin")
   @Mutation(() => CreateGatewayAccountPayload)
   async createGatewayAccount(@Arg("input") input: CreateGatewayAccountInput, @Ctx() context: GqlContext): Promise<{ gatewayAccount: GatewayAccount }> {
     return { gatewayAccount: await createGatewayAccount(merchantCtx(context), input) };
   }
 
-  @Authorized()
+  @Authorized("admin")
   @Mutation(() => UpdateGatewayAccountPayload)
   async updateGatewayAccount(@Arg("input") input: UpdateGatewayAccountInput, @Ctx() context: GqlContext): Promise<{ gatewayAccount: GatewayAccount }> {
     const { id, ...changes } = input;
     return { gatewayAccount: await updateGatewayAccount(merchantCtx(context), id, changes) };
   }
 
-  @Authorized()
+  @Authorized("admin")
   @Mutation(() => DisableGatewayAccountPayload, { description: "New payments stop going to it; what it authorized is still captured and refunded there" })
   async disableGatewayAccount(@Arg("input") input: DisableGatewayAccountInput, @Ctx() context: GqlContext): Promise<{ gatewayAccount: GatewayAccount }> {
     return { gatewayAccount: await updateGatewayAccount(merchantCtx(context), input.id, { enabled: false }) };

@@ -3,7 +3,7 @@
 import type { App, Ctx } from "../app.js";
 import type { AppError } from "../errors.js";
 import type { PaymentLoaders } from "../../payments/payment.queries.js";
-import type { ApiKeyRole } from "../../generated/prisma/enums.js";
+import type { ApiKeyKind, ApiKeyRole } from "../../generated/prisma/enums.js";
 
 export interface GqlContext {
   app: App;
@@ -12,6 +12,9 @@ export interface GqlContext {
   merchantId?: string;
   /** The key's role, set with merchantId: `@Authorized("ADMIN")` fields need ADMIN. */
   role?: ApiKeyRole;
+  /** The key's kind and effective scopes, set with merchantId: `@Authorized("payments:read")` fields need that scope. */
+  keyKind?: ApiKeyKind;
+  scopes?: readonly string[];
   authError?: AppError;
   loaders?: PaymentLoaders;
   /** The `Idempotency-Key` HTTP header, used when an input has no idempotencyKey field value. */

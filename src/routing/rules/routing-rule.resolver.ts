@@ -8,13 +8,13 @@ const shown = ({ rules, accounts }: RulesWithAccounts): RoutingRuleType[] => rul
 
 @Resolver(() => RoutingRuleType)
 export class RoutingRuleResolver {
-  @Authorized()
+  @Authorized("admin")
   @Query(() => [RoutingRuleType], { description: "The merchant's routing rules, in the order they are tried" })
   async routingRules(@Ctx() context: GqlContext): Promise<RoutingRuleType[]> {
     return shown(await getRoutingRules(merchantCtx(context)));
   }
 
-  @Authorized()
+  @Authorized("admin")
   @Mutation(() => [RoutingRuleType], { description: "Replaces all routing rules (an empty list clears them); the first rule whose conditions hold decides" })
   async setRoutingRules(@Arg("rules", () => [RoutingRuleInput]) rules: RoutingRuleInput[], @Ctx() context: GqlContext): Promise<RoutingRuleType[]> {
     return shown(await setRoutingRules(merchantCtx(context), rules));

@@ -1,0 +1,40 @@
+// Thin adapters over api-keys.ts. Managing keys needs the `admin` scope (a SECRET key has it).
+import { Arg, Authorized, Ctx, Mutation, Query, Resolver } from "type-graphql";
+import { merchantCtx, type GqlContext } from "../platform/graphql/context.js";
+import { createApiKey, effectiveScopes, listApiKeys, revokeApiKey, rollApiKey, type ApiKeyRow } from "./api-keys.js";
+import { ApiKeyType, ApiKeyWithSecretPayload, CreateApiKeyInput, RevokeApiKeyInput, RevokeApiKeyPayload, RollApiKeyInput } from "./api-key.type.js";
+
+/** The row as GraphQL shows it: effective scopes, never the hash. */
+const view = (row: ApiKeyRow): ApiKeyType => ({
+  id: row.id, name: row.name, kind: row.kind, scopes: effectiveScopes(row.kind, row.scopes), last4: row.last4,
+  createdAt: row.createdAt, expiresAt: row.expiresAt, revokedAt: row.revokedAt,
+});
+
+@Resolver(() => ApiKeyType)
+export class ApiKeyResolver {
+  @Authorized("admin")
+  @Query(() => [ApiKeyType], { description: "Keys in use (not revoked, not past a roll's grace), newest first" })
+  async apiKeys(@Ctx() context: GqlContext): Promise<ApiKeyType[]> {
+    return (await listApiKeys(merchantCtx(context))).map(view);
+  }
+
+  @Authorized("admin")
+  @Mutation(() => ApiKeyWithSecretPayload, { description: "The secret is in this answer only" })
+  async createApiKey(@Arg("input") input: CreateApiKeyInput, @Ctx() context: GqlContext): Promise<ApiKeyWithSecretPayload> {
+    const { apiKey, secret } = await createApiKey(merchantCtx(context), input);
+    return { apiKey: view(apiKey), secret };
+  }
+
+  @Authorized("admin")
+  @Mutation(() => ApiKeyWithSecretPayload, { description: "A new key with the same kind and scopes; the old one works until the grace period ends" })
+  async rollApiKey(@Arg("input") input: RollApiKeyInput, @Ctx() context: GqlContext): Promise<ApiKeyWithSecretPayload> {
+    const { apiKey, secret } = await rollApiKey(merchantCtx(context), input);
+    return { apiKey: view(apiKey), secret };
+  }
+
+  @Authorized("admin")
+  @Mutation(() => RevokeApiKeyPayload, { description: "Refused at once, by every api process" })
+  async revokeApiKey(@Arg("input") input: RevokeApiKeyInput, @Ctx() context: GqlContext): Promise<RevokeApiKeyPayload> {
+    return { apiKey: view(await revokeApiKey(merchantCtx(context), input.id)) };
+  }
+}
