@@ -6,7 +6,7 @@ import type { ApiKey } from "../generated/prisma/client.js";
 import type { ApiKeyKind, ApiKeyRole } from "../generated/prisma/enums.js";
 import type { Db, Tx } from "../platform/db.js";
 import type { Ctx } from "../platform/app.js";
-import { badInput, notFound, unauthenticated } from "../platform/errors.js";
+import { AppError, ErrorCode, badInput, notFound, unauthenticated } from "../platform/errors.js";
 import { newId, randomToken } from "../platform/ids.js";
 
 const KEY_PATTERN = /^(sk|pk|rk)_(test|live)_[0-9A-Za-z]{32}$/;
@@ -159,7 +159,9 @@ export async function rollApiKey(ctx: Ctx, input: { id: string; gracePeriodSecon
   const created = await ctx.app.db.$transaction(async (tx) => {
     const made = await insertKey(tx, ctx.merchantId, { role: old.role, kind: old.kind, scopes: old.scopes, name: old.name, rateLimitPerSecond: old.rateLimitPerSecond });
     const ends = grace === 0 ? { revokedAt: new Date(now) } : { expiresAt: new Date(now + grace * 1000) };
-    await tx.apiKey.update({ where: { id: old.id }, data: { rolledToId: made.row.id, ...ends } });
+    // Conditional, so two concurrent rolls of one key cannot both succeed (the loser's new key rolls back).
+    const { count } = await tx.apiKey.updateMany({ where: { id: old.id, revokedAt: null, rolledToId: null }, data: { rolledToId: made.row.id, ...ends } });
+    if (count === 0) throw new AppError(ErrorCode.CONFLICT, `API key '${old.id}' was already rolled`, { id: old.id });
     return made;
   });
   await invalidate(ctx, old.hash);

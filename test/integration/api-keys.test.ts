@@ -77,6 +77,7 @@ describe("API keys", () => {
     ok(await listPayments(apiB, old.secret)); // now cached on B
     const rolled = ok(await gql(apiA, RollApiKeyDocument, { input: { id: old.apiKey.id, gracePeriodSeconds: 1 } }, { key })).rollApiKey;
     expect(rolled.secret).toMatch(/^rk_test_/);
+    expect(errorCode(await gql(apiB, RollApiKeyDocument, { input: { id: old.apiKey.id, gracePeriodSeconds: 1 } }, { key }))).toBe("CONFLICT");
     expect(rolled.apiKey).toMatchObject({ name: "rolling", kind: "RESTRICTED", scopes: ["payments:read"] });
     ok(await listPayments(apiB, rolled.secret));
     // The old key's end reaches both processes; its cached entry on B carries the new expiry.
