@@ -47,13 +47,17 @@ export function changeForOutcome(outcome: GatewayOutcome, decision: GatewayDecis
 /** The next gateway of this confirmation's plan, skipping every account it already tried. */
 async function failoverTarget(app: App, attempt: PaymentAttempt, payment: Payment, method: PaymentMethod): Promise<RouteChoice | undefined> {
   if (!attempt.gatewayAccountId) return undefined; // the server's default gateway has no alternative
+  // The chain of this confirmation, from one read of the payment's attempts (not a query per hop).
+  const attempts = await app.db.paymentAttempt.findMany({
+    where: { paymentId: attempt.paymentId, merchantId: attempt.merchantId },
+    select: { id: true, gatewayAccountId: true, previousAttemptId: true, errorCode: true, tries: true },
+  });
+  const byId = new Map(attempts.map((a) => [a.id, a] as const));
   const tried = [attempt.gatewayAccountId];
-  for (let previous = attempt.previousAttemptId, hops = 0; previous && hops < 20; hops++) {
-    const earlier = await app.db.paymentAttempt.findUnique({ where: { id: previous }, select: { gatewayAccountId: true, previousAttemptId: true, errorCode: true, tries: true } });
+  for (let earlier = byId.get(attempt.previousAttemptId ?? ""), hops = 0; earlier && hops < 20; earlier = byId.get(earlier.previousAttemptId ?? ""), hops++) {
     // A gateway skipped for its open circuit was never called: it may still take the payment.
-    const skipped = earlier?.errorCode === CIRCUIT_OPEN && earlier.tries === 0;
-    if (earlier?.gatewayAccountId && !skipped) tried.push(earlier.gatewayAccountId);
-    previous = earlier?.previousAttemptId ?? null;
+    const skipped = earlier.errorCode === CIRCUIT_OPEN && earlier.tries === 0;
+    if (earlier.gatewayAccountId && !skipped) tried.push(earlier.gatewayAccountId);
   }
   return routeAttempt(app, app.db, {
     merchantId: attempt.merchantId, paymentId: payment.id, currency: payment.currency, amount: payment.amount, settlementCurrency: payment.settlementCurrency,

@@ -50,10 +50,13 @@ async function ruleFor(db: Tx, req: RouteRequest, accounts: RoutableAccount[]): 
   return { gatewayAccountIds: match.gatewayAccountIds, reason: describeMatch(match, new Map(accounts.map((a) => [a.id, a.name]))) };
 }
 
-async function plan(app: App, db: Tx, req: RouteRequest, accounts: RoutableAccount[], currency: string): Promise<RouteChoice | undefined> {
+/** What a plan needs besides the gateway currency; the rule is read once per routing, however many currencies are tried. */
+interface PlanContext { app: App; req: RouteRequest; accounts: RoutableAccount[]; rule: () => Promise<RuleRoute | undefined> }
+
+async function plan({ app, req, accounts, rule: ruleRead }: PlanContext, currency: string): Promise<RouteChoice | undefined> {
   const candidates = accounts.filter((a) => accepts(a, currency, req.cardBrand) && !req.tried.includes(a.id));
   if (candidates.length === 0) return undefined;
-  const [stats, rule] = await Promise.all([app.stats.read(candidates.map((a) => a.id), segmentOf(currency, req.cardBrand)), ruleFor(db, req, accounts)]);
+  const [stats, rule] = await Promise.all([app.stats.read(candidates.map((a) => a.id), segmentOf(currency, req.cardBrand)), ruleRead()]);
   return planRoute({ accounts, currency, brand: req.cardBrand, tried: req.tried, stats, rule, exploration: app.config.routingExploration });
 }
 
@@ -63,9 +66,11 @@ export async function routeAttempt(app: App, db: Tx, req: RouteRequest): Promise
   if (accounts.length === 0) {
     return req.tried.length ? undefined : { gatewayAccountId: null, gateway: DEFAULT_GATEWAY, reason: "No gateway account connected: the server's default gateway" };
   }
-  const direct = await plan(app, db, req, accounts, req.settlementCurrency ?? req.currency);
+  let rule: Promise<RuleRoute | undefined> | undefined;
+  const context: PlanContext = { app, req, accounts, rule: () => (rule ??= ruleFor(db, req, accounts)) };
+  const direct = await plan(context, req.settlementCurrency ?? req.currency);
   if (direct || req.tried.length > 0 || req.settlementCurrency || accounts.some((a) => accepts(a, req.currency, req.cardBrand))) return direct;
-  return convertedRoute(app, db, req, accounts);
+  return convertedRoute(db, context);
 }
 
 /**
@@ -73,12 +78,13 @@ export async function routeAttempt(app: App, db: Tx, req: RouteRequest): Promise
  * (in the accounts' order) with a stored rate, plan as if the payment were in it; the first plan
  * wins. The rate is fixed on the payment at this moment.
  */
-async function convertedRoute(app: App, db: Tx, req: RouteRequest, accounts: RoutableAccount[]): Promise<Route | undefined> {
+async function convertedRoute(db: Tx, context: PlanContext): Promise<Route | undefined> {
+  const { req, accounts } = context;
   const currencies = [...new Set(accounts.filter((a) => a.enabled && accepts({ ...a, currencies: [] }, req.currency, req.cardBrand)).flatMap((a) => a.currencies))];
   for (const currency of currencies) {
     const rate = await findRate(db, req.currency, currency);
     if (!rate) continue;
-    const choice = await plan(app, db, req, accounts, currency);
+    const choice = await plan(context, currency);
     if (!choice) continue;
     const amount = convertMinor(req.amount, req.currency, currency, rate.rate);
     // Too small to charge in that currency (1 fils is 0 yen), or past what a gateway takes.
