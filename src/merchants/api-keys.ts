@@ -8,6 +8,7 @@ import type { Db, Tx } from "../platform/db.js";
 import type { Ctx } from "../platform/app.js";
 import { AppError, ErrorCode, badInput, notFound, unauthenticated } from "../platform/errors.js";
 import { newId, randomToken } from "../platform/ids.js";
+import type { Principal } from "../auth/principal.js";
 
 const KEY_PATTERN = /^(sk|pk|rk)_(test|live)_[0-9A-Za-z]{32}$/;
 export const KEY_PREFIX: Record<ApiKeyKind, string> = { SECRET: "sk_test_", PUBLISHABLE: "pk_test_", RESTRICTED: "rk_test_" };
@@ -22,19 +23,6 @@ export const hashKey = (key: string): string => createHash("sha256").update(key)
 export type { ApiKeyKind, ApiKeyRole };
 export type ApiKeyRow = ApiKey;
 
-/** Who a verified key speaks for, and what it may do. */
-export interface KeyIdentity {
-  merchantId: string;
-  role: ApiKeyRole;
-  keyId: string;
-  /** This key's own requests-per-second limit; null: the server's default. */
-  rateLimitPerSecond: number | null;
-  kind: ApiKeyKind;
-  /** What the key may do: all of SCOPES for SECRET, none for PUBLISHABLE, its own for RESTRICTED. */
-  scopes: readonly string[];
-  /** Epoch ms after which the key is refused (a rolled key's grace); null: no expiry. */
-  expiresAt: number | null;
-}
 
 /** The scopes a key holds in effect: a SECRET key stores none but has them all. */
 export const effectiveScopes = (kind: ApiKeyKind, stored: readonly string[]): string[] =>
@@ -65,17 +53,17 @@ export async function issueSecretKey(db: Db, merchantId: string, role: ApiKeyRol
  * entry also carries the key's expiry, checked on every use.
  */
 export class KeyCache {
-  private readonly entries = new Map<string, { identity: KeyIdentity; until: number }>();
+  private readonly entries = new Map<string, { identity: Principal; until: number }>();
   constructor(private readonly ttlMs: number) {}
 
-  get(hash: string, now = Date.now()): KeyIdentity | undefined {
+  get(hash: string, now = Date.now()): Principal | undefined {
     const hit = this.entries.get(hash);
     if (hit && hit.until > now && (hit.identity.expiresAt === null || hit.identity.expiresAt > now)) return hit.identity;
     if (hit) this.entries.delete(hash);
     return undefined;
   }
 
-  set(hash: string, identity: KeyIdentity, now = Date.now()): void {
+  set(hash: string, identity: Principal, now = Date.now()): void {
     if (this.ttlMs <= 0) return;
     if (this.entries.size >= 10_000) this.entries.clear(); // bounded: a full clear is cheap and rare
     this.entries.set(hash, { identity, until: now + this.ttlMs });
@@ -90,12 +78,10 @@ export class KeyCache {
   }
 }
 
-/** The merchant a bearer credential belongs to, and its role; UNAUTHENTICATED with the reason otherwise. */
-export async function authenticate(db: Db, authorization: string | undefined, cache?: KeyCache): Promise<KeyIdentity> {
-  if (!authorization) throw unauthenticated("Missing credentials: send 'Authorization: Bearer <secret key>'");
-  const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
-  const key = match?.[1];
-  if (!key || !KEY_PATTERN.test(key)) throw unauthenticated("Malformed credentials: expected 'Authorization: Bearer sk_test_…'");
+export const looksLikeApiKey = (credential: string): boolean => KEY_PATTERN.test(credential);
+
+/** The principal an API key speaks for (scopes: all for SECRET, none for PUBLISHABLE, its own for RESTRICTED); UNAUTHENTICATED with the reason otherwise. */
+export async function authenticateApiKey(db: Db, key: string, cache?: KeyCache): Promise<Principal> {
   const hash = hashKey(key);
   const cached = cache?.get(hash);
   if (cached) return cached;
@@ -105,9 +91,9 @@ export async function authenticate(db: Db, authorization: string | undefined, ca
   });
   if (!row || row.revokedAt) throw unauthenticated("Unknown or revoked API key");
   if (row.expiresAt && row.expiresAt.getTime() <= Date.now()) throw unauthenticated("Expired API key: it was rolled and its grace period is over");
-  const identity: KeyIdentity = {
-    merchantId: row.merchantId, role: row.role, keyId: row.id, rateLimitPerSecond: row.rateLimitPerSecond,
-    kind: row.kind, scopes: effectiveScopes(row.kind, row.scopes), expiresAt: row.expiresAt?.getTime() ?? null,
+  const identity: Principal = {
+    merchantId: row.merchantId, role: row.role, via: "API_KEY", credentialId: row.id, actor: `key:${row.id}`, rateLimitPerSecond: row.rateLimitPerSecond,
+    keyKind: row.kind, scopes: effectiveScopes(row.kind, row.scopes), expiresAt: row.expiresAt?.getTime() ?? null,
   };
   cache?.set(hash, identity);
   return identity;

@@ -165,7 +165,7 @@ async function finish(
   /** When the outcome is only known to be harmless if no other run called meanwhile: the tries it saw. */
   triesGuard?: number,
 ): Promise<void> {
-  const ctx: Ctx = { app, merchantId: attempt.merchantId, requestId: `job:${attempt.id}` };
+  const ctx: Ctx = { app, merchantId: attempt.merchantId, requestId: `job:${attempt.id}`, actor: "system:worker" };
   let orphan: string | undefined;
   await commit(ctx, () =>
     app.db.$transaction(async (tx) => {

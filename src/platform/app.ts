@@ -26,11 +26,13 @@ export interface App {
   gateway: Gateway | undefined;
 }
 
-/** The caller of a domain operation: always a merchant here (dashboard users come later). */
+/** The caller of a domain operation: the merchant acted for, and who acted (for the audit log). */
 export interface Ctx {
   app: App;
   merchantId: string;
   requestId: string;
+  /** `key:key_…`, `oauth:…`, `user:usr_…` for a request; `system:worker` etc. for background work. */
+  actor: string;
 }
 
 /** Runs `fn` (which commits a transaction); then the outbox messages it wrote are sent at once. */

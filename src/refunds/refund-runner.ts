@@ -12,7 +12,7 @@ import { transitionPayment } from "../payments/transition.js";
 
 export async function runRefund(app: App, job: { refundId: string; merchantId: string }): Promise<void> {
   const { db } = app;
-  const ctx: Ctx = { app, merchantId: job.merchantId, requestId: `job:${job.refundId}` };
+  const ctx: Ctx = { app, merchantId: job.merchantId, requestId: `job:${job.refundId}`, actor: "system:worker" };
   const refund = await db.refund.findFirst({ where: { id: job.refundId, merchantId: job.merchantId } });
   if (!refund || refund.status !== "PENDING") return;
   const payment = await db.payment.findFirstOrThrow({ where: { id: refund.paymentId, merchantId: job.merchantId } });

@@ -16,7 +16,9 @@ import { AppError, ErrorCode } from "../platform/errors.js";
 import type { GqlContext } from "../platform/graphql/context.js";
 import { httpRequests, registry } from "../platform/metrics.js";
 import { requestScope, type RequestScope } from "../platform/request-context.js";
-import { KeyCache, authenticate, keyInvalidationChannel, type KeyIdentity } from "../merchants/api-keys.js";
+import { KeyCache, keyInvalidationChannel } from "../merchants/api-keys.js";
+import { identify, type Verifiers } from "../auth/identify.js";
+import type { Principal } from "../auth/principal.js";
 import { paymentLoaders } from "../payments/payment.queries.js";
 import { formatError } from "./errors.js";
 import { graphiqlPage } from "./graphiql.js";
@@ -25,20 +27,10 @@ import type { TlsOptions } from "./tls.js";
 import { checkDocument, queryLimitRules } from "./query-limits.js";
 import { CredentialLimiter, rateLimitHeaders, rateLimited } from "./rate-limit.js";
 
-/** The key a bearer credential belongs to, or why it is refused (answered later, by the resolvers that need it). */
-async function identify(app: App, keys: KeyCache, authorization: string | undefined): Promise<KeyIdentity | AppError> {
-  try {
-    return await authenticate(app.db, authorization, keys);
-  } catch (err) {
-    if (err instanceof AppError) return err;
-    throw err;
-  }
-}
-
-function contextFor(app: App, requestId: string, auth: KeyIdentity | AppError, cache: boolean, idempotencyKey?: string): GqlContext {
+function contextFor(app: App, requestId: string, auth: Principal | AppError, cache: boolean, idempotencyKey?: string): GqlContext {
   const base: GqlContext = { app, requestId, ...(idempotencyKey ? { idempotencyKey } : {}) };
   if (auth instanceof AppError) return { ...base, authError: auth };
-  return { ...base, merchantId: auth.merchantId, role: auth.role, keyKind: auth.kind, scopes: auth.scopes, loaders: paymentLoaders(app.db, auth.merchantId, cache) };
+  return { ...base, principal: auth, loaders: paymentLoaders(app.db, auth.merchantId, cache) };
 }
 
 /**
@@ -77,6 +69,7 @@ export async function createHttpServer(app: App, schema: GraphQLSchema, tls?: Tl
   const fastify = tls ? (Fastify({ ...options, https: tls }) as unknown as FastifyInstance) : Fastify(options);
 
   const { keys, stop: stopInvalidations } = await keyCacheFollowingRevocations(app);
+  const verifiers: Verifiers = { keys };
   fastify.addHook("onClose", async () => void (await stopInvalidations()));
   // Fail-fast like the publisher: a limiter waits for no Redis (it falls back to memory, rate-limit.ts).
   const limiterRedis = createFailFastRedis(app.config.redisUrl, "limiter");
@@ -90,12 +83,12 @@ export async function createHttpServer(app: App, schema: GraphQLSchema, tls?: Tl
       schema,
       // Each subscription gets a fresh context; its DataLoaders do not cache, since one context
       // lives as long as the subscription and must not serve stale children.
-      context: async (ctx) => contextFor(app, randomUUID(), await identify(app, keys, wsAuthorization(ctx.connectionParams)), false),
+      context: async (ctx) => contextFor(app, randomUUID(), await identify(app, verifiers, wsAuthorization(ctx.connectionParams)), false),
       // Each subscription operation counts against its key, and is parsed and validated with the
       // same limits as HTTP (this hook replaces graphql-ws's own parse and validate).
       onSubscribe: async (ctx, _id, payload) => {
-        const auth = await identify(app, keys, wsAuthorization(ctx.connectionParams));
-        const decision = auth instanceof AppError ? undefined : await limiter.take(auth.keyId, auth.rateLimitPerSecond);
+        const auth = await identify(app, verifiers, wsAuthorization(ctx.connectionParams));
+        const decision = auth instanceof AppError ? undefined : await limiter.take(auth.credentialId, auth.rateLimitPerSecond);
         if (decision && !decision.allowed) {
           const err = rateLimited(decision);
           return [new GraphQLError(err.message, { originalError: err })];
@@ -138,11 +131,11 @@ export async function createHttpServer(app: App, schema: GraphQLSchema, tls?: Tl
   });
   await apollo.start();
   const graphql = fastifyApolloHandler<GqlContext>(apollo, {
-    context: async (req) => contextFor(app, String(req.id), authOf.get(req) ?? (await identify(app, keys, header(req, "authorization"))), true, header(req, "idempotency-key")),
+    context: async (req) => contextFor(app, String(req.id), authOf.get(req) ?? (await identify(app, verifiers, header(req, "authorization"))), true, header(req, "idempotency-key")),
   }) as unknown as (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
 
   // The credential is checked once per request, before the limiter; Apollo's context reuses it.
-  const authOf = new WeakMap<FastifyRequest, KeyIdentity | AppError>();
+  const authOf = new WeakMap<FastifyRequest, Principal | AppError>();
   const handleGraphQL = async (req: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
     if (req.method === "GET" && (req.headers.accept ?? "").includes("text/html")) return reply.type("text/html").send(graphiqlPage());
     const scope: RequestScope = { requestId: String(req.id), sqlQueries: 0 };
@@ -153,9 +146,9 @@ export async function createHttpServer(app: App, schema: GraphQLSchema, tls?: Tl
         const err = new AppError(ErrorCode.QUERY_TOO_COMPLEX, "Batched operations are not accepted: send one operation per request", { limit: "batch" });
         return reply.code(400).type("application/json").send({ errors: [formatError({ message: err.message }, err, app.log)] });
       }
-      const auth = await identify(app, keys, header(req, "authorization"));
+      const auth = await identify(app, verifiers, header(req, "authorization"));
       authOf.set(req, auth);
-      const decision = auth instanceof AppError ? undefined : await limiter.take(auth.keyId, auth.rateLimitPerSecond);
+      const decision = auth instanceof AppError ? undefined : await limiter.take(auth.credentialId, auth.rateLimitPerSecond);
       if (decision) void reply.headers(rateLimitHeaders(decision));
       if (decision && !decision.allowed) {
         const err = rateLimited(decision);

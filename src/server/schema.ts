@@ -30,14 +30,15 @@ import { AnalyticsSubscriptionResolver } from "../analytics/analytics.subscripti
  */
 export function checkKey(gql: GqlContext, required: string[]): true {
   merchantCtx(gql);
-  if (gql.keyKind === "PUBLISHABLE") {
+  const principal = gql.principal!;
+  if (principal.keyKind === "PUBLISHABLE") {
     throw new AppError(ErrorCode.FORBIDDEN, "A publishable key is for client-side tokenization only", { keyKind: "PUBLISHABLE" });
   }
   const roles = required.filter((r): r is ApiKeyRole => (Object.values(ApiKeyRole) as string[]).includes(r));
-  if (roles.length && !(gql.role && roles.includes(gql.role))) {
+  if (roles.length && !roles.includes(principal.role)) {
     throw new AppError(ErrorCode.FORBIDDEN, `This needs an API key with role ${roles.join(" or ")}`, { requiredRoles: roles });
   }
-  const missingScope = required.filter((r) => !roles.includes(r as ApiKeyRole)).find((scope) => !gql.scopes?.includes(scope));
+  const missingScope = required.filter((r) => !roles.includes(r as ApiKeyRole)).find((scope) => !principal.scopes.includes(scope));
   if (missingScope !== undefined) {
     throw new AppError(ErrorCode.FORBIDDEN, `This API key lacks the scope '${missingScope}'`, { missingScope });
   }

@@ -3,18 +3,13 @@
 import type { App, Ctx } from "../app.js";
 import type { AppError } from "../errors.js";
 import type { PaymentLoaders } from "../../payments/payment.queries.js";
-import type { ApiKeyKind, ApiKeyRole } from "../../generated/prisma/enums.js";
+import type { Principal } from "../../auth/principal.js";
 
 export interface GqlContext {
   app: App;
   requestId: string;
-  /** Set when the request authenticated; otherwise `authError` says why not. */
-  merchantId?: string;
-  /** The key's role, set with merchantId: `@Authorized("ADMIN")` fields need ADMIN. */
-  role?: ApiKeyRole;
-  /** The key's kind and effective scopes, set with merchantId: `@Authorized("payments:read")` fields need that scope. */
-  keyKind?: ApiKeyKind;
-  scopes?: readonly string[];
+  /** Set when the request authenticated (its merchant, role, scopes); otherwise `authError` says why not. */
+  principal?: Principal;
   authError?: AppError;
   loaders?: PaymentLoaders;
   /** The `Idempotency-Key` HTTP header, used when an input has no idempotencyKey field value. */
@@ -22,6 +17,7 @@ export interface GqlContext {
 }
 
 export function merchantCtx(context: GqlContext): Ctx & { loaders: PaymentLoaders } {
-  if (!context.merchantId || !context.loaders) throw context.authError ?? new Error("unauthenticated context");
-  return { app: context.app, merchantId: context.merchantId, requestId: context.requestId, loaders: context.loaders };
+  const principal = context.principal;
+  if (!principal || !context.loaders) throw context.authError ?? new Error("unauthenticated context");
+  return { app: context.app, merchantId: principal.merchantId, requestId: context.requestId, actor: principal.actor, loaders: context.loaders };
 }

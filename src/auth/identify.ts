@@ -1,0 +1,29 @@
+// One entry for every credential a request may carry in `Authorization: Bearer …`: the credential's
+// shape says which verifier reads it (API key `sk_/rk_/pk_…`; OAuth access tokens and user sessions
+// plug in here). Each verifier answers a Principal or throws UNAUTHENTICATED with the reason.
+import type { App } from "../platform/app.js";
+import { AppError, unauthenticated } from "../platform/errors.js";
+import { authenticateApiKey, looksLikeApiKey, type KeyCache } from "../merchants/api-keys.js";
+import type { Principal } from "./principal.js";
+
+/** What one api process keeps to verify credentials quickly (caches, verification keys). */
+export interface Verifiers {
+  keys: KeyCache;
+}
+
+export async function verifyCredential(app: App, verifiers: Verifiers, authorization: string | undefined): Promise<Principal> {
+  if (!authorization) throw unauthenticated("Missing credentials: send 'Authorization: Bearer <secret key>'");
+  const credential = /^Bearer\s+(\S+)$/i.exec(authorization.trim())?.[1];
+  if (credential && looksLikeApiKey(credential)) return authenticateApiKey(app.db, credential, verifiers.keys);
+  throw unauthenticated("Malformed credentials: expected 'Authorization: Bearer sk_test_…'");
+}
+
+/** The principal, or why the credential is refused (answered later, by the resolvers that need one). */
+export async function identify(app: App, verifiers: Verifiers, authorization: string | undefined): Promise<Principal | AppError> {
+  try {
+    return await verifyCredential(app, verifiers, authorization);
+  } catch (err) {
+    if (err instanceof AppError) return err;
+    throw err;
+  }
+}
