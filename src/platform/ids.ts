@@ -13,6 +13,15 @@ export const IdPrefix = {
   paymentMethod: "pm",
   event: "evt",
   gatewayAccount: "gwa",
+  auditRecord: "aud",
+  customer: "cus",
+  cardToken: "tok",
+  dataKey: "dek",
+  user: "usr",
+  userSession: "ses",
+  invitation: "inv",
+  oauthClient: "oac",
+  signingKey: "sig",
 } as const;
 export type IdPrefix = (typeof IdPrefix)[keyof typeof IdPrefix];
 
