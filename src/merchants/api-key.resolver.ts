@@ -1,12 +1,12 @@
 // Thin adapters over api-keys.ts. Managing keys needs the `admin` scope (a SECRET key has it).
 import { Arg, Authorized, Ctx, Mutation, Query, Resolver } from "type-graphql";
 import { merchantCtx, type GqlContext } from "../platform/graphql/context.js";
-import { createApiKey, effectiveScopes, listApiKeys, revokeApiKey, rollApiKey, type ApiKeyRow } from "./api-keys.js";
-import { ApiKeyType, ApiKeyWithSecretPayload, CreateApiKeyInput, RevokeApiKeyInput, RevokeApiKeyPayload, RollApiKeyInput } from "./api-key.type.js";
+import { createApiKey, effectiveScopes, listApiKeys, revokeApiKey, rollApiKey, setApiKeyRateLimit, type ApiKeyRow } from "./api-keys.js";
+import { ApiKeyType, ApiKeyWithSecretPayload, CreateApiKeyInput, RevokeApiKeyInput, RevokeApiKeyPayload, RollApiKeyInput, SetApiKeyRateLimitInput, SetApiKeyRateLimitPayload } from "./api-key.type.js";
 
 /** The row as GraphQL shows it: effective scopes, never the hash. */
 const view = (row: ApiKeyRow): ApiKeyType => ({
-  id: row.id, name: row.name, kind: row.kind, scopes: effectiveScopes(row.kind, row.scopes), last4: row.last4,
+  id: row.id, name: row.name, kind: row.kind, scopes: effectiveScopes(row.kind, row.scopes), last4: row.last4, rateLimitPerSecond: row.rateLimitPerSecond,
   createdAt: row.createdAt, expiresAt: row.expiresAt, revokedAt: row.revokedAt,
 });
 
@@ -36,5 +36,11 @@ export class ApiKeyResolver {
   @Mutation(() => RevokeApiKeyPayload, { description: "Refused at once, by every api process" })
   async revokeApiKey(@Arg("input") input: RevokeApiKeyInput, @Ctx() context: GqlContext): Promise<RevokeApiKeyPayload> {
     return { apiKey: view(await revokeApiKey(merchantCtx(context), input.id)) };
+  }
+
+  @Authorized("admin")
+  @Mutation(() => SetApiKeyRateLimitPayload, { description: "The key's own rate limit, effective at once on every api process" })
+  async setApiKeyRateLimit(@Arg("input") input: SetApiKeyRateLimitInput, @Ctx() context: GqlContext): Promise<SetApiKeyRateLimitPayload> {
+    return { apiKey: view(await setApiKeyRateLimit(merchantCtx(context), input)) };
   }
 }

@@ -15,6 +15,7 @@ export class ApiKeyType {
   @Field(() => ApiKeyKind) kind!: ApiKeyKind;
   @Field(() => [String], { description: "In effect: every scope for SECRET, none for PUBLISHABLE" }) scopes!: string[];
   @Field({ description: "The secret's last 4 characters, to tell keys apart" }) last4!: string;
+  @Field(() => Int, { nullable: true, description: "This key's own requests per second (0: unlimited); null: the server's default (RATE_LIMIT_PER_SECOND)" }) rateLimitPerSecond!: number | null;
   @Field(() => GraphQLDateTime) createdAt!: Date;
   @Field(() => GraphQLDateTime, { nullable: true, description: "Set on a rolled key: refused from then on" }) expiresAt!: Date | null;
   @Field(() => GraphQLDateTime, { nullable: true }) revokedAt!: Date | null;
@@ -39,6 +40,12 @@ export class RevokeApiKeyInput {
   @Field(() => ID) id!: string;
 }
 
+@InputType()
+export class SetApiKeyRateLimitInput {
+  @Field(() => ID) id!: string;
+  @Field(() => Int, { nullable: true, description: "Requests per second, 0 (unlimited) to 1000000; null: the server's default" }) rateLimitPerSecond!: number | null;
+}
+
 @ObjectType()
 export class ApiKeyWithSecretPayload {
   @Field(() => ApiKeyType) apiKey!: ApiKeyType;
@@ -46,3 +53,4 @@ export class ApiKeyWithSecretPayload {
 }
 
 @ObjectType() export class RevokeApiKeyPayload { @Field(() => ApiKeyType) apiKey!: ApiKeyType }
+@ObjectType() export class SetApiKeyRateLimitPayload { @Field(() => ApiKeyType) apiKey!: ApiKeyType }

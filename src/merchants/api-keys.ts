@@ -9,6 +9,7 @@ import type { Ctx } from "../platform/app.js";
 import { AppError, ErrorCode, badInput, notFound, unauthenticated } from "../platform/errors.js";
 import { newId, randomToken } from "../platform/ids.js";
 import type { Principal } from "../auth/principal.js";
+import { recordAudit } from "../audit/audit.js";
 
 const KEY_PATTERN = /^(sk|pk|rk)_(test|live)_[0-9A-Za-z]{32}$/;
 export const KEY_PREFIX: Record<ApiKeyKind, string> = { SECRET: "sk_test_", PUBLISHABLE: "pk_test_", RESTRICTED: "rk_test_" };
@@ -152,6 +153,24 @@ export async function rollApiKey(ctx: Ctx, input: { id: string; gracePeriodSecon
   });
   await invalidate(ctx, old.hash);
   return { apiKey: created.row, secret: created.secret };
+}
+
+export const MAX_RATE_LIMIT_PER_SECOND = 1_000_000;
+
+/** Sets a key's own requests-per-second limit (0: unlimited; null: the server's default), effective at once on every api process. */
+export async function setApiKeyRateLimit(ctx: Ctx, input: { id: string; rateLimitPerSecond: number | null }): Promise<ApiKeyRow> {
+  const limit = input.rateLimitPerSecond;
+  if (limit !== null && (!Number.isInteger(limit) || limit < 0 || limit > MAX_RATE_LIMIT_PER_SECOND)) {
+    throw badInput(`rateLimitPerSecond must be 0 (unlimited) to ${MAX_RATE_LIMIT_PER_SECOND}, or null for the server's default`, "rateLimitPerSecond");
+  }
+  const key = await usableKey(ctx, input.id);
+  const updated = await ctx.app.db.$transaction(async (tx) => {
+    const row = await tx.apiKey.update({ where: { id: key.id }, data: { rateLimitPerSecond: limit } });
+    await recordAudit(tx, ctx, { action: "api_key.rate_limit_set", entityType: "api_key", entityId: key.id, before: { rateLimitPerSecond: key.rateLimitPerSecond }, after: { rateLimitPerSecond: limit } });
+    return row;
+  });
+  await invalidate(ctx, key.hash);
+  return updated;
 }
 
 export async function revokeApiKey(ctx: Ctx, id: string): Promise<ApiKeyRow> {

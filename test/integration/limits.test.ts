@@ -2,10 +2,9 @@
 // second across every api process (per-key override in api_key.rate_limit_per_second), refused
 // with 429 + RATE_LIMITED + Retry-After; queries too deep, too aliased or too costly are refused
 // before they run with QUERY_TOO_COMPLEX; introspection can be switched off.
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PaymentUpdatedDocument } from "../support/generated/graphql.js";
-import { createStack, errorCode, gql, subscribe, wsClient, type GqlResult, type Stack } from "../support/stack.js";
+import { ApiKeysDocument, PaymentUpdatedDocument, SetApiKeyRateLimitDocument, type SetApiKeyRateLimitMutation } from "../support/generated/graphql.js";
+import { createStack, errorCode, gql, ok, subscribe, wsClient, type GqlResult, type Stack } from "../support/stack.js";
 import { tcpProxy, type TcpProxy } from "../support/tcp-proxy.js";
 
 const LIMIT = 5;
@@ -36,11 +35,10 @@ afterAll(async () => {
 const burst = (key: string, n: number, url = limited): Promise<GqlResult<unknown>[]> =>
   Promise.all(Array.from({ length: n }, () => gql(url, PING, {}, { key })));
 
-async function setKeyLimit(merchantId: string, perSecond: number): Promise<void> {
-  const db = new pg.Client({ connectionString: stack.databaseUrl });
-  await db.connect();
-  await db.query("UPDATE api_key SET rate_limit_per_second = $1 WHERE merchant_id = $2", [perSecond, merchantId]);
-  await db.end();
+/** Sets the merchant's (one) key's limit through the API, on the process without a rate limit. */
+async function setKeyLimit(secretKey: string, perSecond: number | null): Promise<GqlResult<SetApiKeyRateLimitMutation>> {
+  const [key] = ok(await gql(strict, ApiKeysDocument, {}, { key: secretKey })).apiKeys;
+  return gql(strict, SetApiKeyRateLimitDocument, { input: { id: key!.id, rateLimitPerSecond: perSecond } }, { key: secretKey });
 }
 
 describe("per-key rate limits", () => {
@@ -76,12 +74,32 @@ describe("per-key rate limits", () => {
     expect(answerB.errors).toBeUndefined();
   });
 
-  it("gives a key with a higher override more", async () => {
-    const { merchantId, secretKey } = await stack.merchant();
-    await setKeyLimit(merchantId, 100);
+  it("gives a key with a higher override more, at once on a process that already knew the key (setApiKeyRateLimit)", async () => {
+    const { secretKey } = await stack.merchant();
+    expect((await burst(secretKey, 8 * LIMIT)).some((r) => r.status === 429)).toBe(true); // `limited` has the key cached
+    const set = ok(await setKeyLimit(secretKey, 100));
+    expect(set.setApiKeyRateLimit.apiKey.rateLimitPerSecond).toBe(100);
+    // The change reaches `limited` over Redis pub/sub (not ordered with this HTTP request): wait for it.
+    await expect.poll(async () => (await gql(limited, PING, {}, { key: secretKey })).headers.get("ratelimit-limit"), { timeout: 5000 }).toBe("100");
+    await new Promise((r) => setTimeout(r, 1000)); // a fresh window
     const results = await burst(secretKey, 8 * LIMIT);
     expect(results.every((r) => r.status === 200 && !r.errors)).toBe(true);
     expect(results[0]?.headers.get("ratelimit-limit")).toBe("100");
+    // null: back to the server's default
+    expect(ok(await setKeyLimit(secretKey, null)).setApiKeyRateLimit.apiKey.rateLimitPerSecond).toBeNull();
+    await expect.poll(async () => (await gql(limited, PING, {}, { key: secretKey })).headers.get("ratelimit-limit"), { timeout: 5000 }).toBe(String(LIMIT));
+  });
+
+  it("refuses an impossible limit, and another merchant's key, changing nothing", async () => {
+    const [a, b] = await Promise.all([stack.merchant("A"), stack.merchant("B")]);
+    for (const bad of [-1, 1_000_001]) {
+      const r = await setKeyLimit(a.secretKey, bad);
+      expect(errorCode(r)).toBe("BAD_USER_INPUT");
+      expect(r.errors?.[0]?.extensions?.field).toBe("rateLimitPerSecond");
+    }
+    const [keyOfA] = ok(await gql(strict, ApiKeysDocument, {}, { key: a.secretKey })).apiKeys;
+    expect(errorCode(await gql(strict, SetApiKeyRateLimitDocument, { input: { id: keyOfA!.id, rateLimitPerSecond: 1 } }, { key: b.secretKey }))).toBe("NOT_FOUND");
+    expect(ok(await gql(strict, ApiKeysDocument, {}, { key: a.secretKey })).apiKeys[0]?.rateLimitPerSecond).toBeNull();
   });
 
   it("counts every subscription operation, and refuses those past the limit with RATE_LIMITED", async () => {
