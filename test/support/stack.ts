@@ -153,12 +153,12 @@ export function wsClient(url: string, key: string | undefined): Client {
 }
 
 /** Subscribes and collects every event; `until` resolves once an event satisfies the predicate. */
-export function subscribe<TData, TVars>(client: Client, doc: TypedDocumentNode<TData, TVars>, variables: TVars) {
+export function subscribe<TData, TVars>(client: Client, doc: TypedDocumentNode<TData, TVars> | string, variables: TVars) {
   const events: TData[] = [];
   const errors: unknown[] = [];
   const waiters: { pred: (e: TData) => boolean; resolve: (e: TData) => void }[] = [];
   const dispose = client.subscribe<TData>(
-    { query: print(doc), variables: variables as Record<string, unknown> },
+    { query: typeof doc === "string" ? doc : print(doc), variables: variables as Record<string, unknown> },
     {
       next: (value) => {
         if (value.errors) errors.push(...value.errors);

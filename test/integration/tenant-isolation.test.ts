@@ -1,0 +1,224 @@
+// Tenant isolation, proven operation by operation: for EVERY query, mutation and subscription of
+// the running server's schema there is a case below in which merchant Bob aims it at merchant
+// Alice's ids (and tokens). Each case checks that Bob gets NOT_FOUND or FORBIDDEN, or — for an
+// operation that takes no id — only his own data, and that no answer carries any of Alice's ids.
+// An id-taking operation must also answer Alice's id exactly as it answers an id that does not
+// exist, so an error cannot tell Bob that Alice's id is real. A new operation without a case fails
+// the first test.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TEST_CARDS, card, createStack, eventually, gql, ok, subscribe, wsClient, type GqlResult, type Stack } from "../support/stack.js";
+
+let stack: Stack;
+let url: string;
+let alice: string;
+let bob: string;
+/** Every id of Alice's that Bob's answers must never contain. */
+const aliceIds: Record<string, string> = {};
+
+type Result = GqlResult<Record<string, unknown>>;
+const asAlice = (query: string, variables: Record<string, unknown> = {}): Promise<Result> => gql(url, query, variables, { key: alice });
+const asBob = (query: string, variables: Record<string, unknown> = {}): Promise<Result> => gql(url, query, variables, { key: bob });
+
+/** No id of Alice's in `result`, except the one Bob sent (a NOT_FOUND names the id it was asked for). */
+function noLeak(result: unknown, sent?: string): void {
+  const text = JSON.stringify(result);
+  for (const [what, id] of Object.entries(aliceIds)) if (id !== sent) expect(text, `Bob's answer holds Alice's ${what}`).not.toContain(id);
+}
+
+const code = (r: Result): string | undefined => r.errors?.[0]?.extensions?.code;
+const fakeLike = (id: string): string => `${id.split("_")[0]}_${"Zq".repeat(11)}`;
+
+/**
+ * Bob runs `query` with Alice's id in `variables(id)`: refused (NOT_FOUND or FORBIDDEN), no data,
+ * no leak, and the same answer as for a made-up id of the same kind.
+ */
+async function refusedLikeUnknown(query: string, aliceId: string, variables: (id: string) => Record<string, unknown>, codes = ["NOT_FOUND", "FORBIDDEN"]): Promise<void> {
+  const real = await asBob(query, variables(aliceId));
+  expect(codes).toContain(code(real));
+  expect(real.data ?? null).toBeNull();
+  noLeak(real, aliceId);
+  const fake = fakeLike(aliceId);
+  const unknown = await asBob(query, variables(fake));
+  expect(code(unknown)).toBe(code(real));
+  expect(unknown.errors?.[0]?.message.replaceAll(fake, "<id>")).toBe(real.errors?.[0]?.message.replaceAll(aliceId, "<id>"));
+}
+
+/** Bob's own answer: no errors, none of Alice's ids. */
+async function ownDataOnly(query: string, variables: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
+  const result = await asBob(query, variables);
+  noLeak(result);
+  return ok(result);
+}
+
+const PAYMENT = "query($id: ID!) { payment(id: $id) { id status } }";
+const PAYMENT_STATE = async (): Promise<unknown> => ok(await asAlice("query($id: ID!) { payment(id: $id) { status version amountCaptured { minorUnits } amountRefunded { minorUnits } } }", { id: aliceIds.payment })).payment;
+const hourStart = (): string => new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000).toISOString();
+const ANALYTICS_INPUT = () => ({ from: hourStart(), to: new Date(Date.parse(hourStart()) + 3_600_000).toISOString(), interval: "HOUR", groupBy: ["GATEWAY"] });
+
+/** One case per operation field: `Query.payment`, `Mutation.capturePayment`, `Subscription.paymentUpdated`. */
+const CASES: Record<string, () => Promise<void>> = {
+  // --- payments and refunds ---
+  "Query.payment": () => refusedLikeUnknown(PAYMENT, aliceIds.payment!, (id) => ({ id })),
+  "Query.node": async () => {
+    for (const id of [aliceIds.payment!, aliceIds.refund!, aliceIds.gatewayAccount!]) await refusedLikeUnknown("query($id: ID!) { node(id: $id) { id } }", id, (v) => ({ id: v }));
+  },
+  "Query.payments": async () => void (await ownDataOnly("{ payments(first: 100) { edges { node { id } } } }")),
+  "Query.refund": () => refusedLikeUnknown("query($id: ID!) { refund(id: $id) { id } }", aliceIds.refund!, (id) => ({ id })),
+  "Mutation.createPayment": async () => {
+    const made = await ownDataOnly('mutation { createPayment(input: { amount: "1.00", currency: "USD" }) { payment { id } } }');
+    const id = (made.createPayment as { payment: { id: string } }).payment.id;
+    expect(code(await asAlice(PAYMENT, { id }))).toBe("NOT_FOUND");
+  },
+  "Mutation.confirmPayment": async () => {
+    const before = await PAYMENT_STATE();
+    await refusedLikeUnknown("mutation($id: ID!, $card: CardInput!) { confirmPayment(input: { paymentId: $id, card: $card }) { payment { id } } }", aliceIds.payment!, (id) => ({ id, card: card(TEST_CARDS.approve) }));
+    expect(await PAYMENT_STATE()).toEqual(before);
+  },
+  "Mutation.capturePayment": async () => {
+    const before = await PAYMENT_STATE();
+    await refusedLikeUnknown("mutation($id: ID!) { capturePayment(input: { paymentId: $id }) { payment { id } } }", aliceIds.payment!, (id) => ({ id }));
+    expect(await PAYMENT_STATE()).toEqual(before);
+  },
+  "Mutation.cancelPayment": async () => {
+    const before = await PAYMENT_STATE();
+    await refusedLikeUnknown("mutation($id: ID!) { cancelPayment(input: { paymentId: $id }) { payment { id } } }", aliceIds.payment!, (id) => ({ id }));
+    expect(await PAYMENT_STATE()).toEqual(before);
+  },
+  "Mutation.refundPayment": async () => {
+    const before = await PAYMENT_STATE();
+    await refusedLikeUnknown('mutation($id: ID!) { refundPayment(input: { paymentId: $id, amount: "1.00" }) { refund { id } } }', aliceIds.payment!, (id) => ({ id }));
+    expect(await PAYMENT_STATE()).toEqual(before);
+  },
+  "Subscription.paymentUpdated": async () => {
+    const client = wsClient(url, bob);
+    const witness = wsClient(url, alice);
+    const aimed = subscribe(client, "subscription($id: ID) { paymentUpdated(paymentId: $id) { id status } }", { id: aliceIds.payment });
+    const all = subscribe(client, "subscription { paymentUpdated { id status } }", {});
+    const hers = subscribe(witness, "subscription { paymentUpdated { id amountRefunded { minorUnits } } }", {});
+    await eventually(async () => aimed.errors.length, (n) => n > 0);
+    expect(JSON.stringify(aimed.errors)).toContain("NOT_FOUND");
+    // Alice's payment changes while Bob listens to all of his payments; once Alice has heard of it,
+    // Bob changes one of his own and hears that: nothing of Alice's came before or with it.
+    ok(await asAlice('mutation($id: ID!) { refundPayment(input: { paymentId: $id, amount: "0.01" }) { refund { id } } }', { id: aliceIds.payment }));
+    await hers.until((e) => JSON.stringify(e).includes(aliceIds.payment!));
+    const mine = ok(await asBob('mutation { createPayment(input: { amount: "2.00", currency: "USD" }) { payment { id } } }')) as { createPayment: { payment: { id: string } } };
+    ok(await asBob('mutation($id: ID!) { cancelPayment(input: { paymentId: $id }) { payment { id } } }', { id: mine.createPayment.payment.id }));
+    await all.until((e) => JSON.stringify(e).includes(mine.createPayment.payment.id));
+    noLeak(all.events);
+    noLeak(aimed.events);
+    await Promise.all([client.dispose(), witness.dispose()]);
+  },
+
+  // --- analytics and gateway health ---
+  "Query.analytics": async () => {
+    const mine = await ownDataOnly("query($input: AnalyticsInput!) { analytics(input: $input) { buckets { groups { key { gateway { id name } } payments } } } }", { input: ANALYTICS_INPUT() });
+    expect(JSON.stringify(mine)).not.toContain(aliceIds.gatewayAccountName);
+  },
+  "Subscription.analyticsUpdated": async () => {
+    const client = wsClient(url, bob);
+    const witness = wsClient(url, alice);
+    const QUERY = "subscription($input: AnalyticsInput!) { analyticsUpdated(input: $input) { buckets { groups { key { gateway { id name } } payments refunds } } } }";
+    const live = subscribe(client, QUERY, { input: ANALYTICS_INPUT() });
+    const hers = subscribe(witness, QUERY, { input: ANALYTICS_INPUT() });
+    await hers.until(() => true); // her initial answer: the count to beat
+    const refundsBefore = JSON.stringify(hers.events[0]).match(/"refunds":(\d+)/)?.[1];
+    ok(await asAlice('mutation($id: ID!) { refundPayment(input: { paymentId: $id, amount: "0.01" }) { refund { id } } }', { id: aliceIds.payment }));
+    await hers.until((e) => JSON.stringify(e).match(/"refunds":(\d+)/)?.[1] !== refundsBefore); // Alice's figures moved…
+    expect(JSON.stringify(live.events)).not.toContain(aliceIds.gatewayAccountName); // …Bob's did not carry them
+    noLeak(live.events);
+    await Promise.all([client.dispose(), witness.dispose()]);
+  },
+  "Query.gateways": async () => void (await ownDataOnly("{ gateways { account { id name } attempts } }")),
+
+  // --- gateways, routing, decisions ---
+  "Query.gatewayAccounts": async () => void (await ownDataOnly("{ gatewayAccounts { id name } }")),
+  "Mutation.createGatewayAccount": async () => {
+    // Bob may use the same name as Alice: names are per merchant, so nothing tells him hers exists.
+    await ownDataOnly(`mutation { createGatewayAccount(input: { name: "${aliceIds.gatewayAccountName}", kind: SANDBOX, config: { url: "http://127.0.0.1:9" } }) { gatewayAccount { id } } }`.replace(aliceIds.gatewayAccountName!, "bob-acquirer"));
+    const names = (ok(await asAlice("{ gatewayAccounts { name } }")).gatewayAccounts as { name: string }[]).map((g) => g.name);
+    expect(names).not.toContain("bob-acquirer");
+  },
+  "Mutation.updateGatewayAccount": () => refusedLikeUnknown("mutation($id: ID!) { updateGatewayAccount(input: { id: $id, priority: 1 }) { gatewayAccount { id } } }", aliceIds.gatewayAccount!, (id) => ({ id })),
+  "Mutation.disableGatewayAccount": async () => {
+    await refusedLikeUnknown("mutation($id: ID!) { disableGatewayAccount(input: { id: $id }) { gatewayAccount { id } } }", aliceIds.gatewayAccount!, (id) => ({ id }));
+    const accounts = ok(await asAlice("{ gatewayAccounts { id enabled } }")).gatewayAccounts as { id: string; enabled: boolean }[];
+    expect(accounts.find((a) => a.id === aliceIds.gatewayAccount)?.enabled).toBe(true);
+  },
+  "Query.routingRules": async () => void (await ownDataOnly("{ routingRules { name action { gateways { gatewayAccountId } } } }")),
+  "Mutation.setRoutingRules": async () => {
+    // A rule naming Alice's gateway account is refused exactly like one naming no account at all.
+    await refusedLikeUnknown(
+      "mutation($id: ID!) { setRoutingRules(rules: [{ name: \"steal\", when: {}, action: { type: FIXED, gateways: [{ gatewayAccountId: $id }] } }]) { name } }",
+      aliceIds.gatewayAccount!, (id) => ({ id }), ["BAD_USER_INPUT"],
+    );
+    expect(JSON.stringify(ok(await asAlice("{ routingRules { name } }")))).toContain("alice-rule");
+  },
+  "Query.gatewayDecisions": async () => {
+    const rows = await ownDataOnly("{ gatewayDecisions(kind: SANDBOX) { messageContains source } }");
+    expect(JSON.stringify(rows)).not.toContain("alice-marker");
+  },
+  "Mutation.setGatewayDecisionOverrides": async () => {
+    await ownDataOnly('mutation { setGatewayDecisionOverrides(input: { kind: SANDBOX, rules: [] }) { source } }');
+    expect(JSON.stringify(ok(await asAlice("{ gatewayDecisions(kind: SANDBOX) { messageContains } }")))).toContain("alice-marker");
+  },
+
+  // --- API keys ---
+  "Query.apiKeys": async () => void (await ownDataOnly("{ apiKeys { id } }")),
+  "Mutation.createApiKey": async () => {
+    const made = await ownDataOnly('mutation { createApiKey(input: { name: "bob-extra", kind: SECRET }) { apiKey { id } } }');
+    const id = (made.createApiKey as { apiKey: { id: string } }).apiKey.id;
+    expect(JSON.stringify(ok(await asAlice("{ apiKeys { id } }")))).not.toContain(id);
+  },
+  "Mutation.rollApiKey": () => refusedLikeUnknown("mutation($id: ID!) { rollApiKey(input: { id: $id, gracePeriodSeconds: 0 }) { secret } }", aliceIds.apiKey!, (id) => ({ id })),
+  "Mutation.revokeApiKey": () => refusedLikeUnknown("mutation($id: ID!) { revokeApiKey(input: { id: $id }) { apiKey { id } } }", aliceIds.apiKey!, (id) => ({ id })),
+  "Mutation.setApiKeyRateLimit": () => refusedLikeUnknown("mutation($id: ID!) { setApiKeyRateLimit(input: { id: $id, rateLimitPerSecond: 1 }) { apiKey { id } } }", aliceIds.apiKey!, (id) => ({ id })),
+
+  // --- exchange rates: platform data, the same for every merchant; only platform admins write them ---
+  "Query.exchangeRate": async () => noLeak(await asBob('{ exchangeRate(from: "USD", to: "EUR") { rate source } }')),
+  "Query.convert": async () => noLeak(await asBob('{ convert(amount: "1.00", from: "USD", to: "EUR") { converted { amount } } }')),
+  "Mutation.setExchangeRate": async () => {
+    const r = await asBob('mutation { setExchangeRate(input: { from: "USD", to: "EUR", rate: "9" }) { rate } }');
+    expect(code(r)).toBe("FORBIDDEN");
+  },
+};
+
+beforeAll(async () => {
+  stack = await createStack();
+  url = (await stack.start(["start", "--role", "all", "--port", "0"])).url;
+  alice = (await stack.merchant("Alice")).secretKey;
+  bob = (await stack.merchant("Bob")).secretKey;
+  // Alice: a gateway account of her own (used for her payment), a rule, an override, an extra key,
+  // a captured payment with a refund.
+  aliceIds.gatewayAccountName = "alice-acquirer-7f3";
+  const sandbox = (await stack.start(["sandbox", "--port", "0", "--name", "alice-acquirer"])).url;
+  const account = ok(await asAlice(`mutation($config: JSONObject!) { createGatewayAccount(input: { name: "${aliceIds.gatewayAccountName}", kind: SANDBOX, config: $config }) { gatewayAccount { id } } }`, { config: { url: sandbox } }));
+  aliceIds.gatewayAccount = (account.createGatewayAccount as { gatewayAccount: { id: string } }).gatewayAccount.id;
+  ok(await asAlice("mutation($id: ID!) { setRoutingRules(rules: [{ name: \"alice-rule\", when: { currencies: [\"EUR\"] }, action: { type: FIXED, gateways: [{ gatewayAccountId: $id }] } }]) { name } }", { id: aliceIds.gatewayAccount }));
+  ok(await asAlice('mutation { setGatewayDecisionOverrides(input: { kind: SANDBOX, rules: [{ code: "processing_error", messageContains: "alice-marker", decision: STOP }] }) { source } }'));
+  const key = ok(await asAlice('mutation { createApiKey(input: { name: "alice-extra", kind: RESTRICTED, scopes: ["payments:read"] }) { apiKey { id } } }'));
+  aliceIds.apiKey = (key.createApiKey as { apiKey: { id: string } }).apiKey.id;
+  const payment = ok(await asAlice('mutation { createPayment(input: { amount: "10.00", currency: "USD" }) { payment { id } } }'));
+  aliceIds.payment = (payment.createPayment as { payment: { id: string } }).payment.id;
+  ok(await asAlice("mutation($id: ID!, $card: CardInput!) { confirmPayment(input: { paymentId: $id, card: $card }) { payment { id } } }", { id: aliceIds.payment, card: card(TEST_CARDS.approve) }));
+  await eventually(async () => ok(await asAlice(PAYMENT, { id: aliceIds.payment })).payment as { status: string }, (p) => p.status === "CAPTURED");
+  const refund = ok(await asAlice('mutation($id: ID!) { refundPayment(input: { paymentId: $id, amount: "1.00" }) { refund { id } } }', { id: aliceIds.payment }));
+  aliceIds.refund = (refund.refundPayment as { refund: { id: string } }).refund.id;
+}, 60_000);
+afterAll(async () => stack?.close());
+
+describe("tenant isolation over every operation", () => {
+  it("has a case for every query, mutation and subscription the server exposes", async () => {
+    const schema = ok(await asAlice("{ __schema { queryType { fields { name } } mutationType { fields { name } } subscriptionType { fields { name } } } }")).__schema as Record<string, { fields: { name: string }[] } | null>;
+    const fields = [
+      ...(schema.queryType?.fields ?? []).map((f) => `Query.${f.name}`),
+      ...(schema.mutationType?.fields ?? []).map((f) => `Mutation.${f.name}`),
+      ...(schema.subscriptionType?.fields ?? []).map((f) => `Subscription.${f.name}`),
+    ];
+    expect(fields.filter((f) => !(f in CASES)), "operations without a tenant-isolation case").toEqual([]);
+    expect(Object.keys(CASES).filter((c) => !fields.includes(c)), "cases for operations that no longer exist").toEqual([]);
+  });
+
+  it.each(Object.keys(CASES))("%s: Bob gets nothing of Alice's", async (operation) => {
+    await CASES[operation]!();
+  });
+});
