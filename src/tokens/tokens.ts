@@ -4,7 +4,7 @@
 // transaction, so two concurrent uses cannot both win, and a failed confirmation gives it back.
 import type { CardToken, PaymentMethod } from "../generated/prisma/client.js";
 import type { App, Ctx } from "../platform/app.js";
-import type { Tx } from "../platform/db.js";
+import type { Db, Tx } from "../platform/db.js";
 import { recordAudit } from "../audit/audit.js";
 import { AppError, ErrorCode, badInput } from "../platform/errors.js";
 import { newId } from "../platform/ids.js";
@@ -71,4 +71,30 @@ export async function consumeCardToken(tx: Tx, merchantId: string, id: string): 
   const method = await tx.paymentMethod.findFirst({ where: { id: token.paymentMethodId, merchantId } });
   if (!method) throw new Error(`token ${id} names a missing payment method`);
   return method;
+}
+
+/** How often the worker purges, and how long after expiry an unused token (and its card) is kept. */
+export const PURGE_EVERY_MS = 15 * 60_000;
+export const PURGE_AFTER_MS = 60 * 60_000;
+
+/**
+ * A token that expired unused leaves a vaulted card nobody can ever use: past PURGE_AFTER_MS the
+ * token and that card's ciphertext are deleted (in batches). An expired token can no longer be
+ * consumed (consumeCardToken checks expiry in its UPDATE), so this cannot race a payment.
+ */
+export async function purgeExpiredCardTokens(db: Db, now = Date.now()): Promise<number> {
+  let purged = 0;
+  for (;;) {
+    const count = await db.$transaction(async (tx) => {
+      const stale = await tx.cardToken.findMany({
+        where: { usedAt: null, expiresAt: { lt: new Date(now - PURGE_AFTER_MS) } }, select: { id: true, paymentMethodId: true }, take: 500,
+      });
+      if (stale.length === 0) return 0;
+      await tx.cardToken.deleteMany({ where: { id: { in: stale.map((t) => t.id) }, usedAt: null } });
+      await tx.paymentMethod.deleteMany({ where: { id: { in: stale.map((t) => t.paymentMethodId) } } });
+      return stale.length;
+    });
+    purged += count;
+    if (count < 500) return purged;
+  }
 }

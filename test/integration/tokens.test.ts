@@ -159,6 +159,23 @@ describe("POST /v1/tokens", () => {
   });
 });
 
+describe("housekeeping", () => {
+  it("purges tokens that expired unused, with their vaulted card, when a worker runs its maintenance", async () => {
+    const stale = await newToken();
+    const fresh = await newToken();
+    const { rows } = await db.query<{ payment_method_id: string }>("SELECT payment_method_id FROM card_token WHERE id = $1", [stale]);
+    await db.query("UPDATE card_token SET expires_at = now() - interval '2 hours' WHERE id = $1", [stale]);
+    const sandbox = await stack.start(["sandbox", "--port", "0"]); // a worker role needs a gateway
+    const worker = await stack.start(["start", "--role", "worker"], { GATEWAY_URL: sandbox.url }); // purges once at start
+    const left = async () => (await db.query<{ id: string }>("SELECT id FROM card_token WHERE id = ANY($1)", [[stale, fresh]])).rows.map((r) => r.id);
+    await eventually(left, (ids) => !ids.includes(stale));
+    expect(await left()).toEqual([fresh]);
+    expect((await db.query("SELECT 1 FROM payment_method WHERE id = $1", [rows[0]!.payment_method_id])).rowCount).toBe(0);
+    await worker.stop();
+    await sandbox.stop();
+  });
+});
+
 describe("keys", () => {
   it("needs a publishable key here, and a publishable key is refused on /graphql", async () => {
     const none = await tokenize({ card: card(TEST_CARDS.approve) }, { key: "" });
