@@ -1,6 +1,6 @@
 // The worker role's periodic jobs, on the small `maintenance` queue: the exchange-rate refresh
-// and the purge of card tokens that expired unused, each as a BullMQ job scheduler (every FX_REFRESH_EVERY_MS) plus one run at start. Every
-// worker process upserts the same scheduler, so there is one schedule however many run (the last
+// (every FX_REFRESH_EVERY_MS) and the purge of card tokens that expired unused (every 15 minutes),
+// each as a BullMQ job scheduler plus one run at start. Every worker process upserts the same scheduler, so there is one schedule however many run (the last
 // started sets its interval); whichever worker is free takes each run.
 import { Worker, type ConnectionOptions } from "bullmq";
 import type { Redis } from "ioredis";
