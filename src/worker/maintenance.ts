@@ -1,7 +1,8 @@
 // The worker role's periodic jobs, on the small `maintenance` queue: the exchange-rate refresh
 // (every FX_REFRESH_EVERY_MS) and the purge of card tokens that expired unused (every 15 minutes),
-// each as a BullMQ job scheduler plus one run at start. Every worker process upserts the same scheduler, so there is one schedule however many run (the last
-// started sets its interval); whichever worker is free takes each run.
+// each as a BullMQ job scheduler plus one run at start. Every worker process upserts the same
+// schedulers, so there is one schedule however many run (the last started sets its interval);
+// whichever worker is free takes each run.
 import { Worker, type ConnectionOptions } from "bullmq";
 import type { Redis } from "ioredis";
 import type { App } from "../platform/app.js";
