@@ -121,6 +121,17 @@ describe("POST /v1/tokens", () => {
     expect(statuses.filter((s) => s === "REQUIRES_PAYMENT_METHOD")).toHaveLength(1);
   });
 
+  it("replays a retried confirmation (same idempotency key) instead of refusing the spent token", async () => {
+    const token = await newToken();
+    const paymentId = await newPayment();
+    const input = { paymentId, token, idempotencyKey: `confirm-${paymentId}` };
+    const [first, retry] = [await gql(url, ConfirmPaymentDocument, { input }, { key }), await gql(url, ConfirmPaymentDocument, { input }, { key })];
+    expect(ok(retry).confirmPayment.payment.id).toBe(ok(first).confirmPayment.payment.id);
+    const other = await gql(url, ConfirmPaymentDocument, { input: { ...input, token: await newToken() } }, { key });
+    expect(errorCode(other)).toBe("IDEMPOTENCY_KEY_REUSED");
+    expect((await eventually(() => read(paymentId), (p) => p.status !== "PROCESSING")).attempts).toHaveLength(1);
+  });
+
   it("saves a token as a customer's card with createPaymentMethod", async () => {
     const customer = ok(await gql(url, CreateCustomerDocument, { input: { email: "tok@example.com" } }, { key })).createCustomer.customer;
     const token = await newToken(TEST_CARDS.approve);
