@@ -86,6 +86,8 @@ export interface Config {
   fxSource: FxSource | undefined;
   /** How often the worker refreshes exchange rates (it also does at start). */
   fxRefreshEveryMs: number;
+  /** How long a card token (`tok_…`, POST /v1/tokens) can be used, in seconds. */
+  cardTokenTtlSeconds: number;
 }
 
 function int(value: string | undefined, fallback: number, name: string): number {
@@ -187,6 +189,7 @@ export function loadConfig(overrides: Partial<Config> = {}, source: NodeJS.Proce
     seedDemoMerchant: source.SEED_DEMO_MERCHANT !== "false",
     fxSource: fxSourceFrom(source.FX_SOURCE, env),
     fxRefreshEveryMs: int(source.FX_REFRESH_EVERY_MS, 3_600_000, "FX_REFRESH_EVERY_MS"),
+    cardTokenTtlSeconds: Math.max(1, int(source.CARD_TOKEN_TTL_SECONDS, 900, "CARD_TOKEN_TTL_SECONDS")),
     ...overrides,
   };
   // One of the two alone would silently serve plain HTTP where TLS was meant.

@@ -13,6 +13,7 @@ export class CreatePaymentInput {
   @Field(() => CaptureMethod, { nullable: true, defaultValue: CaptureMethod.AUTOMATIC }) captureMethod?: CaptureMethod;
   @Field(() => String, { nullable: true }) description?: string | null;
   @Field(() => GraphQLJSONObject, { nullable: true, description: "Up to 50 string pairs" }) metadata?: Record<string, unknown> | null;
+  @Field(() => ID, { nullable: true, description: "The customer paying (cus_…): their saved cards can pay this payment" }) customerId?: string | null;
   @Field(() => String, { nullable: true, description: KEY_DOC }) idempotencyKey?: string | null;
 }
 
@@ -27,7 +28,10 @@ export class CardInput {
 @InputType()
 export class ConfirmPaymentInput {
   @Field(() => ID) paymentId!: string;
-  @Field(() => CardInput) card!: CardInput;
+  @Field(() => CardInput, { nullable: true, description: "Card details, vaulted now. Exactly one of card, token, paymentMethodId" }) card?: CardInput | null;
+  @Field(() => String, { nullable: true, description: "A single-use tok_… from POST /v1/tokens (consumed by this call)" }) token?: string | null;
+  @Field(() => ID, { nullable: true, description: "A saved card (pm_…): attached to this payment's customer, or unattached and never used" }) paymentMethodId?: string | null;
+  @Field(() => Boolean, { nullable: true, description: "Attach the card to the payment's customer for later payments" }) savePaymentMethod?: boolean | null;
   @Field(() => String, { nullable: true, description: KEY_DOC }) idempotencyKey?: string | null;
 }
 

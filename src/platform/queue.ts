@@ -36,10 +36,12 @@ export function createGatewayQueue(connection: Redis, prefix: string): Queue<Gat
 }
 
 /** Periodic housekeeping, run by the worker role (src/worker/maintenance.ts). */
-export type MaintenanceJob = { kind: "fx.refresh" };
+export type MaintenanceJob = { kind: "fx.refresh" } | { kind: "card_tokens.purge" };
 
 /** The job scheduler that refreshes exchange rates every FX_REFRESH_EVERY_MS. */
 export const FX_REFRESH_SCHEDULER = "fx-refresh";
+/** The job scheduler that removes card tokens that expired unused (src/tokens/tokens.ts). */
+export const CARD_TOKEN_PURGE_SCHEDULER = "card-token-purge";
 
 export function createMaintenanceQueue(connection: Redis, prefix: string): Queue<MaintenanceJob> {
   return new Queue<MaintenanceJob>(QueueName.maintenance, { connection: connection as ConnectionOptions, prefix: `${prefix}:bull` });

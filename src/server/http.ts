@@ -26,6 +26,7 @@ import { readiness } from "./health.js";
 import type { TlsOptions } from "./tls.js";
 import { checkDocument, queryLimitRules } from "./query-limits.js";
 import { CredentialLimiter, rateLimitHeaders, rateLimited } from "./rate-limit.js";
+import { registerTokenRoutes } from "../tokens/token.routes.js";
 
 function contextFor(app: App, requestId: string, auth: Principal | AppError, cache: boolean, idempotencyKey?: string): GqlContext {
   const base: GqlContext = { app, requestId, ...(idempotencyKey ? { idempotencyKey } : {}) };
@@ -160,6 +161,7 @@ export async function createHttpServer(app: App, schema: GraphQLSchema, tls?: Tl
     });
   };
   fastify.route({ method: ["GET", "POST", "OPTIONS"], url: "/graphql", handler: handleGraphQL });
+  await registerTokenRoutes(fastify, app, { verifiers, limiter });
   fastify.get("/graphiql", (_req, reply) => reply.type("text/html").send(graphiqlPage()));
   fastify.get("/healthz", async () => ({ status: "ok" }));
   fastify.get("/readyz", async (_req, reply) => {

@@ -1,13 +1,15 @@
-// The worker role's periodic jobs, on the small `maintenance` queue: today the exchange-rate
-// refresh, as a BullMQ job scheduler (every FX_REFRESH_EVERY_MS) plus one run at start. Every
-// worker process upserts the same scheduler, so there is one schedule however many run (the last
-// started sets its interval); whichever worker is free takes each run.
+// The worker role's periodic jobs, on the small `maintenance` queue: the exchange-rate refresh
+// (every FX_REFRESH_EVERY_MS) and the purge of card tokens that expired unused (every 15 minutes),
+// each as a BullMQ job scheduler plus one run at start. Every worker process upserts the same
+// schedulers, so there is one schedule however many run (the last started sets its interval);
+// whichever worker is free takes each run.
 import { Worker, type ConnectionOptions } from "bullmq";
 import type { Redis } from "ioredis";
 import type { App } from "../platform/app.js";
-import { FX_REFRESH_SCHEDULER, QueueName, createMaintenanceQueue, type MaintenanceJob } from "../platform/queue.js";
+import { CARD_TOKEN_PURGE_SCHEDULER, FX_REFRESH_SCHEDULER, QueueName, createMaintenanceQueue, type MaintenanceJob } from "../platform/queue.js";
 import { describeSource } from "../fx/provider.js";
 import { refreshRates } from "../fx/refresh.js";
+import { PURGE_EVERY_MS, purgeExpiredCardTokens } from "../tokens/tokens.js";
 
 const KEEP = { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } };
 
@@ -21,6 +23,9 @@ export async function startMaintenanceWorker(app: App, connection: Redis): Promi
         const result = await refreshRates(app);
         if (result?.added) log.info(result, "exchange rates refreshed");
         else if (result) log.debug(result, "exchange rates unchanged");
+      } else if (job.data.kind === "card_tokens.purge") {
+        const purged = await purgeExpiredCardTokens(app.db);
+        if (purged) log.info({ purged }, "expired card tokens purged");
       }
     },
     { connection: connection as ConnectionOptions, prefix: `${config.redisPrefix}:bull`, concurrency: 1 },
@@ -38,6 +43,9 @@ export async function startMaintenanceWorker(app: App, connection: Redis): Promi
     await queue.removeJobScheduler(FX_REFRESH_SCHEDULER);
     log.warn("FX_SOURCE is not set: exchange rates are only those set by admins (setExchangeRate)");
   }
+  const purge = { name: "card_tokens.purge", data: { kind: "card_tokens.purge" } as const, opts: KEEP };
+  await queue.upsertJobScheduler(CARD_TOKEN_PURGE_SCHEDULER, { every: PURGE_EVERY_MS }, purge);
+  await queue.add(purge.name, purge.data, KEEP);
   return {
     async close() {
       await worker.close();

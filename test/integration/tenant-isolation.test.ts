@@ -55,6 +55,13 @@ const PAYMENT_STATE = async (): Promise<unknown> => ok(await asAlice("query($id:
 const hourStart = (): string => new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000).toISOString();
 const ANALYTICS_INPUT = () => ({ from: hourStart(), to: new Date(Date.parse(hourStart()) + 3_600_000).toISOString(), interval: "HOUR", groupBy: ["GATEWAY"] });
 
+/** A customer of Bob's with a saved card. */
+async function bobCustomerAndCard(): Promise<{ customer: string; paymentMethod: string }> {
+  const made = ok(await asBob('mutation { createCustomer(input: { email: "bob@example.com" }) { customer { id } } }')) as { createCustomer: { customer: { id: string } } };
+  const pm = ok(await asBob("mutation($card: CardInput!) { createPaymentMethod(input: { card: $card }) { paymentMethod { id } } }", { card: card(TEST_CARDS.approve) })) as { createPaymentMethod: { paymentMethod: { id: string } } };
+  return { customer: made.createCustomer.customer.id, paymentMethod: pm.createPaymentMethod.paymentMethod.id };
+}
+
 /** One case per operation field: `Query.payment`, `Mutation.capturePayment`, `Subscription.paymentUpdated`. */
 const CASES: Record<string, () => Promise<void>> = {
   // --- payments and refunds ---
@@ -68,11 +75,18 @@ const CASES: Record<string, () => Promise<void>> = {
     const made = await ownDataOnly('mutation { createPayment(input: { amount: "1.00", currency: "USD" }) { payment { id } } }');
     const id = (made.createPayment as { payment: { id: string } }).payment.id;
     expect(code(await asAlice(PAYMENT, { id }))).toBe("NOT_FOUND");
+    await refusedLikeUnknown('mutation($cus: ID!) { createPayment(input: { amount: "1.00", currency: "USD", customerId: $cus }) { payment { id } } }', aliceIds.customer!, (cus) => ({ cus }));
   },
   "Mutation.confirmPayment": async () => {
     const before = await PAYMENT_STATE();
     await refusedLikeUnknown("mutation($id: ID!, $card: CardInput!) { confirmPayment(input: { paymentId: $id, card: $card }) { payment { id } } }", aliceIds.payment!, (id) => ({ id, card: card(TEST_CARDS.approve) }));
     expect(await PAYMENT_STATE()).toEqual(before);
+    // Bob's own payment, paid with Alice's card token or saved card: as if they did not exist.
+    const bobPayment = async (): Promise<string> => ((ok(await asBob('mutation { createPayment(input: { amount: "3.00", currency: "USD" }) { payment { id } } }')).createPayment) as { payment: { id: string } }).payment.id;
+    const paymentId = await bobPayment();
+    await refusedLikeUnknown("mutation($p: ID!, $token: String!) { confirmPayment(input: { paymentId: $p, token: $token }) { payment { id } } }", aliceIds.cardToken!, (token) => ({ p: paymentId, token }));
+    await refusedLikeUnknown("mutation($p: ID!, $pm: ID!) { confirmPayment(input: { paymentId: $p, paymentMethodId: $pm }) { payment { id } } }", aliceIds.paymentMethod!, (pm) => ({ p: paymentId, pm }));
+    expect((ok(await asBob(PAYMENT, { id: paymentId })).payment as { status: string }).status).toBe("REQUIRES_PAYMENT_METHOD");
   },
   "Mutation.capturePayment": async () => {
     const before = await PAYMENT_STATE();
@@ -107,6 +121,36 @@ const CASES: Record<string, () => Promise<void>> = {
     noLeak(all.events);
     noLeak(aimed.events);
     await Promise.all([client.dispose(), witness.dispose()]);
+  },
+
+  // --- customers, saved cards, card tokens ---
+  "Query.customer": () => refusedLikeUnknown("query($id: ID!) { customer(id: $id) { id email } }", aliceIds.customer!, (id) => ({ id })),
+  "Query.customers": async () => void (await ownDataOnly("{ customers(first: 100) { edges { node { id paymentMethods { id } } } } }")),
+  "Mutation.createCustomer": async () => {
+    const made = await ownDataOnly('mutation { createCustomer(input: { email: "bob@example.com" }) { customer { id } } }');
+    expect(code(await asAlice("query($id: ID!) { customer(id: $id) { id } }", { id: (made.createCustomer as { customer: { id: string } }).customer.id }))).toBe("NOT_FOUND");
+  },
+  "Mutation.updateCustomer": async () => {
+    await refusedLikeUnknown('mutation($id: ID!) { updateCustomer(input: { id: $id, name: "stolen" }) { customer { id } } }', aliceIds.customer!, (id) => ({ id }));
+    expect(ok(await asAlice("query($id: ID!) { customer(id: $id) { name } }", { id: aliceIds.customer })).customer).toEqual({ name: "Alice's customer" });
+  },
+  "Mutation.deleteCustomer": async () => {
+    await refusedLikeUnknown("mutation($id: ID!) { deleteCustomer(input: { id: $id }) { deletedCustomerId } }", aliceIds.customer!, (id) => ({ id }));
+    expect(ok(await asAlice("query($id: ID!) { customer(id: $id) { paymentMethods { id } } }", { id: aliceIds.customer })).customer).toEqual({ paymentMethods: [{ id: aliceIds.paymentMethod }] });
+  },
+  "Mutation.createPaymentMethod": async () => {
+    // onto Alice's customer, or from Alice's card token: both as if they did not exist
+    await refusedLikeUnknown("mutation($id: ID!, $card: CardInput!) { createPaymentMethod(input: { card: $card, customerId: $id }) { paymentMethod { id } } }", aliceIds.customer!, (id) => ({ id, card: card(TEST_CARDS.approve) }));
+    await refusedLikeUnknown("mutation($token: String!) { createPaymentMethod(input: { token: $token }) { paymentMethod { id } } }", aliceIds.cardToken!, (token) => ({ token }));
+  },
+  "Mutation.attachPaymentMethod": async () => {
+    const bobs = await bobCustomerAndCard();
+    await refusedLikeUnknown("mutation($pm: ID!, $cus: ID!) { attachPaymentMethod(input: { paymentMethodId: $pm, customerId: $cus }) { paymentMethod { id } } }", aliceIds.paymentMethod!, (pm) => ({ pm, cus: bobs.customer }));
+    await refusedLikeUnknown("mutation($pm: ID!, $cus: ID!) { attachPaymentMethod(input: { paymentMethodId: $pm, customerId: $cus }) { paymentMethod { id } } }", aliceIds.customer!, (cus) => ({ pm: bobs.paymentMethod, cus }));
+  },
+  "Mutation.detachPaymentMethod": async () => {
+    await refusedLikeUnknown("mutation($pm: ID!) { detachPaymentMethod(input: { paymentMethodId: $pm }) { paymentMethod { id } } }", aliceIds.paymentMethod!, (pm) => ({ pm }));
+    expect(ok(await asAlice("query($id: ID!) { customer(id: $id) { paymentMethods { id } } }", { id: aliceIds.customer })).customer).toEqual({ paymentMethods: [{ id: aliceIds.paymentMethod }] });
   },
 
   // --- analytics and gateway health ---
@@ -197,6 +241,17 @@ beforeAll(async () => {
   ok(await asAlice('mutation { setGatewayDecisionOverrides(input: { kind: SANDBOX, rules: [{ code: "processing_error", messageContains: "alice-marker", decision: STOP }] }) { source } }'));
   const key = ok(await asAlice('mutation { createApiKey(input: { name: "alice-extra", kind: RESTRICTED, scopes: ["payments:read"] }) { apiKey { id } } }'));
   aliceIds.apiKey = (key.createApiKey as { apiKey: { id: string } }).apiKey.id;
+  const customer = ok(await asAlice('mutation { createCustomer(input: { email: "shopper@alice.example", name: "Alice\'s customer" }) { customer { id } } }'));
+  aliceIds.customer = (customer.createCustomer as { customer: { id: string } }).customer.id;
+  const saved = ok(await asAlice("mutation($card: CardInput!, $cus: ID!) { createPaymentMethod(input: { card: $card, customerId: $cus }) { paymentMethod { id } } }", { card: card(TEST_CARDS.approve), cus: aliceIds.customer }));
+  aliceIds.paymentMethod = (saved.createPaymentMethod as { paymentMethod: { id: string } }).paymentMethod.id;
+  const publishable = ok(await asAlice('mutation { createApiKey(input: { name: "alice-checkout", kind: PUBLISHABLE }) { secret } }'));
+  const tokenized = await fetch(`${url}/v1/tokens`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${(publishable.createApiKey as { secret: string }).secret}` },
+    body: JSON.stringify({ card: card(TEST_CARDS.approve) }),
+  });
+  aliceIds.cardToken = ((await tokenized.json()) as { id: string }).id;
   const payment = ok(await asAlice('mutation { createPayment(input: { amount: "10.00", currency: "USD" }) { payment { id } } }'));
   aliceIds.payment = (payment.createPayment as { payment: { id: string } }).payment.id;
   ok(await asAlice("mutation($id: ID!, $card: CardInput!) { confirmPayment(input: { paymentId: $id, card: $card }) { payment { id } } }", { id: aliceIds.payment, card: card(TEST_CARDS.approve) }));

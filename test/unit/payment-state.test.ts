@@ -7,7 +7,7 @@ import { AppError } from "../../src/platform/errors.js";
 const payment = (over: Partial<Payment>): Payment => ({
   id: "pay_test00000000000000000", merchantId: "mer_x", status: "REQUIRES_PAYMENT_METHOD", currency: "USD", amount: 1000n,
   amountCapturable: 0n, amountCaptured: 0n, amountRefunded: 0n, amountRefundPending: 0n, captureMethod: "AUTOMATIC",
-  description: null, metadata: {}, paymentMethodId: null, lastPaymentError: null, failedAttempts: 0, version: 1,
+  description: null, metadata: {}, paymentMethodId: null, customerId: null, lastPaymentError: null, failedAttempts: 0, version: 1,
   settlementCurrency: null, settlementAmount: null, fxRate: null, fxRateAsOf: null, fxRateSource: null,
   createdAt: new Date(), updatedAt: new Date(), ...over,
 });

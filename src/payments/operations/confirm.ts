@@ -1,6 +1,7 @@
-// confirmPayment: validate the card → vault it, stage an attempt and move the payment to
-// PROCESSING in one transaction, routed to a gateway (the reason is kept on the attempt); the
-// gateway job leaves through the outbox (job id = attempt id),
+// confirmPayment: take the card (inline details → vaulted now; a `tok_…` → consumed; a saved
+// `pm_…` → checked against the payment's customer, src/customers/payment-methods.ts), stage an
+// attempt and move the payment to PROCESSING in one transaction, routed to a gateway (the reason
+// is kept on the attempt); the gateway job leaves through the outbox (job id = attempt id),
 // so the mutation returns at once and a crash after commit cannot lose the job.
 import type { Payment } from "../../generated/prisma/client.js";
 import { commit, type Ctx } from "../../platform/app.js";
@@ -8,7 +9,9 @@ import { idempotent } from "../../platform/idempotency.js";
 import { newId } from "../../platform/ids.js";
 import { GATEWAY_JOB_TOPIC, type GatewayJob } from "../../platform/queue.js";
 import { validateCard, type CardInput } from "../../vault/card.js";
-import { fingerprint, vaultCard } from "../../vault/vault.js";
+import { fingerprint } from "../../vault/vault.js";
+import { exactlyOne, paymentMethodForConfirm, type MethodSource } from "../../customers/payment-methods.js";
+import { getPayment } from "../payment.queries.js";
 import { paymentCodec } from "../payment.snapshot.js";
 import { AppError, ErrorCode } from "../../platform/errors.js";
 import { routeAttempt } from "../../routing/route-attempt.js";
@@ -16,31 +19,50 @@ import { transitionPayment } from "../transition.js";
 
 export interface ConfirmPaymentInput {
   paymentId: string;
-  card: CardInput;
+  /** Exactly one of card, token, paymentMethodId. */
+  card?: CardInput | null;
+  token?: string | null;
+  paymentMethodId?: string | null;
+  /** Attach the card to the payment's customer for later payments. */
+  savePaymentMethod?: boolean | null;
   idempotencyKey?: string | null;
 }
 
 export async function confirmPayment(ctx: Ctx, input: ConfirmPaymentInput, headerKey?: string): Promise<Payment> {
-  const card = validateCard(input.card);
-  // The stored request hash must not be a hash of a bare PAN: use the keyed fingerprint instead.
-  const request = {
-    paymentId: input.paymentId,
-    card: { fingerprint: fingerprint(ctx.app.config, ctx.merchantId, card.number), expMonth: card.expMonth, expYear: card.expYear },
-  };
+  const given = exactlyOne(input as unknown as Record<string, unknown>, ["card", "token", "paymentMethodId"]);
+  const save = input.savePaymentMethod === true;
+  let source: MethodSource;
+  let request: Record<string, unknown>;
+  if (given === "card") {
+    const card = await validateCard(input.card!);
+    source = { kind: "card", card };
+    // The stored request hash must not be a hash of a bare PAN: use the keyed fingerprint instead.
+    request = {
+      paymentId: input.paymentId,
+      card: { fingerprint: await fingerprint(ctx.app.config, ctx.merchantId, card.number), expMonth: card.expMonth, expYear: card.expYear },
+    };
+  } else if (given === "token") {
+    source = { kind: "token", token: input.token! };
+    request = { paymentId: input.paymentId, token: input.token };
+  } else {
+    source = { kind: "saved", paymentMethodId: input.paymentMethodId! };
+    request = { paymentId: input.paymentId, paymentMethodId: input.paymentMethodId };
+  }
+  if (save) request.savePaymentMethod = true;
   const key = input.idempotencyKey ?? headerKey;
   return commit(ctx, () =>
     idempotent(ctx.app.db, { merchantId: ctx.merchantId, key, operation: "confirmPayment", request }, paymentCodec, async (tx) => {
-      const method = await vaultCard(tx, ctx.app.config, ctx.merchantId, card);
+      const method = await paymentMethodForConfirm(tx, ctx, await getPayment(tx, ctx.merchantId, input.paymentId), source, save);
       const attemptId = newId("att");
       const job: GatewayJob = { kind: "authorize", attemptId, merchantId: ctx.merchantId };
       const payment = await transitionPayment(tx, ctx, input.paymentId, { kind: "confirm", paymentMethodId: method.id }, [
         { topic: GATEWAY_JOB_TOPIC, payload: job },
       ]);
       const route = await routeAttempt(ctx.app, tx, {
-        merchantId: ctx.merchantId, paymentId: payment.id, currency: payment.currency, amount: payment.amount, cardBrand: card.brand, cardCountry: card.country, metadata: payment.metadata, tried: [],
+        merchantId: ctx.merchantId, paymentId: payment.id, currency: payment.currency, amount: payment.amount, cardBrand: method.brand, cardCountry: method.country, metadata: payment.metadata, tried: [],
       });
       if (!route) {
-        throw new AppError(ErrorCode.GATEWAY_UNAVAILABLE, `No enabled gateway account accepts ${payment.currency} ${card.brand} cards`, { currency: payment.currency, cardBrand: card.brand });
+        throw new AppError(ErrorCode.GATEWAY_UNAVAILABLE, `No enabled gateway account accepts ${payment.currency} ${method.brand} cards`, { currency: payment.currency, cardBrand: method.brand });
       }
       // Fixed for this confirmation: captures and refunds convert at this same rate. Written (or
       // cleared) on every confirmation, so a payment re-confirmed without conversion keeps none.

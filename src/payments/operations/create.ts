@@ -8,6 +8,7 @@ import { newId } from "../../platform/ids.js";
 import { Money } from "../../platform/money.js";
 import { paymentCodec } from "../payment.snapshot.js";
 import { recordPaymentEvent } from "../transition.js";
+import { getCustomer } from "../../customers/customer.data.js";
 
 export interface CreatePaymentInput {
   amount: string;
@@ -15,6 +16,8 @@ export interface CreatePaymentInput {
   captureMethod?: "AUTOMATIC" | "MANUAL" | null;
   description?: string | null;
   metadata?: Record<string, unknown> | null;
+  /** The customer paying (src/customers): their saved cards can pay it. */
+  customerId?: string | null;
   idempotencyKey?: string | null;
 }
 
@@ -37,9 +40,11 @@ export async function createPayment(ctx: Ctx, input: CreatePaymentInput, headerK
   const request = {
     amount: money.minor, currency: money.currency, captureMethod: input.captureMethod ?? "AUTOMATIC",
     description: input.description ?? null, metadata,
+    ...(input.customerId ? { customerId: input.customerId } : {}),
   };
   return commit(ctx, () =>
     idempotent(ctx.app.db, { merchantId: ctx.merchantId, key: input.idempotencyKey ?? headerKey, operation: "createPayment", request }, paymentCodec, async (tx) => {
+      if (input.customerId) await getCustomer(tx, ctx.merchantId, input.customerId, "customerId");
       const payment = await tx.payment.create({
         data: {
           id: newId("pay"),
@@ -50,6 +55,7 @@ export async function createPayment(ctx: Ctx, input: CreatePaymentInput, headerK
           captureMethod: input.captureMethod ?? "AUTOMATIC",
           description: input.description ?? null,
           metadata,
+          customerId: input.customerId ?? null,
         },
       });
       await recordPaymentEvent(tx, ctx, null, payment, "payment.created");

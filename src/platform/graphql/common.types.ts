@@ -19,7 +19,7 @@ export class MoneyType {
 }
 
 /** GraphQL type name of each id prefix that `node(id:)` can resolve. */
-export const NODE_TYPES: Record<string, string> = { pay: "Payment", re: "Refund", gwa: "GatewayAccount" };
+export const NODE_TYPES: Record<string, string> = { pay: "Payment", re: "Refund", gwa: "GatewayAccount", cus: "Customer", pm: "PaymentMethod" };
 
 @InterfaceType("Node", {
   description: "An object with a globally unique, prefixed id (pay_…, re_…)",

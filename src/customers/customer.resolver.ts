@@ -1,0 +1,109 @@
+// Thin adapters for customers and saved cards: authenticate, call one service function, return rows.
+// Customers and saved cards use the payments scopes (a saved card exists to pay).
+import { Arg, Args, ArgsType, Authorized, Ctx, Field, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
+import { GraphQLJSONObject } from "graphql-scalars";
+import type { Customer, Payment, PaymentMethod } from "../generated/prisma/client.js";
+import { merchantCtx, type GqlContext } from "../platform/graphql/context.js";
+import type { Page } from "../platform/pagination.js";
+import { CardSummary, PaymentType } from "../payments/payment.type.js";
+import { getCustomer, listCustomers } from "./customer.data.js";
+import { customerLoaders } from "./customer.loaders.js";
+import { createCustomer, deleteCustomer, updateCustomer } from "./customers.js";
+import { attachPaymentMethod, createPaymentMethod, detachPaymentMethod } from "./payment-methods.js";
+import {
+  AttachPaymentMethodInput, AttachPaymentMethodPayload, CreateCustomerInput, CreateCustomerPayload, CreatePaymentMethodInput,
+  CreatePaymentMethodPayload, CustomerConnection, CustomerFilterInput, CustomerType, DeleteCustomerInput, DeleteCustomerPayload,
+  DetachPaymentMethodInput, DetachPaymentMethodPayload, PaymentMethodType, UpdateCustomerInput, UpdateCustomerPayload,
+} from "./customer.type.js";
+
+@ArgsType()
+class CustomersArgs {
+  @Field(() => Int, { nullable: true, description: "Page size, 1 to 100 (default 20)" }) first?: number | null;
+  @Field(() => String, { nullable: true }) after?: string | null;
+  @Field(() => CustomerFilterInput, { nullable: true }) filter?: CustomerFilterInput | null;
+}
+
+@Resolver(() => CustomerType)
+export class CustomerResolver {
+  @Authorized("payments:read")
+  @Query(() => CustomerType)
+  async customer(@Arg("id", () => ID) id: string, @Ctx() context: GqlContext): Promise<Customer> {
+    return getCustomer(context.app.db, merchantCtx(context).merchantId, id);
+  }
+
+  @Authorized("payments:read")
+  @Query(() => CustomerConnection, { description: "Newest first; deleted customers are left out" })
+  async customers(@Args() args: CustomersArgs, @Ctx() context: GqlContext): Promise<Page<Customer>> {
+    return listCustomers(context.app.db, merchantCtx(context).merchantId, args);
+  }
+
+  @Authorized("payments:write")
+  @Mutation(() => CreateCustomerPayload)
+  async createCustomer(@Arg("input") input: CreateCustomerInput, @Ctx() context: GqlContext): Promise<{ customer: Customer }> {
+    return { customer: await createCustomer(merchantCtx(context), input) };
+  }
+
+  @Authorized("payments:write")
+  @Mutation(() => UpdateCustomerPayload)
+  async updateCustomer(@Arg("input") input: UpdateCustomerInput, @Ctx() context: GqlContext): Promise<{ customer: Customer }> {
+    return { customer: await updateCustomer(merchantCtx(context), input) };
+  }
+
+  @Authorized("payments:write")
+  @Mutation(() => DeleteCustomerPayload, { description: "Soft delete: the customer answers NOT_FOUND afterwards and its cards are detached" })
+  async deleteCustomer(@Arg("input") input: DeleteCustomerInput, @Ctx() context: GqlContext): Promise<DeleteCustomerPayload> {
+    const { id, detachedPaymentMethodIds } = await deleteCustomer(merchantCtx(context), input.id);
+    return { deletedCustomerId: id, detachedPaymentMethodIds };
+  }
+
+  @FieldResolver(() => GraphQLJSONObject)
+  metadata(@Root() c: Customer): object {
+    return (c.metadata ?? {}) as object;
+  }
+
+  @FieldResolver(() => [PaymentMethodType], { description: "Saved cards attached to this customer, oldest first (at most 100)" })
+  async paymentMethods(@Root() c: Customer, @Ctx() context: GqlContext): Promise<PaymentMethod[]> {
+    return customerLoaders(context).savedCards.load(c.id);
+  }
+}
+
+@Resolver(() => PaymentMethodType)
+export class PaymentMethodResolver {
+  @Authorized("payments:write")
+  @Mutation(() => CreatePaymentMethodPayload, { description: "Vaults a card (or consumes a token) as a reusable payment method" })
+  async createPaymentMethod(@Arg("input") input: CreatePaymentMethodInput, @Ctx() context: GqlContext): Promise<{ paymentMethod: PaymentMethod }> {
+    return { paymentMethod: (await createPaymentMethod(merchantCtx(context), input)).method };
+  }
+
+  @Authorized("payments:write")
+  @Mutation(() => AttachPaymentMethodPayload)
+  async attachPaymentMethod(@Arg("input") input: AttachPaymentMethodInput, @Ctx() context: GqlContext): Promise<{ paymentMethod: PaymentMethod }> {
+    return { paymentMethod: await attachPaymentMethod(merchantCtx(context), input) };
+  }
+
+  @Authorized("payments:write")
+  @Mutation(() => DetachPaymentMethodPayload, { description: "Final: a detached card can never pay again" })
+  async detachPaymentMethod(@Arg("input") input: DetachPaymentMethodInput, @Ctx() context: GqlContext): Promise<{ paymentMethod: PaymentMethod }> {
+    return { paymentMethod: await detachPaymentMethod(merchantCtx(context), input) };
+  }
+
+  @FieldResolver(() => CardSummary)
+  card(@Root() m: PaymentMethod): CardSummary {
+    return m;
+  }
+
+  @FieldResolver(() => CustomerType, { nullable: true, description: "The customer it is attached to (null: unattached or detached)" })
+  async customer(@Root() m: PaymentMethod, @Ctx() context: GqlContext): Promise<Customer | null> {
+    const loaders = customerLoaders(context);
+    const saved = await loaders.saved.load(m.id);
+    return saved?.customerId && !saved.detachedAt ? loaders.customers.load(saved.customerId) : null;
+  }
+}
+
+@Resolver(() => PaymentType)
+export class PaymentCustomerResolver {
+  @FieldResolver(() => CustomerType, { nullable: true, description: "The customer paying, if the payment names one (null once deleted)" })
+  async customer(@Root() p: Payment, @Ctx() context: GqlContext): Promise<Customer | null> {
+    return p.customerId ? customerLoaders(context).customers.load(p.customerId) : null;
+  }
+}
