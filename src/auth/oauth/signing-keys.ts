@@ -21,7 +21,7 @@ const vaultPurpose = (kid: string): string => `:oauth-signing-key:${kid}`;
 /** How long a process signs with a key it has loaded before asking the database again. */
 const SIGNER_RECHECK_MS = 60_000;
 /** Clock skew allowed between processes and clients. */
-export const CLOCK_TOLERANCE_S = 30;
+export const CLOCK_TOLERANCE_S = 5;
 /** Unknown `kid`s reload the key set at most this often: forged kids must not become a query each. */
 const RELOAD_MIN_INTERVAL_MS = 1_000;
 const LOCK_NAME = "paygraph:oauth:signing-key";
