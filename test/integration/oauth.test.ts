@@ -101,6 +101,15 @@ const createPayment = (url: string, token: string) => gql(url, CreatePaymentDocu
 const refusal = (result: GqlResult<unknown>) => ({ code: errorCode(result), message: result.errors?.[0]?.message });
 
 describe("OAuth 2.0 client credentials", () => {
+  it("makes one signing key when every api process asks for one at once", async () => {
+    // First in the file: no key exists yet, and four processes race to make the first one.
+    const sets = await Promise.all([apiA, apiE, apiB, apiD, apiA, apiE].map(async (url) => {
+      const { keys } = (await (await fetch(`${url}/.well-known/jwks.json`)).json()) as { keys: { kid: string }[] };
+      return keys.map((k) => k.kid);
+    }));
+    expect(sets.every((kids) => kids.length === 1 && kids[0] === sets[0]![0])).toBe(true);
+  });
+
   it("publishes RFC 8414 metadata and a JWKS that a stock client discovers from the issuer URL", async () => {
     const as = await discover(apiA);
     expect(as).toMatchObject({

@@ -69,6 +69,8 @@ export async function currentSigningKey(app: Pick<App, "config" | "db">, opts: {
       const winner = await tx.oAuthSigningKey.findFirst({ where: { activeUntil: { gt: new Date() } }, orderBy: [{ createdAt: "desc" }, { id: "desc" }] });
       if (winner) return winner;
     }
+    // Keys unpublished for a day are of no further use: dropped whenever a key is made.
+    await tx.oAuthSigningKey.deleteMany({ where: { activeUntil: { lt: new Date(Date.now() - retentionMs(app) - 86_400_000) } } });
     return tx.oAuthSigningKey.create({ data: { ...made, activeUntil: new Date(Date.now() + rotateMs) } });
   });
 }
