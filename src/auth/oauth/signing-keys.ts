@@ -129,16 +129,23 @@ export class SigningKeys {
     this.loadedAt = 0;
   }
 
+  /**
+   * Reads the published keys again, at most once per RELOAD_MIN_INTERVAL_MS: a caller arriving
+   * sooner waits for the next read (shared by all who wait) rather than being refused, so a key
+   * made by another process a moment after this one's last read is still found.
+   */
   private async reload(): Promise<void> {
-    if (Date.now() - this.loadedAt < RELOAD_MIN_INTERVAL_MS) return this.loading;
-    this.loadedAt = Date.now();
+    if (this.loading) return this.loading;
+    const wait = this.loadedAt + RELOAD_MIN_INTERVAL_MS - Date.now();
     this.loading = (async () => {
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      this.loadedAt = Date.now();
       const next = new Map<string, PublishedKey>();
       for (const { id, publicJwk } of await publishedKeys(this.app)) {
         next.set(id, { kid: id, jwk: publicJwk, key: this.published.get(id)?.key ?? ((await importJWK(publicJwk, SIGNING_ALG)) as CryptoKey) });
       }
       this.published = next; // bounded by the published set: retired keys fall out here
-    })();
+    })().finally(() => (this.loading = undefined));
     return this.loading;
   }
 }
