@@ -94,6 +94,7 @@ async function start(flags: { role?: string; port?: string; host?: string; "tls-
       `  GraphQL        ${base}/graphql   (POST; subscriptions: ${base.replace(/^http/, "ws")}/graphql)`,
       `  Playground     ${base}/graphiql`,
       `  Health         ${base}/healthz  ${base}/readyz  ${base}/metrics`,
+      `  OAuth 2.0      ${base}/oauth/token   (metadata: ${base}/.well-known/oauth-authorization-server)`,
       `  Gateway        ${config.gatewayUrl} (sandbox)`,
       ...(demo ? [`  Demo merchant  ${demo.merchantId}`, `  Secret key     ${demo.secretKey}   (shown once; 'paygraph merchant create --name X' makes more)`] : []),
     ].join("\n"));

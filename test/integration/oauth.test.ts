@@ -355,7 +355,7 @@ describe("OAuth 2.0 client credentials", () => {
     const limited = tokens.filter((r) => r.status === 429);
     expect(limited.length).toBeGreaterThan(0);
     expect(limited[0]?.headers.get("retry-after")).toMatch(/^\d+$/);
-    expect(limited[0]?.body.error).toEqual(expect.any(String));
+    expect(limited[0]?.body).toMatchObject({ error: "rate_limited", error_description: expect.any(String), retry_after_ms: expect.any(Number) });
 
     const anonymous = await Promise.all(Array.from({ length: 10 }, () => gql(apiD, "{ payments(first: 1) { edges { node { id } } } }", {}, { key: "sk_test_00000000000000000000000000000000" })));
     const refused = anonymous.filter((r) => r.status === 429);

@@ -42,7 +42,10 @@ export function registerOAuthRoutes(fastify: FastifyInstance, app: App, deps: { 
       const decision = await limiter.take(`ip:${req.ip}`, app.config.rateLimitPerIpPerSecond);
       if (decision) void reply.headers(rateLimitHeaders(decision));
       if (decision && !decision.allowed) {
-        return reply.code(429).header("cache-control", "no-store").send({ error: "slow_down", error_description: `Too many token requests from this address; retry in ${decision.resetMs} ms` });
+        // No §5.2 code fits; the shape is §5.2's so OAuth clients can read it, the code is the API's own.
+        return reply.code(429).header("cache-control", "no-store").send({
+          error: "rate_limited", error_description: `Too many token requests from this address; retry in ${decision.resetMs} ms`, retry_after_ms: decision.resetMs,
+        });
       }
       if (!(req.headers["content-type"] ?? "").toLowerCase().startsWith(FORM) || typeof req.body !== "string") {
         throw new TokenError("invalid_request", `The body must be ${FORM}`);
