@@ -74,6 +74,14 @@ export interface Config {
   authCacheMs: number;
   /** Requests (HTTP operations and subscriptions) per second and per API key; 0: no limit. A key's `rate_limit_per_second` overrides it. */
   rateLimitPerSecond: number;
+  /** Requests per second from one IP address to POST /oauth/token, and to /graphql without a valid credential; 0: no limit. */
+  rateLimitPerIpPerSecond: number;
+  /** The `aud` of issued OAuth access tokens and the one /graphql accepts; undefined: `<issuer>/graphql`. */
+  oauthAudience: string | undefined;
+  /** Lifetime of an OAuth access token. */
+  oauthTokenTtlSeconds: number;
+  /** How long one signing key signs access tokens before a new one replaces it. */
+  oauthSigningKeyRotateSeconds: number;
   /** Schema introspection (GraphiQL needs it): on by default outside production. */
   graphqlIntrospection: boolean;
   /** Query shape limits, checked before execution; a violation is QUERY_TOO_COMPLEX. */
@@ -177,6 +185,10 @@ export function loadConfig(overrides: Partial<Config> = {}, source: NodeJS.Proce
     dbPoolSize: int(source.DB_POOL_SIZE, 10, "DB_POOL_SIZE"),
     authCacheMs: int(source.AUTH_CACHE_MS, 30_000, "AUTH_CACHE_MS"),
     rateLimitPerSecond: int(source.RATE_LIMIT_PER_SECOND, 1000, "RATE_LIMIT_PER_SECOND"),
+    rateLimitPerIpPerSecond: int(source.RATE_LIMIT_PER_IP_PER_SECOND, 50, "RATE_LIMIT_PER_IP_PER_SECOND"),
+    oauthAudience: source.OAUTH_AUDIENCE || undefined,
+    oauthTokenTtlSeconds: Math.max(1, int(source.OAUTH_TOKEN_TTL_SECONDS, 900, "OAUTH_TOKEN_TTL_SECONDS")),
+    oauthSigningKeyRotateSeconds: Math.max(60, int(source.OAUTH_SIGNING_KEY_ROTATE_SECONDS, 86_400, "OAUTH_SIGNING_KEY_ROTATE_SECONDS")),
     graphqlIntrospection: bool(source.GRAPHQL_INTROSPECTION, env !== "production", "GRAPHQL_INTROSPECTION"),
     graphqlLimits: {
       maxDepth: int(source.GRAPHQL_MAX_DEPTH, 12, "GRAPHQL_MAX_DEPTH"),

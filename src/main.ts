@@ -18,12 +18,14 @@ import { startGatewayWorker } from "./worker/worker.js";
 import { startReconciler } from "./worker/reconciler.js";
 import { startMaintenanceWorker } from "./worker/maintenance.js";
 import { startAnalyticsFold } from "./analytics/fold.js";
+import { rotateOAuthSigningKey } from "./auth/oauth/rotate-command.js";
 
 const MIGRATIONS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../prisma/migrations");
 const USAGE = `usage:
   paygraph start [--role all|api|worker] [--port N] [--host H] [--tls-cert PATH --tls-key PATH]
   paygraph migrate
   paygraph merchant create --name NAME [--admin] [--json]
+  paygraph oauth rotate-signing-key [--json]
   paygraph sandbox [--port N] [--control-port N] [--name NAME] [--latency-ms N] [--fail-rate P] [--timeout-rate P] [--currencies USD,EUR]`;
 
 const say = (line: string): void => void process.stdout.write(`${line}\n`);
@@ -92,6 +94,7 @@ async function start(flags: { role?: string; port?: string; host?: string; "tls-
       `  GraphQL        ${base}/graphql   (POST; subscriptions: ${base.replace(/^http/, "ws")}/graphql)`,
       `  Playground     ${base}/graphiql`,
       `  Health         ${base}/healthz  ${base}/readyz  ${base}/metrics`,
+      `  OAuth 2.0      ${base}/oauth/token   (metadata: ${base}/.well-known/oauth-authorization-server)`,
       `  Gateway        ${config.gatewayUrl} (sandbox)`,
       ...(demo ? [`  Demo merchant  ${demo.merchantId}`, `  Secret key     ${demo.secretKey}   (shown once; 'paygraph merchant create --name X' makes more)`] : []),
     ].join("\n"));
@@ -133,6 +136,15 @@ async function main(argv: string[]): Promise<void> {
     const role = values.admin ? "ADMIN" : "MERCHANT";
     const created = { ...(await createMerchant(proc.app.db, values.name, role)), role };
     say(values.json ? JSON.stringify(created) : `merchant ${created.merchantId}\nsecret key ${created.secretKey}${values.admin ? " (admin)" : ""}`);
+    await proc.close();
+    return;
+  }
+  if (command === "oauth" && sub === "rotate-signing-key") {
+    const config = loadConfig();
+    await ready(config);
+    const proc = createProcess(config, createLogger(config.logLevel));
+    const rotated = await rotateOAuthSigningKey(proc.app);
+    say(values.json ? JSON.stringify(rotated) : `signing key ${rotated.kid} signs from now on; earlier keys stay published until their tokens expired`);
     await proc.close();
     return;
   }

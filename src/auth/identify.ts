@@ -5,17 +5,21 @@ import type { App } from "../platform/app.js";
 import { AppError, unauthenticated } from "../platform/errors.js";
 import { authenticateApiKey, looksLikeApiKey, type KeyCache } from "../merchants/api-keys.js";
 import type { Principal } from "./principal.js";
+import { authenticateAccessToken, looksLikeJwt, type AccessTokenVerifier } from "./oauth/tokens.js";
 
 /** What one api process keeps to verify credentials quickly (caches, verification keys). */
 export interface Verifiers {
   keys: KeyCache;
+  /** OAuth access tokens: signing keys and client standing (src/auth/oauth). */
+  oauth: AccessTokenVerifier;
 }
 
 export async function verifyCredential(app: App, verifiers: Verifiers, authorization: string | undefined): Promise<Principal> {
   if (!authorization) throw unauthenticated("Missing credentials: send 'Authorization: Bearer <secret key>'");
   const credential = /^Bearer\s+(\S+)$/i.exec(authorization.trim())?.[1];
   if (credential && looksLikeApiKey(credential)) return authenticateApiKey(app.db, credential, verifiers.keys);
-  throw unauthenticated("Malformed credentials: expected 'Authorization: Bearer sk_test_…'");
+  if (credential && looksLikeJwt(credential)) return authenticateAccessToken(verifiers.oauth, credential);
+  throw unauthenticated("Malformed credentials: expected 'Authorization: Bearer sk_test_…' or an OAuth access token");
 }
 
 /** The principal, or why the credential is refused (answered later, by the resolvers that need one). */

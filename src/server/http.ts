@@ -18,6 +18,8 @@ import { httpRequests, registry } from "../platform/metrics.js";
 import { requestScope, type RequestScope } from "../platform/request-context.js";
 import { KeyCache, keyInvalidationChannel } from "../merchants/api-keys.js";
 import { identify, type Verifiers } from "../auth/identify.js";
+import { createOAuthRuntime } from "../auth/oauth/runtime.js";
+import { registerOAuthRoutes } from "../auth/oauth/routes.js";
 import type { Principal } from "../auth/principal.js";
 import { paymentLoaders } from "../payments/payment.queries.js";
 import { formatError } from "./errors.js";
@@ -25,7 +27,7 @@ import { graphiqlPage } from "./graphiql.js";
 import { readiness } from "./health.js";
 import type { TlsOptions } from "./tls.js";
 import { checkDocument, queryLimitRules } from "./query-limits.js";
-import { CredentialLimiter, rateLimitHeaders, rateLimited } from "./rate-limit.js";
+import { CredentialLimiter, rateLimitHeaders, rateLimited, type RateDecision } from "./rate-limit.js";
 import { registerTokenRoutes } from "../tokens/token.routes.js";
 
 function contextFor(app: App, requestId: string, auth: Principal | AppError, cache: boolean, idempotencyKey?: string): GqlContext {
@@ -70,12 +72,23 @@ export async function createHttpServer(app: App, schema: GraphQLSchema, tls?: Tl
   const fastify = tls ? (Fastify({ ...options, https: tls }) as unknown as FastifyInstance) : Fastify(options);
 
   const { keys, stop: stopInvalidations } = await keyCacheFollowingRevocations(app);
-  const verifiers: Verifiers = { keys };
-  fastify.addHook("onClose", async () => void (await stopInvalidations()));
+  // The OAuth issuer is this server's URL, known once it listens (PUBLIC_URL overrides it).
+  const listening = (): string | undefined => {
+    const address = fastify.server.address();
+    return typeof address === "object" && address ? `${tls ? "https" : "http"}://${app.config.host}:${address.port}` : undefined;
+  };
+  const oauth = await createOAuthRuntime(app, listening);
+  const verifiers: Verifiers = { keys, oauth: oauth.verifier };
+  fastify.addHook("onClose", async () => void (await Promise.all([stopInvalidations(), oauth.stop()])));
   // Fail-fast like the publisher: a limiter waits for no Redis (it falls back to memory, rate-limit.ts).
   const limiterRedis = createFailFastRedis(app.config.redisUrl, "limiter");
   fastify.addHook("onClose", async () => void limiterRedis.disconnect());
   const limiter = new CredentialLimiter(limiterRedis, app.config.redisPrefix, app.config.rateLimitPerSecond, app.log);
+  // A request without a valid credential is counted against its address instead (it may be guessing one).
+  const take = (auth: Principal | AppError, ip: string) =>
+    auth instanceof AppError ? limiter.take(`ip:${ip}`, app.config.rateLimitPerIpPerSecond) : limiter.take(auth.credentialId, auth.rateLimitPerSecond);
+  const refusal = (auth: Principal | AppError, decision: RateDecision): AppError => rateLimited(decision, auth instanceof AppError ? "this address" : auth.via === "OAUTH" ? "this OAuth client" : "this API key");
+  registerOAuthRoutes(fastify, app, { verifier: oauth.verifier, limiter });
   const limits = app.config.graphqlLimits;
   const rules = queryLimitRules(limits, app.config.graphqlIntrospection);
   const wsServer = new WebSocketServer({ server: fastify.server, path: "/graphql" });
@@ -89,9 +102,9 @@ export async function createHttpServer(app: App, schema: GraphQLSchema, tls?: Tl
       // same limits as HTTP (this hook replaces graphql-ws's own parse and validate).
       onSubscribe: async (ctx, _id, payload) => {
         const auth = await identify(app, verifiers, wsAuthorization(ctx.connectionParams));
-        const decision = auth instanceof AppError ? undefined : await limiter.take(auth.credentialId, auth.rateLimitPerSecond);
+        const decision = await take(auth, ctx.extra.request.socket.remoteAddress ?? "unknown");
         if (decision && !decision.allowed) {
-          const err = rateLimited(decision);
+          const err = refusal(auth, decision);
           return [new GraphQLError(err.message, { originalError: err })];
         }
         const checked = checkDocument(schema, payload.query, limits, rules);
@@ -149,10 +162,10 @@ export async function createHttpServer(app: App, schema: GraphQLSchema, tls?: Tl
       }
       const auth = await identify(app, verifiers, header(req, "authorization"));
       authOf.set(req, auth);
-      const decision = auth instanceof AppError ? undefined : await limiter.take(auth.credentialId, auth.rateLimitPerSecond);
+      const decision = await take(auth, req.ip);
       if (decision) void reply.headers(rateLimitHeaders(decision));
       if (decision && !decision.allowed) {
-        const err = rateLimited(decision);
+        const err = refusal(auth, decision);
         return reply.code(429).type("application/json").send({ errors: [formatError({ message: err.message }, err, app.log)] });
       }
       const body = await graphql.call(fastify, req, reply);

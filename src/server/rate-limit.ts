@@ -69,5 +69,5 @@ export function rateLimitHeaders(d: RateDecision): Record<string, string> {
   };
 }
 
-export const rateLimited = (d: RateDecision): AppError =>
-  new AppError(ErrorCode.RATE_LIMITED, `Rate limit of ${d.limit} requests per second exceeded for this API key; retry in ${d.resetMs} ms`, { retryAfterMs: d.resetMs, limit: d.limit });
+export const rateLimited = (d: RateDecision, what = "this API key"): AppError =>
+  new AppError(ErrorCode.RATE_LIMITED, `Rate limit of ${d.limit} requests per second exceeded for ${what}; retry in ${d.resetMs} ms`, { retryAfterMs: d.resetMs, limit: d.limit });

@@ -21,6 +21,7 @@ import { RoutingRuleResolver } from "../routing/rules/routing-rule.resolver.js";
 import { AnalyticsResolver } from "../analytics/analytics.resolver.js";
 import { AnalyticsSubscriptionResolver } from "../analytics/analytics.subscription.js";
 import { CustomerResolver, PaymentCustomerResolver, PaymentMethodResolver } from "../customers/customer.resolver.js";
+import { OAuthClientResolver } from "../auth/oauth/oauth-client.resolver.js";
 
 /**
  * The one authorization check. Throws UNAUTHENTICATED with the reason (missing, malformed, unknown,
@@ -50,7 +51,7 @@ export async function buildPaygraphSchema(): Promise<GraphQLSchema> {
   validateStateMachine();
   return buildSchema({
     resolvers: [PaymentResolver, PaymentFieldsResolver, PaymentSubscriptionResolver, RefundResolver, PaymentRefundsResolver, NodeResolver, GatewayAccountResolver, GatewayDecisionResolver, GatewayHealthResolver, ExchangeRateResolver, RoutingRuleResolver,
-      AnalyticsResolver, AnalyticsSubscriptionResolver, ApiKeyResolver,
+      AnalyticsResolver, AnalyticsSubscriptionResolver, ApiKeyResolver, OAuthClientResolver,
       CustomerResolver, PaymentMethodResolver, PaymentCustomerResolver],
     authChecker: ({ context }, required) => checkKey(context as GqlContext, required),
     validate: false,

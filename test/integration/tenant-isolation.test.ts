@@ -217,6 +217,17 @@ const CASES: Record<string, () => Promise<void>> = {
   "Mutation.revokeApiKey": () => refusedLikeUnknown("mutation($id: ID!) { revokeApiKey(input: { id: $id }) { apiKey { id } } }", aliceIds.apiKey!, (id) => ({ id })),
   "Mutation.setApiKeyRateLimit": () => refusedLikeUnknown("mutation($id: ID!) { setApiKeyRateLimit(input: { id: $id, rateLimitPerSecond: 1 }) { apiKey { id } } }", aliceIds.apiKey!, (id) => ({ id })),
 
+  // --- OAuth clients ---
+  "Query.oauthClients": async () => void (await ownDataOnly("{ oauthClients { id name } }")),
+  "Mutation.createOAuthClient": async () => {
+    const made = await ownDataOnly('mutation { createOAuthClient(input: { name: "bob-client", scopes: ["payments:read"] }) { client { id } } }');
+    expect(JSON.stringify(ok(await asAlice("{ oauthClients { id } }")))).not.toContain((made.createOAuthClient as { client: { id: string } }).client.id);
+  },
+  "Mutation.revokeOAuthClient": async () => {
+    await refusedLikeUnknown("mutation($id: ID!) { revokeOAuthClient(input: { id: $id }) { client { id } } }", aliceIds.oauthClient!, (id) => ({ id }));
+    expect(JSON.stringify(ok(await asAlice("{ oauthClients { id } }")))).toContain(aliceIds.oauthClient);
+  },
+
   // --- exchange rates: platform data, the same for every merchant; only platform admins write them ---
   "Query.exchangeRate": async () => noLeak(await asBob('{ exchangeRate(from: "USD", to: "EUR") { rate source } }')),
   "Query.convert": async () => noLeak(await asBob('{ convert(amount: "1.00", from: "USD", to: "EUR") { converted { amount } } }')),
@@ -252,6 +263,8 @@ beforeAll(async () => {
     body: JSON.stringify({ card: card(TEST_CARDS.approve) }),
   });
   aliceIds.cardToken = ((await tokenized.json()) as { id: string }).id;
+  const client = ok(await asAlice('mutation { createOAuthClient(input: { name: "alice-client", scopes: ["payments:read"] }) { client { id } } }'));
+  aliceIds.oauthClient = (client.createOAuthClient as { client: { id: string } }).client.id;
   const payment = ok(await asAlice('mutation { createPayment(input: { amount: "10.00", currency: "USD" }) { payment { id } } }'));
   aliceIds.payment = (payment.createPayment as { payment: { id: string } }).payment.id;
   ok(await asAlice("mutation($id: ID!, $card: CardInput!) { confirmPayment(input: { paymentId: $id, card: $card }) { payment { id } } }", { id: aliceIds.payment, card: card(TEST_CARDS.approve) }));
@@ -275,5 +288,17 @@ describe("tenant isolation over every operation", () => {
 
   it.each(Object.keys(CASES))("%s: Bob gets nothing of Alice's", async (operation) => {
     await CASES[operation]!();
+  });
+
+  it("holds for Bob's OAuth access token as for his API key", async () => {
+    const made = ok(await asBob('mutation { createOAuthClient(input: { name: "bob-reader", scopes: ["payments:read", "refunds:read"] }) { client { id } clientSecret } }')) as { createOAuthClient: { client: { id: string }; clientSecret: string } };
+    const form = new URLSearchParams({ grant_type: "client_credentials", client_id: made.createOAuthClient.client.id, client_secret: made.createOAuthClient.clientSecret });
+    const { access_token: jwt } = (await (await fetch(`${url}/oauth/token`, { method: "POST", body: form })).json()) as { access_token: string };
+    for (const [query, id] of [[PAYMENT, aliceIds.payment!], ["query($id: ID!) { refund(id: $id) { id } }", aliceIds.refund!], ["query($id: ID!) { node(id: $id) { id } }", aliceIds.payment!]] as const) {
+      const r = (await gql(url, query, { id }, { key: jwt })) as Result;
+      expect(code(r)).toBe("NOT_FOUND");
+      noLeak(r, id);
+    }
+    noLeak(ok(await gql(url, "{ payments(first: 100) { edges { node { id } } } }", {}, { key: jwt })));
   });
 });

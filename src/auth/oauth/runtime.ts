@@ -1,0 +1,39 @@
+// One api process's OAuth state: its signing keys, the client standing cache, and where tokens come
+// from (the issuer is the server's public URL, known once it listens on its port). Both caches
+// follow Redis: a revoked client's id and the rotate command's notice clear them in every process.
+import type { App } from "../../platform/app.js";
+import { ClientCache, clientInvalidationChannel } from "./clients.js";
+import { SigningKeys, signingKeyChannel } from "./signing-keys.js";
+import type { AccessTokenVerifier, TokenAudience } from "./tokens.js";
+
+/** The issuer is PUBLIC_URL when set; otherwise the URL this server listens on, as `paygraph start` prints it. */
+export function tokenAudience(app: App, listening: () => string | undefined): TokenAudience {
+  const issuer = (): string => {
+    const url = app.config.publicUrl ?? listening();
+    if (!url) throw new Error("the OAuth issuer is not known before the server listens");
+    return url.replace(/\/+$/, "");
+  };
+  return { issuer, audience: () => app.config.oauthAudience ?? `${issuer()}/graphql` };
+}
+
+async function follow(app: App, channel: string, onMessage: (message: Record<string, unknown>) => void, onLost: () => void) {
+  // Pub/sub loses what is sent while disconnected: a reconnect (resync) forgets everything.
+  const messages = await app.pubsub.subscribe<Record<string, unknown> | undefined>(channel, async () => {
+    onLost();
+    return undefined;
+  });
+  void (async () => {
+    for await (const message of messages) if (message) onMessage(message);
+  })().catch((err: unknown) => app.log.error({ err, channel }, "OAuth invalidations stopped"));
+  return async () => messages.return?.();
+}
+
+export async function createOAuthRuntime(app: App, listening: () => string | undefined): Promise<{ verifier: AccessTokenVerifier; stop: () => Promise<unknown> }> {
+  const keys = new SigningKeys(app);
+  const clients = new ClientCache(app.db, app.config.authCacheMs);
+  const stops = [
+    await follow(app, clientInvalidationChannel(app.config.redisPrefix), (m) => typeof m.clientId === "string" && clients.delete(m.clientId), () => clients.clear()),
+    await follow(app, signingKeyChannel(app.config.redisPrefix), () => keys.invalidate(), () => keys.invalidate()),
+  ];
+  return { verifier: { keys, clients, to: tokenAudience(app, listening) }, stop: async () => Promise.all(stops.map((s) => s())) };
+}
