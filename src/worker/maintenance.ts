@@ -1,13 +1,15 @@
 // The worker role's periodic jobs, on the small `maintenance` queue: today the exchange-rate
 // refresh, as a BullMQ job scheduler (every FX_REFRESH_EVERY_MS) plus one run at start. Every
 // worker process upserts the same scheduler, so there is one schedule however many run (the last
-// started sets its interval); whichever worker is free takes each run.
+// started sets its interval); whichever worker is free takes each run. The audit chainer runs
+// here too, on its own timer (it locks per merchant, so every worker may run it).
 import { Worker, type ConnectionOptions } from "bullmq";
 import type { Redis } from "ioredis";
 import type { App } from "../platform/app.js";
 import { FX_REFRESH_SCHEDULER, QueueName, createMaintenanceQueue, type MaintenanceJob } from "../platform/queue.js";
 import { describeSource } from "../fx/provider.js";
 import { refreshRates } from "../fx/refresh.js";
+import { startAuditChainer } from "../audit/chainer.js";
 
 const KEEP = { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } };
 
@@ -38,8 +40,10 @@ export async function startMaintenanceWorker(app: App, connection: Redis): Promi
     await queue.removeJobScheduler(FX_REFRESH_SCHEDULER);
     log.warn("FX_SOURCE is not set: exchange rates are only those set by admins (setExchangeRate)");
   }
+  const chainer = startAuditChainer(app);
   return {
     async close() {
+      await chainer.stop();
       await worker.close();
       await queue.close();
     },
