@@ -9,6 +9,8 @@ import { newId } from "../../platform/ids.js";
 import { GATEWAY_JOB_TOPIC, type GatewayJob } from "../../platform/queue.js";
 import { validateCard, type CardInput } from "../../vault/card.js";
 import { fingerprint, vaultCard } from "../../vault/vault.js";
+import { recordAudit } from "../../audit/audit.js";
+import { attemptView, paymentMethodView } from "../../audit/views.js";
 import { paymentCodec } from "../payment.snapshot.js";
 import { AppError, ErrorCode } from "../../platform/errors.js";
 import { routeAttempt } from "../../routing/route-attempt.js";
@@ -52,13 +54,20 @@ export async function confirmPayment(ctx: Ctx, input: ConfirmPaymentInput, heade
           fxRate: settlement?.rate.rate ?? null, fxRateAsOf: settlement?.rate.asOf ?? null, fxRateSource: settlement?.rate.source ?? null,
         },
       });
-      await tx.paymentAttempt.create({
+      const attempt = await tx.paymentAttempt.create({
         data: {
           id: attemptId, merchantId: ctx.merchantId, paymentId: payment.id, status: "PENDING",
           amount: settlement?.amount ?? payment.amount, currency: settlement?.currency ?? payment.currency,
           gateway: route.gateway, gatewayAccountId: route.gatewayAccountId, routingReason: route.reason,
         },
       });
+      // The card vaulted (brand, last 4, expiry only) and where it goes, with the settlement rate fixed for it.
+      await recordAudit(tx, ctx,
+        { action: "payment_method.created", entityType: "payment_method", entityId: method.id, after: paymentMethodView(method) },
+        {
+          action: "payment_attempt.created", entityType: "payment_attempt", entityId: attempt.id,
+          after: { ...attemptView(attempt), settlement: settlement ? { currency: settlement.currency, amount: settlement.amount.toString(), rate: settlement.rate.rate, rateSource: settlement.rate.source } : null },
+        });
       return converted;
     }),
   );
