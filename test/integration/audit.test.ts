@@ -10,6 +10,7 @@ import {
   type AuditLogFilter, type AuditLogQuery,
 } from "../support/generated/graphql.js";
 import { TEST_CARDS, card, errorCode, eventually, gql, ok, useServer } from "../support/stack.js";
+import { recordHash } from "../../src/audit/hash.js";
 
 const server = useServer({ AUDIT_CHAIN_MS: "100" });
 let url: string;
@@ -149,17 +150,21 @@ describe("the chain", () => {
     expect(await verify(victim)).toMatchObject({ ok: false, checked: 3, firstBroken: { seq: "4", id: rows[0]!.id, reason: "EDITED" } });
   });
 
-  it("names a record edited with its hash recomputed by the link after it", async () => {
+  it("names the broken link after a record edited with its hash recomputed", async () => {
     const victim = (await server.stack.merchant("Rehashed")).secretKey;
     await makeKeys(victim, 4);
     await sealed(victim);
-    const { rows } = await db.query<{ id: string }>(
-      `SELECT r.id FROM audit_record r JOIN api_key k ON k.merchant_id = r.merchant_id WHERE k.last4 = $1 AND r.seq IN (3, 4) ORDER BY r.seq`, [victim.slice(-4)]);
-    // The attacker recomputes record 3's hash after editing it (any value will do to show the link): record 4 no longer links.
-    await asAttacker(`UPDATE audit_record SET hash = repeat('a', 64) WHERE id = $1`, [rows[0]!.id]);
-    const v = await verify(victim);
-    expect(v.ok).toBe(false);
-    expect(v.firstBroken).toMatchObject({ seq: "3", reason: "EDITED" });
+    const { rows } = await db.query<{ id: string; merchant_id: string; seq: string; actor: string; action: string; entity_type: string; entity_id: string; request_id: string; before: unknown; after: { name: string }; created_at: Date; prev_hash: string }>(
+      `SELECT r.* FROM audit_record r JOIN api_key k ON k.merchant_id = r.merchant_id WHERE k.last4 = $1 AND r.seq IN (3, 4) ORDER BY r.seq`, [victim.slice(-4)]);
+    const [third, fourth] = rows;
+    // The attacker knows the hashing scheme (it is public): record 3 is edited and its own hash made consistent.
+    const after = { ...third!.after, name: "renamed" };
+    const hash = recordHash({
+      id: third!.id, merchantId: third!.merchant_id, seq: BigInt(third!.seq), actor: third!.actor, action: third!.action, entityType: third!.entity_type,
+      entityId: third!.entity_id, requestId: third!.request_id, before: null, after, createdAt: third!.created_at, prevHash: third!.prev_hash,
+    });
+    await asAttacker(`UPDATE audit_record SET after = $2, hash = $3 WHERE id = $1`, [third!.id, JSON.stringify(after), hash]);
+    expect(await verify(victim)).toMatchObject({ ok: false, checked: 3, firstBroken: { seq: "4", id: fourth!.id, reason: "BROKEN_LINK" } });
   });
 
   it("names a deleted middle record MISSING at its seq", async () => {
