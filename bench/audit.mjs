@@ -2,7 +2,7 @@
 //   1. sealing throughput: N records (default 100,000) of one merchant, inserted unsealed with
 //      payment-sized `after` views, then sealed by the chainer's own sealAll (records/s);
 //   2. verifyAuditChain's work (verifyChain) over those N records: time and peak heap growth
-//      (it streams pages of 5,000, so memory must not grow with N);
+//      (it streams pages of 2,000, so memory must not grow with N);
 //   3. the added cost of recordAudit on a payment write: 1,000 transactions shaped like a payment
 //      create + a transition (payment row, outbox message) with and without the audit insert.
 //

@@ -23,7 +23,7 @@ export interface ChainVerdict {
   firstBroken: { seq: bigint; id: string | null; reason: BreakReason } | null;
 }
 
-export const VERIFY_PAGE = 5_000;
+export const VERIFY_PAGE = 2_000;
 
 export async function verifyChain(db: Db, merchantId: string, pageSize = VERIFY_PAGE): Promise<ChainVerdict> {
   const [head, unsealed] = await Promise.all([
