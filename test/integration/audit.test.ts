@@ -111,6 +111,21 @@ describe("what is recorded", () => {
     expect(await log(key, { action: "exchange_rate.set" })).toEqual([]);
   });
 
+  it("writes no record for a refused change (same transaction)", async () => {
+    const made = ok(await gql(url, CreateApiKeyDocument, { input: { name: "once", kind: "SECRET" } }, { key })).createApiKey;
+    ok(await gql(url, RollApiKeyDocument, { input: { id: made.apiKey.id, gracePeriodSeconds: 60 } }, { key }));
+    // The second roll fails inside its transaction, after inserting its new key: key and record roll back together.
+    const keysBefore = (await log(key, { action: "api_key.created" })).length;
+    expect(errorCode(await gql(url, RollApiKeyDocument, { input: { id: made.apiKey.id, gracePeriodSeconds: 60 } }, { key }))).toBe("CONFLICT");
+    const dup = { input: { name: "twice", kind: "SANDBOX" as const, config: { url: "http://127.0.0.1:2" } } };
+    ok(await gql(url, CreateGatewayAccountDocument, dup, { key }));
+    expect(errorCode(await gql(url, CreateGatewayAccountDocument, dup, { key }))).toBe("BAD_USER_INPUT");
+    expect(await log(key, { action: "api_key.rolled", entityId: made.apiKey.id })).toHaveLength(1);
+    expect(await log(key, { action: "api_key.created" })).toHaveLength(keysBefore);
+    const created = (await log(key, { action: "gateway_account.created" })).filter((r) => (r.after as { name: string }).name === "twice");
+    expect(created).toHaveLength(1);
+  });
+
   it("needs the admin scope", async () => {
     const reader = ok(await gql(url, CreateApiKeyDocument, { input: { name: "reader", kind: "RESTRICTED", scopes: ["payments:read"] } }, { key })).createApiKey.secret;
     for (const result of [await gql(url, AuditLogDocument, {}, { key: reader }), await gql(url, VerifyAuditChainDocument, {}, { key: reader })]) {
