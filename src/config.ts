@@ -69,6 +69,8 @@ export interface Config {
   outboxPollMs: number;
   /** How often the worker folds analytics deltas into the rollups (and tells subscribers what changed). */
   analyticsFoldMs: number;
+  /** How often the worker seals new audit records into each merchant's hash chain (src/audit/chainer.ts). */
+  auditChainMs: number;
   dbPoolSize: number;
   /** How long a verified API key is trusted without a database lookup (0: always look up). */
   authCacheMs: number;
@@ -182,6 +184,7 @@ export function loadConfig(overrides: Partial<Config> = {}, source: NodeJS.Proce
     workerConcurrency: int(source.WORKER_CONCURRENCY, 32, "WORKER_CONCURRENCY"),
     outboxPollMs: int(source.OUTBOX_POLL_MS, 500, "OUTBOX_POLL_MS"),
     analyticsFoldMs: int(source.ANALYTICS_FOLD_MS, 1000, "ANALYTICS_FOLD_MS"),
+    auditChainMs: int(source.AUDIT_CHAIN_MS, 250, "AUDIT_CHAIN_MS"),
     dbPoolSize: int(source.DB_POOL_SIZE, 10, "DB_POOL_SIZE"),
     authCacheMs: int(source.AUTH_CACHE_MS, 30_000, "AUTH_CACHE_MS"),
     rateLimitPerSecond: int(source.RATE_LIMIT_PER_SECOND, 1000, "RATE_LIMIT_PER_SECOND"),

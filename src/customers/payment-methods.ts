@@ -110,6 +110,9 @@ export async function paymentMethodForConfirm(tx: Tx, ctx: Ctx, payment: Payment
   if (save) await getCustomer(tx, ctx.merchantId, payment.customerId!, "savePaymentMethod"); // not deleted since
   if (source.kind === "card" || source.kind === "token") {
     const method = source.kind === "card" ? await vaultCard(tx, ctx.app.config, ctx.merchantId, source.card) : await consumeCardToken(tx, ctx.merchantId, source.token);
+    if (source.kind === "card") {
+      await recordAudit(tx, ctx, { action: "payment_method.created", entityType: "payment_method", entityId: method.id, after: { ...cardView(method, null), source: "confirm" } });
+    }
     if (save) await attachInTx(tx, ctx, method, payment.customerId!, null);
     return method;
   }

@@ -7,7 +7,7 @@ import { Money } from "../platform/money.js";
 import type { Tx } from "../platform/db.js";
 import { convertMinor } from "./conversion.js";
 import { ConversionType, ExchangeRateType, RoundingMode, SetExchangeRateInput } from "./exchange-rate.type.js";
-import { currencyCode, findRate, setManualRate, type RateQuote } from "./rates.js";
+import { currencyCode, findRate, setExchangeRateAsAdmin, type RateQuote } from "./rates.js";
 
 async function rateOrNotFound(db: Tx, from: string, to: string): Promise<RateQuote> {
   const quote = await findRate(db, from, to);
@@ -46,7 +46,6 @@ export class ExchangeRateResolver {
   @Authorized("ADMIN", "admin")
   @Mutation(() => ExchangeRateType, { description: "Admin keys only: records a rate (source \"manual\"), kept in the history like every other" })
   async setExchangeRate(@Arg("input") input: SetExchangeRateInput, @Ctx() context: GqlContext): Promise<RateQuote> {
-    merchantCtx(context);
-    return setManualRate(context.app.db, input);
+    return setExchangeRateAsAdmin(merchantCtx(context), input);
   }
 }

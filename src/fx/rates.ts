@@ -3,6 +3,8 @@
 // rates around it: the pair itself, else an inverse, else a cross (derive.ts says which, and how).
 import { Prisma } from "../generated/prisma/client.js";
 import type { Tx } from "../platform/db.js";
+import type { Ctx } from "../platform/app.js";
+import { recordAudit } from "../audit/audit.js";
 import { badInput } from "../platform/errors.js";
 import { currencyExponent } from "../platform/money.js";
 import { canonicalRate } from "./conversion.js";
@@ -82,4 +84,17 @@ export async function setManualRate(
     throw err;
   }
   return { from, to, rate, source: MANUAL_SOURCE, asOf };
+}
+
+/**
+ * `setExchangeRate`: an admin's rate, with its audit record in the same transaction. Rates are
+ * platform-wide; the record goes to the log of the admin key's merchant, which is who acted.
+ */
+export async function setExchangeRateAsAdmin(ctx: Ctx, input: { from: string; to: string; rate: string; asOf?: Date | null }): Promise<RateQuote> {
+  return ctx.app.db.$transaction(async (tx) => {
+    const quote = await setManualRate(tx, input);
+    const pair = `${quote.from}/${quote.to}`;
+    await recordAudit(tx, ctx, { action: "exchange_rate.set", entityType: "exchange_rate", entityId: pair, after: { ...quote, asOf: quote.asOf.toISOString() } });
+    return quote;
+  });
 }

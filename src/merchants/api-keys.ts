@@ -10,6 +10,7 @@ import { AppError, ErrorCode, badInput, notFound, unauthenticated } from "../pla
 import { newId, randomToken } from "../platform/ids.js";
 import type { Principal } from "../auth/principal.js";
 import { recordAudit } from "../audit/audit.js";
+import { apiKeyView } from "../audit/views.js";
 
 const KEY_PATTERN = /^(sk|pk|rk)_(test|live)_[0-9A-Za-z]{32}$/;
 export const KEY_PREFIX: Record<ApiKeyKind, string> = { SECRET: "sk_test_", PUBLISHABLE: "pk_test_", RESTRICTED: "rk_test_" };
@@ -127,8 +128,11 @@ export async function createApiKey(ctx: Ctx, input: { name: string; kind: ApiKey
   if (input.kind === "RESTRICTED" && scopes.length === 0) throw badInput("A RESTRICTED key needs at least one scope", "scopes");
   if (input.kind !== "RESTRICTED" && scopes.length > 0) throw badInput(`A ${input.kind} key takes no scopes (SECRET has them all, PUBLISHABLE none)`, "scopes");
   // New keys are MERCHANT keys: the platform-wide ADMIN role is given from the command line only.
-  const { row, secret } = await insertKey(ctx.app.db, ctx.merchantId, { kind: input.kind, scopes, name });
-  return { apiKey: row, secret };
+  return ctx.app.db.$transaction(async (tx) => {
+    const { row, secret } = await insertKey(tx, ctx.merchantId, { kind: input.kind, scopes, name });
+    await recordAudit(tx, ctx, { action: "api_key.created", entityType: "api_key", entityId: row.id, after: apiKeyView(row) });
+    return { apiKey: row, secret };
+  });
 }
 
 async function usableKey(ctx: Ctx, id: string): Promise<ApiKeyRow> {
@@ -149,6 +153,10 @@ export async function rollApiKey(ctx: Ctx, input: { id: string; gracePeriodSecon
     // Conditional, so two concurrent rolls of one key cannot both succeed (the loser's new key rolls back).
     const { count } = await tx.apiKey.updateMany({ where: { id: old.id, revokedAt: null, rolledToId: null }, data: { rolledToId: made.row.id, ...ends } });
     if (count === 0) throw new AppError(ErrorCode.CONFLICT, `API key '${old.id}' was already rolled`, { id: old.id });
+    const rolled = { ...old, rolledToId: made.row.id, ...ends };
+    await recordAudit(tx, ctx,
+      { action: "api_key.rolled", entityType: "api_key", entityId: old.id, before: apiKeyView(old), after: { ...apiKeyView(rolled), gracePeriodSeconds: grace } },
+      { action: "api_key.created", entityType: "api_key", entityId: made.row.id, after: { ...apiKeyView(made.row), rolledFromId: old.id } });
     return made;
   });
   await invalidate(ctx, old.hash);
@@ -175,7 +183,11 @@ export async function setApiKeyRateLimit(ctx: Ctx, input: { id: string; rateLimi
 
 export async function revokeApiKey(ctx: Ctx, id: string): Promise<ApiKeyRow> {
   const key = await usableKey(ctx, id);
-  const revoked = await ctx.app.db.apiKey.update({ where: { id: key.id }, data: { revokedAt: new Date() } });
+  const revoked = await ctx.app.db.$transaction(async (tx) => {
+    const row = await tx.apiKey.update({ where: { id: key.id }, data: { revokedAt: new Date() } });
+    await recordAudit(tx, ctx, { action: "api_key.revoked", entityType: "api_key", entityId: key.id, before: apiKeyView(key), after: apiKeyView(row) });
+    return row;
+  });
   await invalidate(ctx, key.hash);
   return revoked;
 }

@@ -24,6 +24,8 @@ import { writeOutbox } from "../platform/outbox.js";
 import { GATEWAY_JOB_TOPIC, type GatewayJob } from "../platform/queue.js";
 import type { Payment, PaymentAttempt, PaymentMethod } from "../generated/prisma/client.js";
 import { cardDetails } from "../vault/vault.js";
+import { recordAudit } from "../audit/audit.js";
+import { attemptView } from "../audit/views.js";
 import type { PaymentChange } from "./payment-change.js";
 import { transitionPayment } from "./transition.js";
 
@@ -179,13 +181,18 @@ async function finish(
       // The payment stays PROCESSING: the next gateway gets a new attempt, so a new idempotency key.
       const nextId = newId("att");
       const code = outcome.kind === "declined" || outcome.kind === "transient" ? outcome.code : outcome.kind;
-      await tx.paymentAttempt.create({
+      const next = await tx.paymentAttempt.create({
         data: {
           id: nextId, merchantId: attempt.merchantId, paymentId: payment.id, status: "PENDING", amount: attempt.amount, currency: attempt.currency,
           gateway: failover.gateway, gatewayAccountId: failover.gatewayAccountId, previousAttemptId: attempt.id,
           routingReason: `Failover after ${attempt.gateway} (${code}). ${failover.reason}`,
         },
       });
+      // The payment does not change (PROCESSING throughout), so its history would not show this.
+      const failed = { ...attempt, ...attemptFields(outcome, decision, latencyMs) };
+      await recordAudit(tx, ctx,
+        { action: "payment_attempt.failed_over", entityType: "payment_attempt", entityId: attempt.id, before: attemptView(attempt), after: { ...attemptView(failed as PaymentAttempt), nextAttemptId: nextId } },
+        { action: "payment_attempt.created", entityType: "payment_attempt", entityId: nextId, after: attemptView(next) });
       const job: GatewayJob = { kind: "authorize", attemptId: nextId, merchantId: attempt.merchantId };
       await writeOutbox(tx, [{ topic: GATEWAY_JOB_TOPIC, payload: job }]);
     }),

@@ -2,7 +2,8 @@
 // children, each list loaded through the request's DataLoaders (one query per kind per request).
 import { Ctx, FieldResolver, Resolver, Root } from "type-graphql";
 import { GraphQLJSONObject } from "graphql-scalars";
-import type { Payment, PaymentAttempt, PaymentEvent } from "../generated/prisma/client.js";
+import type { Payment, PaymentAttempt } from "../generated/prisma/client.js";
+import type { PaymentEvent } from "./payment.queries.js";
 import { MoneyType } from "../platform/graphql/common.types.js";
 import { merchantCtx, type GqlContext } from "../platform/graphql/context.js";
 import type { PaymentError } from "./payment-change.js";

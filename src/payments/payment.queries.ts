@@ -1,7 +1,8 @@
 // Reads of payments, always scoped by the authenticated merchant: another merchant's id is
 // simply not found. Children (attempts, refunds, events, cards) are batched per request.
 import DataLoader from "dataloader";
-import type { Payment, PaymentAttempt, PaymentEvent, PaymentMethod, Refund } from "../generated/prisma/client.js";
+import type { AuditRecord, Payment, PaymentAttempt, PaymentMethod, Refund } from "../generated/prisma/client.js";
+import { paymentAuditRecords } from "../audit/audit.queries.js";
 import type { Db, Tx } from "../platform/db.js";
 import { notFound } from "../platform/errors.js";
 import { decodeCursor, encodeCursor, pageSize, type Page } from "../platform/pagination.js";
@@ -57,6 +58,23 @@ function groupBy<T extends { paymentId: string }>(ids: readonly string[], rows: 
   return ids.map((id) => map.get(id) ?? []);
 }
 
+/** A change of a payment, as `Payment.events` shows it: read from the payment's audit records. */
+export interface PaymentEvent {
+  id: string;
+  type: string;
+  fromStatus: PaymentStatus | null;
+  toStatus: PaymentStatus;
+  version: number;
+  requestId: string;
+  createdAt: Date;
+}
+
+const toEvent = (r: AuditRecord): PaymentEvent => {
+  const before = r.before as { status?: PaymentStatus } | null;
+  const after = r.after as { status: PaymentStatus; version: number };
+  return { id: r.id, type: r.action, fromStatus: before?.status ?? null, toStatus: after.status, version: Number(after.version), requestId: r.requestId, createdAt: r.createdAt };
+};
+
 export interface PaymentLoaders {
   payments: DataLoader<string, Payment | null>;
   attempts: DataLoader<string, PaymentAttempt[]>;
@@ -79,7 +97,7 @@ export function paymentLoaders(db: Db, merchantId: string, cache = true): Paymen
     refunds: new DataLoader(async (ids) =>
       groupBy(ids, await db.refund.findMany({ where: { merchantId, paymentId: { in: [...ids] } }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] })), opts),
     events: new DataLoader(async (ids) =>
-      groupBy(ids, await db.paymentEvent.findMany({ where: { merchantId, paymentId: { in: [...ids] } }, orderBy: { version: "asc" } })), opts),
+      (await paymentAuditRecords(db, merchantId, ids)).map((records) => records.map(toEvent)), opts),
     paymentMethods: new DataLoader(async (ids) => byId(ids, await db.paymentMethod.findMany({ where: { merchantId, id: { in: [...ids] } } })), opts),
   };
 }

@@ -1,12 +1,12 @@
 // The one place a payment changes. In the caller's transaction it: reads the payment, decides the
 // change against the state machine, updates it with an optimistic version check (falling back to
-// the row lock on a conflict), appends the audit event and writes the outbox message that feeds
+// the row lock on a conflict), appends the audit record and writes the outbox message that feeds
 // subscriptions. Nothing else writes a payment.
 import { Prisma, type Payment } from "../generated/prisma/client.js";
 import type { Tx } from "../platform/db.js";
 import type { Ctx } from "../platform/app.js";
 import { AppError, ErrorCode, notFound } from "../platform/errors.js";
-import { newId } from "../platform/ids.js";
+import { recordAudit } from "../audit/audit.js";
 import { writeOutbox, type OutboxMessage } from "../platform/outbox.js";
 import { decide, type PaymentChange } from "./payment-change.js";
 import { paymentToJson } from "./payment.snapshot.js";
@@ -22,26 +22,16 @@ export interface PaymentUpdatedMessage {
 }
 
 /**
- * Appends the audit event and the outbox messages for a payment that was just written: the
- * `payment.updated` message plus any the caller adds (a gateway job), in one insert.
+ * Appends the audit record (the payment's history: `Payment.events` reads it) and the outbox
+ * messages for a payment that was just written: the `payment.updated` message plus any the caller
+ * adds (a gateway job), in one insert. The snapshots hold no card data (the payment row has none:
+ * only a paymentMethodId).
  */
 export async function recordPaymentEvent(
   tx: Tx, ctx: Ctx, before: Payment | null, after: Payment, type: string, also: OutboxMessage[] = [],
 ): Promise<void> {
   const snapshot = paymentToJson(after);
-  await tx.paymentEvent.create({
-    data: {
-      id: newId("evt"),
-      merchantId: after.merchantId,
-      paymentId: after.id,
-      type,
-      fromStatus: before?.status ?? null,
-      toStatus: after.status,
-      version: after.version,
-      data: snapshot,
-      requestId: ctx.requestId,
-    },
-  });
+  await recordAudit(tx, ctx, { action: type, entityType: "payment", entityId: after.id, before: before ? paymentToJson(before) : null, after: snapshot });
   const message: PaymentUpdatedMessage = { merchantId: after.merchantId, paymentId: after.id, version: after.version, payment: snapshot };
   await writeOutbox(tx, [{ topic: PAYMENT_UPDATED_TOPIC, payload: message }, ...also]);
 }

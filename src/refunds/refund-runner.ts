@@ -9,6 +9,8 @@ import { gatewayLatency } from "../platform/metrics.js";
 import { authorization } from "../payments/operations/gateway-call.js";
 import { TransientGatewayError } from "../gateways/gateway.js";
 import { transitionPayment } from "../payments/transition.js";
+import { recordAudit } from "../audit/audit.js";
+import { refundView } from "../audit/views.js";
 
 export async function runRefund(app: App, job: { refundId: string; merchantId: string }): Promise<void> {
   const { db } = app;
@@ -25,16 +27,19 @@ export async function runRefund(app: App, job: { refundId: string; merchantId: s
   const succeeded = outcome.kind === "approved";
   await commit(ctx, () =>
     db.$transaction(async (tx) => {
-      const settled = await tx.refund.updateMany({
-        where: { id: refund.id, status: "PENDING" },
-        data: {
-          status: succeeded ? "SUCCEEDED" : "FAILED",
-          gatewayReference: outcome.kind === "approved" ? outcome.reference : null,
-          failureCode: outcome.kind === "declined" ? outcome.code : null,
-          updatedAt: new Date(),
-        },
+      const data = {
+        status: succeeded ? ("SUCCEEDED" as const) : ("FAILED" as const),
+        gatewayReference: outcome.kind === "approved" ? outcome.reference : null,
+        failureCode: outcome.kind === "declined" ? outcome.code : null,
+        updatedAt: new Date(),
+      };
+      const settled = await tx.refund.updateMany({ where: { id: refund.id, status: "PENDING" }, data });
+      if (settled.count !== 1) return;
+      await recordAudit(tx, ctx, {
+        action: succeeded ? "refund.succeeded" : "refund.failed", entityType: "refund", entityId: refund.id,
+        before: refundView(refund), after: refundView({ ...refund, ...data }),
       });
-      if (settled.count === 1) await transitionPayment(tx, ctx, payment.id, { kind: "refundSettled", amount: refund.amount, succeeded });
+      await transitionPayment(tx, ctx, payment.id, { kind: "refundSettled", amount: refund.amount, succeeded });
     }),
   );
 }

@@ -7,6 +7,7 @@ import { badInput } from "../platform/errors.js";
 import type { GatewayKind } from "../generated/prisma/enums.js";
 import { SANDBOX_DECISIONS } from "../gateways/sandbox/decisions.js";
 import type { DecisionRule } from "./outcome-decisions.js";
+import { recordAudit } from "../audit/audit.js";
 
 export const DEFAULT_DECISIONS: Readonly<Record<GatewayKind, readonly DecisionRule[]>> = { SANDBOX: SANDBOX_DECISIONS };
 
@@ -47,9 +48,16 @@ function validated(rules: readonly DecisionRule[]): DecisionRule[] {
 /** Replaces the merchant's overrides for a kind, all at once (an empty list restores the defaults). */
 export async function setDecisionOverrides(ctx: Ctx, kind: GatewayKind, rules: readonly DecisionRule[]): Promise<TableRule[]> {
   const clean = validated(rules);
+  const overrides = (table: TableRule[]) => table.filter((r) => r.source === "MERCHANT").map(({ source: _, ...r }) => r);
   return ctx.app.db.$transaction(async (tx) => {
+    const before = overrides(await decisionTable(tx, ctx.merchantId, kind));
     await tx.gatewayDecisionOverride.deleteMany({ where: { merchantId: ctx.merchantId, kind } });
     await tx.gatewayDecisionOverride.createMany({ data: clean.map((r, position) => ({ ...r, merchantId: ctx.merchantId, kind, position })) });
-    return decisionTable(tx, ctx.merchantId, kind);
+    const table = await decisionTable(tx, ctx.merchantId, kind);
+    await recordAudit(tx, ctx, {
+      action: "gateway_decisions.set", entityType: "gateway_decision_overrides", entityId: kind,
+      before: { kind, overrides: before }, after: { kind, overrides: overrides(table) },
+    });
+    return table;
   });
 }

@@ -22,6 +22,7 @@ import { AnalyticsResolver } from "../analytics/analytics.resolver.js";
 import { AnalyticsSubscriptionResolver } from "../analytics/analytics.subscription.js";
 import { CustomerResolver, PaymentCustomerResolver, PaymentMethodResolver } from "../customers/customer.resolver.js";
 import { OAuthClientResolver } from "../auth/oauth/oauth-client.resolver.js";
+import { AuditResolver } from "../audit/audit.resolver.js";
 
 /**
  * The one authorization check. Throws UNAUTHENTICATED with the reason (missing, malformed, unknown,
@@ -51,7 +52,7 @@ export async function buildPaygraphSchema(): Promise<GraphQLSchema> {
   validateStateMachine();
   return buildSchema({
     resolvers: [PaymentResolver, PaymentFieldsResolver, PaymentSubscriptionResolver, RefundResolver, PaymentRefundsResolver, NodeResolver, GatewayAccountResolver, GatewayDecisionResolver, GatewayHealthResolver, ExchangeRateResolver, RoutingRuleResolver,
-      AnalyticsResolver, AnalyticsSubscriptionResolver, ApiKeyResolver, OAuthClientResolver,
+      AnalyticsResolver, AnalyticsSubscriptionResolver, ApiKeyResolver, OAuthClientResolver, AuditResolver,
       CustomerResolver, PaymentMethodResolver, PaymentCustomerResolver],
     authChecker: ({ context }, required) => checkKey(context as GqlContext, required),
     validate: false,

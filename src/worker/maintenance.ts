@@ -3,6 +3,7 @@
 // each as a BullMQ job scheduler plus one run at start. Every worker process upserts the same
 // schedulers, so there is one schedule however many run (the last started sets its interval);
 // whichever worker is free takes each run.
+// The audit chainer runs here too, on its own timer (it locks per merchant, so every worker may run it).
 import { Worker, type ConnectionOptions } from "bullmq";
 import type { Redis } from "ioredis";
 import type { App } from "../platform/app.js";
@@ -10,6 +11,7 @@ import { CARD_TOKEN_PURGE_SCHEDULER, FX_REFRESH_SCHEDULER, QueueName, createMain
 import { describeSource } from "../fx/provider.js";
 import { refreshRates } from "../fx/refresh.js";
 import { PURGE_EVERY_MS, purgeExpiredCardTokens } from "../tokens/tokens.js";
+import { startAuditChainer } from "../audit/chainer.js";
 
 const KEEP = { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } };
 
@@ -46,8 +48,10 @@ export async function startMaintenanceWorker(app: App, connection: Redis): Promi
   const purge = { name: "card_tokens.purge", data: { kind: "card_tokens.purge" } as const, opts: KEEP };
   await queue.upsertJobScheduler(CARD_TOKEN_PURGE_SCHEDULER, { every: PURGE_EVERY_MS }, purge);
   await queue.add(purge.name, purge.data, KEEP);
+  const chainer = startAuditChainer(app);
   return {
     async close() {
+      await chainer.stop();
       await worker.close();
       await queue.close();
     },

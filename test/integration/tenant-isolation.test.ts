@@ -228,6 +228,14 @@ const CASES: Record<string, () => Promise<void>> = {
     expect(JSON.stringify(ok(await asAlice("{ oauthClients { id } }")))).toContain(aliceIds.oauthClient);
   },
 
+  // --- audit log ---
+  "Query.auditLog": async () => {
+    await ownDataOnly("{ auditLog(first: 100) { edges { node { id entityId before after } } } }");
+    const aimed = await ownDataOnly("query($id: String) { auditLog(filter: { entityId: $id }) { edges { node { id } } } }", { id: aliceIds.payment });
+    expect((aimed.auditLog as { edges: unknown[] }).edges).toEqual([]);
+  },
+  "Query.verifyAuditChain": async () => void (await ownDataOnly("{ verifyAuditChain { ok checked headSeq firstBroken { id } } }")),
+
   // --- exchange rates: platform data, the same for every merchant; only platform admins write them ---
   "Query.exchangeRate": async () => noLeak(await asBob('{ exchangeRate(from: "USD", to: "EUR") { rate source } }')),
   "Query.convert": async () => noLeak(await asBob('{ convert(amount: "1.00", from: "USD", to: "EUR") { converted { amount } } }')),

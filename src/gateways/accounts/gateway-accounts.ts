@@ -7,6 +7,8 @@ import { badInput, notFound } from "../../platform/errors.js";
 import { newId } from "../../platform/ids.js";
 import { currencyExponent } from "../../platform/money.js";
 import { seal } from "../../vault/vault.js";
+import { recordAudit } from "../../audit/audit.js";
+import { gatewayAccountView } from "../../audit/views.js";
 
 /** Card brands as the card validator names them. */
 export const CARD_BRANDS = ["visa", "mastercard", "american-express", "diners-club", "discover", "jcb", "unionpay", "maestro", "mir", "elo", "hiper", "hipercard"];
@@ -66,12 +68,16 @@ function validated(input: GatewayAccountInput) {
 export async function createGatewayAccount(ctx: Ctx, input: GatewayAccountInput & { name: string; config: Record<string, unknown> }): Promise<GatewayAccount> {
   const v = validated(input);
   const config = sandboxConfig(ctx, input.config);
-  return ctx.app.db.gatewayAccount.create({
-    data: {
-      id: newId("gwa"), merchantId: ctx.merchantId, name: v.name ?? "", kind: "SANDBOX",
-      configCiphertext: new Uint8Array(seal(ctx.app.config, ctx.merchantId, JSON.stringify(config), CONFIG_PURPOSE)),
-      currencies: v.currencies ?? [], cardBrands: v.cardBrands ?? [], priority: input.priority ?? 100, costBps: input.costBps ?? 0, enabled: input.enabled ?? true,
-    },
+  return ctx.app.db.$transaction(async (tx) => {
+    const account = await tx.gatewayAccount.create({
+      data: {
+        id: newId("gwa"), merchantId: ctx.merchantId, name: v.name ?? "", kind: "SANDBOX",
+        configCiphertext: new Uint8Array(seal(ctx.app.config, ctx.merchantId, JSON.stringify(config), CONFIG_PURPOSE)),
+        currencies: v.currencies ?? [], cardBrands: v.cardBrands ?? [], priority: input.priority ?? 100, costBps: input.costBps ?? 0, enabled: input.enabled ?? true,
+      },
+    });
+    await recordAudit(tx, ctx, { action: "gateway_account.created", entityType: "gateway_account", entityId: account.id, after: gatewayAccountView(account) });
+    return account;
   }).catch(nameTaken(v.name));
 }
 
@@ -85,17 +91,23 @@ export async function updateGatewayAccount(ctx: Ctx, id: string, input: GatewayA
   const v = validated(input);
   const existing = await ctx.app.db.gatewayAccount.findFirst({ where: { id, merchantId: ctx.merchantId } });
   if (!existing) throw notFound("gateway account", id);
-  return ctx.app.db.gatewayAccount.update({
-    where: { id: existing.id, merchantId: ctx.merchantId },
-    data: {
-      ...(v.name ? { name: v.name } : {}),
-      ...(v.currencies ? { currencies: v.currencies } : {}),
-      ...(v.cardBrands ? { cardBrands: v.cardBrands } : {}),
-      ...(input.priority !== undefined && input.priority !== null ? { priority: input.priority } : {}),
-      ...(input.costBps !== undefined && input.costBps !== null ? { costBps: input.costBps } : {}),
-      ...(input.enabled !== undefined && input.enabled !== null ? { enabled: input.enabled } : {}),
-      updatedAt: new Date(),
-    },
+  return ctx.app.db.$transaction(async (tx) => {
+    const account = await tx.gatewayAccount.update({
+      where: { id: existing.id, merchantId: ctx.merchantId },
+      data: {
+        ...(v.name ? { name: v.name } : {}),
+        ...(v.currencies ? { currencies: v.currencies } : {}),
+        ...(v.cardBrands ? { cardBrands: v.cardBrands } : {}),
+        ...(input.priority !== undefined && input.priority !== null ? { priority: input.priority } : {}),
+        ...(input.costBps !== undefined && input.costBps !== null ? { costBps: input.costBps } : {}),
+        ...(input.enabled !== undefined && input.enabled !== null ? { enabled: input.enabled } : {}),
+        updatedAt: new Date(),
+      },
+    });
+    // Turning an account off or on is named as such: it is what an auditor looks for.
+    const verb = existing.enabled && !account.enabled ? "disabled" : !existing.enabled && account.enabled ? "enabled" : "updated";
+    await recordAudit(tx, ctx, { action: `gateway_account.${verb}`, entityType: "gateway_account", entityId: account.id, before: gatewayAccountView(existing), after: gatewayAccountView(account) });
+    return account;
   }).catch(nameTaken(v.name));
 }
 

@@ -12,6 +12,8 @@ import { validateCard, type CardInput } from "../../vault/card.js";
 import { fingerprint } from "../../vault/vault.js";
 import { exactlyOne, paymentMethodForConfirm, type MethodSource } from "../../customers/payment-methods.js";
 import { getPayment } from "../payment.queries.js";
+import { recordAudit } from "../../audit/audit.js";
+import { attemptView } from "../../audit/views.js";
 import { paymentCodec } from "../payment.snapshot.js";
 import { AppError, ErrorCode } from "../../platform/errors.js";
 import { routeAttempt } from "../../routing/route-attempt.js";
@@ -74,13 +76,20 @@ export async function confirmPayment(ctx: Ctx, input: ConfirmPaymentInput, heade
           fxRate: settlement?.rate.rate ?? null, fxRateAsOf: settlement?.rate.asOf ?? null, fxRateSource: settlement?.rate.source ?? null,
         },
       });
-      await tx.paymentAttempt.create({
+      const attempt = await tx.paymentAttempt.create({
         data: {
           id: attemptId, merchantId: ctx.merchantId, paymentId: payment.id, status: "PENDING",
           amount: settlement?.amount ?? payment.amount, currency: settlement?.currency ?? payment.currency,
           gateway: route.gateway, gatewayAccountId: route.gatewayAccountId, routingReason: route.reason,
         },
       });
+      // Where the attempt goes, with the settlement rate fixed for it (the card's own record is
+      // written where it is vaulted, src/customers/payment-methods.ts).
+      await recordAudit(tx, ctx,
+        {
+          action: "payment_attempt.created", entityType: "payment_attempt", entityId: attempt.id,
+          after: { ...attemptView(attempt), settlement: settlement ? { currency: settlement.currency, amount: settlement.amount.toString(), rate: settlement.rate.rate, rateSource: settlement.rate.source } : null },
+        });
       return converted;
     }),
   );

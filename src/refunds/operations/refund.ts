@@ -14,6 +14,8 @@ import { paymentCodec } from "../../payments/payment.snapshot.js";
 import { transitionPayment } from "../../payments/transition.js";
 import { gatewayShare, type GatewayMoney } from "../../fx/settlement.js";
 import { refundCodec } from "../refund.snapshot.js";
+import { recordAudit } from "../../audit/audit.js";
+import { refundView } from "../../audit/views.js";
 
 export interface RefundPaymentInput {
   paymentId: string;
@@ -69,6 +71,7 @@ export async function refundPayment(ctx: Ctx, input: RefundPaymentInput, headerK
           ...(share ? { gatewayAmount: share.amount, gatewayCurrency: share.currency } : {}),
         },
       });
+      await recordAudit(tx, ctx, { action: "refund.created", entityType: "refund", entityId: refund.id, after: refundView(refund) });
       return { refund, payment };
     }),
   );

@@ -7,6 +7,7 @@ import type { Tx } from "../../platform/db.js";
 import { listGatewayAccounts } from "../../gateways/accounts/gateway-accounts.js";
 import { rulesFromJson, rulesToJson, type RoutingRule, type RoutingRuleSet } from "./rule.js";
 import { validateRules, type RuleInput } from "./validate.js";
+import { recordAudit } from "../../audit/audit.js";
 
 /**
  * The merchant's rules, for the planner on every confirmation: one primary-key read (≈1 ms, no
@@ -37,10 +38,18 @@ export async function setRoutingRules(ctx: Ctx, input: RuleInput[]): Promise<Rul
   const rules = validateRules(input, accounts);
   // Plain data (strings, numbers, arrays, objects); Prisma's JSON type cannot see it through the optional fields.
   const json = rulesToJson(rules) as unknown as Prisma.InputJsonValue;
-  await ctx.app.db.routingRuleSet.upsert({
-    where: { merchantId: ctx.merchantId },
-    create: { merchantId: ctx.merchantId, version: 1, rules: json },
-    update: { version: { increment: 1 }, rules: json, updatedAt: new Date() },
+  await ctx.app.db.$transaction(async (tx) => {
+    const before = await tx.routingRuleSet.findUnique({ where: { merchantId: ctx.merchantId } });
+    const after = await tx.routingRuleSet.upsert({
+      where: { merchantId: ctx.merchantId },
+      create: { merchantId: ctx.merchantId, version: 1, rules: json },
+      update: { version: { increment: 1 }, rules: json, updatedAt: new Date() },
+    });
+    await recordAudit(tx, ctx, {
+      action: "routing_rules.set", entityType: "routing_rule_set", entityId: ctx.merchantId,
+      before: before ? { version: before.version, rules: before.rules as Prisma.InputJsonValue } : null,
+      after: { version: after.version, rules: json },
+    });
   });
   return { rules, accounts: new Map(accounts.map((a) => [a.id, a])) };
 }
