@@ -86,6 +86,12 @@ export interface Config {
   fxSource: FxSource | undefined;
   /** How often the worker refreshes exchange rates (it also does at start). */
   fxRefreshEveryMs: number;
+  /** Merchant users (src/users): a session's lifetime, an invitation's, and the sign-in throttle. */
+  userSessionTtlSeconds: number;
+  userInvitationTtlSeconds: number;
+  /** Failed sign-ins allowed per email per 15 minutes, and per client IP per hour, before RATE_LIMITED. */
+  signInFailuresPerEmail: number;
+  signInFailuresPerIp: number;
 }
 
 function int(value: string | undefined, fallback: number, name: string): number {
@@ -187,6 +193,10 @@ export function loadConfig(overrides: Partial<Config> = {}, source: NodeJS.Proce
     seedDemoMerchant: source.SEED_DEMO_MERCHANT !== "false",
     fxSource: fxSourceFrom(source.FX_SOURCE, env),
     fxRefreshEveryMs: int(source.FX_REFRESH_EVERY_MS, 3_600_000, "FX_REFRESH_EVERY_MS"),
+    userSessionTtlSeconds: Math.max(60, int(source.USER_SESSION_TTL_SECONDS, 12 * 3600, "USER_SESSION_TTL_SECONDS")),
+    userInvitationTtlSeconds: Math.max(60, int(source.USER_INVITATION_TTL_SECONDS, 7 * 24 * 3600, "USER_INVITATION_TTL_SECONDS")),
+    signInFailuresPerEmail: Math.max(1, int(source.SIGNIN_FAILURES_PER_EMAIL, 5, "SIGNIN_FAILURES_PER_EMAIL")),
+    signInFailuresPerIp: Math.max(1, int(source.SIGNIN_FAILURES_PER_IP, 100, "SIGNIN_FAILURES_PER_IP")),
     ...overrides,
   };
   // One of the two alone would silently serve plain HTTP where TLS was meant.

@@ -5,6 +5,8 @@ import type { App } from "../platform/app.js";
 import { AppError, unauthenticated } from "../platform/errors.js";
 import { authenticateApiKey, looksLikeApiKey, type KeyCache } from "../merchants/api-keys.js";
 import type { Principal } from "./principal.js";
+import { authenticateSession } from "../users/sessions.js";
+import { looksLikeSessionToken } from "../users/tokens.js";
 
 /** What one api process keeps to verify credentials quickly (caches, verification keys). */
 export interface Verifiers {
@@ -15,6 +17,8 @@ export async function verifyCredential(app: App, verifiers: Verifiers, authoriza
   if (!authorization) throw unauthenticated("Missing credentials: send 'Authorization: Bearer <secret key>'");
   const credential = /^Bearer\s+(\S+)$/i.exec(authorization.trim())?.[1];
   if (credential && looksLikeApiKey(credential)) return authenticateApiKey(app.db, credential, verifiers.keys);
+  // A merchant user's session (`pgs_…`, src/users): read on every request, so nothing to cache here.
+  if (credential && looksLikeSessionToken(credential)) return authenticateSession(app.db, credential);
   throw unauthenticated("Malformed credentials: expected 'Authorization: Bearer sk_test_…'");
 }
 

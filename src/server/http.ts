@@ -27,8 +27,8 @@ import type { TlsOptions } from "./tls.js";
 import { checkDocument, queryLimitRules } from "./query-limits.js";
 import { CredentialLimiter, rateLimitHeaders, rateLimited } from "./rate-limit.js";
 
-function contextFor(app: App, requestId: string, auth: Principal | AppError, cache: boolean, idempotencyKey?: string): GqlContext {
-  const base: GqlContext = { app, requestId, ...(idempotencyKey ? { idempotencyKey } : {}) };
+function contextFor(app: App, requestId: string, auth: Principal | AppError, cache: boolean, idempotencyKey?: string, clientIp?: string): GqlContext {
+  const base: GqlContext = { app, requestId, ...(idempotencyKey ? { idempotencyKey } : {}), ...(clientIp ? { clientIp } : {}) };
   if (auth instanceof AppError) return { ...base, authError: auth };
   return { ...base, principal: auth, loaders: paymentLoaders(app.db, auth.merchantId, cache) };
 }
@@ -83,7 +83,7 @@ export async function createHttpServer(app: App, schema: GraphQLSchema, tls?: Tl
       schema,
       // Each subscription gets a fresh context; its DataLoaders do not cache, since one context
       // lives as long as the subscription and must not serve stale children.
-      context: async (ctx) => contextFor(app, randomUUID(), await identify(app, verifiers, wsAuthorization(ctx.connectionParams)), false),
+      context: async (ctx) => contextFor(app, randomUUID(), await identify(app, verifiers, wsAuthorization(ctx.connectionParams)), false, undefined, ctx.extra.request.socket.remoteAddress),
       // Each subscription operation counts against its key, and is parsed and validated with the
       // same limits as HTTP (this hook replaces graphql-ws's own parse and validate).
       onSubscribe: async (ctx, _id, payload) => {
@@ -131,7 +131,7 @@ export async function createHttpServer(app: App, schema: GraphQLSchema, tls?: Tl
   });
   await apollo.start();
   const graphql = fastifyApolloHandler<GqlContext>(apollo, {
-    context: async (req) => contextFor(app, String(req.id), authOf.get(req) ?? (await identify(app, verifiers, header(req, "authorization"))), true, header(req, "idempotency-key")),
+    context: async (req) => contextFor(app, String(req.id), authOf.get(req) ?? (await identify(app, verifiers, header(req, "authorization"))), true, header(req, "idempotency-key"), req.ip),
   }) as unknown as (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
 
   // The credential is checked once per request, before the limiter; Apollo's context reuses it.

@@ -20,6 +20,7 @@ import { ApiKeyResolver } from "../merchants/api-key.resolver.js";
 import { RoutingRuleResolver } from "../routing/rules/routing-rule.resolver.js";
 import { AnalyticsResolver } from "../analytics/analytics.resolver.js";
 import { AnalyticsSubscriptionResolver } from "../analytics/analytics.subscription.js";
+import { UserResolver } from "../users/user.resolver.js";
 
 /**
  * The one authorization check. Throws UNAUTHENTICATED with the reason (missing, malformed, unknown,
@@ -49,7 +50,8 @@ export async function buildPaygraphSchema(): Promise<GraphQLSchema> {
   validateStateMachine();
   return buildSchema({
     resolvers: [PaymentResolver, PaymentFieldsResolver, PaymentSubscriptionResolver, RefundResolver, PaymentRefundsResolver, NodeResolver, GatewayAccountResolver, GatewayDecisionResolver, GatewayHealthResolver, ExchangeRateResolver, RoutingRuleResolver,
-      AnalyticsResolver, AnalyticsSubscriptionResolver, ApiKeyResolver],
+      AnalyticsResolver, AnalyticsSubscriptionResolver, ApiKeyResolver,
+      UserResolver],
     authChecker: ({ context }, required) => checkKey(context as GqlContext, required),
     validate: false,
     // type-graphql insists on a PubSub, but every subscription here brings its own `subscribe`
