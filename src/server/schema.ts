@@ -41,7 +41,7 @@ export function checkKey(gql: GqlContext, required: string[]): true {
   }
   const missingScope = required.filter((r) => !roles.includes(r as ApiKeyRole)).find((scope) => !principal.scopes.includes(scope));
   if (missingScope !== undefined) {
-    throw new AppError(ErrorCode.FORBIDDEN, `This API key lacks the scope '${missingScope}'`, { missingScope });
+    throw new AppError(ErrorCode.FORBIDDEN, `This ${principal.via === "USER" ? "user's role" : "API key"} lacks the scope '${missingScope}'`, { missingScope });
   }
   return true;
 }
