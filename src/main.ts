@@ -14,6 +14,7 @@ import { loadTls } from "./server/tls.js";
 import { buildPaygraphSchema } from "./server/schema.js";
 import { createMerchant, ensureDemoMerchant } from "./merchants/merchants.js";
 import { checkOwnerInput, createOwnerUser } from "./users/owner.js";
+import { randomToken } from "./platform/ids.js";
 import { startSandboxGateway } from "./gateways/sandbox/server.js";
 import { startGatewayWorker } from "./worker/worker.js";
 import { startReconciler } from "./worker/reconciler.js";
@@ -88,6 +89,9 @@ async function start(flags: { role?: string; port?: string; host?: string; "tls-
     const bound = typeof address === "object" && address ? address.port : config.port;
     const base = config.publicUrl ?? `${tls ? "https" : "http"}://${config.host}:${bound}`;
     const demo = config.seedDemoMerchant ? await ensureDemoMerchant(proc.app.db) : undefined;
+    // The demo's OWNER too, with a random password printed once, so the dashboard can be tried at once.
+    const demoOwner = demo ? { email: "owner@demo.paygraph.test", password: randomToken(20) } : undefined;
+    if (demo && demoOwner) await createOwnerUser(proc.app.db, demo.merchantId, { ...demoOwner, name: "Demo owner" });
     say([
       `paygraph ${role} listening on ${base}`,
       `  GraphQL        ${base}/graphql   (POST; subscriptions: ${base.replace(/^http/, "ws")}/graphql)`,
@@ -95,6 +99,7 @@ async function start(flags: { role?: string; port?: string; host?: string; "tls-
       `  Health         ${base}/healthz  ${base}/readyz  ${base}/metrics`,
       `  Gateway        ${config.gatewayUrl} (sandbox)`,
       ...(demo ? [`  Demo merchant  ${demo.merchantId}`, `  Secret key     ${demo.secretKey}   (shown once; 'paygraph merchant create --name X' makes more)`] : []),
+      ...(demoOwner ? [`  Demo owner     ${demoOwner.email} / ${demoOwner.password}   (signIn mutation; shown once)`] : []),
     ].join("\n"));
   } else {
     say(`paygraph worker started (gateway ${config.gatewayUrl})`);

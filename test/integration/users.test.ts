@@ -204,3 +204,26 @@ describe("storage and audit", () => {
     expect(audit.rows.find((r) => r.action === "user.created" && r.actor === "cli")).toBeDefined();
   });
 });
+
+describe("command line", () => {
+  it("refuses a bad owner before writing the merchant", async () => {
+    const before = (await db.query("SELECT count(*)::int AS n FROM merchant")).rows[0].n as number;
+    await expect(merchantWithOwner(stack, uniqueEmail("weak"), "short")).rejects.toThrow(/at least 12 characters/);
+    await expect(merchantWithOwner(stack, merchant.ownerEmail)).rejects.toThrow(/exists already/);
+    expect((await db.query("SELECT count(*)::int AS n FROM merchant")).rows[0].n).toBe(before);
+  });
+
+  it("prints the demo merchant's owner, who can sign in", async () => {
+    const demo = await createStack({ SEED_DEMO_MERCHANT: "true" });
+    try {
+      const role = await demo.start(["start", "--role", "all", "--port", "0"]);
+      // The banner may arrive in more than one chunk after the "listening" line.
+      const line = await eventually(async () => /Demo owner\s+(\S+) \/ (\S+)/.exec(role.output.join("\n")), (m) => m !== null);
+      expect(line).not.toBeNull();
+      const token = await signIn(role.url, line![1]!, line![2]!);
+      expect(ok(await gql(role.url, MeDocument, {}, { key: token })).me.role).toBe("OWNER");
+    } finally {
+      await demo.close();
+    }
+  });
+});
