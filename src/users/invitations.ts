@@ -2,7 +2,7 @@
 // unauthenticated, with the token the inviter passed on: a real deployment would email it).
 import { recordAudit } from "../audit/audit.js";
 import type { Ctx } from "../platform/app.js";
-import { AppError, ErrorCode, badInput, unauthenticated } from "../platform/errors.js";
+import { AppError, ErrorCode, badInput, notFound, unauthenticated } from "../platform/errors.js";
 import { newId } from "../platform/ids.js";
 import { actingUser, cleanName, normaliseEmail, rethrowEmailTaken, userView, type User, type UserInvitation } from "./users.data.js";
 import { hashPassword, passwordProblem } from "./password.js";
@@ -71,4 +71,27 @@ export async function acceptInvitation(req: Anonymous, input: { token: string; p
       return { user, session };
     })
     .catch(rethrowEmailTaken);
+}
+
+/** Invitations still open (not accepted, revoked or expired), newest first. */
+export async function listInvitations(ctx: Ctx): Promise<UserInvitation[]> {
+  return ctx.app.db.userInvitation.findMany({
+    where: { merchantId: ctx.merchantId, acceptedAt: null, revokedAt: null, expiresAt: { gt: new Date() } },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+  });
+}
+
+/** Withdraws an open invitation (within the role rules: an ADMIN cannot withdraw an OWNER's invitation of an ADMIN). */
+export async function revokeInvitation(ctx: Ctx, input: { id: string }): Promise<UserInvitation> {
+  const actor = await actingUser(ctx);
+  const now = new Date();
+  const invitation = await ctx.app.db.userInvitation.findFirst({ where: { id: input.id, merchantId: ctx.merchantId, acceptedAt: null, revokedAt: null, expiresAt: { gt: now } } });
+  if (!invitation) throw notFound("open invitation", input.id);
+  if (!mayManage(actor.role, invitation.role)) throw forbiddenRole(actor.role, invitation.role);
+  return ctx.app.db.$transaction(async (tx) => {
+    const { count } = await tx.userInvitation.updateMany({ where: { id: invitation.id, acceptedAt: null, revokedAt: null }, data: { revokedAt: now } });
+    if (count === 0) throw notFound("open invitation", input.id);
+    await recordAudit(tx, ctx, { action: "user_invitation.revoked", entityType: "user_invitation", entityId: invitation.id, before: invitationView(invitation), after: { revokedAt: now.toISOString() } });
+    return { ...invitation, revokedAt: now };
+  });
 }

@@ -2,12 +2,13 @@
 // declare their scope (roles.ts says which roles hold it), and the role rules live in the services.
 import { Arg, Authorized, Ctx, Mutation, Query, Resolver } from "type-graphql";
 import { merchantCtx, type GqlContext } from "../platform/graphql/context.js";
-import { acceptInvitation, inviteUser } from "./invitations.js";
+import { acceptInvitation, inviteUser, listInvitations, revokeInvitation } from "./invitations.js";
 import { removeUser, updateUserRole } from "./membership.js";
 import { scopesOf } from "./roles.js";
 import { me, signIn, signOut } from "./signin.js";
 import {
-  AcceptInvitationInput, AcceptInvitationPayload, CurrentUser, InviteUserInput, InviteUserPayload, RemoveUserInput, RemoveUserPayload,
+  AcceptInvitationInput, AcceptInvitationPayload, CurrentUser, InvitationType, InviteUserInput, InviteUserPayload, RemoveUserInput, RemoveUserPayload,
+  RevokeInvitationInput, RevokeInvitationPayload,
   SignInInput, SignInPayload, SignOutPayload, UpdateUserRoleInput, UpdateUserRolePayload, UserType,
 } from "./user.type.js";
 import { listUsers, type User } from "./users.data.js";
@@ -35,6 +36,18 @@ export class UserResolver {
   async inviteUser(@Arg("input") input: InviteUserInput, @Ctx() context: GqlContext): Promise<InviteUserPayload> {
     const { invitation, inviteToken } = await inviteUser(merchantCtx(context), input);
     return { invitation, inviteToken };
+  }
+
+  @Authorized("users:manage")
+  @Query(() => [InvitationType], { description: "Open invitations (not accepted, withdrawn or expired), newest first" })
+  async invitations(@Ctx() context: GqlContext): Promise<InvitationType[]> {
+    return listInvitations(merchantCtx(context));
+  }
+
+  @Authorized("users:manage")
+  @Mutation(() => RevokeInvitationPayload, { description: "Withdraws an open invitation: its token is refused from then on" })
+  async revokeInvitation(@Arg("input") input: RevokeInvitationInput, @Ctx() context: GqlContext): Promise<RevokeInvitationPayload> {
+    return { invitation: await revokeInvitation(merchantCtx(context), input) };
   }
 
   @Mutation(() => AcceptInvitationPayload, { description: "Unauthenticated: the invitation token is the credential" })

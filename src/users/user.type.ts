@@ -40,6 +40,7 @@ export class InvitationType {
   @Field(() => UserRole) role!: UserRole;
   @Field(() => GraphQLDateTime) expiresAt!: Date;
   @Field(() => GraphQLDateTime, { nullable: true }) acceptedAt!: Date | null;
+  @Field(() => GraphQLDateTime, { nullable: true }) revokedAt!: Date | null;
   @Field(() => ID, { description: "The inviting user's id" }) invitedBy!: string;
   @Field(() => GraphQLDateTime) createdAt!: Date;
 }
@@ -90,6 +91,9 @@ export class SessionType {
   @Field(() => UserRole) role!: UserRole;
 }
 @ObjectType() export class UpdateUserRolePayload { @Field(() => UserType) user!: UserType }
+
+@InputType() export class RevokeInvitationInput { @Field(() => ID) id!: string }
+@ObjectType() export class RevokeInvitationPayload { @Field(() => InvitationType) invitation!: InvitationType }
 
 @InputType() export class RemoveUserInput { @Field(() => ID) id!: string }
 @ObjectType() export class RemoveUserPayload { @Field(() => UserType) user!: UserType }

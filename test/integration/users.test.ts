@@ -4,7 +4,7 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  AcceptInvitationDocument, CreatePaymentDocument, InviteUserDocument, MeDocument, PaymentUpdatedDocument, PaymentsDocument, RemoveUserDocument,
+  AcceptInvitationDocument, CreatePaymentDocument, InvitationsDocument, InviteUserDocument, MeDocument, RevokeInvitationDocument, PaymentUpdatedDocument, PaymentsDocument, RemoveUserDocument,
   SignInDocument, SignOutDocument, UpdateUserRoleDocument, UsersDocument, UsersWithEmailDocument,
 } from "../support/generated/graphql.js";
 import { createStack, errorCode, eventually, gql, ok, subscribe, wsClient, type GqlResult, type Stack } from "../support/stack.js";
@@ -87,6 +87,21 @@ describe("invitation, sign-in and the session token", () => {
     expect((await db.query("SELECT count(*)::int AS n FROM merchant_user")).rows[0].n).toBe(before);
     // The invitation is still good after the refused attempts.
     ok(await gql(url, AcceptInvitationDocument, { input: { token: inviteToken, password: PASSWORD } }));
+  });
+});
+
+describe("open invitations", () => {
+  it("lists open invitations and withdraws one, within the role rules", async () => {
+    const admin = await userWithRole(url, owner, "ADMIN");
+    const forAdmin = ok(await gql(url, InviteUserDocument, { input: { email: uniqueEmail("a2"), role: "ADMIN", name: "A2" } }, { key: owner })).inviteUser;
+    const forSupport = ok(await gql(url, InviteUserDocument, { input: { email: uniqueEmail("s2"), role: "SUPPORT", name: "S2" } }, { key: owner })).inviteUser;
+    const open = ok(await gql(url, InvitationsDocument, {}, { key: admin.token })).invitations.map((i) => i.id);
+    expect(open).toEqual(expect.arrayContaining([forAdmin.invitation.id, forSupport.invitation.id]));
+    expect(problem(await gql(url, RevokeInvitationDocument, { input: { id: forAdmin.invitation.id } }, { key: admin.token }))).toMatchObject({ code: "FORBIDDEN", role: "ADMIN" });
+    expect(ok(await gql(url, RevokeInvitationDocument, { input: { id: forSupport.invitation.id } }, { key: admin.token })).revokeInvitation.invitation.revokedAt).not.toBeNull();
+    expect(errorCode(await gql(url, RevokeInvitationDocument, { input: { id: forSupport.invitation.id } }, { key: admin.token }))).toBe("NOT_FOUND");
+    expect(errorCode(await gql(url, AcceptInvitationDocument, { input: { token: forSupport.inviteToken, password: PASSWORD } }))).toBe("UNAUTHENTICATED");
+    expect(ok(await gql(url, InvitationsDocument, {}, { key: owner })).invitations.map((i) => i.id)).not.toContain(forSupport.invitation.id);
   });
 });
 
@@ -198,7 +213,7 @@ describe("storage and audit", () => {
 
     const audit = await db.query("SELECT action, actor, before, after FROM audit_record WHERE merchant_id = $1", [merchant.merchantId]);
     const actions = new Set(audit.rows.map((r) => r.action));
-    for (const a of ["user.created", "user_invitation.created", "user_invitation.accepted", "session.created", "session.revoked", "user.removed", "user.role_changed"]) expect(actions).toContain(a);
+    for (const a of ["user.created", "user_invitation.created", "user_invitation.accepted", "session.created", "session.revoked", "user.removed", "user.role_changed", "user_invitation.revoked"]) expect(actions).toContain(a);
     const text = JSON.stringify(audit.rows);
     expect(text).not.toMatch(/scrypt|pgs_|pgi_|password/i);
     expect(audit.rows.find((r) => r.action === "user.created" && r.actor === "cli")).toBeDefined();
