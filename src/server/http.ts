@@ -18,6 +18,7 @@ import { httpRequests, registry } from "../platform/metrics.js";
 import { requestScope, type RequestScope } from "../platform/request-context.js";
 import { KeyCache, keyInvalidationChannel } from "../merchants/api-keys.js";
 import { identify, type Verifiers } from "../auth/identify.js";
+import { followEndedSessions } from "../users/live-sessions.js";
 import type { Principal } from "../auth/principal.js";
 import { paymentLoaders } from "../payments/payment.queries.js";
 import { formatError } from "./errors.js";
@@ -71,6 +72,9 @@ export async function createHttpServer(app: App, schema: GraphQLSchema, tls?: Tl
   const { keys, stop: stopInvalidations } = await keyCacheFollowingRevocations(app);
   const verifiers: Verifiers = { keys };
   fastify.addHook("onClose", async () => void (await stopInvalidations()));
+  // A user's live subscriptions end with their session (src/users/live-sessions.ts).
+  const { live: liveSessions, stop: stopSessionFollow } = await followEndedSessions(app);
+  fastify.addHook("onClose", async () => void (await stopSessionFollow()));
   // Fail-fast like the publisher: a limiter waits for no Redis (it falls back to memory, rate-limit.ts).
   const limiterRedis = createFailFastRedis(app.config.redisUrl, "limiter");
   fastify.addHook("onClose", async () => void limiterRedis.disconnect());
@@ -88,6 +92,7 @@ export async function createHttpServer(app: App, schema: GraphQLSchema, tls?: Tl
       // same limits as HTTP (this hook replaces graphql-ws's own parse and validate).
       onSubscribe: async (ctx, _id, payload) => {
         const auth = await identify(app, verifiers, wsAuthorization(ctx.connectionParams));
+        if (!(auth instanceof AppError) && auth.via === "USER") liveSessions.track(auth.credentialId, ctx.extra.socket);
         const decision = auth instanceof AppError ? undefined : await limiter.take(auth.credentialId, auth.rateLimitPerSecond);
         if (decision && !decision.allowed) {
           const err = rateLimited(decision);

@@ -6,7 +6,8 @@ import type { Ctx } from "../platform/app.js";
 import { AppError, ErrorCode } from "../platform/errors.js";
 import { forbiddenRole } from "./invitations.js";
 import { mayManage, type UserRole } from "./roles.js";
-import { revokeSessionsOf } from "./sessions.js";
+import { announceSessionsEnded } from "./live-sessions.js";
+import { activeSessionIds, revokeSessionsOf } from "./sessions.js";
 import { actingUser, activeUser, lastOwner, lockedOwnerCount, userView, type User } from "./users.data.js";
 
 const changedMeanwhile = (id: string): AppError => new AppError(ErrorCode.CONFLICT, `User '${id}' changed meanwhile; read it again`, { id });
@@ -17,7 +18,7 @@ export async function updateUserRole(ctx: Ctx, input: { id: string; role: UserRo
   if (!mayManage(actor.role, target.role)) throw forbiddenRole(actor.role, target.role);
   if (!mayManage(actor.role, input.role)) throw forbiddenRole(actor.role, input.role);
   if (target.role === input.role) return target;
-  return ctx.app.db.$transaction(async (tx) => {
+  const updated = await ctx.app.db.$transaction(async (tx) => {
     if (target.role === "OWNER" && (await lockedOwnerCount(tx, ctx.merchantId)) <= 1) throw lastOwner(target.id);
     const { count } = await tx.user.updateMany({ where: { id: target.id, merchantId: ctx.merchantId, role: target.role, disabledAt: null }, data: { role: input.role } });
     if (count === 0) throw changedMeanwhile(target.id);
@@ -25,6 +26,9 @@ export async function updateUserRole(ctx: Ctx, input: { id: string; role: UserRo
     await recordAudit(tx, ctx, { action: "user.role_changed", entityType: "user", entityId: target.id, before: userView(target), after: userView(updated) });
     return updated;
   });
+  // Requests see the new role at once; live subscriptions were authorized under the old one.
+  await announceSessionsEnded(ctx, await activeSessionIds(ctx.app.db, ctx.merchantId, target.id));
+  return updated;
 }
 
 /** Disables the user and revokes every session: their tokens are refused from the next request on. */
@@ -33,13 +37,15 @@ export async function removeUser(ctx: Ctx, input: { id: string }): Promise<User>
   const target = await activeUser(ctx.app.db, ctx.merchantId, input.id);
   if (!mayManage(actor.role, target.role)) throw forbiddenRole(actor.role, target.role);
   const now = new Date();
-  return ctx.app.db.$transaction(async (tx) => {
+  const { removed, sessionIds } = await ctx.app.db.$transaction(async (tx) => {
     if (target.role === "OWNER" && (await lockedOwnerCount(tx, ctx.merchantId)) <= 1) throw lastOwner(target.id);
     const { count } = await tx.user.updateMany({ where: { id: target.id, merchantId: ctx.merchantId, role: target.role, disabledAt: null }, data: { disabledAt: now } });
     if (count === 0) throw changedMeanwhile(target.id);
-    const sessionsRevoked = await revokeSessionsOf(tx, ctx.merchantId, target.id, now);
+    const sessionIds = await revokeSessionsOf(tx, ctx.merchantId, target.id, now);
     const removed = { ...target, disabledAt: now };
-    await recordAudit(tx, ctx, { action: "user.removed", entityType: "user", entityId: target.id, before: userView(target), after: { ...userView(removed), sessionsRevoked } });
-    return removed;
+    await recordAudit(tx, ctx, { action: "user.removed", entityType: "user", entityId: target.id, before: userView(target), after: { ...userView(removed), sessionsRevoked: sessionIds } });
+    return { removed, sessionIds };
   });
+  await announceSessionsEnded(ctx, sessionIds);
+  return removed;
 }

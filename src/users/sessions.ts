@@ -34,6 +34,14 @@ export async function authenticateSession(db: Db, token: string): Promise<Princi
   };
 }
 
-export async function revokeSessionsOf(tx: Tx, merchantId: string, userId: string, now: Date): Promise<number> {
-  return (await tx.userSession.updateMany({ where: { merchantId, userId, revokedAt: null, expiresAt: { gt: now } }, data: { revokedAt: now } })).count;
+/** The user's sessions still in force (their live connections are told when the role changes). */
+export async function activeSessionIds(db: Db | Tx, merchantId: string, userId: string, now = new Date()): Promise<string[]> {
+  return (await db.userSession.findMany({ where: { merchantId, userId, revokedAt: null, expiresAt: { gt: now } }, select: { id: true } })).map((s) => s.id);
+}
+
+/** Revokes every session of the user; answers their ids. */
+export async function revokeSessionsOf(tx: Tx, merchantId: string, userId: string, now: Date): Promise<string[]> {
+  const ids = await activeSessionIds(tx, merchantId, userId, now);
+  if (ids.length) await tx.userSession.updateMany({ where: { id: { in: ids }, merchantId, revokedAt: null }, data: { revokedAt: now } });
+  return ids;
 }

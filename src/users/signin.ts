@@ -5,6 +5,7 @@ import type { Ctx } from "../platform/app.js";
 import { unauthenticated } from "../platform/errors.js";
 import type { Anonymous } from "./invitations.js";
 import { PASSWORD_MAX, burnVerification, hashPassword, needsRehash, verifyPassword } from "./password.js";
+import { announceSessionsEnded } from "./live-sessions.js";
 import { createSession } from "./sessions.js";
 import { signInThrottle } from "./signin-throttle.js";
 import { activeUser, type User } from "./users.data.js";
@@ -40,11 +41,13 @@ export async function signIn(req: Anonymous & { clientIp: string }, input: { ema
 /** Revokes the session the request came with. */
 export async function signOut(ctx: Ctx, sessionId: string): Promise<boolean> {
   const now = new Date();
-  return ctx.app.db.$transaction(async (tx) => {
+  const revoked = await ctx.app.db.$transaction(async (tx) => {
     const { count } = await tx.userSession.updateMany({ where: { id: sessionId, merchantId: ctx.merchantId, revokedAt: null }, data: { revokedAt: now } });
     if (count) await recordAudit(tx, ctx, { action: "session.revoked", entityType: "user_session", entityId: sessionId, after: { revokedAt: now.toISOString(), reason: "sign_out" } });
     return count > 0;
   });
+  if (revoked) await announceSessionsEnded(ctx, [sessionId]);
+  return revoked;
 }
 
 export async function me(ctx: Ctx): Promise<User> {

@@ -130,9 +130,17 @@ describe("removal and role changes take effect at once", () => {
     const analyst = await userWithRole(url, owner, "ANALYST");
     const second = await signIn(url, analyst.email);
     ok(await gql(url, MeDocument, {}, { key: analyst.token }));
+    // A subscription running at the time of removal is closed too (on every api process).
+    const payment = ok(await gql(url, CreatePaymentDocument, { input: { amount: "2.00", currency: "EUR" } }, { key: merchant.secretKey })).createPayment.payment;
+    const runningClient = wsClient(url, analyst.token);
+    const running = subscribe(runningClient, PaymentUpdatedDocument, { paymentId: payment.id });
+    await running.until((e) => e.paymentUpdated.id === payment.id);
     const removed = ok(await gql(url, RemoveUserDocument, { input: { id: analyst.id } }, { key: owner })).removeUser.user;
     expect(removed.disabledAt).not.toBeNull();
     for (const token of [analyst.token, second]) expect(errorCode(await gql(url, PaymentsDocument, { first: 1 }, { key: token }))).toBe("UNAUTHENTICATED");
+    await eventually(async () => running.errors.length, (n) => n > 0);
+    expect((running.errors[0] as { code?: number }).code).toBe(4403);
+    await runningClient.dispose();
     const client = wsClient(url, analyst.token);
     const live = subscribe(client, PaymentUpdatedDocument, {});
     await eventually(async () => live.errors.length, (n) => n > 0);
