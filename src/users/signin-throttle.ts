@@ -33,28 +33,28 @@ export class SignInThrottle {
   // Emails are kept out of Redis: the counter's key is a hash.
   private static emailKey = (email: string): string => createHash("sha256").update(email).digest("hex").slice(0, 32);
 
-  /** RATE_LIMITED when this email or IP has used up its failures; nothing is counted here. */
-  async check(email: string, ip: string): Promise<void> {
-    const [e, i] = await Promise.all([this.byEmail.get(SignInThrottle.emailKey(email)), this.byIp.get(ip)]).catch((err: unknown) => {
-      this.app.log.warn({ err }, "sign-in throttle unreadable; checking the password anyway");
-      return [null, null] as const;
-    });
-    const blocked = [
-      e && e.consumedPoints >= this.app.config.signInFailuresPerEmail ? e : undefined,
-      i && i.consumedPoints >= this.app.config.signInFailuresPerIp ? i : undefined,
-    ].filter((r): r is RateLimiterRes => r !== undefined);
+  /**
+   * Counts this attempt against the email and the IP before the password is checked (so parallel
+   * guesses cannot all slip in before the first failure is counted); RATE_LIMITED once either has
+   * used up its allowance. `succeeded` hands the attempt back.
+   */
+  async attempt(email: string, ip: string): Promise<void> {
+    const results = await Promise.allSettled([this.byEmail.consume(SignInThrottle.emailKey(email)), this.byIp.consume(ip)]);
+    const blocked: RateLimiterRes[] = [];
+    for (const r of results) {
+      if (r.status === "fulfilled") continue;
+      if (r.reason instanceof RateLimiterRes) blocked.push(r.reason);
+      else this.app.log.warn({ err: r.reason }, "sign-in throttle failed; checking the password anyway");
+    }
     if (blocked.length) {
       const retryAfterMs = Math.max(1, ...blocked.map((r) => r.msBeforeNext));
       throw new AppError(ErrorCode.RATE_LIMITED, `Too many failed sign-ins; retry in ${Math.ceil(retryAfterMs / 1000)} s`, { retryAfterMs });
     }
   }
 
-  async failed(email: string, ip: string): Promise<void> {
-    await Promise.all([this.byEmail.consume(SignInThrottle.emailKey(email)), this.byIp.consume(ip)].map((p) => p.catch(() => undefined)));
-  }
-
-  async succeeded(email: string): Promise<void> {
-    await this.byEmail.delete(SignInThrottle.emailKey(email)).catch(() => undefined);
+  /** A success clears the email's count and gives the IP its attempt back. */
+  async succeeded(email: string, ip: string): Promise<void> {
+    await Promise.all([this.byEmail.delete(SignInThrottle.emailKey(email)), this.byIp.reward(ip, 1)].map((p) => p.catch(() => undefined)));
   }
 }
 

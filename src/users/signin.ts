@@ -15,17 +15,14 @@ const wrongCredentials = () => unauthenticated("Wrong email or password");
 export async function signIn(req: Anonymous & { clientIp: string }, input: { email: string; password: string }): Promise<{ user: User; token: string; expiresAt: Date }> {
   const email = input.email.trim().toLowerCase().slice(0, 320);
   const throttle = signInThrottle(req.app);
-  await throttle.check(email, req.clientIp);
+  await throttle.attempt(email, req.clientIp);
   const user = await req.app.db.user.findUnique({ where: { email } });
   // An over-long password fails without hashing (it could not have been set): the cost is the
   // same whether or not the email exists, so nothing is revealed.
   const matches = [...input.password].length > PASSWORD_MAX ? false
     : user ? await verifyPassword(input.password, user.passwordHash) : await burnVerification(input.password);
-  if (!user || !matches || user.disabledAt) {
-    await throttle.failed(email, req.clientIp);
-    throw wrongCredentials();
-  }
-  await throttle.succeeded(email);
+  if (!user || !matches || user.disabledAt) throw wrongCredentials(); // the attempt stays counted
+  await throttle.succeeded(email, req.clientIp);
   const ctx = { merchantId: user.merchantId, requestId: req.requestId, actor: `user:${user.id}` };
   // Parameters raised since this hash was made: re-hash now, while the password is at hand.
   const rehashed = needsRehash(user.passwordHash) ? await hashPassword(input.password) : undefined;

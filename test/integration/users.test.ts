@@ -116,6 +116,14 @@ describe("throttling failed sign-ins", () => {
     await signIn(url, merchant.ownerEmail);
   });
 
+  it("counts parallel guesses before checking them: no burst slips past the limit", async () => {
+    const { email } = await userWithRole(url, owner, "SUPPORT");
+    const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => gql(url, SignInDocument, { input: { email, password: `parallel guess ${i}` } })));
+    const codes = answers.map(errorCode);
+    expect(codes.filter((c) => c === "UNAUTHENTICATED").length).toBe(3);
+    expect(codes.filter((c) => c === "RATE_LIMITED").length).toBe(7);
+  });
+
   it("refuses an IP after its failures across emails", async () => {
     // Its own process and Redis prefix, so this file's other sign-ins do not share the IP's count.
     const api = await stack.start(["start", "--role", "api", "--port", "0"], { SIGNIN_FAILURES_PER_IP: "2", REDIS_PREFIX: `${stack.env.REDIS_PREFIX}_ip`, GATEWAY_URL: "http://127.0.0.1:9" });
