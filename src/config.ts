@@ -98,6 +98,12 @@ export interface Config {
   fxRefreshEveryMs: number;
   /** How long a card token (`tok_…`, POST /v1/tokens) can be used, in seconds. */
   cardTokenTtlSeconds: number;
+  /** Merchant users (src/users): a session's lifetime, an invitation's, and the sign-in throttle. */
+  userSessionTtlSeconds: number;
+  userInvitationTtlSeconds: number;
+  /** Failed sign-ins allowed per email per 15 minutes, and per client IP per hour, before RATE_LIMITED. */
+  signInFailuresPerEmail: number;
+  signInFailuresPerIp: number;
 }
 
 function int(value: string | undefined, fallback: number, name: string): number {
@@ -205,6 +211,10 @@ export function loadConfig(overrides: Partial<Config> = {}, source: NodeJS.Proce
     fxSource: fxSourceFrom(source.FX_SOURCE, env),
     fxRefreshEveryMs: int(source.FX_REFRESH_EVERY_MS, 3_600_000, "FX_REFRESH_EVERY_MS"),
     cardTokenTtlSeconds: Math.max(1, int(source.CARD_TOKEN_TTL_SECONDS, 900, "CARD_TOKEN_TTL_SECONDS")),
+    userSessionTtlSeconds: Math.max(60, int(source.USER_SESSION_TTL_SECONDS, 12 * 3600, "USER_SESSION_TTL_SECONDS")),
+    userInvitationTtlSeconds: Math.max(60, int(source.USER_INVITATION_TTL_SECONDS, 7 * 24 * 3600, "USER_INVITATION_TTL_SECONDS")),
+    signInFailuresPerEmail: Math.max(1, int(source.SIGNIN_FAILURES_PER_EMAIL, 5, "SIGNIN_FAILURES_PER_EMAIL")),
+    signInFailuresPerIp: Math.max(1, int(source.SIGNIN_FAILURES_PER_IP, 100, "SIGNIN_FAILURES_PER_IP")),
     ...overrides,
   };
   // One of the two alone would silently serve plain HTTP where TLS was meant.

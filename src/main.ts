@@ -13,6 +13,8 @@ import { createHttpServer } from "./server/http.js";
 import { loadTls } from "./server/tls.js";
 import { buildPaygraphSchema } from "./server/schema.js";
 import { createMerchant, ensureDemoMerchant } from "./merchants/merchants.js";
+import { checkOwnerInput, createOwnerUser } from "./users/owner.js";
+import { randomToken } from "./platform/ids.js";
 import { startSandboxGateway } from "./gateways/sandbox/server.js";
 import { startGatewayWorker } from "./worker/worker.js";
 import { startReconciler } from "./worker/reconciler.js";
@@ -24,7 +26,7 @@ const MIGRATIONS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), ".
 const USAGE = `usage:
   paygraph start [--role all|api|worker] [--port N] [--host H] [--tls-cert PATH --tls-key PATH]
   paygraph migrate
-  paygraph merchant create --name NAME [--admin] [--json]
+  paygraph merchant create --name NAME [--admin] [--json] [--owner-email EMAIL --owner-password PASSWORD [--owner-name NAME]]
   paygraph oauth rotate-signing-key [--json]
   paygraph sandbox [--port N] [--control-port N] [--name NAME] [--latency-ms N] [--fail-rate P] [--timeout-rate P] [--currencies USD,EUR]`;
 
@@ -89,6 +91,9 @@ async function start(flags: { role?: string; port?: string; host?: string; "tls-
     const bound = typeof address === "object" && address ? address.port : config.port;
     const base = config.publicUrl ?? `${tls ? "https" : "http"}://${config.host}:${bound}`;
     const demo = config.seedDemoMerchant ? await ensureDemoMerchant(proc.app.db) : undefined;
+    // The demo's OWNER too, with a random password printed once, so the dashboard can be tried at once.
+    const demoOwner = demo ? { email: "owner@demo.paygraph.test", password: randomToken(20) } : undefined;
+    if (demo && demoOwner) await createOwnerUser(proc.app.db, demo.merchantId, { ...demoOwner, name: "Demo owner" });
     say([
       `paygraph ${role} listening on ${base}`,
       `  GraphQL        ${base}/graphql   (POST; subscriptions: ${base.replace(/^http/, "ws")}/graphql)`,
@@ -97,6 +102,7 @@ async function start(flags: { role?: string; port?: string; host?: string; "tls-
       `  OAuth 2.0      ${base}/oauth/token   (metadata: ${base}/.well-known/oauth-authorization-server)`,
       `  Gateway        ${config.gatewayUrl} (sandbox)`,
       ...(demo ? [`  Demo merchant  ${demo.merchantId}`, `  Secret key     ${demo.secretKey}   (shown once; 'paygraph merchant create --name X' makes more)`] : []),
+      ...(demoOwner ? [`  Demo owner     ${demoOwner.email} / ${demoOwner.password}   (signIn mutation; shown once)`] : []),
     ].join("\n"));
   } else {
     say(`paygraph worker started (gateway ${config.gatewayUrl})`);
@@ -117,6 +123,7 @@ async function main(argv: string[]): Promise<void> {
       role: { type: "string" }, port: { type: "string" }, host: { type: "string" }, name: { type: "string" },
       json: { type: "boolean" }, admin: { type: "boolean" }, "latency-ms": { type: "string" }, help: { type: "boolean" },
       "tls-cert": { type: "string" }, "tls-key": { type: "string" },
+      "owner-email": { type: "string" }, "owner-password": { type: "string" }, "owner-name": { type: "string" },
       "fail-rate": { type: "string" }, "timeout-rate": { type: "string" }, currencies: { type: "string" }, "control-port": { type: "string" },
     },
   });
@@ -134,8 +141,17 @@ async function main(argv: string[]): Promise<void> {
     await ready(config);
     const proc = createProcess(config, createLogger(config.logLevel));
     const role = values.admin ? "ADMIN" : "MERCHANT";
-    const created = { ...(await createMerchant(proc.app.db, values.name, role)), role };
-    say(values.json ? JSON.stringify(created) : `merchant ${created.merchantId}\nsecret key ${created.secretKey}${values.admin ? " (admin)" : ""}`);
+    // The first OWNER (nobody can invite the first user); checked before the merchant is written.
+    const ownerEmail = values["owner-email"];
+    const ownerPassword = values["owner-password"];
+    if ((ownerEmail === undefined) !== (ownerPassword === undefined)) fail("--owner-email and --owner-password go together");
+    const owner = ownerEmail !== undefined && ownerPassword !== undefined ? { email: ownerEmail, password: ownerPassword, name: values["owner-name"] } : undefined;
+    if (owner) await checkOwnerInput(proc.app.db, owner).catch((err: unknown) => fail(err instanceof Error ? err.message : String(err)));
+    const made = await createMerchant(proc.app.db, values.name, role);
+    const user = owner ? await createOwnerUser(proc.app.db, made.merchantId, owner) : undefined;
+    const created = { ...made, role, ...(user ? { ownerUserId: user.id, ownerEmail: user.email } : {}) };
+    say(values.json ? JSON.stringify(created)
+      : `merchant ${created.merchantId}\nsecret key ${created.secretKey}${values.admin ? " (admin)" : ""}${user ? `\nowner ${user.email} (${user.id}): sign in with the signIn mutation` : ""}`);
     await proc.close();
     return;
   }

@@ -6,6 +6,8 @@ import { AppError, unauthenticated } from "../platform/errors.js";
 import { authenticateApiKey, looksLikeApiKey, type KeyCache } from "../merchants/api-keys.js";
 import type { Principal } from "./principal.js";
 import { authenticateAccessToken, looksLikeJwt, type AccessTokenVerifier } from "./oauth/tokens.js";
+import { authenticateSession } from "../users/sessions.js";
+import { looksLikeSessionToken } from "../users/tokens.js";
 
 /** What one api process keeps to verify credentials quickly (caches, verification keys). */
 export interface Verifiers {
@@ -19,7 +21,9 @@ export async function verifyCredential(app: App, verifiers: Verifiers, authoriza
   const credential = /^Bearer\s+(\S+)$/i.exec(authorization.trim())?.[1];
   if (credential && looksLikeApiKey(credential)) return authenticateApiKey(app.db, credential, verifiers.keys);
   if (credential && looksLikeJwt(credential)) return authenticateAccessToken(verifiers.oauth, credential);
-  throw unauthenticated("Malformed credentials: expected 'Authorization: Bearer sk_test_…' or an OAuth access token");
+  // A merchant user's session (`pgs_…`, src/users): read on every request, so nothing to cache here.
+  if (credential && looksLikeSessionToken(credential)) return authenticateSession(app.db, credential);
+  throw unauthenticated("Malformed credentials: expected 'Authorization: Bearer sk_test_…', an OAuth access token or a user session token");
 }
 
 /** The principal, or why the credential is refused (answered later, by the resolvers that need one). */

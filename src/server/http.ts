@@ -20,6 +20,7 @@ import { KeyCache, keyInvalidationChannel } from "../merchants/api-keys.js";
 import { identify, type Verifiers } from "../auth/identify.js";
 import { createOAuthRuntime } from "../auth/oauth/runtime.js";
 import { registerOAuthRoutes } from "../auth/oauth/routes.js";
+import { followEndedSessions } from "../users/live-sessions.js";
 import type { Principal } from "../auth/principal.js";
 import { paymentLoaders } from "../payments/payment.queries.js";
 import { formatError } from "./errors.js";
@@ -30,8 +31,8 @@ import { checkDocument, queryLimitRules } from "./query-limits.js";
 import { CredentialLimiter, rateLimitHeaders, rateLimited, type RateDecision } from "./rate-limit.js";
 import { registerTokenRoutes } from "../tokens/token.routes.js";
 
-function contextFor(app: App, requestId: string, auth: Principal | AppError, cache: boolean, idempotencyKey?: string): GqlContext {
-  const base: GqlContext = { app, requestId, ...(idempotencyKey ? { idempotencyKey } : {}) };
+function contextFor(app: App, requestId: string, auth: Principal | AppError, cache: boolean, idempotencyKey?: string, clientIp?: string): GqlContext {
+  const base: GqlContext = { app, requestId, ...(idempotencyKey ? { idempotencyKey } : {}), ...(clientIp ? { clientIp } : {}) };
   if (auth instanceof AppError) return { ...base, authError: auth };
   return { ...base, principal: auth, loaders: paymentLoaders(app.db, auth.merchantId, cache) };
 }
@@ -80,6 +81,9 @@ export async function createHttpServer(app: App, schema: GraphQLSchema, tls?: Tl
   const oauth = await createOAuthRuntime(app, listening);
   const verifiers: Verifiers = { keys, oauth: oauth.verifier };
   fastify.addHook("onClose", async () => void (await Promise.all([stopInvalidations(), oauth.stop()])));
+  // A user's live subscriptions end with their session (src/users/live-sessions.ts).
+  const { live: liveSessions, stop: stopSessionFollow } = await followEndedSessions(app);
+  fastify.addHook("onClose", async () => void (await stopSessionFollow()));
   // Fail-fast like the publisher: a limiter waits for no Redis (it falls back to memory, rate-limit.ts).
   const limiterRedis = createFailFastRedis(app.config.redisUrl, "limiter");
   fastify.addHook("onClose", async () => void limiterRedis.disconnect());
@@ -97,11 +101,12 @@ export async function createHttpServer(app: App, schema: GraphQLSchema, tls?: Tl
       schema,
       // Each subscription gets a fresh context; its DataLoaders do not cache, since one context
       // lives as long as the subscription and must not serve stale children.
-      context: async (ctx) => contextFor(app, randomUUID(), await identify(app, verifiers, wsAuthorization(ctx.connectionParams)), false),
+      context: async (ctx) => contextFor(app, randomUUID(), await identify(app, verifiers, wsAuthorization(ctx.connectionParams)), false, undefined, ctx.extra.request.socket.remoteAddress),
       // Each subscription operation counts against its key, and is parsed and validated with the
       // same limits as HTTP (this hook replaces graphql-ws's own parse and validate).
       onSubscribe: async (ctx, _id, payload) => {
         const auth = await identify(app, verifiers, wsAuthorization(ctx.connectionParams));
+        if (!(auth instanceof AppError) && auth.via === "USER") liveSessions.track(auth.credentialId, ctx.extra.socket);
         const decision = await take(auth, ctx.extra.request.socket.remoteAddress ?? "unknown");
         if (decision && !decision.allowed) {
           const err = refusal(auth, decision);
@@ -145,7 +150,7 @@ export async function createHttpServer(app: App, schema: GraphQLSchema, tls?: Tl
   });
   await apollo.start();
   const graphql = fastifyApolloHandler<GqlContext>(apollo, {
-    context: async (req) => contextFor(app, String(req.id), authOf.get(req) ?? (await identify(app, verifiers, header(req, "authorization"))), true, header(req, "idempotency-key")),
+    context: async (req) => contextFor(app, String(req.id), authOf.get(req) ?? (await identify(app, verifiers, header(req, "authorization"))), true, header(req, "idempotency-key"), req.ip),
   }) as unknown as (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
 
   // The credential is checked once per request, before the limiter; Apollo's context reuses it.

@@ -23,6 +23,7 @@ import { AnalyticsSubscriptionResolver } from "../analytics/analytics.subscripti
 import { CustomerResolver, PaymentCustomerResolver, PaymentMethodResolver } from "../customers/customer.resolver.js";
 import { OAuthClientResolver } from "../auth/oauth/oauth-client.resolver.js";
 import { AuditResolver } from "../audit/audit.resolver.js";
+import { UserResolver } from "../users/user.resolver.js";
 
 /**
  * The one authorization check. Throws UNAUTHENTICATED with the reason (missing, malformed, unknown,
@@ -43,7 +44,7 @@ export function checkKey(gql: GqlContext, required: string[]): true {
   }
   const missingScope = required.filter((r) => !roles.includes(r as ApiKeyRole)).find((scope) => !principal.scopes.includes(scope));
   if (missingScope !== undefined) {
-    throw new AppError(ErrorCode.FORBIDDEN, `This API key lacks the scope '${missingScope}'`, { missingScope });
+    throw new AppError(ErrorCode.FORBIDDEN, `This ${principal.via === "USER" ? "user's role" : "API key"} lacks the scope '${missingScope}'`, { missingScope });
   }
   return true;
 }
@@ -53,7 +54,7 @@ export async function buildPaygraphSchema(): Promise<GraphQLSchema> {
   return buildSchema({
     resolvers: [PaymentResolver, PaymentFieldsResolver, PaymentSubscriptionResolver, RefundResolver, PaymentRefundsResolver, NodeResolver, GatewayAccountResolver, GatewayDecisionResolver, GatewayHealthResolver, ExchangeRateResolver, RoutingRuleResolver,
       AnalyticsResolver, AnalyticsSubscriptionResolver, ApiKeyResolver, OAuthClientResolver, AuditResolver,
-      CustomerResolver, PaymentMethodResolver, PaymentCustomerResolver],
+      CustomerResolver, PaymentMethodResolver, PaymentCustomerResolver, UserResolver],
     authChecker: ({ context }, required) => checkKey(context as GqlContext, required),
     validate: false,
     // type-graphql insists on a PubSub, but every subscription here brings its own `subscribe`

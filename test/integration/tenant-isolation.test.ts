@@ -7,11 +7,15 @@
 // the first test.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TEST_CARDS, card, createStack, eventually, gql, ok, subscribe, wsClient, type GqlResult, type Stack } from "../support/stack.js";
+import { PASSWORD, merchantWithOwner, signIn, uniqueEmail, userWithRole } from "../support/users.js";
 
 let stack: Stack;
 let url: string;
 let alice: string;
 let bob: string;
+/** Session tokens of each merchant's OWNER user (user operations need a user, not an API key). */
+let aliceOwner: string;
+let bobOwner: string;
 /** Every id of Alice's that Bob's answers must never contain. */
 const aliceIds: Record<string, string> = {};
 
@@ -32,20 +36,20 @@ const fakeLike = (id: string): string => `${id.split("_")[0]}_${"Zq".repeat(11)}
  * Bob runs `query` with Alice's id in `variables(id)`: refused (NOT_FOUND or FORBIDDEN), no data,
  * no leak, and the same answer as for a made-up id of the same kind.
  */
-async function refusedLikeUnknown(query: string, aliceId: string, variables: (id: string) => Record<string, unknown>, codes = ["NOT_FOUND", "FORBIDDEN"]): Promise<void> {
-  const real = await asBob(query, variables(aliceId));
+async function refusedLikeUnknown(query: string, aliceId: string, variables: (id: string) => Record<string, unknown>, codes = ["NOT_FOUND", "FORBIDDEN"], as = bob): Promise<void> {
+  const real = await gql(url, query, variables(aliceId), { key: as }) as Result;
   expect(codes).toContain(code(real));
   expect(real.data ?? null).toBeNull();
   noLeak(real, aliceId);
   const fake = fakeLike(aliceId);
-  const unknown = await asBob(query, variables(fake));
+  const unknown = await gql(url, query, variables(fake), { key: as }) as Result;
   expect(code(unknown)).toBe(code(real));
   expect(unknown.errors?.[0]?.message.replaceAll(fake, "<id>")).toBe(real.errors?.[0]?.message.replaceAll(aliceId, "<id>"));
 }
 
 /** Bob's own answer: no errors, none of Alice's ids. */
-async function ownDataOnly(query: string, variables: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
-  const result = await asBob(query, variables);
+async function ownDataOnly(query: string, variables: Record<string, unknown> = {}, as = bob): Promise<Record<string, unknown>> {
+  const result = await gql(url, query, variables, { key: as }) as Result;
   noLeak(result);
   return ok(result);
 }
@@ -236,6 +240,54 @@ const CASES: Record<string, () => Promise<void>> = {
   },
   "Query.verifyAuditChain": async () => void (await ownDataOnly("{ verifyAuditChain { ok checked headSeq firstBroken { id } } }")),
 
+  // --- merchant users (as Bob's OWNER, signed in) ---
+  "Query.me": async () => {
+    const me = await ownDataOnly("{ me { id email role } }", {}, bobOwner);
+    expect((me.me as { role: string }).role).toBe("OWNER");
+  },
+  "Query.users": async () => void (await ownDataOnly("{ users { id name email role } }", {}, bobOwner)),
+  "Query.invitations": async () => void (await ownDataOnly("{ invitations { id email } }", {}, bobOwner)),
+  "Mutation.inviteUser": async () => {
+    await ownDataOnly("mutation($email: String!) { inviteUser(input: { email: $email, role: ANALYST, name: \"B\" }) { invitation { id } } }", { email: uniqueEmail("bob-invitee") }, bobOwner);
+    noLeak(ok(await gql(url, "{ invitations { email } }", {}, { key: bobOwner })));
+  },
+  "Mutation.acceptInvitation": async () => {
+    // Alice's revoked invitation is refused like a made-up one, and says nothing about her.
+    const r = (await gql(url, "mutation($t: String!) { acceptInvitation(input: { token: $t, password: \"a long enough password\" }) { user { id } } }", { t: aliceIds.revokedInviteToken })) as Result;
+    const made = (await gql(url, "mutation($t: String!) { acceptInvitation(input: { token: $t, password: \"a long enough password\" }) { user { id } } }", { t: `pgi_${"Zq".repeat(20)}` })) as Result;
+    expect(r.data ?? null).toBeNull();
+    expect(code(r)).toBe(code(made));
+    expect(r.errors?.[0]?.message).toBe(made.errors?.[0]?.message);
+    noLeak(r);
+  },
+  "Mutation.signIn": async () => {
+    // Alice's user's email with a wrong password answers exactly as an unknown email.
+    const wrong = (await gql(url, "mutation($e: String!) { signIn(input: { email: $e, password: \"not the password\" }) { token } }", { e: aliceIds.userEmail })) as Result;
+    const unknown = (await gql(url, "mutation($e: String!) { signIn(input: { email: $e, password: \"not the password\" }) { token } }", { e: uniqueEmail("nobody") })) as Result;
+    expect(code(wrong)).toBe("UNAUTHENTICATED");
+    expect(wrong.errors?.[0]?.message).toBe(unknown.errors?.[0]?.message);
+    noLeak(wrong, aliceIds.userEmail);
+  },
+  "Mutation.signOut": async () => {
+    const bobSession = await signIn(url, (ok(await gql(url, "{ me { email } }", {}, { key: bobOwner })) as { me: { email: string } }).me.email, PASSWORD);
+    await ownDataOnly("mutation { signOut { revoked } }", {}, bobSession);
+    // Bob signing out ends his session only: Alice's user is still signed in.
+    expect(ok(await gql(url, "{ me { id } }", {}, { key: aliceIds.userSession }))).toEqual({ me: { id: aliceIds.user } });
+  },
+  "Mutation.updateUserRole": async () => {
+    await refusedLikeUnknown("mutation($id: ID!) { updateUserRole(input: { id: $id, role: ANALYST }) { user { id } } }", aliceIds.user!, (id) => ({ id }), ["NOT_FOUND", "FORBIDDEN"], bobOwner);
+    expect(ok(await gql(url, "{ me { role } }", {}, { key: aliceIds.userSession }))).toEqual({ me: { role: "DEVELOPER" } });
+  },
+  "Mutation.removeUser": async () => {
+    await refusedLikeUnknown("mutation($id: ID!) { removeUser(input: { id: $id }) { user { id } } }", aliceIds.user!, (id) => ({ id }), ["NOT_FOUND", "FORBIDDEN"], bobOwner);
+    await refusedLikeUnknown("mutation($id: ID!) { removeUser(input: { id: $id }) { user { id } } }", aliceIds.owner!, (id) => ({ id }), ["NOT_FOUND", "FORBIDDEN"], bobOwner);
+    expect(ok(await gql(url, "{ me { id } }", {}, { key: aliceIds.userSession }))).toEqual({ me: { id: aliceIds.user } });
+  },
+  "Mutation.revokeInvitation": async () => {
+    await refusedLikeUnknown("mutation($id: ID!) { revokeInvitation(input: { id: $id }) { invitation { id } } }", aliceIds.invitation!, (id) => ({ id }), ["NOT_FOUND", "FORBIDDEN"], bobOwner);
+    expect(JSON.stringify(ok(await gql(url, "{ invitations { id } }", {}, { key: aliceOwner })))).toContain(aliceIds.invitation);
+  },
+
   // --- exchange rates: platform data, the same for every merchant; only platform admins write them ---
   "Query.exchangeRate": async () => noLeak(await asBob('{ exchangeRate(from: "USD", to: "EUR") { rate source } }')),
   "Query.convert": async () => noLeak(await asBob('{ convert(amount: "1.00", from: "USD", to: "EUR") { converted { amount } } }')),
@@ -248,8 +300,18 @@ const CASES: Record<string, () => Promise<void>> = {
 beforeAll(async () => {
   stack = await createStack();
   url = (await stack.start(["start", "--role", "all", "--port", "0"])).url;
-  alice = (await stack.merchant("Alice")).secretKey;
-  bob = (await stack.merchant("Bob")).secretKey;
+  const [a, b] = [await merchantWithOwner(stack, uniqueEmail("alice")), await merchantWithOwner(stack, uniqueEmail("bob"))];
+  [alice, bob] = [a.secretKey, b.secretKey];
+  [aliceOwner, bobOwner] = await Promise.all([signIn(url, a.ownerEmail), signIn(url, b.ownerEmail)]);
+  aliceIds.ownerEmail = a.ownerEmail;
+  aliceIds.owner = a.ownerUserId;
+  const developer = await userWithRole(url, aliceOwner, "DEVELOPER");
+  [aliceIds.user, aliceIds.userEmail, aliceIds.userSession] = [developer.id, developer.email, developer.token];
+  const invited = ok(await gql(url, "mutation($email: String!) { inviteUser(input: { email: $email, role: SUPPORT, name: \"Pending\" }) { invitation { id } inviteToken } }", { email: uniqueEmail("alice-invitee") }, { key: aliceOwner })) as { inviteUser: { invitation: { id: string }; inviteToken: string } };
+  aliceIds.invitation = invited.inviteUser.invitation.id;
+  const revoked = ok(await gql(url, "mutation($email: String!) { inviteUser(input: { email: $email, role: SUPPORT, name: \"Revoked\" }) { invitation { id } inviteToken } }", { email: uniqueEmail("alice-revoked") }, { key: aliceOwner })) as { inviteUser: { invitation: { id: string }; inviteToken: string } };
+  ok(await gql(url, "mutation($id: ID!) { revokeInvitation(input: { id: $id }) { invitation { id } } }", { id: revoked.inviteUser.invitation.id }, { key: aliceOwner }));
+  aliceIds.revokedInviteToken = revoked.inviteUser.inviteToken;
   // Alice: a gateway account of her own (used for her payment), a rule, an override, an extra key,
   // a captured payment with a refund.
   aliceIds.gatewayAccountName = "alice-acquirer-7f3";

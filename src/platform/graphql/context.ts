@@ -14,6 +14,8 @@ export interface GqlContext {
   loaders?: PaymentLoaders;
   /** The `Idempotency-Key` HTTP header, used when an input has no idempotencyKey field value. */
   idempotencyKey?: string;
+  /** The client's address (the socket's peer): sign-in failures are throttled per IP. */
+  clientIp?: string;
 }
 
 export function merchantCtx(context: GqlContext): Ctx & { loaders: PaymentLoaders } {

@@ -1,0 +1,51 @@
+// Roles → permissions, in one place. A signed-in user's Principal carries the scopes of their role
+// (read on every request, so a role change takes effect at once); the one auth checker (`checkKey`
+// in src/server/schema.ts) compares them with each field's `@Authorized(...)`, as for API keys.
+import { UserRole } from "../generated/prisma/enums.js";
+import { SCOPES, type Scope } from "../merchants/api-keys.js";
+
+export { UserRole };
+
+/**
+ * Scopes only people hold. No API key (nor OAuth client) can carry them: `createApiKey` accepts
+ * only SCOPES, and a SECRET key's "every scope" is SCOPES. Managing people is a person's act,
+ * so a leaked server key can never invite a user or make itself an OWNER.
+ * - `users:read`: see the team (names, roles), your own profile (`me`), end your session.
+ * - `users:manage`: invite, change roles, remove (within the rules of `mayManage` below); see emails.
+ */
+export const USER_SCOPES = ["users:read", "users:manage"] as const;
+export type UserScope = (typeof USER_SCOPES)[number];
+
+const READ: Scope[] = ["payments:read", "refunds:read"];
+
+/**
+ * The table (README "Merchant users and roles" shows it). DEVELOPER builds integrations: keys,
+ * gateways, routing rules (the `admin` scope). A DEVELOPER may mint a SECRET key, which holds every
+ * API scope, so withholding payments:write or refunds:write from the role would be a fig leaf:
+ * it gets them. ANALYST reads everything but changes nothing. SUPPORT reads payments and refunds
+ * and issues refunds; it sees no analytics and configures nothing.
+ */
+export const ROLE_SCOPES: Record<UserRole, readonly (Scope | UserScope)[]> = {
+  OWNER: [...SCOPES, "users:read", "users:manage"],
+  ADMIN: [...SCOPES, "users:read", "users:manage"],
+  DEVELOPER: [...SCOPES, "users:read"],
+  ANALYST: [...READ, "analytics:read", "users:read"],
+  SUPPORT: [...READ, "refunds:write", "users:read"],
+};
+
+export const scopesOf = (role: UserRole): string[] => [...ROLE_SCOPES[role]];
+
+/**
+ * The roles an actor may grant, and whose holders it may re-role or remove. OWNER: any role.
+ * ADMIN: DEVELOPER, ANALYST, SUPPORT (never OWNER or ADMIN, itself included). Others: none.
+ * The last active OWNER can be neither removed nor demoted (users.service.ts, under a lock).
+ */
+export const MANAGEABLE: Record<UserRole, readonly UserRole[]> = {
+  OWNER: ["OWNER", "ADMIN", "DEVELOPER", "ANALYST", "SUPPORT"],
+  ADMIN: ["DEVELOPER", "ANALYST", "SUPPORT"],
+  DEVELOPER: [],
+  ANALYST: [],
+  SUPPORT: [],
+};
+
+export const mayManage = (actor: UserRole, target: UserRole): boolean => MANAGEABLE[actor].includes(target);
