@@ -69,7 +69,7 @@ export async function createGatewayAccount(ctx: Ctx, input: GatewayAccountInput 
   return ctx.app.db.gatewayAccount.create({
     data: {
       id: newId("gwa"), merchantId: ctx.merchantId, name: v.name ?? "", kind: "SANDBOX",
-      configCiphertext: new Uint8Array(seal(ctx.app.config, ctx.merchantId, JSON.stringify(config), CONFIG_PURPOSE)),
+      configCiphertext: new Uint8Array(await seal(ctx.app.vault, ctx.merchantId, JSON.stringify(config), CONFIG_PURPOSE)),
       currencies: v.currencies ?? [], cardBrands: v.cardBrands ?? [], priority: input.priority ?? 100, costBps: input.costBps ?? 0, enabled: input.enabled ?? true,
     },
   }).catch(nameTaken(v.name));

@@ -8,7 +8,7 @@ import { idempotent } from "../../platform/idempotency.js";
 import { newId } from "../../platform/ids.js";
 import { GATEWAY_JOB_TOPIC, type GatewayJob } from "../../platform/queue.js";
 import { validateCard, type CardInput } from "../../vault/card.js";
-import { fingerprint, vaultCard } from "../../vault/vault.js";
+import { sealCard, vaultCard } from "../../vault/vault.js";
 import { paymentCodec } from "../payment.snapshot.js";
 import { AppError, ErrorCode } from "../../platform/errors.js";
 import { routeAttempt } from "../../routing/route-attempt.js";
@@ -22,15 +22,17 @@ export interface ConfirmPaymentInput {
 
 export async function confirmPayment(ctx: Ctx, input: ConfirmPaymentInput, headerKey?: string): Promise<Payment> {
   const card = validateCard(input.card);
+  // Encrypted before the transaction: the data key's provider work holds no transaction open.
+  const sealed = await sealCard(ctx.app.vault, ctx.merchantId, card);
   // The stored request hash must not be a hash of a bare PAN: use the keyed fingerprint instead.
   const request = {
     paymentId: input.paymentId,
-    card: { fingerprint: fingerprint(ctx.app.config, ctx.merchantId, card.number), expMonth: card.expMonth, expYear: card.expYear },
+    card: { fingerprint: sealed.fingerprint, expMonth: card.expMonth, expYear: card.expYear },
   };
   const key = input.idempotencyKey ?? headerKey;
   return commit(ctx, () =>
     idempotent(ctx.app.db, { merchantId: ctx.merchantId, key, operation: "confirmPayment", request }, paymentCodec, async (tx) => {
-      const method = await vaultCard(tx, ctx.app.config, ctx.merchantId, card);
+      const method = await vaultCard(tx, ctx.app.vault, ctx.merchantId, sealed);
       const attemptId = newId("att");
       const job: GatewayJob = { kind: "authorize", attemptId, merchantId: ctx.merchantId };
       const payment = await transitionPayment(tx, ctx, input.paymentId, { kind: "confirm", paymentMethodId: method.id }, [
