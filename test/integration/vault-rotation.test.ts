@@ -12,6 +12,12 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { CapturePaymentDocument, ConfirmPaymentDocument, CreatePaymentDocument, PaymentDocument } from "../support/generated/graphql.js";
 import { TEST_CARDS, card, createStack, eventually, gql, ledger, ok, type Stack } from "../support/stack.js";
+import pg from "pg";
+import { loadConfig } from "../../src/config.js";
+import { createDb } from "../../src/platform/db.js";
+import { createLogger } from "../../src/platform/logger.js";
+import { encryptLegacy, fingerprintWith, legacyFingerprintKey } from "../../src/vault/envelope.js";
+import { cardDetails, createVault, fingerprint } from "../../src/vault/vault.js";
 
 const MAIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../dist/main.js");
 const dir = mkdtempSync(path.join(tmpdir(), "vault-rotation-"));
@@ -143,5 +149,50 @@ describe("a worker without the card's KEK", () => {
     expect(logged).toContain("vault_kek_unknown");
     expect(logged).toContain("kek1");
     expect(logged).not.toContain("4242424242424242");
+  }, 60_000);
+});
+
+describe("an existing database sealed by VAULT_KEY alone", () => {
+  let stack: Stack;
+  afterAll(async () => stack?.close());
+
+  it("reads pre-envelope cards, and 'vault rewrap' re-encrypts them under data keys with fingerprints unchanged", async () => {
+    const vaultKey = b64();
+    stack = await createStack({ VAULT_KEY: vaultKey });
+    const { merchantId } = await stack.merchant(); // migrates the database
+    const config = loadConfig({}, { NODE_ENV: "test", VAULT_KEY: vaultKey, DATABASE_URL: stack.databaseUrl });
+    const keyId = config.vaultLegacyKeyId!;
+    const pan = TEST_CARDS.approve;
+    // A row as the vault wrote it before data keys existed.
+    const oldPrint = fingerprintWith(legacyFingerprintKey(Buffer.from(vaultKey, "base64")), merchantId, pan);
+    const client = new pg.Client({ connectionString: stack.databaseUrl });
+    await client.connect();
+    try {
+      await client.query(
+        `INSERT INTO payment_method (id, merchant_id, brand, last4, exp_month, exp_year, fingerprint, ciphertext, key_id) VALUES ('pm_legacy', $1, 'visa', '4242', 12, 2030, $2, $3, $4)`,
+        [merchantId, oldPrint, encryptLegacy(Buffer.from(vaultKey, "base64"), keyId, merchantId, pan), keyId],
+      );
+      expect((await status(stack)).legacyCards).toBe(1);
+      const rewrap = await vaultCli(stack, ["rewrap"]);
+      expect(rewrap.stderr).toBe("");
+      expect(rewrap.stdout).toContain("re-encrypted 1 pre-envelope card(s)");
+      expect((await status(stack)).legacyCards).toBe(0);
+
+      const { db, pool } = createDb(stack.databaseUrl, 2, false);
+      try {
+        const vault = createVault(config, db, createLogger("silent"));
+        const row = await db.paymentMethod.findFirstOrThrow({ where: { id: "pm_legacy", merchantId } });
+        expect(row.keyId).toMatch(/^dek_/);
+        expect((await cardDetails(vault, row)).number).toBe(pan);
+        expect(await fingerprint(vault, merchantId, pan)).toBe(oldPrint);
+        const audit = await client.query(`SELECT action, actor FROM audit_record WHERE entity_id = 'pm_legacy'`);
+        expect(audit.rows).toEqual([{ action: "payment_method.reencrypted", actor: "cli" }]);
+      } finally {
+        await db.$disconnect();
+        await pool.end();
+      }
+    } finally {
+      await client.end();
+    }
   }, 60_000);
 });
