@@ -46,7 +46,10 @@ interface Current {
 
 export class DataKeys {
   private readonly cache: LRUCache<string, Buffer>;
-  private readonly current = new Map<string, Current>();
+  /** Each merchant's current data key with its reserved uses left: bounded and short-lived like the cache. */
+  private readonly current: LRUCache<string, Current>;
+  /** One lookup or creation at a time per merchant and process: a burst of first cards makes one DEK, not one each. */
+  private readonly pending = new Map<string, Promise<Current>>();
 
   constructor(
     readonly db: Db,
@@ -56,16 +59,28 @@ export class DataKeys {
   ) {
     // Bounded and short-lived: plaintext keys stay in memory only as long as they save unwraps.
     this.cache = new LRUCache<string, Buffer>({ max: options.cacheSize, ttl: Math.max(1, options.cacheMs), ttlAutopurge: false });
+    this.current = new LRUCache<string, Current>({ max: options.cacheSize, ttl: Math.max(1, options.cacheMs), ttlAutopurge: false });
   }
 
   /** The merchant's current data key, replaced when used up or too old. */
   async currentKey(merchantId: string): Promise<{ id: string; key: Buffer }> {
-    const now = Date.now();
-    const mine = this.current.get(merchantId);
-    if (mine && mine.left > 0 && now - mine.createdAt < this.options.maxAgeMs) {
-      mine.left -= 1;
-      return mine;
+    for (;;) {
+      const mine = this.current.get(merchantId);
+      if (mine && mine.left > 0 && Date.now() - mine.createdAt < this.options.maxAgeMs) {
+        mine.left -= 1;
+        return mine;
+      }
+      let next = this.pending.get(merchantId);
+      if (!next) {
+        next = this.nextKey(merchantId).finally(() => this.pending.delete(merchantId));
+        this.pending.set(merchantId, next);
+      }
+      await next; // then take a use of it (or of a later one) like every other caller
     }
+  }
+
+  private async nextKey(merchantId: string): Promise<Current> {
+    const now = Date.now();
     const block = Math.min(RESERVE, this.options.maxUses);
     const row = await this.db.vaultDataKey.findFirst({
       where: { merchantId, kind: "data", createdAt: { gt: new Date(now - this.options.maxAgeMs) }, uses: { lte: this.options.maxUses - block } },
@@ -78,9 +93,9 @@ export class DataKeys {
   }
 
   private remember(merchantId: string, id: string, key: Buffer, createdAt: number, block: number): Current {
-    const entry = { id, key, createdAt, left: block - 1 };
+    const entry = { id, key, createdAt, left: block };
     this.current.set(merchantId, entry);
-    this.cache.set(id, key);
+    this.cache.set(`${merchantId}/${id}`, key);
     return entry;
   }
 
@@ -92,12 +107,12 @@ export class DataKeys {
 
   /** The key a ciphertext names; tenancy-scoped (another merchant's DEK id is missing). */
   async byId(id: string, merchantId: string): Promise<Buffer> {
-    const hit = this.cache.get(id);
+    const hit = this.cache.get(`${merchantId}/${id}`);
     if (hit) return hit;
     const row = await this.db.vaultDataKey.findFirst({ where: { id, merchantId } });
     if (!row) throw this.loud(new VaultError("vault_dek_missing", `Data key ${id} does not exist for this merchant`, { dataKeyId: id }));
     const key = await this.unwrap(row);
-    this.cache.set(id, key);
+    this.cache.set(`${merchantId}/${id}`, key);
     return key;
   }
 

@@ -73,8 +73,8 @@ export async function seal(vault: Vault, merchantId: string, plaintext: string, 
 export async function unseal(vault: Vault, merchantId: string, blob: Uint8Array, purpose = ""): Promise<string> {
   if (!isEnvelope(blob)) {
     // A v1 blob does not say which VAULT_KEY sealed it: the configured one is the only candidate.
-    const legacy = vault.legacy ?? { id: "(none)", key: legacyKey(vault, "(unknown)") };
-    return decryptLegacy(legacy.key, legacy.id, merchantId, blob, purpose);
+    const id = vault.legacy?.id ?? "(not configured)";
+    return decryptLegacy(legacyKey(vault, id), id, merchantId, blob, purpose);
   }
   const key = await vault.keys.byId(envelopeKeyId(blob), merchantId);
   return decryptEnvelope(key, merchantId, purpose, blob);
