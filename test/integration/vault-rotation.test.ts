@@ -97,6 +97,17 @@ describe("KEK rotation while the API serves", () => {
     expect(after.keks.find((k) => k.id === "kek1")).toMatchObject({ state: "enabled", dataKeys: 0 });
     expect(after.keks.find((k) => k.id === "kek2")!.dataKeys).toBeGreaterThan(before.keks[0]!.dataKeys);
     expect(after.orphans).toEqual([]);
+    // Every DEK's creation and re-wrap is in the audit log, never with key material.
+    const db = new pg.Client({ connectionString: stack.databaseUrl });
+    await db.connect();
+    const audit = await db.query(`SELECT action, actor, count(*)::int AS n FROM audit_record WHERE entity_type = 'vault_data_key' GROUP BY 1, 2 ORDER BY 1`);
+    const rewraps = await db.query(`SELECT after FROM audit_record WHERE action = 'vault_data_key.rewrapped' LIMIT 1`);
+    await db.end();
+    expect(audit.rows).toEqual([
+      { action: "vault_data_key.created", actor: "system:vault", n: expect.any(Number) },
+      { action: "vault_data_key.rewrapped", actor: "cli", n: expect.any(Number) },
+    ]);
+    expect(rewraps.rows[0].after).toEqual({ kekId: "kek2" });
 
     // Old payments still capture; a new payment with the same card has the same fingerprint.
     for (const p of old.slice(0, 4)) {
