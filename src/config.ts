@@ -1,8 +1,10 @@
 // The one place that reads the environment. Everything else receives a Config.
 // Defaults run on a developer machine with local PostgreSQL and Redis and no further setup.
-import { createHash } from "node:crypto";
+import { createHash, hkdfSync } from "node:crypto";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { parseKeysEnv } from "./vault/keyring.js";
+import type { KeyringSource } from "./vault/provider.js";
 
 export type Role = "all" | "api" | "worker";
 
@@ -36,11 +38,21 @@ export interface Config {
   tlsCertFile: string | undefined;
   tlsKeyFile: string | undefined;
   logLevel: string;
-  /** 32-byte AES-256-GCM key that encrypts card numbers in the vault. */
-  vaultKey: Buffer;
-  vaultKeyId: string;
-  /** True when no VAULT_KEY was given and the fixed development key is in use (never in production). */
+  /** Where the vault's key-encryption keys come from: VAULT_KEYRING_FILE, VAULT_KEYS, or one derived from VAULT_KEY / the development key. */
+  vaultKeyring: KeyringSource;
+  /** The pre-envelope VAULT_KEY (and its id, as stored in old rows' key_id): reads rows sealed before data keys, until `paygraph vault rewrap` migrates them. */
+  vaultLegacyKey: Buffer | undefined;
+  vaultLegacyKeyId: string | undefined;
+  /** True when no vault key was configured and the fixed development key is in use (never in production). */
   vaultKeyIsDevelopmentDefault: boolean;
+  /** A merchant's current data key is replaced after this many cards/secrets or this age. */
+  vaultDekMaxUses: number;
+  vaultDekMaxAgeMs: number;
+  /** Unwrapped data keys stay in memory this long (and at most this many), so a charge does not call the KeyProvider. */
+  vaultDekCacheMs: number;
+  vaultDekCacheSize: number;
+  /** How often a process checks the key file for a rotation (an unknown KEK id also re-reads it at once). */
+  vaultKeyringReloadMs: number;
   /** URL of the gateway the worker calls; unset: role `all` starts a local sandbox gateway. */
   gatewayUrl: string | undefined;
   gatewayTimeoutMs: number;
@@ -120,15 +132,39 @@ function bool(value: string | undefined, fallback: boolean, name: string): boole
   throw new Error(`${name} must be true or false, got "${value}"`);
 }
 
-function vaultKeyFrom(value: string | undefined, env: Config["env"]): Buffer {
-  if (value) {
-    const key = Buffer.from(value, "base64");
-    if (key.length !== 32) throw new Error("VAULT_KEY must be 32 bytes, base64-encoded");
-    return key;
+// A fixed development key, so a restarted dev server can still read the cards it vaulted.
+const DEVELOPMENT_VAULT_KEY = createHash("sha256").update("paygraph-development-vault-key").digest();
+const legacyKeyId = (key: Buffer): string => createHash("sha256").update(key).digest("hex").slice(0, 12);
+/** The KEK a lone VAULT_KEY (or the development key) stands for: an HKDF subkey, never the key itself. */
+const derivedKek = (key: Buffer): Buffer => Buffer.from(hkdfSync("sha256", key, Buffer.alloc(0), "paygraph/vault/kek", 32));
+/** Production refuses a keyring holding this. */
+export const developmentKek = (): Buffer => derivedKek(DEVELOPMENT_VAULT_KEY);
+
+/**
+ * VAULT_KEYRING_FILE or VAULT_KEYS name the KEKs. VAULT_KEY (the pre-envelope single key) stays
+ * the reader of rows sealed before data keys existed; alone, it also stands for one KEK derived
+ * from it, so an existing deployment keeps running with no new setting.
+ */
+function vaultKeysFrom(source: NodeJS.ProcessEnv, env: Config["env"]): Pick<Config, "vaultKeyring" | "vaultLegacyKey" | "vaultLegacyKeyId" | "vaultKeyIsDevelopmentDefault"> {
+  let legacy: Buffer | undefined;
+  if (source.VAULT_KEY) {
+    legacy = Buffer.from(source.VAULT_KEY, "base64");
+    if (legacy.length !== 32) throw new Error("VAULT_KEY must be 32 bytes, base64-encoded");
   }
-  if (env === "production") throw new Error("VAULT_KEY is required in production");
-  // A fixed development key, so a restarted dev server can still read the cards it vaulted.
-  return createHash("sha256").update("paygraph-development-vault-key").digest();
+  if (source.VAULT_KEYRING_FILE && source.VAULT_KEYS) throw new Error("Set VAULT_KEYRING_FILE or VAULT_KEYS, not both");
+  const development = !legacy && !source.VAULT_KEYRING_FILE && !source.VAULT_KEYS;
+  if (development && env === "production") throw new Error("VAULT_KEYRING_FILE or VAULT_KEYS is required in production");
+  if (development) legacy = DEVELOPMENT_VAULT_KEY;
+  let vaultKeyring: KeyringSource;
+  if (source.VAULT_KEYRING_FILE) {
+    vaultKeyring = { kind: "file", path: path.resolve(source.VAULT_KEYRING_FILE) };
+  } else if (source.VAULT_KEYS) {
+    vaultKeyring = { kind: "static", keyring: parseKeysEnv(source.VAULT_KEYS), description: "VAULT_KEYS" };
+  } else {
+    const id = development ? "dev" : `vk-${legacyKeyId(legacy!)}`;
+    vaultKeyring = { kind: "static", keyring: { active: id, keys: new Map([[id, derivedKek(legacy!)]]), retired: new Set() }, description: development ? "the development key" : "VAULT_KEY" };
+  }
+  return { vaultKeyring, vaultLegacyKey: legacy, vaultLegacyKeyId: legacy && legacyKeyId(legacy), vaultKeyIsDevelopmentDefault: development };
 }
 
 /** FX_SOURCE: `sandbox` (default outside production), `file:<path>` or an http(s) URL. */
@@ -158,7 +194,6 @@ export function fxSourceFrom(value: string | undefined, env: Config["env"]): FxS
 
 export function loadConfig(overrides: Partial<Config> = {}, source: NodeJS.ProcessEnv = process.env): Config {
   const env = (source.NODE_ENV === "production" || source.NODE_ENV === "test" ? source.NODE_ENV : "development") as Config["env"];
-  const vaultKey = vaultKeyFrom(source.VAULT_KEY, env);
   const config: Config = {
     env,
     databaseUrl: source.DATABASE_URL || "postgresql://postgres@127.0.0.1:5432/paygraph",
@@ -170,9 +205,12 @@ export function loadConfig(overrides: Partial<Config> = {}, source: NodeJS.Proce
     tlsCertFile: source.TLS_CERT_FILE || undefined,
     tlsKeyFile: source.TLS_KEY_FILE || undefined,
     logLevel: source.LOG_LEVEL || (env === "test" ? "warn" : "info"),
-    vaultKey,
-    vaultKeyIsDevelopmentDefault: !source.VAULT_KEY,
-    vaultKeyId: createHash("sha256").update(vaultKey).digest("hex").slice(0, 12),
+    ...vaultKeysFrom(source, env),
+    vaultDekMaxUses: Math.max(1, int(source.VAULT_DEK_MAX_USES, 100_000, "VAULT_DEK_MAX_USES")),
+    vaultDekMaxAgeMs: Math.max(1, int(source.VAULT_DEK_MAX_AGE_DAYS, 30, "VAULT_DEK_MAX_AGE_DAYS")) * 86_400_000,
+    vaultDekCacheMs: int(source.VAULT_DEK_CACHE_MS, 300_000, "VAULT_DEK_CACHE_MS"),
+    vaultDekCacheSize: Math.max(1, int(source.VAULT_DEK_CACHE_SIZE, 1000, "VAULT_DEK_CACHE_SIZE")),
+    vaultKeyringReloadMs: int(source.VAULT_KEYRING_RELOAD_MS, 5000, "VAULT_KEYRING_RELOAD_MS"),
     gatewayUrl: source.GATEWAY_URL || undefined,
     gatewayTimeoutMs: int(source.GATEWAY_TIMEOUT_MS, 10_000, "GATEWAY_TIMEOUT_MS"),
     gatewayRetries: int(source.GATEWAY_RETRIES, 3, "GATEWAY_RETRIES"),

@@ -21,6 +21,8 @@ import { startReconciler } from "./worker/reconciler.js";
 import { startMaintenanceWorker } from "./worker/maintenance.js";
 import { startAnalyticsFold } from "./analytics/fold.js";
 import { rotateOAuthSigningKey } from "./auth/oauth/rotate-command.js";
+import { runVaultCommand, VAULT_USAGE } from "./vault/cli.js";
+import { createDb } from "./platform/db.js";
 
 const MIGRATIONS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../prisma/migrations");
 const USAGE = `usage:
@@ -28,6 +30,7 @@ const USAGE = `usage:
   paygraph migrate
   paygraph merchant create --name NAME [--admin] [--json] [--owner-email EMAIL --owner-password PASSWORD [--owner-name NAME]]
   paygraph oauth rotate-signing-key [--json]
+${VAULT_USAGE}
   paygraph sandbox [--port N] [--control-port N] [--name NAME] [--latency-ms N] [--fail-rate P] [--timeout-rate P] [--currencies USD,EUR]`;
 
 const say = (line: string): void => void process.stdout.write(`${line}\n`);
@@ -60,7 +63,7 @@ async function start(flags: { role?: string; port?: string; host?: string; "tls-
   const log = createLogger(config.logLevel);
   await ready(config);
   if (config.vaultKeyIsDevelopmentDefault) {
-    log.warn("VAULT_KEY is not set: cards are encrypted with the built-in development key; set VAULT_KEY (32 bytes, base64) for real card data");
+    log.warn("No vault key is configured: cards are encrypted under the built-in development key; set VAULT_KEYRING_FILE or VAULT_KEYS for real card data");
   }
   const closers: (() => Promise<void>)[] = [];
   if (!config.gatewayUrl) {
@@ -124,6 +127,7 @@ async function main(argv: string[]): Promise<void> {
       json: { type: "boolean" }, admin: { type: "boolean" }, "latency-ms": { type: "string" }, help: { type: "boolean" },
       "tls-cert": { type: "string" }, "tls-key": { type: "string" },
       "owner-email": { type: "string" }, "owner-password": { type: "string" }, "owner-name": { type: "string" },
+      id: { type: "string" }, "no-rewrap": { type: "boolean" }, batch: { type: "string" },
       "fail-rate": { type: "string" }, "timeout-rate": { type: "string" }, currencies: { type: "string" }, "control-port": { type: "string" },
     },
   });
@@ -162,6 +166,18 @@ async function main(argv: string[]): Promise<void> {
     const rotated = await rotateOAuthSigningKey(proc.app);
     say(values.json ? JSON.stringify(rotated) : `signing key ${rotated.kid} signs from now on; earlier keys stay published until their tokens expired`);
     await proc.close();
+    return;
+  }
+  if (command === "vault") {
+    const config = loadConfig();
+    await ready(config);
+    const { db, pool } = createDb(config.databaseUrl, 2, false);
+    try {
+      await runVaultCommand(sub, positionals[2], values, config, db, createLogger(config.logLevel), { say, fail });
+    } finally {
+      await db.$disconnect();
+      await pool.end().catch(() => undefined);
+    }
     return;
   }
   if (command === "sandbox") {

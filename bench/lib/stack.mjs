@@ -29,7 +29,7 @@ export class Stack {
       DATABASE_URL: dbUrl(this.dbName),
       REDIS_PREFIX: `bench_${runId}`,
       NODE_ENV: "production",
-      VAULT_KEY: randomBytes(32).toString("base64"),
+      VAULT_KEYS: `bench:${randomBytes(32).toString("base64")}`, // production mode refuses the development key
       SEED_DEMO_MERCHANT: "false",
       LOG_LEVEL: "warn",
       ...env, // e.g. ROUTING_EXPLORATION_PCT, RETRY_BASE_MS
@@ -49,7 +49,9 @@ export class Stack {
     await createDatabase(this.dbName);
     this.dbCreated = true;
     this.env.GATEWAY_URL = await this.startSandbox("sandbox");
-    const merchant = await this.createMerchant("bench");
+    // The bench merchant has an OWNER user too (bench/auth.mjs reads with a user session).
+    this.owner = { email: `owner-${this.runId}@bench.paygraph.test`, password: `bench-${randomBytes(12).toString("hex")}` };
+    const merchant = await this.createMerchant("bench", this.owner);
     this.merchantId = merchant.merchantId;
     this.secretKey = merchant.secretKey;
     await this.startRoles({ profile });
@@ -62,9 +64,13 @@ export class Stack {
     return (await this.procs[name].waitFor(LISTENING))[1];
   }
 
-  /** `merchant create --json` (the first call also migrates the fresh database): { merchantId, secretKey, role }. */
-  async createMerchant(name) {
-    const made = await run(process.execPath, [this.main, "merchant", "create", "--name", name, "--json"], { cwd: this.root, env: this.env });
+  /**
+   * `merchant create --json` (the first call also migrates the fresh database): { merchantId, secretKey, role },
+   * and `ownerUserId` when `owner` ({ email, password }) asks for an OWNER user too.
+   */
+  async createMerchant(name, owner) {
+    const ownerArgs = owner ? ["--owner-email", owner.email, "--owner-password", owner.password] : [];
+    const made = await run(process.execPath, [this.main, "merchant", "create", "--name", name, "--json", ...ownerArgs], { cwd: this.root, env: this.env });
     const line = made.stdout.trim().split("\n").find((l) => l.startsWith("{"));
     if (made.code !== 0 || !line) throw new Error(`merchant create failed (${made.code}): ${made.stderr || made.stdout}`);
     return JSON.parse(line);

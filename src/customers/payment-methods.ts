@@ -13,9 +13,9 @@ import type { Ctx } from "../platform/app.js";
 import type { Tx } from "../platform/db.js";
 import { recordAudit } from "../audit/audit.js";
 import { AppError, ErrorCode, badInput } from "../platform/errors.js";
-import type { CardInput, ValidCard } from "../vault/card.js";
+import type { CardInput } from "../vault/card.js";
 import { validateCard } from "../vault/card.js";
-import { vaultCard } from "../vault/vault.js";
+import { sealCard, vaultCard, type SealedCard } from "../vault/vault.js";
 import { consumeCardToken } from "../tokens/tokens.js";
 import { getCustomer, getPaymentMethod } from "./customer.data.js";
 
@@ -55,10 +55,11 @@ async function attachInTx(tx: Tx, ctx: Ctx, method: PaymentMethod, customerId: s
 /** Server-side vaulting (secret key): from card details or a token, optionally attached to a customer. */
 export async function createPaymentMethod(ctx: Ctx, input: { card?: CardInput | null; token?: string | null; customerId?: string | null }): Promise<{ method: PaymentMethod; saved: SavedPaymentMethod }> {
   const source = exactlyOne(input, ["card", "token"]);
-  const card: ValidCard | undefined = source === "card" ? await validateCard(input.card!) : undefined;
+  // Sealed before the transaction: the vault's data-key work holds no transaction open.
+  const card: SealedCard | undefined = source === "card" ? await sealCard(ctx.app.vault, ctx.merchantId, validateCard(input.card!)) : undefined;
   return ctx.app.db.$transaction(async (tx) => {
     if (input.customerId) await getCustomer(tx, ctx.merchantId, input.customerId, "customerId");
-    const method = card ? await vaultCard(tx, ctx.app.config, ctx.merchantId, card) : await consumeCardToken(tx, ctx.merchantId, input.token!);
+    const method = card ? await vaultCard(tx, ctx.app.vault, ctx.merchantId, card) : await consumeCardToken(tx, ctx.merchantId, input.token!);
     const saved = await tx.savedPaymentMethod.create({
       data: { paymentMethodId: method.id, merchantId: ctx.merchantId, customerId: input.customerId ?? null, attachedAt: input.customerId ? new Date() : null },
     });
@@ -96,7 +97,7 @@ export async function detachPaymentMethod(ctx: Ctx, input: { paymentMethodId: st
 
 /** How confirmPayment was given its card: exactly one of these. */
 export type MethodSource =
-  | { kind: "card"; card: ValidCard }
+  | { kind: "card"; card: SealedCard }
   | { kind: "token"; token: string }
   | { kind: "saved"; paymentMethodId: string };
 
@@ -109,7 +110,7 @@ export async function paymentMethodForConfirm(tx: Tx, ctx: Ctx, payment: Payment
   if (save && !payment.customerId) throw badInput("savePaymentMethod needs a payment created with a customerId", "savePaymentMethod");
   if (save) await getCustomer(tx, ctx.merchantId, payment.customerId!, "savePaymentMethod"); // not deleted since
   if (source.kind === "card" || source.kind === "token") {
-    const method = source.kind === "card" ? await vaultCard(tx, ctx.app.config, ctx.merchantId, source.card) : await consumeCardToken(tx, ctx.merchantId, source.token);
+    const method = source.kind === "card" ? await vaultCard(tx, ctx.app.vault, ctx.merchantId, source.card) : await consumeCardToken(tx, ctx.merchantId, source.token);
     if (source.kind === "card") {
       await recordAudit(tx, ctx, { action: "payment_method.created", entityType: "payment_method", entityId: method.id, after: { ...cardView(method, null), source: "confirm" } });
     }

@@ -21,7 +21,7 @@ export async function gatewayFor(app: App, attempt: { merchantId: string; gatewa
   const cacheKey = account.id;
   let adapter = adapters.get(cacheKey);
   if (!adapter) {
-    const config = JSON.parse(unseal(app.config, account.merchantId, account.configCiphertext, CONFIG_PURPOSE)) as SandboxConfig;
+    const config = JSON.parse(await unseal(app.vault, account.merchantId, account.configCiphertext, CONFIG_PURPOSE)) as SandboxConfig;
     adapter = new SandboxGateway({ baseUrl: config.url, name: account.name, timeoutMs: app.config.gatewayTimeoutMs });
     if (adapters.size > 1000) adapters.clear();
     adapters.set(cacheKey, adapter);

@@ -23,14 +23,17 @@ import { newId } from "../platform/ids.js";
 import { writeOutbox } from "../platform/outbox.js";
 import { GATEWAY_JOB_TOPIC, type GatewayJob } from "../platform/queue.js";
 import type { Payment, PaymentAttempt, PaymentMethod } from "../generated/prisma/client.js";
-import { cardDetails } from "../vault/vault.js";
 import { recordAudit } from "../audit/audit.js";
 import { attemptView } from "../audit/views.js";
+import { cardDetails, VaultError } from "../vault/vault.js";
+import type { CardDetails } from "../gateways/gateway.js";
 import type { PaymentChange } from "./payment-change.js";
 import { transitionPayment } from "./transition.js";
 
 /** The code of an attempt that was not sent because its gateway's circuit breaker is open. */
 export const CIRCUIT_OPEN = "circuit_open";
+/** The code of an attempt whose vaulted card could not be decrypted (a VaultError): never sent. */
+export const CARD_UNREADABLE = "card_unreadable";
 
 export function changeForOutcome(outcome: GatewayOutcome, decision: GatewayDecision | null, payment: Payment, attemptId: string): PaymentChange {
   switch (outcome.kind) {
@@ -99,6 +102,17 @@ export async function runAuthorizeAttempt(app: App, job: { attemptId: string; me
   if (!attempt || attempt.status !== "PENDING") return; // finished by an earlier run of this job
   const payment = await db.payment.findFirstOrThrow({ where: { id: attempt.paymentId, merchantId: job.merchantId } });
   const method = await db.paymentMethod.findFirstOrThrow({ where: { id: payment.paymentMethodId ?? "", merchantId: job.merchantId } });
+  // Decrypted before anything is sent: a card the vault cannot read (its KEK missing or retired,
+  // the ciphertext tampered) fails this attempt with `card_unreadable` and is never charged. The
+  // VaultError was logged at error level, naming the key.
+  let card: CardDetails;
+  try {
+    card = await cardDetails(app.vault, method);
+  } catch (err) {
+    if (!(err instanceof VaultError)) throw err;
+    const unreadable: GatewayOutcome = { kind: "declined", code: CARD_UNREADABLE, declineCode: "", message: `The vault cannot decrypt this card (${err.code}${err.kekId ? `, key ${err.kekId}` : ""}); nothing was charged` };
+    return finish(app, attempt, payment, unreadable, GatewayDecision.STOP, null, undefined);
+  }
   const gateway = await gatewayFor(app, attempt);
   let plan: Promise<RouteChoice | undefined> | undefined;
   const next = (): Promise<RouteChoice | undefined> => (plan ??= failoverTarget(app, attempt, payment, method));
@@ -126,7 +140,7 @@ export async function runAuthorizeAttempt(app: App, job: { attemptId: string; me
     idempotencyKey: attempt.id,
     amount: attempt.amount,
     currency: attempt.currency,
-    card: cardDetails(app.config, method),
+    card,
     capture: payment.captureMethod === "AUTOMATIC",
   });
   const latencyMs = Math.round(performance.now() - started);

@@ -10,6 +10,7 @@ import type { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import type { GatewayJob } from "./queue.js";
 import type { GatewayStats } from "../routing/gateway-stats.js";
+import type { Vault } from "../vault/vault.js";
 
 export interface App {
   config: Config;
@@ -22,6 +23,8 @@ export interface App {
   queue: Queue<GatewayJob>;
   /** Gateways' success-rate windows and circuit breakers, shared through Redis. */
   stats: GatewayStats;
+  /** The card vault: envelope encryption under the KeyProvider's KEKs, with its data-key cache. */
+  vault: Vault;
   /** The gateway connector; undefined in an api process without a configured gateway URL. */
   gateway: Gateway | undefined;
 }

@@ -16,6 +16,7 @@ import { PAYMENT_UPDATED_TOPIC, type PaymentUpdatedMessage } from "../payments/t
 import { enqueueGatewayJobs } from "../worker/gateway-jobs.js";
 import { GatewayStats } from "../routing/gateway-stats.js";
 import { Redis } from "ioredis";
+import { createVault } from "../vault/vault.js";
 
 /** A line a human can act on, or undefined when both services answer. */
 export async function preflight(config: Config, log: Logger): Promise<string | undefined> {
@@ -79,7 +80,8 @@ export function createProcess(config: Config, log: Logger): Process {
     buckets: config.routingBuckets,
     breaker: { failureThreshold: config.breakerFailures, openMs: config.breakerOpenMs },
   });
-  const app: App = { config, db, log, relay, pubsub, redis, queue, gateway, stats };
+  const vault = createVault(config, db, log);
+  const app: App = { config, db, log, relay, pubsub, redis, queue, gateway, stats, vault };
 
   paymentsByStatusGauge(async () =>
     (await db.payment.groupBy({ by: ["status"], _count: { _all: true } })).map((r) => ({ status: r.status, count: r._count._all })));

@@ -9,7 +9,7 @@ import { recordAudit } from "../audit/audit.js";
 import { AppError, ErrorCode, badInput } from "../platform/errors.js";
 import { newId } from "../platform/ids.js";
 import { validateCard } from "../vault/card.js";
-import { vaultCard } from "../vault/vault.js";
+import { sealCard, vaultCard } from "../vault/vault.js";
 
 export interface TokenView {
   id: string;
@@ -33,10 +33,11 @@ function cardOf(body: unknown): { number: string; expMonth: number; expYear: num
 
 /** Validates and vaults the card, and issues its token (the CVC is checked for format and dropped). */
 export async function createCardToken(app: App, actor: Pick<Ctx, "merchantId" | "requestId" | "actor">, body: unknown): Promise<TokenView> {
-  const card = await validateCard(cardOf(body));
+  // Sealed before the transaction: the vault's data-key work holds no transaction open.
+  const card = await sealCard(app.vault, actor.merchantId, validateCard(cardOf(body)));
   const expiresAt = new Date(Date.now() + app.config.cardTokenTtlSeconds * 1000);
   return app.db.$transaction(async (tx) => {
-    const method = await vaultCard(tx, app.config, actor.merchantId, card);
+    const method = await vaultCard(tx, app.vault, actor.merchantId, card);
     const token = await tx.cardToken.create({ data: { id: newId("tok"), merchantId: actor.merchantId, paymentMethodId: method.id, expiresAt } });
     await recordAudit(tx, actor, {
       action: "card_token.created", entityType: "card_token", entityId: token.id,

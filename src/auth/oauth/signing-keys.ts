@@ -40,11 +40,11 @@ export interface PublishedKey {
 /** How long after it stops signing a key is still published and accepted. */
 export const retentionMs = (app: Pick<App, "config">): number => (app.config.oauthTokenTtlSeconds + CLOCK_TOLERANCE_S) * 1000 + SIGNER_RECHECK_MS;
 
-async function makeKey(app: Pick<App, "config">, activeUntil: Date) {
+async function makeKey(app: Pick<App, "vault">, activeUntil: Date) {
   const { publicKey, privateKey } = await generateKeyPair(SIGNING_ALG, { modulusLength: 2048, extractable: true });
   const kid = newId("sig");
   const publicJwk = { ...(await exportJWK(publicKey)), kid, alg: SIGNING_ALG, use: "sig" };
-  const sealed = await seal(app.config, VAULT_OWNER, await exportPKCS8(privateKey), vaultPurpose(kid));
+  const sealed = await seal(app.vault, VAULT_OWNER, await exportPKCS8(privateKey), vaultPurpose(kid));
   return { id: kid, publicJwk, privateKey: new Uint8Array(sealed), activeUntil };
 }
 
@@ -52,7 +52,7 @@ async function makeKey(app: Pick<App, "config">, activeUntil: Date) {
  * The key that signs now, made if there is none. `force` (the rotate command) ends the current
  * key's term and makes a new one at once.
  */
-export async function currentSigningKey(app: Pick<App, "config" | "db">, opts: { force?: boolean } = {}): Promise<{ id: string; privateKey: Uint8Array; activeUntil: Date }> {
+export async function currentSigningKey(app: Pick<App, "config" | "db" | "vault">, opts: { force?: boolean } = {}): Promise<{ id: string; privateKey: Uint8Array; activeUntil: Date }> {
   const active = () => app.db.oAuthSigningKey.findFirst({ where: { activeUntil: { gt: new Date() } }, orderBy: [{ createdAt: "desc" }, { id: "desc" }] });
   if (!opts.force) {
     const found = await active();
@@ -86,7 +86,7 @@ export async function publishedKeys(app: Pick<App, "config" | "db">): Promise<{ 
 }
 
 /** The rotate command: the current key stops signing now; it stays published until its tokens expired. */
-export async function rotateSigningKey(app: Pick<App, "config" | "db">): Promise<{ kid: string }> {
+export async function rotateSigningKey(app: Pick<App, "config" | "db" | "vault">): Promise<{ kid: string }> {
   return { kid: (await currentSigningKey(app, { force: true })).id };
 }
 
@@ -98,7 +98,7 @@ export class SigningKeys {
   private loadedAt = 0;
   private loading: Promise<void> | undefined;
 
-  constructor(private readonly app: Pick<App, "config" | "db">) {}
+  constructor(private readonly app: Pick<App, "config" | "db" | "vault">) {}
 
   /** The key to sign with now. */
   async current(): Promise<Signer> {
@@ -106,7 +106,7 @@ export class SigningKeys {
     if (this.signer && this.signer.until > now) return this.signer.signer;
     this.signing ??= (async () => {
       const row = await currentSigningKey(this.app);
-      const pem = await unseal(this.app.config, VAULT_OWNER, row.privateKey, vaultPurpose(row.id));
+      const pem = await unseal(this.app.vault, VAULT_OWNER, row.privateKey, vaultPurpose(row.id));
       const signer = { kid: row.id, key: await importPKCS8(pem, SIGNING_ALG) };
       this.signer = { signer, until: Math.min(row.activeUntil.getTime(), Date.now() + SIGNER_RECHECK_MS) };
       return signer;

@@ -68,11 +68,13 @@ function validated(input: GatewayAccountInput) {
 export async function createGatewayAccount(ctx: Ctx, input: GatewayAccountInput & { name: string; config: Record<string, unknown> }): Promise<GatewayAccount> {
   const v = validated(input);
   const config = sandboxConfig(ctx, input.config);
+  // Sealed before the transaction: the vault's data-key work holds no transaction open.
+  const configCiphertext = new Uint8Array(await seal(ctx.app.vault, ctx.merchantId, JSON.stringify(config), CONFIG_PURPOSE));
   return ctx.app.db.$transaction(async (tx) => {
     const account = await tx.gatewayAccount.create({
       data: {
         id: newId("gwa"), merchantId: ctx.merchantId, name: v.name ?? "", kind: "SANDBOX",
-        configCiphertext: new Uint8Array(seal(ctx.app.config, ctx.merchantId, JSON.stringify(config), CONFIG_PURPOSE)),
+        configCiphertext,
         currencies: v.currencies ?? [], cardBrands: v.cardBrands ?? [], priority: input.priority ?? 100, costBps: input.costBps ?? 0, enabled: input.enabled ?? true,
       },
     });

@@ -9,7 +9,7 @@ import { idempotent } from "../../platform/idempotency.js";
 import { newId } from "../../platform/ids.js";
 import { GATEWAY_JOB_TOPIC, type GatewayJob } from "../../platform/queue.js";
 import { validateCard, type CardInput } from "../../vault/card.js";
-import { fingerprint } from "../../vault/vault.js";
+import { sealCard } from "../../vault/vault.js";
 import { exactlyOne, paymentMethodForConfirm, type MethodSource } from "../../customers/payment-methods.js";
 import { getPayment } from "../payment.queries.js";
 import { recordAudit } from "../../audit/audit.js";
@@ -36,12 +36,14 @@ export async function confirmPayment(ctx: Ctx, input: ConfirmPaymentInput, heade
   let source: MethodSource;
   let request: Record<string, unknown>;
   if (given === "card") {
-    const card = await validateCard(input.card!);
-    source = { kind: "card", card };
+    const card = validateCard(input.card!);
+    // Encrypted before the transaction: the data key's provider work holds no transaction open.
+    const sealed = await sealCard(ctx.app.vault, ctx.merchantId, card);
+    source = { kind: "card", card: sealed };
     // The stored request hash must not be a hash of a bare PAN: use the keyed fingerprint instead.
     request = {
       paymentId: input.paymentId,
-      card: { fingerprint: await fingerprint(ctx.app.config, ctx.merchantId, card.number), expMonth: card.expMonth, expYear: card.expYear },
+      card: { fingerprint: sealed.fingerprint, expMonth: card.expMonth, expYear: card.expYear },
     };
   } else if (given === "token") {
     source = { kind: "token", token: input.token! };
