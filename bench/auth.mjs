@@ -42,7 +42,7 @@ async function credentials(stack, graphqlUrl) {
   const base = graphqlUrl.replace(/\/graphql$/, "");
   const made = { "API key": stack.secretKey };
   // OAuth 2.0 client credentials → a JWT access token (RFC 9068).
-  const client = await post(graphqlUrl, stack.secretKey, 'mutation { createOAuthClient(input: { name: "bench", scopes: ["payments:read"] }) { client { id } clientSecret } }', {});
+  const client = await post(graphqlUrl, stack.secretKey, `mutation { createOAuthClient(input: { name: "bench-${randomBytes(3).toString("hex")}", scopes: ["payments:read"] }) { client { id } clientSecret } }`, {});
   const clientId = client.createOAuthClient.client.id;
   const token = await fetch(`${base}/oauth/token`, {
     method: "POST",
@@ -85,15 +85,20 @@ async function main() {
       ok: (json) => json.data.payment?.id !== undefined,
     });
     result.phases = [];
+    // Every credential must read before anything is measured.
+    for (const [name, credential] of Object.entries(creds)) await post(stack.httpUrl, credential, READ, { id: ids[0] }).catch((err) => { throw new Error(`${name} cannot read: ${err.message}`); });
     for (let round_ = 0; round_ < rounds; round_++) {
       for (const limiter of ["off", "on"]) {
         stack.env.RATE_LIMIT_PER_SECOND = limiter === "on" ? "1000000000" : "0";
         await stack.stopRoles();
         await stack.startRoles();
-        for (const [name, credential] of Object.entries(creds)) {
+        // The OAuth issuer is the api's URL (no PUBLIC_URL here), which a restart on port 0 changes: new tokens.
+        Object.assign(creds, await credentials(stack, stack.httpUrl));
+        const order = Object.entries(creds);
+        for (const [name, credential] of [...order.slice(round_ % order.length), ...order.slice(0, round_ % order.length)]) { // a different one first each round
           await reads(credential, 2); // warm-up: JIT, caches, pools
           const r = await reads(credential, durationS);
-          log(`  ${name}, limiter ${limiter}: ${r.reqPerS} reads/s, p50/p99 ${r.p50}/${r.p99} ms, non-2xx ${r.non2xx}, with errors ${r.graphqlErrors}`);
+          log(`  ${name}, limiter ${limiter}: ${r.reqPerS} reads/s, p50/p99 ${r.p50}/${r.p99} ms, non-2xx ${r.non2xx}, with errors ${r.graphqlErrors}${r.firstBadBody ? `; first bad body: ${r.firstBadBody}` : ""}`);
           result.phases.push({ credential: name, limiter, ...r });
         }
       }

@@ -9,6 +9,7 @@
 // seq is the order of sealing: a record committing late gets a later seq than one written after it.
 import { Prisma } from "../generated/prisma/client.js";
 import type { App } from "../platform/app.js";
+import { PLATFORM_TENANT } from "../platform/ids.js";
 import { GENESIS_HASH, recordHash } from "./hash.js";
 
 /** Advisory lock class of the chainer (the fold uses 72707370 alone); the merchant is the second key. */
@@ -49,13 +50,14 @@ export async function sealMerchant(app: Pick<App, "db">, merchantId: string): Pr
 }
 
 /**
- * One pass: every merchant with unsealed records, each until none are left. Finding them probes
+ * One pass: every merchant (and the platform tenant) with unsealed records, each until none are left. Finding them probes
  * the (merchant_id, seq) index once per merchant (seq IS NULL is indexable), with no extra index
  * on the write path.
  */
 export async function sealAll(app: Pick<App, "db">): Promise<SealResult> {
   const pending = await app.db.$queryRaw<{ id: string }[]>`
-    SELECT m.id FROM merchant m WHERE EXISTS (SELECT 1 FROM audit_record a WHERE a.merchant_id = m.id AND a.seq IS NULL)`;
+    SELECT m.id FROM (SELECT id FROM merchant UNION ALL SELECT ${PLATFORM_TENANT}) m
+     WHERE EXISTS (SELECT 1 FROM audit_record a WHERE a.merchant_id = m.id AND a.seq IS NULL)`;
   const result: SealResult = { sealed: 0, heads: [] };
   for (const { id } of pending) {
     let last: { sealed: number; seq: bigint; hash: string } | undefined;

@@ -1,6 +1,7 @@
 // One entry for every credential a request may carry in `Authorization: Bearer …`: the credential's
-// shape says which verifier reads it (API key `sk_/rk_/pk_…`; OAuth access tokens and user sessions
-// plug in here). Each verifier answers a Principal or throws UNAUTHENTICATED with the reason.
+// shape says which verifier reads it: an API key (`sk_/rk_/pk_…`), an OAuth access token (a JWT:
+// three dot-separated parts) or a merchant user's session (`pgs_…`). Each verifier answers a
+// Principal or throws UNAUTHENTICATED with the reason.
 import type { App } from "../platform/app.js";
 import { AppError, unauthenticated } from "../platform/errors.js";
 import { authenticateApiKey, looksLikeApiKey, type KeyCache } from "../merchants/api-keys.js";

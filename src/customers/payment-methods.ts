@@ -12,6 +12,7 @@ import type { Payment, PaymentMethod, SavedPaymentMethod } from "../generated/pr
 import type { Ctx } from "../platform/app.js";
 import type { Tx } from "../platform/db.js";
 import { recordAudit } from "../audit/audit.js";
+import { paymentMethodView } from "../audit/views.js";
 import { AppError, ErrorCode, badInput } from "../platform/errors.js";
 import type { CardInput } from "../vault/card.js";
 import { validateCard } from "../vault/card.js";
@@ -23,7 +24,8 @@ const unusable = (message: string, reason: string, field = "paymentMethodId"): A
   new AppError(ErrorCode.BAD_USER_INPUT, message, { field, reason });
 
 /** What the audit log keeps of a saved card: ids and its public summary. */
-const cardView = (m: PaymentMethod, customerId: string | null) => ({ id: m.id, customerId, brand: m.brand, last4: m.last4, expMonth: m.expMonth, expYear: m.expYear });
+/** The audit log's view of a card (src/audit/views.ts) with the customer it is attached to. */
+const cardView = (m: PaymentMethod, customerId: string | null) => ({ ...paymentMethodView(m), customerId });
 
 /** Exactly one of the named inputs; BAD_USER_INPUT naming the field otherwise. */
 export function exactlyOne(input: Record<string, unknown>, names: readonly string[]): string {

@@ -1,15 +1,15 @@
 // API keys: `sk_test_` (SECRET), `pk_test_` (PUBLISHABLE) or `rk_test_` (RESTRICTED) + 32 base62
 // characters (~190 random bits), shown once, stored as a SHA-256 hash. A slow password hash buys
 // nothing at this entropy and would cost every request.
-import { createHash } from "node:crypto";
 import type { ApiKey } from "../generated/prisma/client.js";
 import type { ApiKeyKind, ApiKeyRole } from "../generated/prisma/enums.js";
 import type { Db, Tx } from "../platform/db.js";
 import type { Ctx } from "../platform/app.js";
 import { AppError, ErrorCode, badInput, notFound, unauthenticated } from "../platform/errors.js";
-import { newId, randomToken } from "../platform/ids.js";
+import { hashSecret, newId, randomToken } from "../platform/ids.js";
 import type { Principal } from "../auth/principal.js";
 import { recordAudit } from "../audit/audit.js";
+import { assertMayGrant, assertMayManageRole } from "../auth/grants.js";
 import { apiKeyView } from "../audit/views.js";
 
 const KEY_PATTERN = /^(sk|pk|rk)_(test|live)_[0-9A-Za-z]{32}$/;
@@ -20,7 +20,6 @@ export const SCOPES = ["payments:read", "payments:write", "refunds:read", "refun
 export type Scope = (typeof SCOPES)[number];
 export const isScope = (s: string): s is Scope => (SCOPES as readonly string[]).includes(s);
 
-export const hashKey = (key: string): string => createHash("sha256").update(key).digest("hex");
 
 export type { ApiKeyKind, ApiKeyRole };
 export type ApiKeyRow = ApiKey;
@@ -39,7 +38,7 @@ export async function insertKey(
   const kind = data.kind ?? "SECRET";
   const secret = `${KEY_PREFIX[kind]}${randomToken(32)}`;
   const row = await db.apiKey.create({
-    data: { id: newId("key"), merchantId, role: data.role ?? "MERCHANT", kind, scopes: data.scopes ?? [], name: data.name ?? "", rateLimitPerSecond: data.rateLimitPerSecond ?? null, hash: hashKey(secret), last4: secret.slice(-4) },
+    data: { id: newId("key"), merchantId, role: data.role ?? "MERCHANT", kind, scopes: data.scopes ?? [], name: data.name ?? "", rateLimitPerSecond: data.rateLimitPerSecond ?? null, hash: hashSecret(secret), last4: secret.slice(-4) },
   });
   return { row, secret };
 }
@@ -84,7 +83,7 @@ export const looksLikeApiKey = (credential: string): boolean => KEY_PATTERN.test
 
 /** The principal an API key speaks for (scopes: all for SECRET, none for PUBLISHABLE, its own for RESTRICTED); UNAUTHENTICATED with the reason otherwise. */
 export async function authenticateApiKey(db: Db, key: string, cache?: KeyCache): Promise<Principal> {
-  const hash = hashKey(key);
+  const hash = hashSecret(key);
   const cached = cache?.get(hash);
   if (cached) return cached;
   const row = await db.apiKey.findUnique({
@@ -127,6 +126,7 @@ export async function createApiKey(ctx: Ctx, input: { name: string; kind: ApiKey
   if (unknown !== undefined) throw badInput(`Unknown scope '${unknown.slice(0, 40)}'; known: ${SCOPES.join(", ")}`, "scopes");
   if (input.kind === "RESTRICTED" && scopes.length === 0) throw badInput("A RESTRICTED key needs at least one scope", "scopes");
   if (input.kind !== "RESTRICTED" && scopes.length > 0) throw badInput(`A ${input.kind} key takes no scopes (SECRET has them all, PUBLISHABLE none)`, "scopes");
+  assertMayGrant(ctx, effectiveScopes(input.kind, scopes));
   // New keys are MERCHANT keys: the platform-wide ADMIN role is given from the command line only.
   return ctx.app.db.$transaction(async (tx) => {
     const { row, secret } = await insertKey(tx, ctx.merchantId, { kind: input.kind, scopes, name });
@@ -135,9 +135,11 @@ export async function createApiKey(ctx: Ctx, input: { name: string; kind: ApiKey
   });
 }
 
+/** A key of the merchant's still in use, which the caller may manage (ADMIN-role keys: platform admins only). */
 async function usableKey(ctx: Ctx, id: string): Promise<ApiKeyRow> {
   const key = await ctx.app.db.apiKey.findFirst({ where: { id, merchantId: ctx.merchantId, revokedAt: null } });
   if (!key || (key.expiresAt && key.expiresAt.getTime() <= Date.now())) throw notFound("API key", id);
+  assertMayManageRole(ctx, key.role);
   return key;
 }
 
@@ -146,6 +148,7 @@ export async function rollApiKey(ctx: Ctx, input: { id: string; gracePeriodSecon
   const grace = input.gracePeriodSeconds;
   if (!Number.isInteger(grace) || grace < 0 || grace > MAX_GRACE_SECONDS) throw badInput(`gracePeriodSeconds must be 0 to ${MAX_GRACE_SECONDS}`, "gracePeriodSeconds");
   const old = await usableKey(ctx, input.id);
+  assertMayGrant(ctx, effectiveScopes(old.kind, old.scopes)); // the new key is as strong as the old
   const now = Date.now();
   const created = await ctx.app.db.$transaction(async (tx) => {
     const made = await insertKey(tx, ctx.merchantId, { role: old.role, kind: old.kind, scopes: old.scopes, name: old.name, rateLimitPerSecond: old.rateLimitPerSecond });
@@ -184,7 +187,10 @@ export async function setApiKeyRateLimit(ctx: Ctx, input: { id: string; rateLimi
 export async function revokeApiKey(ctx: Ctx, id: string): Promise<ApiKeyRow> {
   const key = await usableKey(ctx, id);
   const revoked = await ctx.app.db.$transaction(async (tx) => {
-    const row = await tx.apiKey.update({ where: { id: key.id }, data: { revokedAt: new Date() } });
+    // Conditional, so two concurrent revocations cannot both succeed (and audit twice).
+    const { count } = await tx.apiKey.updateMany({ where: { id: key.id, revokedAt: null }, data: { revokedAt: new Date() } });
+    if (count === 0) throw notFound("API key", id);
+    const row = await tx.apiKey.findUniqueOrThrow({ where: { id: key.id } });
     await recordAudit(tx, ctx, { action: "api_key.revoked", entityType: "api_key", entityId: key.id, before: apiKeyView(key), after: apiKeyView(row) });
     return row;
   });

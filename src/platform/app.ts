@@ -36,6 +36,8 @@ export interface Ctx {
   requestId: string;
   /** `key:key_…`, `oauth:…`, `user:usr_…` for a request; `system:worker` etc. for background work. */
   actor: string;
+  /** What the requesting credential holds (src/auth/grants.ts); absent for the CLI and background work. */
+  caller?: { role: "ADMIN" | "MERCHANT"; scopes: readonly string[] };
 }
 
 /** Runs `fn` (which commits a transaction); then the outbox messages it wrote are sent at once. */

@@ -1,5 +1,6 @@
 // Prefixed, opaque ids (`pay_…`, `re_…`): the prefix says what an id is, so `node(id:)` can route
 // it and a support engineer can read a log line. 22 base62 chars ≈ 131 random bits.
+import { createHash } from "node:crypto";
 import { customAlphabet } from "nanoid";
 
 const random = customAlphabet("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz", 22);
@@ -25,6 +26,12 @@ export const IdPrefix = {
 } as const;
 export type IdPrefix = (typeof IdPrefix)[keyof typeof IdPrefix];
 
+/**
+ * The tenant of platform-wide rows that are not any merchant's (the OAuth signing keys' vault data
+ * key and its audit records): used where a merchantId is required.
+ */
+export const PLATFORM_TENANT = "platform";
+
 export function newId(prefix: IdPrefix): string {
   return `${prefix}_${random()}`;
 }
@@ -39,3 +46,10 @@ export function prefixOf(id: string): IdPrefix | undefined {
 export function randomToken(length: number): string {
   return customAlphabet("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz", length)();
 }
+
+/**
+ * How every bearer secret is stored (API keys, OAuth client secrets, session and invitation
+ * tokens): SHA-256, hex. They carry ≥ 190 random bits, so a slow password hash would buy nothing
+ * and cost every request.
+ */
+export const hashSecret = (secret: string): string => createHash("sha256").update(secret).digest("hex");

@@ -87,10 +87,8 @@ export async function createHttpServer(app: App, schema: GraphQLSchema, tls?: Tl
   // Fail-fast like the publisher: a limiter waits for no Redis (it falls back to memory, rate-limit.ts).
   const limiterRedis = createFailFastRedis(app.config.redisUrl, "limiter");
   fastify.addHook("onClose", async () => void limiterRedis.disconnect());
-  const limiter = new CredentialLimiter(limiterRedis, app.config.redisPrefix, app.config.rateLimitPerSecond, app.log);
-  // A request without a valid credential is counted against its address instead (it may be guessing one).
-  const take = (auth: Principal | AppError, ip: string) =>
-    auth instanceof AppError ? limiter.take(`ip:${ip}`, app.config.rateLimitPerIpPerSecond) : limiter.take(auth.credentialId, auth.rateLimitPerSecond);
+  const limiter = new CredentialLimiter(limiterRedis, app.config.redisPrefix, app.config.rateLimitPerSecond, app.log, app.config.rateLimitPerIpPerSecond);
+  const take = (auth: Principal | AppError, ip: string) => limiter.takeFor(auth, ip);
   const refusal = (auth: Principal | AppError, decision: RateDecision): AppError => rateLimited(decision, auth instanceof AppError ? "this address" : auth.via === "OAUTH" ? "this OAuth client" : "this API key");
   registerOAuthRoutes(fastify, app, { verifier: oauth.verifier, limiter });
   const limits = app.config.graphqlLimits;

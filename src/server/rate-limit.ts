@@ -6,6 +6,7 @@ import type { Redis } from "ioredis";
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
 import { AppError, ErrorCode } from "../platform/errors.js";
 import type { Logger } from "../platform/logger.js";
+import type { Principal } from "../auth/principal.js";
 
 /** One request's standing: the draft IETF RateLimit header fields are made from it. */
 export interface RateDecision {
@@ -25,7 +26,14 @@ export class CredentialLimiter {
     private readonly prefix: string,
     private readonly defaultPerSecond: number,
     private readonly log: Logger,
+    /** Requests a second of one address that carries no valid credential (it may be guessing one). */
+    private readonly perIpPerSecond = 0,
   ) {}
+
+  /** Counts one request: against its credential, or, without a valid one, against its address. */
+  async takeFor(auth: Principal | AppError, ip: string): Promise<RateDecision | undefined> {
+    return auth instanceof AppError ? this.take(`ip:${ip}`, this.perIpPerSecond) : this.take(auth.credentialId, auth.rateLimitPerSecond);
+  }
 
   /** Counts one request of `keyId`; undefined when the key is not limited (limit 0). */
   async take(keyId: string, override: number | null): Promise<RateDecision | undefined> {

@@ -25,14 +25,18 @@ import { OAuthClientResolver } from "../auth/oauth/oauth-client.resolver.js";
 import { AuditResolver } from "../audit/audit.resolver.js";
 import { UserResolver } from "../users/user.resolver.js";
 
+const CALLER = { API_KEY: "API key", OAUTH: "OAuth access token", USER: "user's role" } as const;
+
 /**
- * The one authorization check. Throws UNAUTHENTICATED with the reason (missing, malformed, unknown,
- * revoked, expired key); then FORBIDDEN for a PUBLISHABLE key (tokenization only, none of /graphql
- * yet); then FORBIDDEN when the field's `@Authorized(...)` names a role (ADMIN, MERCHANT) the key
- * lacks or a scope (README: "API keys") it does not carry, naming it in `extensions.missingScope`.
- * Every name given must hold: `@Authorized("ADMIN", "admin")` needs both.
+ * The one authorization check, for every credential (API key, OAuth access token, user session).
+ * Throws UNAUTHENTICATED with the reason (missing, malformed, unknown, revoked, expired); then
+ * FORBIDDEN for a PUBLISHABLE key (POST /v1/tokens only, never /graphql); then FORBIDDEN when the
+ * field's `@Authorized(...)` names a platform role (ADMIN, MERCHANT) the caller lacks or a scope
+ * (README: "API keys", "Merchant users and roles") it does not hold, naming it in
+ * `extensions.requiredRoles` / `extensions.missingScope`. Every name given must hold:
+ * `@Authorized("ADMIN", "admin")` needs both.
  */
-export function checkKey(gql: GqlContext, required: string[]): true {
+export function authorize(gql: GqlContext, required: string[]): true {
   merchantCtx(gql);
   const principal = gql.principal!;
   if (principal.keyKind === "PUBLISHABLE") {
@@ -40,11 +44,11 @@ export function checkKey(gql: GqlContext, required: string[]): true {
   }
   const roles = required.filter((r): r is ApiKeyRole => (Object.values(ApiKeyRole) as string[]).includes(r));
   if (roles.length && !roles.includes(principal.role)) {
-    throw new AppError(ErrorCode.FORBIDDEN, `This needs an API key with role ${roles.join(" or ")}`, { requiredRoles: roles });
+    throw new AppError(ErrorCode.FORBIDDEN, `This needs the platform role ${roles.join(" or ")} (given to API keys from the command line only)`, { requiredRoles: roles });
   }
   const missingScope = required.filter((r) => !roles.includes(r as ApiKeyRole)).find((scope) => !principal.scopes.includes(scope));
   if (missingScope !== undefined) {
-    throw new AppError(ErrorCode.FORBIDDEN, `This ${principal.via === "USER" ? "user's role" : "API key"} lacks the scope '${missingScope}'`, { missingScope });
+    throw new AppError(ErrorCode.FORBIDDEN, `This ${CALLER[principal.via]} lacks the scope '${missingScope}'`, { missingScope });
   }
   return true;
 }
@@ -55,7 +59,7 @@ export async function buildPaygraphSchema(): Promise<GraphQLSchema> {
     resolvers: [PaymentResolver, PaymentFieldsResolver, PaymentSubscriptionResolver, RefundResolver, PaymentRefundsResolver, NodeResolver, GatewayAccountResolver, GatewayDecisionResolver, GatewayHealthResolver, ExchangeRateResolver, RoutingRuleResolver,
       AnalyticsResolver, AnalyticsSubscriptionResolver, ApiKeyResolver, OAuthClientResolver, AuditResolver,
       CustomerResolver, PaymentMethodResolver, PaymentCustomerResolver, UserResolver],
-    authChecker: ({ context }, required) => checkKey(context as GqlContext, required),
+    authChecker: ({ context }, required) => authorize(context as GqlContext, required),
     validate: false,
     // type-graphql insists on a PubSub, but every subscription here brings its own `subscribe`
     // (Redis-backed, see payment.subscription.ts); this one exists only to fail loudly if used.

@@ -10,7 +10,7 @@ import type { FastifyInstance, FastifyReply } from "fastify";
 import type { App } from "../platform/app.js";
 import { AppError, ErrorCode } from "../platform/errors.js";
 import { requestScope } from "../platform/request-context.js";
-import { verifyCredential, type Verifiers } from "../auth/identify.js";
+import { identify, type Verifiers } from "../auth/identify.js";
 import { rateLimitHeaders, rateLimited, type CredentialLimiter } from "../server/rate-limit.js";
 import { scrubInput } from "../server/errors.js";
 import { createCardToken } from "./tokens.js";
@@ -60,13 +60,15 @@ export async function registerTokenRoutes(fastify: FastifyInstance, app: App, de
       return requestScope.run({ requestId, sqlQueries: 0 }, async () => {
         try {
           const authorization = typeof req.headers.authorization === "string" ? req.headers.authorization : undefined;
-          const principal = await verifyCredential(app, deps.verifiers, authorization);
+          const principal = await identify(app, deps.verifiers, authorization);
+          // Counted before anything else is answered: a bad key is counted against its address.
+          const decision = await deps.limiter.takeFor(principal, req.ip);
+          if (decision) void reply.headers(rateLimitHeaders(decision));
+          if (decision && !decision.allowed) throw rateLimited(decision, principal instanceof AppError ? "this address" : "this API key");
+          if (principal instanceof AppError) throw principal;
           if (principal.keyKind !== "PUBLISHABLE") {
             throw new AppError(ErrorCode.FORBIDDEN, "Tokenize with a publishable key (pk_…); a server holding card details uses createPaymentMethod", { keyKind: principal.keyKind ?? principal.via });
           }
-          const decision = await deps.limiter.take(principal.credentialId, principal.rateLimitPerSecond);
-          if (decision) void reply.headers(rateLimitHeaders(decision));
-          if (decision && !decision.allowed) throw rateLimited(decision);
           const token = await createCardToken(app, { merchantId: principal.merchantId, requestId, actor: principal.actor }, req.body);
           return reply.code(201).send(token);
         } catch (err) {

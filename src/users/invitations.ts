@@ -8,13 +8,15 @@ import { actingUser, cleanName, normaliseEmail, rethrowEmailTaken, userView, typ
 import { hashPassword, passwordProblem } from "./password.js";
 import { mayManage, type UserRole } from "./roles.js";
 import { createSession, type NewSession } from "./sessions.js";
-import { hashToken, looksLikeInviteToken, newInviteToken } from "./tokens.js";
+import { looksLikeInviteToken, newInviteToken } from "./tokens.js";
+import { hashSecret } from "../platform/ids.js";
 
 /** Who is asking when nobody is signed in yet: the request, before a merchant is known. */
 export type Anonymous = Pick<Ctx, "app" | "requestId">;
 
+/** What the audit log keeps of an invitation: no token hash, no email (see userView). */
 export const invitationView = (i: UserInvitation) => ({
-  id: i.id, email: i.email, name: i.name, role: i.role, expiresAt: i.expiresAt.toISOString(), invitedBy: i.invitedBy,
+  id: i.id, name: i.name, role: i.role, expiresAt: i.expiresAt.toISOString(), invitedBy: i.invitedBy,
 });
 
 export const forbiddenRole = (actor: UserRole, role: UserRole): AppError =>
@@ -32,7 +34,7 @@ export async function inviteUser(ctx: Ctx, input: { email: string; role: UserRol
   const invitation = await ctx.app.db.$transaction(async (tx) => {
     const row = await tx.userInvitation.create({
       data: {
-        id: newId("inv"), merchantId: ctx.merchantId, email, name, role: input.role, tokenHash: hashToken(inviteToken), invitedBy: actor.id,
+        id: newId("inv"), merchantId: ctx.merchantId, email, name, role: input.role, tokenHash: hashSecret(inviteToken), invitedBy: actor.id,
         expiresAt: new Date(Date.now() + ctx.app.config.userInvitationTtlSeconds * 1000),
       },
     });
@@ -50,7 +52,7 @@ export async function acceptInvitation(req: Anonymous, input: { token: string; p
   if (problem) throw badInput(problem, "password");
   if (!looksLikeInviteToken(input.token)) throw badInvitation();
   const now = new Date();
-  const invitation = await req.app.db.userInvitation.findUnique({ where: { tokenHash: hashToken(input.token) } });
+  const invitation = await req.app.db.userInvitation.findUnique({ where: { tokenHash: hashSecret(input.token) } });
   if (!invitation || invitation.acceptedAt || invitation.revokedAt || invitation.expiresAt <= now) throw badInvitation();
   const name = input.name == null ? invitation.name : cleanName(input.name);
   const passwordHash = await hashPassword(input.password); // outside the transaction: ~0.1 s of CPU

@@ -7,14 +7,15 @@ import type { Db, Tx } from "../platform/db.js";
 import { unauthenticated } from "../platform/errors.js";
 import { newId } from "../platform/ids.js";
 import { scopesOf, type UserRole } from "./roles.js";
-import { hashToken, newSessionToken } from "./tokens.js";
+import { newSessionToken } from "./tokens.js";
+import { hashSecret } from "../platform/ids.js";
 
 export interface NewSession { id: string; token: string; expiresAt: Date }
 
 export async function createSession(tx: Tx, user: { id: string; merchantId: string }, ttlSeconds: number): Promise<NewSession> {
   const token = newSessionToken();
   const expiresAt = new Date(Date.now() + ttlSeconds * 1000);
-  const row = await tx.userSession.create({ data: { id: newId("ses"), merchantId: user.merchantId, userId: user.id, tokenHash: hashToken(token), expiresAt } });
+  const row = await tx.userSession.create({ data: { id: newId("ses"), merchantId: user.merchantId, userId: user.id, tokenHash: hashSecret(token), expiresAt } });
   return { id: row.id, token, expiresAt };
 }
 
@@ -26,7 +27,7 @@ export async function authenticateSession(db: Db, token: string): Promise<Princi
   const [row] = await db.$queryRaw<SessionRow[]>`
     SELECT s.id, s.merchant_id, s.expires_at, u.id AS user_id, u.role::text AS role
       FROM user_session s JOIN merchant_user u ON u.id = s.user_id AND u.merchant_id = s.merchant_id
-     WHERE s.token_hash = ${hashToken(token)} AND s.revoked_at IS NULL AND s.expires_at > now() AND u.disabled_at IS NULL`;
+     WHERE s.token_hash = ${hashSecret(token)} AND s.revoked_at IS NULL AND s.expires_at > now() AND u.disabled_at IS NULL`;
   if (!row) throw unauthenticated("Unknown, expired or revoked session: sign in again");
   return {
     merchantId: row.merchant_id, role: "MERCHANT", via: "USER", credentialId: row.id, actor: `user:${row.user_id}`,

@@ -2,7 +2,6 @@
 // own shape, distinct from API keys (`sk_/pk_/rk_…`) and JWTs (three dot-separated parts), so
 // `verifyCredential` dispatches on it. Invitation tokens (`pgi_…`) never authenticate a request.
 // Both are stored as SHA-256 hashes: at this entropy a slow hash buys nothing (as for API keys).
-import { createHash } from "node:crypto";
 import { randomToken } from "../platform/ids.js";
 
 const SESSION_PATTERN = /^pgs_[0-9A-Za-z]{43}$/;
@@ -12,4 +11,3 @@ export const newSessionToken = (): string => `pgs_${randomToken(43)}`;
 export const newInviteToken = (): string => `pgi_${randomToken(43)}`;
 export const looksLikeSessionToken = (credential: string): boolean => SESSION_PATTERN.test(credential);
 export const looksLikeInviteToken = (token: string): boolean => INVITE_PATTERN.test(token);
-export const hashToken = (token: string): string => createHash("sha256").update(token).digest("hex");

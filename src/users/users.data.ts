@@ -60,7 +60,11 @@ export function rethrowEmailTaken(err: unknown): never {
   throw err;
 }
 
-/** What the audit log keeps of a user: never the password hash. */
+/**
+ * What the audit log keeps of a user: never the password hash, and not the email either — the log
+ * is readable with the `admin` scope, emails only with `users:manage` (and an append-only log
+ * could never forget one).
+ */
 export const userView = (u: User): Prisma.InputJsonObject => ({
-  id: u.id, email: u.email, name: u.name, role: u.role, disabledAt: u.disabledAt?.toISOString() ?? null,
+  id: u.id, name: u.name, role: u.role, disabledAt: u.disabledAt?.toISOString() ?? null,
 });

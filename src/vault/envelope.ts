@@ -40,7 +40,7 @@ export function decryptEnvelope(dek: Buffer, merchantId: string, purpose: string
   const dataKeyId = envelopeKeyId(data);
   const start = MAGIC.length + 1 + data[MAGIC.length]!;
   try {
-    const decipher = createDecipheriv("aes-256-gcm", dek, data.subarray(start, start + IV));
+    const decipher = createDecipheriv("aes-256-gcm", dek, data.subarray(start, start + IV), { authTagLength: TAG }); // a truncated tag never authenticates
     decipher.setAAD(envelopeAad(merchantId, dataKeyId, purpose));
     decipher.setAuthTag(data.subarray(start + IV, start + IV + TAG));
     return Buffer.concat([decipher.update(data.subarray(start + IV + TAG)), decipher.final()]).toString("utf8");
@@ -65,7 +65,7 @@ export function encryptLegacy(key: Buffer, keyId: string, merchantId: string, pl
 export function decryptLegacy(key: Buffer, keyId: string, merchantId: string, blob: Uint8Array, purpose = ""): string {
   const data = Buffer.from(blob);
   try {
-    const decipher = createDecipheriv("aes-256-gcm", legacySubkey(key, "paygraph/vault/aes-256-gcm"), data.subarray(0, IV));
+    const decipher = createDecipheriv("aes-256-gcm", legacySubkey(key, "paygraph/vault/aes-256-gcm"), data.subarray(0, IV), { authTagLength: TAG });
     decipher.setAAD(Buffer.from(`${keyId}:${merchantId}${purpose}`));
     decipher.setAuthTag(data.subarray(IV, IV + TAG));
     return Buffer.concat([decipher.update(data.subarray(IV + TAG)), decipher.final()]).toString("utf8");

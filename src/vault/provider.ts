@@ -120,7 +120,7 @@ export class LocalKeyProvider implements KeyProvider {
       throw new VaultError("vault_kek_unknown", `KEK "${kekId}" is not in the keyring (${this.description})`, { kekId });
     }
     try {
-      const decipher = createDecipheriv("aes-256-gcm", key, wrapped.subarray(0, IV));
+      const decipher = createDecipheriv("aes-256-gcm", key, wrapped.subarray(0, IV), { authTagLength: TAG }); // a truncated tag never authenticates
       decipher.setAAD(aad({ ...context, kek: kekId }));
       decipher.setAuthTag(wrapped.subarray(IV, IV + TAG));
       return Buffer.concat([decipher.update(wrapped.subarray(IV + TAG)), decipher.final()]);

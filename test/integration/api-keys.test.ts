@@ -105,6 +105,36 @@ describe("API keys", () => {
     ok(await listPayments(apiB, next.secret));
   });
 
+  it("lets a credential grant only what it holds: a RESTRICTED `admin` key cannot mint a SECRET key or a broader client", async () => {
+    const adminOnly = (await create({ name: "key-manager", kind: "RESTRICTED", scopes: ["admin"] })).secret;
+    const minted = await gql(apiA, CreateApiKeyDocument, { input: { name: "escalate", kind: "SECRET" } }, { key: adminOnly });
+    expect(forbidden(minted)).toEqual({ code: "FORBIDDEN", missingScope: "payments:read" });
+    const broader = await gql(apiA, CreateApiKeyDocument, { input: { name: "escalate", kind: "RESTRICTED", scopes: ["admin", "refunds:write"] } }, { key: adminOnly });
+    expect(forbidden(broader)).toEqual({ code: "FORBIDDEN", missingScope: "refunds:write" });
+    const client = await gql(apiA, 'mutation { createOAuthClient(input: { name: "escalate", scopes: ["payments:write"] }) { clientSecret } }', {}, { key: adminOnly });
+    expect(forbidden(client)).toEqual({ code: "FORBIDDEN", missingScope: "payments:write" });
+    // Rolling a SECRET key would hand it a SECRET key too.
+    const secretKey = (await create({ name: "server-2", kind: "SECRET" })).apiKey.id;
+    expect(errorCode(await gql(apiA, RollApiKeyDocument, { input: { id: secretKey, gracePeriodSeconds: 0 } }, { key: adminOnly }))).toBe("FORBIDDEN");
+    // Within its own scopes it may: a RESTRICTED `admin` key.
+    expect((await create({ name: "another-manager", kind: "RESTRICTED", scopes: ["admin"] }, apiA, adminOnly)).secret).toMatch(/^rk_test_/);
+    expect(ok(await gql(apiA, ApiKeysDocument, {}, { key })).apiKeys.map((k) => k.name)).not.toContain("escalate");
+  });
+
+  it("keeps the platform ADMIN key out of a merchant key's reach: no roll, no revoke", async () => {
+    const admin = await stack.merchant("Platform", { admin: true });
+    const merchantKey = (await create({ name: "ordinary", kind: "SECRET" }, apiA, admin.secretKey)).secret;
+    const adminKeyId = ok(await gql(apiA, ApiKeysDocument, {}, { key: merchantKey })).apiKeys.find((k) => k.last4 === admin.secretKey.slice(-4))!.id;
+    for (const r of [
+      await gql(apiA, RollApiKeyDocument, { input: { id: adminKeyId, gracePeriodSeconds: 0 } }, { key: merchantKey }),
+      await gql(apiA, RevokeApiKeyDocument, { input: { id: adminKeyId } }, { key: merchantKey }),
+    ]) {
+      expect(errorCode(r)).toBe("FORBIDDEN");
+      expect(r.errors?.[0]?.extensions?.requiredRoles).toEqual(["ADMIN"]);
+    }
+    expect(ok(await listPayments(apiA, admin.secretKey)).payments).toBeTruthy(); // the ADMIN key still works
+  });
+
   it("answers NOT_FOUND for another merchant's keys", async () => {
     const other = await stack.merchant("Other");
     const theirs = await create({ name: "theirs", kind: "SECRET" }, apiA, other.secretKey);

@@ -146,6 +146,16 @@ describe("the chain", () => {
     for (const r of records) expect(r.hash).toMatch(/^[0-9a-f]{64}$/);
   });
 
+  it("seals the platform's own records too (the OAuth signing key's data key)", async () => {
+    const made = ok(await gql(url, 'mutation { createOAuthClient(input: { name: "chain", scopes: ["payments:read"] }) { client { id } clientSecret } }', {}, { key })) as { createOAuthClient: { client: { id: string }; clientSecret: string } };
+    const form = new URLSearchParams({ grant_type: "client_credentials", client_id: made.createOAuthClient.client.id, client_secret: made.createOAuthClient.clientSecret });
+    expect((await fetch(`${url}/oauth/token`, { method: "POST", body: form })).status).toBe(200); // the first token makes a signing key
+    const platform = async () => (await db.query<{ total: string; unsealed: string }>(
+      "SELECT count(*) AS total, count(*) FILTER (WHERE seq IS NULL) AS unsealed FROM audit_record WHERE merchant_id = 'platform'")).rows[0]!;
+    const done = await eventually(platform, (p) => Number(p.total) > 0 && Number(p.unsealed) === 0);
+    expect(Number(done.total)).toBeGreaterThan(0);
+  });
+
   it("refuses UPDATE, DELETE and TRUNCATE of the log in the database", async () => {
     await sealed(key);
     await expect(db.query(`UPDATE audit_record SET actor = 'someone' WHERE merchant_id = $1`, [merchantId])).rejects.toThrow(/append-only/);

@@ -218,6 +218,24 @@ describe("keys", () => {
   });
 });
 
+describe("guessing keys", () => {
+  it("counts requests without a valid key against their address: 429 once past RATE_LIMIT_PER_IP_PER_SECOND", async () => {
+    const strict = (await stack.start(["start", "--role", "api", "--port", "0"], { RATE_LIMIT_PER_IP_PER_SECOND: "3", GATEWAY_URL: "http://127.0.0.1:9" })).url;
+    const post = (authorization: string) => fetch(`${strict}/v1/tokens`, {
+      method: "POST", headers: { "content-type": "application/json", authorization }, body: JSON.stringify({ card: card(TEST_CARDS.approve) }),
+    });
+    const guesses = await Promise.all(Array.from({ length: 12 }, (_, i) => post(`Bearer pk_test_${String(i).padStart(32, "x")}`)));
+    const statuses = guesses.map((r) => r.status);
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(6); // at most two one-second windows' worth pass
+    expect(statuses.every((s) => s === 401 || s === 429)).toBe(true);
+    const refused = guesses.find((r) => r.status === 429)!;
+    expect(refused.headers.get("retry-after")).toMatch(/^\d+$/);
+    expect(((await refused.json()) as ErrorBody).error.code).toBe("RATE_LIMITED");
+    // A real publishable key is counted on its own budget, not the address's.
+    expect((await post(`Bearer ${pk}`)).status).toBe(201);
+  });
+});
+
 describe("CORS", () => {
   it("answers the preflight of /v1/tokens for any origin", async () => {
     const r = await fetch(`${url}/v1/tokens`, {

@@ -219,7 +219,7 @@ describe("role rules", () => {
 });
 
 describe("storage and audit", () => {
-  it("stores scrypt strings with their parameters, and audits without secrets", async () => {
+  it("stores scrypt strings with their parameters, and audits without secrets or emails", async () => {
     const hashes = (await db.query("SELECT password_hash FROM merchant_user")).rows.map((r) => r.password_hash as string);
     expect(hashes.length).toBeGreaterThan(3);
     for (const h of hashes) expect(h).toMatch(/^\$scrypt\$ln=15,r=8,p=3\$[A-Za-z0-9+/]{22}==\$[A-Za-z0-9+/]{43}=$/);
@@ -232,6 +232,8 @@ describe("storage and audit", () => {
     for (const a of ["user.created", "user_invitation.created", "user_invitation.accepted", "session.created", "session.revoked", "user.removed", "user.role_changed", "user_invitation.revoked"]) expect(actions).toContain(a);
     const text = JSON.stringify(audit.rows);
     expect(text).not.toMatch(/scrypt|pgs_|pgi_|password/i);
+    // Nor emails: the log is readable with `admin`, emails only with `users:manage`.
+    expect(text).not.toMatch(/@example\.test/);
     expect(audit.rows.find((r) => r.action === "user.created" && r.actor === "cli")).toBeDefined();
   });
 });

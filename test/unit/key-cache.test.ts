@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { KeyCache, hashKey } from "../../src/merchants/api-keys.js";
+import { KeyCache } from "../../src/merchants/api-keys.js";
+import { hashSecret } from "../../src/platform/ids.js";
 
 describe("KeyCache", () => {
   it("trusts a verified key until its TTL runs out", () => {
@@ -25,7 +26,7 @@ describe("KeyCache", () => {
     expect(cache.get("h", 1)).toBeUndefined();
   });
   it("hashes keys, never stores them", () => {
-    expect(hashKey("sk_test_x")).toMatch(/^[0-9a-f]{64}$/);
-    expect(hashKey("sk_test_x")).not.toContain("sk_test_x");
+    expect(hashSecret("sk_test_x")).toMatch(/^[0-9a-f]{64}$/);
+    expect(hashSecret("sk_test_x")).not.toContain("sk_test_x");
   });
 });

@@ -1,13 +1,14 @@
 // OAuth clients: a merchant's machine identities for the client credentials grant. The secret is
 // 48 base62 characters (~285 random bits) shown once and stored as a SHA-256 hash, as API keys are
 // (src/merchants/api-keys.ts): at this entropy a slow password hash buys nothing.
-import { createHash, timingSafeEqual } from "node:crypto";
+import { timingSafeEqual } from "node:crypto";
 import type { OAuthClient } from "../../generated/prisma/client.js";
 import type { Ctx } from "../../platform/app.js";
 import type { Db } from "../../platform/db.js";
 import { badInput, notFound } from "../../platform/errors.js";
-import { newId, randomToken } from "../../platform/ids.js";
+import { hashSecret, newId, randomToken } from "../../platform/ids.js";
 import { recordAudit } from "../../audit/audit.js";
+import { assertMayGrant } from "../grants.js";
 import { SCOPES, isScope } from "../../merchants/api-keys.js";
 
 export type OAuthClientRow = OAuthClient;
@@ -15,7 +16,6 @@ export type OAuthClientRow = OAuthClient;
 const SECRET_PREFIX = "ocs_";
 export const CLIENT_ID_PATTERN = /^oac_[0-9A-Za-z]{22}$/;
 
-const hashSecret = (secret: string): string => createHash("sha256").update(secret).digest("hex");
 /** Compared in constant time, so response timing says nothing of how much of a guess was right. */
 const sameHash = (a: string, b: string): boolean => timingSafeEqual(Buffer.from(a, "hex"), Buffer.from(b, "hex"));
 const DUMMY_HASH = hashSecret("no such client");
@@ -33,6 +33,7 @@ export async function createOAuthClient(ctx: Ctx, input: { name: string; scopes:
   const unknown = scopes.find((s) => !isScope(s));
   if (unknown !== undefined) throw badInput(`Unknown scope '${unknown.slice(0, 40)}'; known: ${SCOPES.join(", ")}`, "scopes");
   if (scopes.length === 0) throw badInput("An OAuth client needs at least one scope", "scopes");
+  assertMayGrant(ctx, scopes);
   const clientSecret = `${SECRET_PREFIX}${randomToken(48)}`;
   const client = await ctx.app.db.$transaction(async (tx) => {
     const row = await tx.oAuthClient.create({

@@ -11,12 +11,12 @@ import { randomUUID } from "node:crypto";
 import { exportJWK, exportPKCS8, generateKeyPair, importJWK, importPKCS8, type CryptoKey, type JWK } from "jose";
 import type { App } from "../../platform/app.js";
 import type { Db } from "../../platform/db.js";
-import { newId } from "../../platform/ids.js";
+import { PLATFORM_TENANT, newId } from "../../platform/ids.js";
 import { seal, unseal } from "../../vault/vault.js";
 
 export const SIGNING_ALG = "RS256";
 /** Signing keys belong to the platform, not to a merchant: the vault binds them to this "merchant". */
-const VAULT_OWNER = "platform";
+const VAULT_OWNER = PLATFORM_TENANT;
 const vaultPurpose = (kid: string): string => `:oauth-signing-key:${kid}`;
 /** How long a process signs with a key it has loaded before asking the database again. */
 const SIGNER_RECHECK_MS = 60_000;

@@ -21,5 +21,5 @@ export interface GqlContext {
 export function merchantCtx(context: GqlContext): Ctx & { loaders: PaymentLoaders } {
   const principal = context.principal;
   if (!principal || !context.loaders) throw context.authError ?? new Error("unauthenticated context");
-  return { app: context.app, merchantId: principal.merchantId, requestId: context.requestId, actor: principal.actor, loaders: context.loaders };
+  return { app: context.app, merchantId: principal.merchantId, requestId: context.requestId, actor: principal.actor, caller: { role: principal.role, scopes: principal.scopes }, loaders: context.loaders };
 }
