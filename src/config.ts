@@ -34,6 +34,11 @@ export interface Config {
   port: number;
   /** Public base URL printed for humans; derived from host/port when not set. */
   publicUrl: string | undefined;
+  /**
+   * Proxies (addresses, CIDRs, or `loopback`/`linklocal`/`uniquelocal`) whose X-Forwarded-For is
+   * believed when telling a client's address (per-IP limits, sign-in throttle); empty: the socket's peer.
+   */
+  trustProxy: string[];
   /** PEM certificate and key files: both set, the api serves HTTPS/WSS only (TLS 1.3 minimum); neither, plain HTTP. */
   tlsCertFile: string | undefined;
   tlsKeyFile: string | undefined;
@@ -202,6 +207,7 @@ export function loadConfig(overrides: Partial<Config> = {}, source: NodeJS.Proce
     host: source.HOST || "127.0.0.1",
     port: int(source.PORT, 4000, "PORT"),
     publicUrl: source.PUBLIC_URL || undefined,
+    trustProxy: (source.TRUST_PROXY ?? "").split(",").map((s) => s.trim()).filter(Boolean),
     tlsCertFile: source.TLS_CERT_FILE || undefined,
     tlsKeyFile: source.TLS_KEY_FILE || undefined,
     logLevel: source.LOG_LEVEL || (env === "test" ? "warn" : "info"),

@@ -28,6 +28,7 @@ import { graphiqlPage } from "./graphiql.js";
 import { readiness } from "./health.js";
 import type { TlsOptions } from "./tls.js";
 import { checkDocument, queryLimitRules } from "./query-limits.js";
+import { clientAddress } from "./client-ip.js";
 import { CredentialLimiter, rateLimitHeaders, rateLimited, type RateDecision } from "./rate-limit.js";
 import { registerTokenRoutes } from "../tokens/token.routes.js";
 
@@ -63,7 +64,7 @@ const header = (req: FastifyRequest, name: string): string | undefined => {
 };
 
 export async function createHttpServer(app: App, schema: GraphQLSchema, tls?: TlsOptions): Promise<FastifyInstance> {
-  const options = { logger: false, bodyLimit: 1_000_000, genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
+  const options = { logger: false, bodyLimit: 1_000_000, trustProxy: app.config.trustProxy.length ? app.config.trustProxy : false, genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
     // A caller's request id is kept for tracing only if it is short and plain: it goes into logs and the audit trail.
     const given = req.headers["x-request-id"];
     return typeof given === "string" && /^[\w.:-]{1,64}$/.test(given) ? given : randomUUID();
@@ -89,6 +90,7 @@ export async function createHttpServer(app: App, schema: GraphQLSchema, tls?: Tl
   fastify.addHook("onClose", async () => void limiterRedis.disconnect());
   const limiter = new CredentialLimiter(limiterRedis, app.config.redisPrefix, app.config.rateLimitPerSecond, app.log, app.config.rateLimitPerIpPerSecond);
   const take = (auth: Principal | AppError, ip: string) => limiter.takeFor(auth, ip);
+  const addressOf = clientAddress(app.config.trustProxy); // WebSocket upgrades; HTTP requests use req.ip (same rule)
   const refusal = (auth: Principal | AppError, decision: RateDecision): AppError => rateLimited(decision, auth instanceof AppError ? "this address" : auth.via === "OAUTH" ? "this OAuth client" : "this API key");
   registerOAuthRoutes(fastify, app, { verifier: oauth.verifier, limiter });
   const limits = app.config.graphqlLimits;
@@ -99,13 +101,13 @@ export async function createHttpServer(app: App, schema: GraphQLSchema, tls?: Tl
       schema,
       // Each subscription gets a fresh context; its DataLoaders do not cache, since one context
       // lives as long as the subscription and must not serve stale children.
-      context: async (ctx) => contextFor(app, randomUUID(), await identify(app, verifiers, wsAuthorization(ctx.connectionParams)), false, undefined, ctx.extra.request.socket.remoteAddress),
+      context: async (ctx) => contextFor(app, randomUUID(), await identify(app, verifiers, wsAuthorization(ctx.connectionParams)), false, undefined, addressOf(ctx.extra.request)),
       // Each subscription operation counts against its key, and is parsed and validated with the
       // same limits as HTTP (this hook replaces graphql-ws's own parse and validate).
       onSubscribe: async (ctx, _id, payload) => {
         const auth = await identify(app, verifiers, wsAuthorization(ctx.connectionParams));
         if (!(auth instanceof AppError) && auth.via === "USER") liveSessions.track(auth.credentialId, ctx.extra.socket);
-        const decision = await take(auth, ctx.extra.request.socket.remoteAddress ?? "unknown");
+        const decision = await take(auth, addressOf(ctx.extra.request));
         if (decision && !decision.allowed) {
           const err = refusal(auth, decision);
           return [new GraphQLError(err.message, { originalError: err })];

@@ -41,6 +41,28 @@ async function setKeyLimit(secretKey: string, perSecond: number | null): Promise
   return gql(strict, SetApiKeyRateLimitDocument, { input: { id: key!.id, rateLimitPerSecond: perSecond } }, { key: secretKey });
 }
 
+describe("per-address limits for requests without a valid credential", () => {
+  const burstFrom = (target: string, forwardedFor: string, n: number) =>
+    Promise.all(Array.from({ length: n }, () => gql(target, PING, {}, { headers: { "x-forwarded-for": forwardedFor } })));
+
+  it("believes X-Forwarded-For only from TRUST_PROXY: behind a proxy each client has its own budget, elsewhere a forged header escapes nothing", async () => {
+    const env = { RATE_LIMIT_PER_IP_PER_SECOND: "3" };
+    const [behindProxy, direct] = await Promise.all([
+      stack.start(["start", "--role", "api", "--port", "0"], { ...env, TRUST_PROXY: "loopback" }).then((r) => r.url),
+      stack.start(["start", "--role", "api", "--port", "0"], env).then((r) => r.url),
+    ]);
+    // Behind the proxy: client 198.51.100.1 is refused, client 198.51.100.2 is not.
+    expect((await burstFrom(behindProxy, "198.51.100.1", 12)).some((r) => r.status === 429)).toBe(true);
+    const other = await gql(behindProxy, PING, {}, { headers: { "x-forwarded-for": "198.51.100.2" } });
+    expect(other.status).not.toBe(429);
+    expect(errorCode(other)).toBe("UNAUTHENTICATED");
+    // Without TRUST_PROXY the header is ignored: 24 requests "from" two addresses share one socket's
+    // budget, so at most two one-second windows' worth (2 × 3) pass, whatever the timing.
+    const both = (await Promise.all([burstFrom(direct, "198.51.100.1", 12), burstFrom(direct, "198.51.100.3", 12)])).flat();
+    expect(both.filter((r) => r.status !== 429).length).toBeLessThanOrEqual(6);
+  });
+});
+
 describe("per-key rate limits", () => {
   it("answers a burst past the limit with 429, RATE_LIMITED, the retry delay and RateLimit headers", async () => {
     const { secretKey } = await stack.merchant();
