@@ -13,7 +13,7 @@ import { createHttpServer } from "./server/http.js";
 import { loadTls } from "./server/tls.js";
 import { buildPaygraphSchema } from "./server/schema.js";
 import { createMerchant, ensureDemoMerchant } from "./merchants/merchants.js";
-import { checkOwnerInput, createOwnerUser } from "./users/owner.js";
+import { insertOwner, prepareOwner, rethrowEmailTaken } from "./users/owner.js";
 import { randomToken } from "./platform/ids.js";
 import { startSandboxGateway } from "./gateways/sandbox/server.js";
 import { startGatewayWorker } from "./worker/worker.js";
@@ -93,10 +93,12 @@ async function start(flags: { role?: string; port?: string; host?: string; "tls-
     const address = http.server.address();
     const bound = typeof address === "object" && address ? address.port : config.port;
     const base = config.publicUrl ?? `${tls ? "https" : "http"}://${config.host}:${bound}`;
-    const demo = config.seedDemoMerchant ? await ensureDemoMerchant(proc.app.db) : undefined;
     // The demo's OWNER too, with a random password printed once, so the dashboard can be tried at once.
-    const demoOwner = demo ? { email: "owner@demo.paygraph.test", password: randomToken(20) } : undefined;
-    if (demo && demoOwner) await createOwnerUser(proc.app.db, demo.merchantId, { ...demoOwner, name: "Demo owner" });
+    // Its password is hashed before the transaction that writes merchant, key and owner together.
+    const demoOwner = { email: "owner@demo.paygraph.test", password: randomToken(20) };
+    const fresh = config.seedDemoMerchant && (await proc.app.db.merchant.count()) === 0;
+    const prepared = fresh ? await prepareOwner(proc.app.db, { ...demoOwner, name: "Demo owner" }) : undefined;
+    const demo = prepared ? await ensureDemoMerchant(proc.app.db, (tx, merchantId) => insertOwner(tx, merchantId, prepared, "system:bootstrap")) : undefined;
     say([
       `paygraph ${role} listening on ${base}`,
       `  GraphQL        ${base}/graphql   (POST; subscriptions: ${base.replace(/^http/, "ws")}/graphql)`,
@@ -105,7 +107,7 @@ async function start(flags: { role?: string; port?: string; host?: string; "tls-
       `  OAuth 2.0      ${base}/oauth/token   (metadata: ${base}/.well-known/oauth-authorization-server)`,
       `  Gateway        ${config.gatewayUrl} (sandbox)`,
       ...(demo ? [`  Demo merchant  ${demo.merchantId}`, `  Secret key     ${demo.secretKey}   (shown once; 'paygraph merchant create --name X' makes more)`] : []),
-      ...(demoOwner ? [`  Demo owner     ${demoOwner.email} / ${demoOwner.password}   (signIn mutation; shown once)`] : []),
+      ...(demo ? [`  Demo owner     ${demoOwner.email} / ${demoOwner.password}   (signIn mutation; shown once)`] : []),
     ].join("\n"));
   } else {
     say(`paygraph worker started (gateway ${config.gatewayUrl})`);
@@ -150,9 +152,10 @@ async function main(argv: string[]): Promise<void> {
     const ownerPassword = values["owner-password"];
     if ((ownerEmail === undefined) !== (ownerPassword === undefined)) fail("--owner-email and --owner-password go together");
     const owner = ownerEmail !== undefined && ownerPassword !== undefined ? { email: ownerEmail, password: ownerPassword, name: values["owner-name"] } : undefined;
-    if (owner) await checkOwnerInput(proc.app.db, owner).catch((err: unknown) => fail(err instanceof Error ? err.message : String(err)));
-    const made = await createMerchant(proc.app.db, values.name, role);
-    const user = owner ? await createOwnerUser(proc.app.db, made.merchantId, owner) : undefined;
+    const prepared = owner ? await prepareOwner(proc.app.db, owner).catch((err: unknown) => fail(err instanceof Error ? err.message : String(err))) : undefined;
+    let user: { id: string; email: string } | undefined;
+    const made = await createMerchant(proc.app.db, values.name, role, "cli", prepared ? async (tx, merchantId) => (user = await insertOwner(tx, merchantId, prepared)) : undefined)
+      .catch(rethrowEmailTaken);
     const created = { ...made, role, ...(user ? { ownerUserId: user.id, ownerEmail: user.email } : {}) };
     say(values.json ? JSON.stringify(created)
       : `merchant ${created.merchantId}\nsecret key ${created.secretKey}${values.admin ? " (admin)" : ""}${user ? `\nowner ${user.email} (${user.id}): sign in with the signIn mutation` : ""}`);
