@@ -7,6 +7,7 @@
 import { Prisma } from "../generated/prisma/client.js";
 import type { App } from "../platform/app.js";
 import { FIGURE_COLUMNS } from "./analytics.queries.js";
+import { every } from "../platform/loop.js";
 
 /** Arbitrary, fixed: the advisory lock of the fold (Prisma's migration lock is 72707369). */
 const FOLD_LOCK = 72707370;
@@ -59,25 +60,5 @@ export async function foldAll(app: Pick<App, "db" | "pubsub" | "config">): Promi
 
 /** The worker's fold loop: every analyticsFoldMs, one run at a time. */
 export function startAnalyticsFold(app: App): { stop(): Promise<void> } {
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<unknown> = Promise.resolve();
-  let stopped = false;
-  const tick = (): void => {
-    running = foldAll(app)
-      .catch((err: unknown) => app.log.warn({ err }, "analytics fold failed; will retry"))
-      .finally(() => {
-        if (stopped) return;
-        timer = setTimeout(tick, app.config.analyticsFoldMs);
-        timer.unref();
-      });
-  };
-  timer = setTimeout(tick, app.config.analyticsFoldMs);
-  timer.unref();
-  return {
-    stop: async () => {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
-    },
-  };
+  return every(app.config.analyticsFoldMs, () => foldAll(app).catch((err: unknown) => app.log.warn({ err }, "analytics fold failed; will retry")));
 }

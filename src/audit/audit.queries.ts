@@ -3,7 +3,7 @@
 import type { AuditRecord } from "../generated/prisma/client.js";
 import type { Db } from "../platform/db.js";
 import { badInput } from "../platform/errors.js";
-import { decodeCursor, encodeCursor, pageSize, type Page } from "../platform/pagination.js";
+import { afterCursor, decodeCursor, NEWEST_FIRST, pageSize, toPage, type Page } from "../platform/pagination.js";
 
 export interface AuditFilter {
   entityId?: string | null;
@@ -31,21 +31,12 @@ export async function listAuditRecords(
       ...(f.action ? { action: f.action } : {}),
       ...(f.actor ? { actor: f.actor } : {}),
       createdAt: { ...(f.from ? { gte: f.from } : {}), ...(f.to ? { lt: f.to } : {}) },
-      ...(cursor ? { OR: [{ createdAt: { lt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { lt: cursor.id } }] } : {}),
+      ...afterCursor(cursor),
     },
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    orderBy: NEWEST_FIRST,
     take: take + 1,
   });
-  const nodes = rows.slice(0, take);
-  return {
-    edges: nodes.map((node) => ({ node, cursor: encodeCursor(node) })),
-    pageInfo: {
-      hasNextPage: rows.length > take,
-      hasPreviousPage: Boolean(cursor),
-      startCursor: nodes[0] ? encodeCursor(nodes[0]) : null,
-      endCursor: nodes.at(-1) ? encodeCursor(nodes.at(-1) as AuditRecord) : null,
-    },
-  };
+  return toPage(rows, take, cursor);
 }
 
 /** The payment's records (formerly payment_event), oldest first by the payment's version. */

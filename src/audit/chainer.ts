@@ -10,6 +10,7 @@
 import { Prisma } from "../generated/prisma/client.js";
 import type { App } from "../platform/app.js";
 import { PLATFORM_TENANT } from "../platform/ids.js";
+import { every } from "../platform/loop.js";
 import { GENESIS_HASH, recordHash } from "./hash.js";
 
 /** Advisory lock class of the chainer (the fold uses 72707370 alone); the merchant is the second key. */
@@ -75,29 +76,11 @@ export async function sealAll(app: Pick<App, "db">): Promise<SealResult> {
 
 /** The worker's chainer loop: every auditChainMs, one pass at a time. */
 export function startAuditChainer(app: App): { stop(): Promise<void> } {
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<unknown> = Promise.resolve();
-  let stopped = false;
-  const tick = (): void => {
-    running = sealAll(app)
+  return every(app.config.auditChainMs, () =>
+    sealAll(app)
       .then((r) => {
         // Heads in the log: a copy of each chain's anchor outside the database (see README).
         for (const h of r.heads) app.log.info({ merchantId: h.merchantId, seq: h.seq.toString(), hash: h.hash }, "audit chain sealed");
       })
-      .catch((err: unknown) => app.log.warn({ err: err instanceof Prisma.PrismaClientKnownRequestError ? err.message : err }, "audit chainer failed; will retry"))
-      .finally(() => {
-        if (stopped) return;
-        timer = setTimeout(tick, app.config.auditChainMs);
-        timer.unref();
-      });
-  };
-  timer = setTimeout(tick, app.config.auditChainMs);
-  timer.unref();
-  return {
-    stop: async () => {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
-    },
-  };
+      .catch((err: unknown) => app.log.warn({ err: err instanceof Prisma.PrismaClientKnownRequestError ? err.message : err }, "audit chainer failed; will retry")));
 }

@@ -3,7 +3,7 @@
 import type { Customer, PaymentMethod, SavedPaymentMethod } from "../generated/prisma/client.js";
 import type { Tx } from "../platform/db.js";
 import { AppError, ErrorCode } from "../platform/errors.js";
-import { decodeCursor, encodeCursor, pageSize, type Page } from "../platform/pagination.js";
+import { afterCursor, decodeCursor, NEWEST_FIRST, pageSize, toPage, type Page } from "../platform/pagination.js";
 
 /** NOT_FOUND that names the input field it came from, so a client can point at it. */
 export const missing = (what: string, id: string, field: string): AppError =>
@@ -32,21 +32,12 @@ export async function listCustomers(
       merchantId,
       deletedAt: null,
       ...(email ? { email: { equals: email, mode: "insensitive" as const } } : {}),
-      ...(cursor ? { OR: [{ createdAt: { lt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { lt: cursor.id } }] } : {}),
+      ...afterCursor(cursor),
     },
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    orderBy: NEWEST_FIRST,
     take: take + 1,
   });
-  const nodes = rows.slice(0, take);
-  return {
-    edges: nodes.map((node) => ({ node, cursor: encodeCursor(node) })),
-    pageInfo: {
-      hasNextPage: rows.length > take,
-      hasPreviousPage: Boolean(cursor),
-      startCursor: nodes[0] ? encodeCursor(nodes[0]) : null,
-      endCursor: nodes.at(-1) ? encodeCursor(nodes.at(-1) as Customer) : null,
-    },
-  };
+  return toPage(rows, take, cursor);
 }
 
 /** The most cards `Customer.paymentMethods` lists; a customer rarely keeps more than a few. */

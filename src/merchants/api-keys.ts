@@ -20,6 +20,14 @@ export const SCOPES = ["payments:read", "payments:write", "refunds:read", "refun
 export type Scope = (typeof SCOPES)[number];
 export const isScope = (s: string): s is Scope => (SCOPES as readonly string[]).includes(s);
 
+/** The scopes asked for, deduplicated; BAD_USER_INPUT (field `scopes`) naming the first unknown one. */
+export function parseScopes(asked: readonly string[] | null | undefined): Scope[] {
+  const scopes = [...new Set(asked ?? [])];
+  const unknown = scopes.find((s) => !isScope(s));
+  if (unknown !== undefined) throw badInput(`Unknown scope '${unknown.slice(0, 40)}'; known: ${SCOPES.join(", ")}`, "scopes");
+  return scopes as Scope[];
+}
+
 
 export type { ApiKeyKind, ApiKeyRole };
 export type ApiKeyRow = ApiKey;
@@ -121,9 +129,7 @@ export async function listApiKeys(ctx: Ctx): Promise<ApiKeyRow[]> {
 export async function createApiKey(ctx: Ctx, input: { name: string; kind: ApiKeyKind; scopes?: string[] | null }): Promise<{ apiKey: ApiKeyRow; secret: string }> {
   const name = input.name.trim();
   if (!name || name.length > 100) throw badInput("name must be 1 to 100 characters", "name");
-  const scopes = [...new Set(input.scopes ?? [])];
-  const unknown = scopes.find((s) => !isScope(s));
-  if (unknown !== undefined) throw badInput(`Unknown scope '${unknown.slice(0, 40)}'; known: ${SCOPES.join(", ")}`, "scopes");
+  const scopes = parseScopes(input.scopes);
   if (input.kind === "RESTRICTED" && scopes.length === 0) throw badInput("A RESTRICTED key needs at least one scope", "scopes");
   if (input.kind !== "RESTRICTED" && scopes.length > 0) throw badInput(`A ${input.kind} key takes no scopes (SECRET has them all, PUBLISHABLE none)`, "scopes");
   assertMayGrant(ctx, effectiveScopes(input.kind, scopes));

@@ -5,7 +5,7 @@ import type { AuditRecord, Payment, PaymentAttempt, PaymentMethod, Refund } from
 import { paymentAuditRecords } from "../audit/audit.queries.js";
 import type { Db, Tx } from "../platform/db.js";
 import { notFound } from "../platform/errors.js";
-import { decodeCursor, encodeCursor, pageSize, type Page } from "../platform/pagination.js";
+import { afterCursor, decodeCursor, NEWEST_FIRST, pageSize, toPage, type Page } from "../platform/pagination.js";
 import type { PaymentStatus } from "./payment-state.js";
 
 /** Works inside a transaction too (pass its `tx`): never take a second pool connection there. */
@@ -35,21 +35,12 @@ export async function listPayments(
       ...(f.status ? { status: f.status } : {}),
       ...(f.currency ? { currency: f.currency.toUpperCase() } : {}),
       createdAt: { ...(f.createdAfter ? { gte: f.createdAfter } : {}), ...(f.createdBefore ? { lt: f.createdBefore } : {}) },
-      ...(cursor ? { OR: [{ createdAt: { lt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { lt: cursor.id } }] } : {}),
+      ...afterCursor(cursor),
     },
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    orderBy: NEWEST_FIRST,
     take: take + 1,
   });
-  const nodes = rows.slice(0, take);
-  return {
-    edges: nodes.map((node) => ({ node, cursor: encodeCursor(node) })),
-    pageInfo: {
-      hasNextPage: rows.length > take,
-      hasPreviousPage: Boolean(cursor),
-      startCursor: nodes[0] ? encodeCursor(nodes[0]) : null,
-      endCursor: nodes.at(-1) ? encodeCursor(nodes.at(-1) as Payment) : null,
-    },
-  };
+  return toPage(rows, take, cursor);
 }
 
 function groupBy<T extends { paymentId: string }>(ids: readonly string[], rows: T[]): T[][] {

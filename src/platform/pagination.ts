@@ -29,3 +29,28 @@ export function decodeCursor(cursor: string): { createdAt: Date; id: string } {
     throw badInput("Invalid cursor", "after");
   }
 }
+
+type Row = { createdAt: Date; id: string };
+
+/** The where-clause part that starts a newest-first page after `cursor` (nothing for the first page). */
+export function afterCursor(cursor: Row | undefined): { OR?: ({ createdAt: { lt: Date } } | { createdAt: Date; id: { lt: string } })[] } {
+  return cursor ? { OR: [{ createdAt: { lt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { lt: cursor.id } }] } : {};
+}
+
+/** Newest first, ties by id: the order every connection is read in. */
+export const NEWEST_FIRST = [{ createdAt: "desc" as const }, { id: "desc" as const }];
+
+/** A page from `take + 1` rows read in NEWEST_FIRST order after `cursor` (the extra row says there is a next page). */
+export function toPage<T extends Row>(rows: T[], take: number, cursor: Row | undefined): Page<T> {
+  const nodes = rows.slice(0, take);
+  const last = nodes.at(-1);
+  return {
+    edges: nodes.map((node) => ({ node, cursor: encodeCursor(node) })),
+    pageInfo: {
+      hasNextPage: rows.length > take,
+      hasPreviousPage: Boolean(cursor),
+      startCursor: nodes[0] ? encodeCursor(nodes[0]) : null,
+      endCursor: last ? encodeCursor(last) : null,
+    },
+  };
+}

@@ -9,7 +9,7 @@ import { badInput, notFound } from "../../platform/errors.js";
 import { hashSecret, newId, randomToken } from "../../platform/ids.js";
 import { recordAudit } from "../../audit/audit.js";
 import { assertMayGrant } from "../grants.js";
-import { SCOPES, isScope } from "../../merchants/api-keys.js";
+import { parseScopes } from "../../merchants/api-keys.js";
 
 export type OAuthClientRow = OAuthClient;
 
@@ -29,9 +29,7 @@ export const clientInvalidationChannel = (redisPrefix: string): string => `${red
 export async function createOAuthClient(ctx: Ctx, input: { name: string; scopes: string[] }): Promise<{ client: OAuthClientRow; clientSecret: string }> {
   const name = input.name.trim();
   if (!name || name.length > 100) throw badInput("name must be 1 to 100 characters", "name");
-  const scopes = [...new Set(input.scopes)];
-  const unknown = scopes.find((s) => !isScope(s));
-  if (unknown !== undefined) throw badInput(`Unknown scope '${unknown.slice(0, 40)}'; known: ${SCOPES.join(", ")}`, "scopes");
+  const scopes = parseScopes(input.scopes);
   if (scopes.length === 0) throw badInput("An OAuth client needs at least one scope", "scopes");
   assertMayGrant(ctx, scopes);
   const clientSecret = `${SECRET_PREFIX}${randomToken(48)}`;
