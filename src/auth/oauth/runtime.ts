@@ -1,6 +1,8 @@
 // One api process's OAuth state: its signing keys, the client standing cache, and where tokens come
 // from (the issuer is the server's public URL, known once it listens on its port). Both caches
 // follow Redis: a revoked client's id and the rotate command's notice clear them in every process.
+import { LRUCache } from "lru-cache";
+import type { JWTPayload } from "jose";
 import type { App } from "../../platform/app.js";
 import { ClientCache, clientInvalidationChannel } from "./clients.js";
 import { SigningKeys, signingKeyChannel } from "./signing-keys.js";
@@ -35,5 +37,6 @@ export async function createOAuthRuntime(app: App, listening: () => string | und
     await follow(app, clientInvalidationChannel(app.config.redisPrefix), (m) => typeof m.clientId === "string" && clients.delete(m.clientId), () => clients.clear()),
     await follow(app, signingKeyChannel(app.config.redisPrefix), () => keys.invalidate(), () => keys.invalidate()),
   ];
-  return { verifier: { keys, clients, to: tokenAudience(app, listening) }, stop: async () => Promise.all(stops.map((s) => s())) };
+  const verified = new LRUCache<string, JWTPayload>({ max: 10_000 }); // entries expire with their token (tokens.ts)
+  return { verifier: { keys, clients, to: tokenAudience(app, listening), verified }, stop: async () => Promise.all(stops.map((s) => s())) };
 }
