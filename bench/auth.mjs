@@ -88,7 +88,7 @@ async function main() {
     // Every credential must read before anything is measured.
     for (const [name, credential] of Object.entries(creds)) await post(stack.httpUrl, credential, READ, { id: ids[0] }).catch((err) => { throw new Error(`${name} cannot read: ${err.message}`); });
     for (let round_ = 0; round_ < rounds; round_++) {
-      for (const limiter of ["off", "on"]) {
+      for (const limiter of round_ % 2 === 0 ? ["off", "on"] : ["on", "off"]) { // which goes first alternates too
         stack.env.RATE_LIMIT_PER_SECOND = limiter === "on" ? "1000000000" : "0";
         await stack.stopRoles();
         await stack.startRoles();
