@@ -10,8 +10,10 @@ export interface Principal {
   /** Platform role: ADMIN (operator-wide, e.g. setExchangeRate) or MERCHANT. */
   role: ApiKeyRole;
   via: CredentialKind;
-  /** The credential's own id (API key, OAuth client, user session): the rate limiter's bucket. */
+  /** The credential's own id (API key, OAuth client, user session). */
   credentialId: string;
+  /** The rate limiter's bucket when it is not the credential (a user's sessions share the user's). */
+  rateLimitKey?: string;
   /** Who acted, for the audit log: `key:key_…`, `oauth:oac_…`, `user:usr_…`. */
   actor: string;
   /** Set for API keys: a PUBLISHABLE key only tokenizes cards. */

@@ -32,7 +32,7 @@ export class CredentialLimiter {
 
   /** Counts one request: against its credential, or, without a valid one, against its address. */
   async takeFor(auth: Principal | AppError, ip: string): Promise<RateDecision | undefined> {
-    return auth instanceof AppError ? this.take(`ip:${ip}`, this.perIpPerSecond) : this.take(auth.credentialId, auth.rateLimitPerSecond);
+    return auth instanceof AppError ? this.take(`ip:${ip}`, this.perIpPerSecond) : this.take(auth.rateLimitKey ?? auth.credentialId, auth.rateLimitPerSecond);
   }
 
   /** Counts one request of `keyId`; undefined when the key is not limited (limit 0). */

@@ -31,6 +31,7 @@ export async function authenticateSession(db: Db, token: string): Promise<Princi
   if (!row) throw unauthenticated("Unknown, expired or revoked session: sign in again");
   return {
     merchantId: row.merchant_id, role: "MERCHANT", via: "USER", credentialId: row.id, actor: `user:${row.user_id}`,
+    rateLimitKey: `user:${row.user_id}`, // signing in again does not buy a fresh budget
     rateLimitPerSecond: null, scopes: scopesOf(row.role), expiresAt: row.expires_at.getTime(),
   };
 }

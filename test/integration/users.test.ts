@@ -133,6 +133,20 @@ describe("throttling failed sign-ins", () => {
   });
 });
 
+describe("rate limits", () => {
+  it("counts all of a user's sessions on one budget: signing in again buys nothing", async () => {
+    const api = await stack.start(["start", "--role", "api", "--port", "0"], { RATE_LIMIT_PER_SECOND: "3", REDIS_PREFIX: `${stack.env.REDIS_PREFIX}_rl`, GATEWAY_URL: "http://127.0.0.1:9" });
+    const analyst = await userWithRole(url, owner, "ANALYST");
+    const second = await signIn(url, analyst.email);
+    const burst = (token: string) => Promise.all(Array.from({ length: 8 }, () => gql(api.url, MeDocument, {}, { key: token })));
+    const results = (await Promise.all([burst(analyst.token), burst(second)])).flat();
+    // 16 requests on two sessions of one user: at most two one-second windows' worth (2 × 3) pass.
+    expect(results.filter((r) => r.status !== 429).length).toBeLessThanOrEqual(6);
+    expect(results.some((r) => errorCode(r) === "RATE_LIMITED")).toBe(true);
+    await api.stop();
+  });
+});
+
 describe("removal and role changes take effect at once", () => {
   it("refuses a removed user's token on the next request, and their sign-in", async () => {
     const analyst = await userWithRole(url, owner, "ANALYST");
