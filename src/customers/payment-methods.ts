@@ -108,21 +108,24 @@ export type MethodSource =
  * token's consumption too). A saved card must be the merchant's; if attached, to this payment's
  * customer; if unattached, unused. `save` attaches the card to the payment's customer.
  */
-export async function paymentMethodForConfirm(tx: Tx, ctx: Ctx, payment: Payment, source: MethodSource, save: boolean): Promise<PaymentMethod> {
-  if (save && !payment.customerId) throw badInput("savePaymentMethod needs a payment created with a customerId", "savePaymentMethod");
-  if (save) await getCustomer(tx, ctx.merchantId, payment.customerId!, "savePaymentMethod"); // not deleted since
+export async function paymentMethodForConfirm(tx: Tx, ctx: Ctx, loadPayment: () => Promise<Payment>, source: MethodSource, save: boolean): Promise<PaymentMethod> {
+  // Read only when a rule needs it (saving, or a saved card): a plain card or token needs no extra
+  // query here, and transitionPayment, in the same transaction, answers another merchant's payment NOT_FOUND.
+  const payment = save || source.kind === "saved" ? await loadPayment() : undefined;
+  if (save && !payment!.customerId) throw badInput("savePaymentMethod needs a payment created with a customerId", "savePaymentMethod");
+  if (save) await getCustomer(tx, ctx.merchantId, payment!.customerId!, "savePaymentMethod"); // not deleted since
   if (source.kind === "card" || source.kind === "token") {
     const method = source.kind === "card" ? await vaultCard(tx, ctx.app.vault, ctx.merchantId, source.card) : await consumeCardToken(tx, ctx.merchantId, source.token);
     if (source.kind === "card") {
       await recordAudit(tx, ctx, { action: "payment_method.created", entityType: "payment_method", entityId: method.id, after: { ...cardView(method, null), source: "confirm" } });
     }
-    if (save) await attachInTx(tx, ctx, method, payment.customerId!, null);
+    if (save) await attachInTx(tx, ctx, method, payment!.customerId!, null);
     return method;
   }
   const { method, saved } = await getPaymentMethod(tx, ctx.merchantId, source.paymentMethodId);
   if (!saved) throw unusable(`Payment method '${method.id}' paid a payment without being saved and cannot be reused`, "not_reusable");
   if (saved.detachedAt) throw unusable(`Payment method '${method.id}' was detached and can no longer be used`, "detached");
-  if (saved.customerId && saved.customerId !== payment.customerId) {
+  if (saved.customerId && saved.customerId !== payment!.customerId) {
     throw unusable(`Payment method '${method.id}' belongs to another customer than this payment's`, "customer_mismatch");
   }
   const now = new Date();
@@ -136,8 +139,8 @@ export async function paymentMethodForConfirm(tx: Tx, ctx: Ctx, payment: Payment
   if (count === 0) throw unusable(`Payment method '${method.id}' was already used (or detached) and cannot pay again`, "spent");
   if (save && !saved.customerId) {
     // Used just now, unattached: attach it in the same step (the use above counted as its first).
-    await tx.savedPaymentMethod.update({ where: { paymentMethodId: method.id }, data: { customerId: payment.customerId, attachedAt: now } });
-    await recordAudit(tx, ctx, { action: "payment_method.attached", entityType: "payment_method", entityId: method.id, after: cardView(method, payment.customerId) });
+    await tx.savedPaymentMethod.update({ where: { paymentMethodId: method.id }, data: { customerId: payment!.customerId, attachedAt: now } });
+    await recordAudit(tx, ctx, { action: "payment_method.attached", entityType: "payment_method", entityId: method.id, after: cardView(method, payment!.customerId) });
   }
   return method;
 }

@@ -56,7 +56,7 @@ export async function confirmPayment(ctx: Ctx, input: ConfirmPaymentInput, heade
   const key = input.idempotencyKey ?? headerKey;
   return commit(ctx, () =>
     idempotent(ctx.app.db, { merchantId: ctx.merchantId, key, operation: "confirmPayment", request }, paymentCodec, async (tx) => {
-      const method = await paymentMethodForConfirm(tx, ctx, await getPayment(tx, ctx.merchantId, input.paymentId), source, save);
+      const method = await paymentMethodForConfirm(tx, ctx, () => getPayment(tx, ctx.merchantId, input.paymentId), source, save);
       const attemptId = newId("att");
       const job: GatewayJob = { kind: "authorize", attemptId, merchantId: ctx.merchantId };
       const payment = await transitionPayment(tx, ctx, input.paymentId, { kind: "confirm", paymentMethodId: method.id }, [
