@@ -38,7 +38,7 @@ export const scopesOf = (role: UserRole): string[] => [...ROLE_SCOPES[role]];
 /**
  * The roles an actor may grant, and whose holders it may re-role or remove. OWNER: any role.
  * ADMIN: DEVELOPER, ANALYST, SUPPORT (never OWNER or ADMIN, itself included). Others: none.
- * The last active OWNER can be neither removed nor demoted (users.service.ts, under a lock).
+ * The last active OWNER can be neither removed nor demoted (membership.ts, with the owners' rows locked).
  */
 export const MANAGEABLE: Record<UserRole, readonly UserRole[]> = {
   OWNER: ["OWNER", "ADMIN", "DEVELOPER", "ANALYST", "SUPPORT"],

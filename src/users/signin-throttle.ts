@@ -2,7 +2,8 @@
 // api process shares the counts (rate-limiter-flexible, as the request limiter in
 // src/server/rate-limit.ts). Over either limit, sign-in answers RATE_LIMITED before any password
 // is checked; a success clears the email's count. While Redis is unreachable each process counts
-// in memory (insuranceLimiter): a brute force never gets an unthrottled window.
+// in memory (insuranceLimiter), so losing Redis does not open an unthrottled window; only an
+// unexpected limiter error lets an attempt through (logged), as a limiter must never lock everyone out.
 import { createHash } from "node:crypto";
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
 import type { App } from "../platform/app.js";
