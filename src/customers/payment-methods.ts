@@ -129,7 +129,7 @@ export async function paymentMethodForConfirm(tx: Tx, ctx: Ctx, loadPayment: () 
     throw unusable(`Payment method '${method.id}' belongs to another customer than this payment's`, "customer_mismatch");
   }
   const now = new Date();
-  // Attached: any use by its customer, while not detached. Unattached: one use only.
+  // Attached: every use by its customer, while not detached. Unattached: one use only.
   const { count } = await tx.savedPaymentMethod.updateMany({
     where: saved.customerId
       ? { paymentMethodId: method.id, merchantId: ctx.merchantId, customerId: saved.customerId, detachedAt: null }

@@ -93,6 +93,22 @@ export class PubSubHub {
     };
     return iterator;
   }
+
+  /**
+   * Calls `onMessage` for every message on `channel` until `stop`: how a process keeps a cache
+   * honest (revoked keys, clients, ended sessions). Pub/sub loses what is sent while disconnected,
+   * so after a reconnect `onLost` runs (typically: forget everything).
+   */
+  async follow<T>(channel: string, onMessage: (message: T) => void, onLost: () => void, log: { error(obj: object, msg: string): void }): Promise<() => Promise<unknown>> {
+    const messages = await this.subscribe<T | undefined>(channel, async () => {
+      onLost();
+      return undefined;
+    });
+    void (async () => {
+      for await (const message of messages) if (message !== undefined) onMessage(message);
+    })().catch((err: unknown) => log.error({ err, channel }, "pub/sub follower stopped"));
+    return async () => messages.return?.();
+  }
 }
 
 /** Wraps an iterator: first yields `first`, then only the items `keep` accepts. */

@@ -10,6 +10,7 @@
 // gateway other than the best, so one that recovered is noticed. Gateways whose circuit is open are
 // skipped — unless every candidate's is, since trying beats declining a payment unseen.
 import type { CircuitState } from "./circuit-breaker.js";
+import { roundHalfEven } from "../fx/conversion.js";
 
 export interface RoutableAccount {
   id: string;
@@ -76,8 +77,12 @@ function bands(candidates: readonly RoutableAccount[], stats: ReadonlyMap<string
   const best = Math.max(PRIOR_BAND, ...known);
   return new Map(candidates.map((a) => [a.id, bandOf(stats.get(a.id)) ?? best]));
 }
-const pct = (s: GatewayStat | undefined): string =>
-  s && s.calls > 0 ? `${((100 * s.approved) / s.calls).toFixed(1)}% of ${s.calls}${s.calls < MIN_SAMPLES ? ", too few to judge" : ""}` : "no data yet";
+/** "95.0% of 100": tenths of a percent in integers, rounded by the one rounding rule (fx/conversion.ts). */
+function pct(s: GatewayStat | undefined): string {
+  if (!s || s.calls <= 0) return "no data yet";
+  const tenths = roundHalfEven(1000n * BigInt(s.approved), BigInt(s.calls));
+  return `${tenths / 10n}.${tenths % 10n}% of ${s.calls}${s.calls < MIN_SAMPLES ? ", too few to judge" : ""}`;
+}
 
 export const accepts = (a: RoutableAccount, currency: string, brand: string): boolean =>
   a.enabled && (a.currencies.length === 0 || a.currencies.includes(currency)) && (a.cardBrands.length === 0 || a.cardBrands.includes(brand));

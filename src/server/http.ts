@@ -45,14 +45,8 @@ function contextFor(app: App, requestId: string, auth: Principal | AppError, cac
  */
 async function keyCacheFollowingRevocations(app: App): Promise<{ keys: KeyCache; stop: () => Promise<unknown> }> {
   const keys = new KeyCache(app.config.authCacheMs);
-  const invalidations = await app.pubsub.subscribe<{ hash: string } | undefined>(keyInvalidationChannel(app.config.redisPrefix), async () => {
-    keys.clear();
-    return undefined;
-  });
-  void (async () => {
-    for await (const message of invalidations) if (message?.hash) keys.delete(message.hash);
-  })().catch((err: unknown) => app.log.error({ err }, "API key invalidations stopped"));
-  return { keys, stop: async () => invalidations.return?.() };
+  const stop = await app.pubsub.follow<{ hash?: string }>(keyInvalidationChannel(app.config.redisPrefix), (m) => m.hash && keys.delete(m.hash), () => keys.clear(), app.log);
+  return { keys, stop };
 }
 
 const wsAuthorization = (params: Record<string, unknown> | undefined): string | undefined =>

@@ -42,9 +42,7 @@ export class LiveSessions {
 /** Follows the announcements; `stop` when the server closes. */
 export async function followEndedSessions(app: App): Promise<{ live: LiveSessions; stop: () => Promise<unknown> }> {
   const live = new LiveSessions();
-  const messages = await app.pubsub.subscribe<{ sessionIds: string[] } | undefined>(sessionEndedChannel(app.config.redisPrefix), async () => undefined);
-  void (async () => {
-    for await (const m of messages) for (const id of m?.sessionIds ?? []) live.end(id);
-  })().catch((err: unknown) => app.log.error({ err }, "ended-session announcements stopped"));
-  return { live, stop: async () => messages.return?.() };
+  // After a reconnect nothing is closed: what was missed is a known gap (header).
+  const stop = await app.pubsub.follow<{ sessionIds?: string[] }>(sessionEndedChannel(app.config.redisPrefix), (m) => m.sessionIds?.forEach((id) => live.end(id)), () => undefined, app.log);
+  return { live, stop };
 }

@@ -36,7 +36,7 @@ export const ROLE_SCOPES: Record<UserRole, readonly (Scope | UserScope)[]> = {
 export const scopesOf = (role: UserRole): string[] => [...ROLE_SCOPES[role]];
 
 /**
- * The roles an actor may grant, and whose holders it may re-role or remove. OWNER: any role.
+ * The roles an actor may grant, and whose holders it may re-role or remove. OWNER: every role.
  * ADMIN: DEVELOPER, ANALYST, SUPPORT (never OWNER or ADMIN, itself included). Others: none.
  * The last active OWNER can be neither removed nor demoted (membership.ts, with the owners' rows locked).
  */

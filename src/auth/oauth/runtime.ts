@@ -18,24 +18,12 @@ export function tokenAudience(app: App, listening: () => string | undefined): To
   return { issuer, audience: () => app.config.oauthAudience ?? `${issuer()}/graphql` };
 }
 
-async function follow(app: App, channel: string, onMessage: (message: Record<string, unknown>) => void, onLost: () => void) {
-  // Pub/sub loses what is sent while disconnected: a reconnect (resync) forgets everything.
-  const messages = await app.pubsub.subscribe<Record<string, unknown> | undefined>(channel, async () => {
-    onLost();
-    return undefined;
-  });
-  void (async () => {
-    for await (const message of messages) if (message) onMessage(message);
-  })().catch((err: unknown) => app.log.error({ err, channel }, "OAuth invalidations stopped"));
-  return async () => messages.return?.();
-}
-
 export async function createOAuthRuntime(app: App, listening: () => string | undefined): Promise<{ verifier: AccessTokenVerifier; stop: () => Promise<unknown> }> {
   const keys = new SigningKeys(app);
   const clients = new ClientCache(app.db, app.config.authCacheMs);
   const stops = [
-    await follow(app, clientInvalidationChannel(app.config.redisPrefix), (m) => typeof m.clientId === "string" && clients.delete(m.clientId), () => clients.clear()),
-    await follow(app, signingKeyChannel(app.config.redisPrefix), () => keys.invalidate(), () => keys.invalidate()),
+    await app.pubsub.follow<{ clientId?: unknown }>(clientInvalidationChannel(app.config.redisPrefix), (m) => typeof m.clientId === "string" && clients.delete(m.clientId), () => clients.clear(), app.log),
+    await app.pubsub.follow(signingKeyChannel(app.config.redisPrefix), () => keys.invalidate(), () => keys.invalidate(), app.log),
   ];
   const verified = new LRUCache<string, JWTPayload>({ max: 10_000 }); // entries expire with their token (tokens.ts)
   return { verifier: { keys, clients, to: tokenAudience(app, listening), verified }, stop: async () => Promise.all(stops.map((s) => s())) };
