@@ -13,8 +13,18 @@ export interface PaymentError {
   attemptId: string | null;
 }
 
+/** The conversion fixed for a confirmation (src/fx): captures and refunds convert at this rate. */
+export interface Settlement {
+  currency: string;
+  amount: bigint;
+  rate: string;
+  asOf: Date;
+  source: string;
+}
+
 export type PaymentChange =
-  | { kind: "confirm"; paymentMethodId: string }
+  /** `settlement` null: the gateway takes the payment's own currency (an earlier conversion is cleared). */
+  | { kind: "confirm"; paymentMethodId: string; settlement: Settlement | null }
   | { kind: "authorized" }
   | { kind: "captured"; amount: bigint }
   | { kind: "capture"; amount: bigint }
@@ -29,7 +39,8 @@ export interface PaymentUpdate {
   status: PaymentStatus;
   eventType: string;
   data: Partial<Pick<Payment,
-    "amountCapturable" | "amountCaptured" | "amountRefunded" | "amountRefundPending" | "paymentMethodId" | "failedAttempts">> & {
+    "amountCapturable" | "amountCaptured" | "amountRefunded" | "amountRefundPending" | "paymentMethodId" | "failedAttempts"
+    | "settlementCurrency" | "settlementAmount" | "fxRate" | "fxRateAsOf" | "fxRateSource">> & {
     lastPaymentError?: PaymentError | null;
   };
 }
@@ -49,7 +60,14 @@ export function decide(payment: Payment, change: PaymentChange, maxFailedAttempt
   switch (change.kind) {
     case "confirm":
       accept(payment, [S.REQUIRES_PAYMENT_METHOD, S.REQUIRES_ACTION], "confirm", S.PROCESSING);
-      return { status: S.PROCESSING, eventType: "payment.processing", data: { paymentMethodId: change.paymentMethodId, lastPaymentError: null } };
+      return {
+        status: S.PROCESSING, eventType: "payment.processing",
+        data: {
+          paymentMethodId: change.paymentMethodId, lastPaymentError: null,
+          settlementCurrency: change.settlement?.currency ?? null, settlementAmount: change.settlement?.amount ?? null,
+          fxRate: change.settlement?.rate ?? null, fxRateAsOf: change.settlement?.asOf ?? null, fxRateSource: change.settlement?.source ?? null,
+        },
+      };
     case "authorized":
       accept(payment, [S.PROCESSING], "authorize", S.AUTHORIZED);
       return { status: S.AUTHORIZED, eventType: "payment.authorized", data: { amountCapturable: payment.amount } };

@@ -42,12 +42,14 @@ const isStale = (err: unknown): boolean => err instanceof Prisma.PrismaClientKno
  * Applies `change` to the payment. Optimistic first: read, decide, update where the version is
  * still the one read. On a conflict (a concurrent change committed in between) it takes the row
  * lock, re-reads and decides again, so concurrent changes (20 refunds at once) are serialised,
- * never lost or double-applied, and the uncontended path costs no lock round trip.
+ * never lost or double-applied, and the uncontended path costs no lock round trip. A caller that
+ * has just read the payment in this transaction passes it as `read`: the version check makes a
+ * stale one harmless (it is read again under the lock), and the common case saves a query.
  */
 export async function transitionPayment(
-  tx: Tx, ctx: Ctx, paymentId: string, change: PaymentChange, also: OutboxMessage[] = [],
+  tx: Tx, ctx: Ctx, paymentId: string, change: PaymentChange, also: OutboxMessage[] = [], read?: Payment,
 ): Promise<Payment> {
-  let before = await tx.payment.findFirst({ where: { id: paymentId, merchantId: ctx.merchantId } });
+  let before = read?.id === paymentId && read.merchantId === ctx.merchantId ? read : await tx.payment.findFirst({ where: { id: paymentId, merchantId: ctx.merchantId } });
   for (let locked = false; ; locked = true) {
     if (!before) throw notFound("payment", paymentId);
     const update = decide(before, change, ctx.app.config.maxFailedAttempts);

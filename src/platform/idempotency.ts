@@ -7,7 +7,7 @@
 import { createHash } from "node:crypto";
 import type { Db, Tx } from "./db.js";
 import { AppError, ErrorCode, badInput } from "./errors.js";
-import { Prisma } from "../generated/prisma/client.js";
+import { Prisma, type IdempotencyRecord } from "../generated/prisma/client.js";
 
 export interface IdempotencyScope {
   merchantId: string;
@@ -40,58 +40,49 @@ export function checkKey(key: string | undefined): string | undefined {
   return key;
 }
 
-/**
- * For operations that call a gateway before their transaction (capture, cancel): the stored
- * answer of an earlier request with this key, checked before the call. The final transaction
- * still goes through `idempotent`, which settles concurrent requests.
- */
-export async function replayed<T>(db: Db, scope: IdempotencyScope, codec: Codec<T>): Promise<T | undefined> {
-  const key = checkKey(scope.key);
-  if (key === undefined) return undefined;
-  const existing = await db.idempotencyRecord.findUnique({ where: { merchantId_key: { merchantId: scope.merchantId, key } } });
-  if (!existing) return undefined;
-  if (existing.operation !== scope.operation || existing.requestHash !== requestHash(scope.operation, scope.request)) {
-    throw new AppError(ErrorCode.IDEMPOTENCY_KEY_REUSED, `Idempotency key '${key}' was already used for a different request`, { operation: existing.operation });
-  }
-  return existing.state === "COMPLETED" && existing.response !== null ? codec.decode(existing.response) : undefined;
-}
-
 /** How long a request waits for an earlier one with its key before answering IDEMPOTENCY_IN_PROGRESS. */
 const WAIT_FOR_FIRST = "5s";
 
 const lockTimedOut = (err: unknown): boolean => /lock timeout|55P03/i.test(String((err as Error | undefined)?.message ?? err));
 
+/**
+ * Inserts the key's record (IN_PROGRESS) in the caller's transaction, or returns the record of an
+ * earlier request with the key (after checking it was the same request). A request arriving while
+ * the first one's transaction runs waits on the unique index, bounded by a lock timeout.
+ */
+export async function claimKey(tx: Tx, scope: IdempotencyScope, key: string): Promise<IdempotencyRecord | undefined> {
+  const hash = requestHash(scope.operation, scope.request);
+  await tx.$executeRawUnsafe(`SET LOCAL lock_timeout = '${WAIT_FOR_FIRST}'`);
+  const inserted = await tx.$executeRaw`
+    INSERT INTO idempotency_record (merchant_id, key, operation, request_hash, state)
+    VALUES (${scope.merchantId}, ${key}, ${scope.operation}, ${hash}, 'IN_PROGRESS')
+    ON CONFLICT DO NOTHING`.catch((err: unknown) => {
+    if (lockTimedOut(err)) throw new AppError(ErrorCode.IDEMPOTENCY_IN_PROGRESS, `A request with idempotency key '${key}' is still in progress; retry later`);
+    throw err;
+  });
+  await tx.$executeRawUnsafe("SET LOCAL lock_timeout = DEFAULT");
+  if (inserted === 1) return undefined;
+  const existing = await tx.idempotencyRecord.findUniqueOrThrow({ where: { merchantId_key: { merchantId: scope.merchantId, key } } });
+  if (existing.operation !== scope.operation || existing.requestHash !== hash) {
+    throw new AppError(ErrorCode.IDEMPOTENCY_KEY_REUSED, `Idempotency key '${key}' was already used for a different request`, { operation: existing.operation });
+  }
+  return existing;
+}
+
+/** Stores the answer under a key claimed by `claimKey`. */
+export async function answerKey<T>(tx: Tx, merchantId: string, key: string, codec: Codec<T>, result: T): Promise<void> {
+  await tx.idempotencyRecord.update({ where: { merchantId_key: { merchantId, key } }, data: { state: "COMPLETED", response: codec.encode(result) } });
+}
+
 export async function idempotent<T>(db: Db, scope: IdempotencyScope, codec: Codec<T>, run: (tx: Tx) => Promise<T>): Promise<T> {
   const key = checkKey(scope.key);
   if (key === undefined) return db.$transaction(run);
-  const hash = requestHash(scope.operation, scope.request);
   return db.$transaction(async (tx) => {
-    // A retry arriving while the first request runs waits on the unique index, bounded by a lock
-    // timeout that applies to this insert only.
-    await tx.$executeRawUnsafe(`SET LOCAL lock_timeout = '${WAIT_FOR_FIRST}'`);
-    const inserted = await tx.$executeRaw`
-      INSERT INTO idempotency_record (merchant_id, key, operation, request_hash, state)
-      VALUES (${scope.merchantId}, ${key}, ${scope.operation}, ${hash}, 'IN_PROGRESS')
-      ON CONFLICT DO NOTHING`.catch((err: unknown) => {
-      if (lockTimedOut(err)) throw new AppError(ErrorCode.IDEMPOTENCY_IN_PROGRESS, `A request with idempotency key '${key}' is still in progress; retry later`);
-      throw err;
-    });
-    await tx.$executeRawUnsafe("SET LOCAL lock_timeout = DEFAULT");
-    if (inserted === 1) {
+    const existing = await claimKey(tx, scope, key);
+    if (!existing) {
       const result = await run(tx);
-      await tx.idempotencyRecord.update({
-        where: { merchantId_key: { merchantId: scope.merchantId, key } },
-        data: { state: "COMPLETED", response: codec.encode(result) },
-      });
+      await answerKey(tx, scope.merchantId, key, codec, result);
       return result;
-    }
-    const existing = await tx.idempotencyRecord.findUniqueOrThrow({
-      where: { merchantId_key: { merchantId: scope.merchantId, key } },
-    });
-    if (existing.operation !== scope.operation || existing.requestHash !== hash) {
-      throw new AppError(ErrorCode.IDEMPOTENCY_KEY_REUSED, `Idempotency key '${key}' was already used for a different request`, {
-        operation: existing.operation,
-      });
     }
     if (existing.state !== "COMPLETED" || existing.response === null) {
       throw new AppError(ErrorCode.IDEMPOTENCY_IN_PROGRESS, `A request with idempotency key '${key}' is still in progress`);

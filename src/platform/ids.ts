@@ -11,6 +11,8 @@ export const IdPrefix = {
   payment: "pay",
   attempt: "att",
   refund: "re",
+  /** A staged capture or void (src/payments/operations/staged-operation.ts). */
+  paymentOperation: "op",
   paymentMethod: "pm",
   event: "evt",
   gatewayAccount: "gwa",

@@ -12,11 +12,18 @@ export const GATEWAY_JOB_TOPIC = "job.gateway";
 export type GatewayJob =
   | { kind: "authorize"; attemptId: string; merchantId: string }
   | { kind: "refund"; refundId: string; merchantId: string }
+  /** Finish a staged capture or void left PENDING (src/payments/operations/staged-operation.ts). */
+  | { kind: "operation"; operationId: string; merchantId: string }
   /** Give back an approval that belongs to no payment (see releaseOrphan in the attempt runner). */
   | { kind: "release"; attemptId: string; merchantId: string; reference: string };
 
 export function gatewayJobId(job: GatewayJob): string {
-  return job.kind === "authorize" ? job.attemptId : job.kind === "refund" ? job.refundId : `${job.attemptId}:release`;
+  switch (job.kind) {
+    case "authorize": return job.attemptId;
+    case "refund": return job.refundId;
+    case "operation": return job.operationId;
+    case "release": return `${job.attemptId}:release`;
+  }
 }
 
 /** The worker's backoff strategy for gateway jobs is src/routing/backoff.ts (see src/worker/worker.ts). */

@@ -1,4 +1,4 @@
-// The safety net under the gateway queue: attempts and refunds still PENDING long after their job
+// The safety net under the gateway queue: attempts, refunds and staged captures/voids still PENDING long after their job
 // should have finished (retries exhausted while the gateway was down, a failure outside the
 // gateway call, a Redis that lost its queue) are handed to the queue again. Re-running is safe by
 // construction: the row id is both the job id and the gateway idempotency key.
@@ -19,13 +19,15 @@ async function requeue(app: App, data: GatewayJob): Promise<void> {
 export async function reconcileOnce(app: App, now = new Date()): Promise<number> {
   const stale = { status: "PENDING" as const, updatedAt: { lt: new Date(now.getTime() - app.config.reconcileAfterMs) } };
   const select = { id: true, merchantId: true } as const;
-  const [attempts, refunds] = await Promise.all([
+  const [attempts, refunds, operations] = await Promise.all([
     app.db.paymentAttempt.findMany({ where: stale, select, take: BATCH }),
     app.db.refund.findMany({ where: stale, select, take: BATCH }),
+    app.db.paymentOperation.findMany({ where: stale, select, take: BATCH }),
   ]);
   const jobs: GatewayJob[] = [
     ...attempts.map((a) => ({ kind: "authorize" as const, attemptId: a.id, merchantId: a.merchantId })),
     ...refunds.map((r) => ({ kind: "refund" as const, refundId: r.id, merchantId: r.merchantId })),
+    ...operations.map((o) => ({ kind: "operation" as const, operationId: o.id, merchantId: o.merchantId })),
   ];
   for (const job of jobs) {
     // Two workers may reconcile the same row at once; the loser's retry/add is a harmless error.

@@ -6,6 +6,7 @@ import type { App } from "../platform/app.js";
 import { QueueName, type GatewayJob } from "../platform/queue.js";
 import { runAuthorizeAttempt, runRelease } from "../payments/attempt-runner.js";
 import { runRefund } from "../refunds/refund-runner.js";
+import { finishOperation } from "../payments/operations/staged-operation.js";
 import { retryDelayMs } from "../routing/backoff.js";
 
 export function startGatewayWorker(app: App, connection: Redis): Worker<GatewayJob> {
@@ -17,6 +18,7 @@ export function startGatewayWorker(app: App, connection: Redis): Worker<GatewayJ
       const data = job.data;
       if (data.kind === "authorize") await runAuthorizeAttempt(app, data, finalTry);
       else if (data.kind === "release") await runRelease(app, data);
+      else if (data.kind === "operation") await finishOperation(app, data);
       else await runRefund(app, data);
     },
     {

@@ -2,7 +2,7 @@
 // outcome is unknown stays PENDING (the payment PROCESSING) and is finished by the reconciler once
 // the gateway answers again. The sandbox's own ledger is the witness.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ConfirmPaymentDocument, CreatePaymentDocument, PaymentDocument, RefundPaymentDocument } from "../support/generated/graphql.js";
+import { CancelPaymentDocument, CapturePaymentDocument, ConfirmPaymentDocument, CreatePaymentDocument, PaymentDocument, RefundPaymentDocument } from "../support/generated/graphql.js";
 import { TEST_CARDS, card, createStack, eventually, gql, ok, ledger, type Stack } from "../support/stack.js";
 
 
@@ -23,8 +23,8 @@ const control = async (settings: Record<string, unknown>) =>
   fetch(`${gateway}/control`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify(settings) });
 const read = async (id: string) => ok(await gql(url, PaymentDocument, { id }, { key })).payment;
 
-async function confirmedPayment(): Promise<string> {
-  const id = ok(await gql(url, CreatePaymentDocument, { input: { amount: "9.00", currency: "USD" } }, { key })).createPayment.payment.id;
+async function confirmedPayment(captureMethod: "AUTOMATIC" | "MANUAL" = "AUTOMATIC"): Promise<string> {
+  const id = ok(await gql(url, CreatePaymentDocument, { input: { amount: "9.00", currency: "USD", captureMethod } }, { key })).createPayment.payment.id;
   ok(await gql(url, ConfirmPaymentDocument, { input: { paymentId: id, card: card(TEST_CARDS.approve) } }, { key }));
   return id;
 }
@@ -81,5 +81,59 @@ describe("gateway outages", () => {
     const done = await eventually(() => read(id), (p) => p.status === "PARTIALLY_REFUNDED");
     expect(done.amountRefunded.amount).toBe("4.00");
     expect(done.amountRefundPending.amount).toBe("0.00");
+  });
+
+  // Captures and voids are staged before the gateway call and settled after it: an answer lost
+  // after the gateway acted leaves the operation PENDING, never "done at the gateway, AUTHORIZED here".
+  async function authorized(): Promise<{ id: string; attemptId: string }> {
+    await control({ latencyMs: 0 });
+    const id = await confirmedPayment("MANUAL");
+    const p = await eventually(() => read(id), (x) => x.status === "AUTHORIZED");
+    return { id, attemptId: p.attempts[0]?.id ?? "" };
+  }
+  const chargeOf = async (attemptId: string) => (await ledger(gateway)).find((c) => c.idempotencyKey === attemptId);
+
+  it("answers a capture whose answer was lost with a retryable error, and a retry with the same key converges on the one capture", async () => {
+    const { id, attemptId } = await authorized();
+    await control({ latencyMs: 2000 }); // the sandbox captures at once, then answers after GATEWAY_TIMEOUT_MS
+    const lost = await gql(url, CapturePaymentDocument, { input: { paymentId: id, amount: "5.00", idempotencyKey: `cap-${id}` } }, { key });
+    expect(lost.errors?.[0]?.extensions).toMatchObject({ code: "GATEWAY_UNAVAILABLE", retryable: true });
+    expect(await chargeOf(attemptId)).toMatchObject({ status: "captured", amountCaptured: "500" });
+
+    await control({ latencyMs: 0 });
+    // A retry meeting the first call still in flight at the sandbox is told to retry again, as a client would.
+    const capture = () => gql(url, CapturePaymentDocument, { input: { paymentId: id, amount: "5.00", idempotencyKey: `cap-${id}` } }, { key });
+    const retried = ok(await eventually(capture, (r) => r.errors?.[0]?.extensions?.code !== "GATEWAY_UNAVAILABLE")).capturePayment.payment;
+    expect(retried).toMatchObject({ status: "CAPTURED", amountCaptured: { amount: "5.00" }, amountCapturable: { amount: "0.00" } });
+    const again = ok(await gql(url, CapturePaymentDocument, { input: { paymentId: id, amount: "5.00", idempotencyKey: `cap-${id}` } }, { key })).capturePayment.payment;
+    expect(again).toEqual(retried);
+    expect(await chargeOf(attemptId)).toMatchObject({ status: "captured", amountCaptured: "500" });
+  });
+
+  it("finishes a lost capture and a lost void in the background when nobody retries (the reconciler)", async () => {
+    const capture = await authorized();
+    const voided = await authorized();
+    await control({ latencyMs: 2000 });
+    const [c, v] = await Promise.all([
+      gql(url, CapturePaymentDocument, { input: { paymentId: capture.id } }, { key }),
+      gql(url, CancelPaymentDocument, { input: { paymentId: voided.id } }, { key }),
+    ]);
+    expect(c.errors?.[0]?.extensions?.code).toBe("GATEWAY_UNAVAILABLE");
+    expect(v.errors?.[0]?.extensions?.code).toBe("GATEWAY_UNAVAILABLE");
+    await control({ latencyMs: 0 });
+    expect(await eventually(() => read(capture.id), (p) => p.status !== "AUTHORIZED")).toMatchObject({ status: "CAPTURED", amountCaptured: { amount: "9.00" } });
+    expect(await eventually(() => read(voided.id), (p) => p.status !== "AUTHORIZED")).toMatchObject({ status: "CANCELED" });
+    expect(await chargeOf(capture.attemptId)).toMatchObject({ status: "captured", amountCaptured: "900" });
+    expect(await chargeOf(voided.attemptId)).toMatchObject({ status: "voided" });
+  });
+
+  it("finishes a pending capture before a later cancel, which then finds the payment captured", async () => {
+    const { id, attemptId } = await authorized();
+    await control({ latencyMs: 2000 });
+    expect((await gql(url, CapturePaymentDocument, { input: { paymentId: id } }, { key })).errors?.[0]?.extensions?.code).toBe("GATEWAY_UNAVAILABLE");
+    await control({ latencyMs: 0 });
+    const cancel = await eventually(() => gql(url, CancelPaymentDocument, { input: { paymentId: id } }, { key }), (r) => r.errors?.[0]?.extensions?.code !== "GATEWAY_UNAVAILABLE");
+    expect(cancel.errors?.[0]?.extensions).toMatchObject({ code: "INVALID_STATE_TRANSITION", from: "CAPTURED" });
+    expect(await chargeOf(attemptId)).toMatchObject({ status: "captured" });
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { PAYMENT_TRANSITIONS, assertTransition, canTransition, validateStateMachine } from "../../src/payments/payment-state.js";
-import { decide } from "../../src/payments/payment-change.js";
+import { decide, type PaymentChange } from "../../src/payments/payment-change.js";
 import type { Payment } from "../../src/generated/prisma/client.js";
 import { AppError } from "../../src/platform/errors.js";
 
@@ -36,6 +36,30 @@ describe("payment state machine", () => {
     const err = refusal(() => assertTransition("CAPTURED", "CANCELED", "cancel"));
     expect(err?.code).toBe("INVALID_STATE_TRANSITION");
     expect(err?.details).toMatchObject({ from: "CAPTURED", to: "CANCELED", allowed: ["PARTIALLY_REFUNDED", "REFUNDED"] });
+  });
+});
+
+describe("the state table", () => {
+  it("holds exactly the transitions some change produces", () => {
+    const error = { code: "x", declineCode: null, message: "x", attemptId: null };
+    const changes: PaymentChange[] = [
+      { kind: "confirm", paymentMethodId: "pm_x", settlement: null }, { kind: "authorized" }, { kind: "captured", amount: 1000n },
+      { kind: "capture", amount: 500n }, { kind: "requiresAction" }, { kind: "canceled" }, { kind: "refundRequested", amount: 100n },
+      { kind: "declined", error },
+      { kind: "refundSettled", amount: 100n, succeeded: true }, { kind: "refundSettled", amount: 1000n, succeeded: true },
+    ];
+    const produced = new Set<string>();
+    for (const status of Object.keys(PAYMENT_TRANSITIONS) as Payment["status"][]) {
+      for (const failedAttempts of [0, 4]) {
+        const p = payment({ status, failedAttempts, amountCapturable: 1000n, amountCaptured: 1000n, amountRefundPending: 1000n });
+        for (const change of changes) {
+          refusal(() => produced.add(`${status}>${decide(p, change, 5).status}`)); // a refusal produces nothing
+        }
+      }
+    }
+    const table = Object.entries(PAYMENT_TRANSITIONS).flatMap(([from, tos]) => tos.map((to) => `${from}>${to}`));
+    const moves = [...produced].filter((m) => m.split(">")[0] !== m.split(">")[1]);
+    expect(moves.sort()).toEqual(table.sort());
   });
 });
 

@@ -18,6 +18,7 @@ import { paymentCodec } from "../payment.snapshot.js";
 import { AppError, ErrorCode } from "../../platform/errors.js";
 import { routeAttempt } from "../../routing/route-attempt.js";
 import { transitionPayment } from "../transition.js";
+import { decide } from "../payment-change.js";
 
 export interface ConfirmPaymentInput {
   paymentId: string;
@@ -56,28 +57,27 @@ export async function confirmPayment(ctx: Ctx, input: ConfirmPaymentInput, heade
   const key = input.idempotencyKey ?? headerKey;
   return commit(ctx, () =>
     idempotent(ctx.app.db, { merchantId: ctx.merchantId, key, operation: "confirmPayment", request }, paymentCodec, async (tx) => {
-      const method = await paymentMethodForConfirm(tx, ctx, () => getPayment(tx, ctx.merchantId, input.paymentId), source, save);
-      const attemptId = newId("att");
-      const job: GatewayJob = { kind: "authorize", attemptId, merchantId: ctx.merchantId };
-      const payment = await transitionPayment(tx, ctx, input.paymentId, { kind: "confirm", paymentMethodId: method.id }, [
-        { topic: GATEWAY_JOB_TOPIC, payload: job },
-      ]);
+      let read: Promise<Payment> | undefined;
+      const current = (): Promise<Payment> => (read ??= getPayment(tx, ctx.merchantId, input.paymentId));
+      const method = await paymentMethodForConfirm(tx, ctx, current, source, save);
+      const before = await current();
+      // Refused before routing: a payment that cannot be confirmed is told so, not that no gateway fits.
+      decide(before, { kind: "confirm", paymentMethodId: method.id, settlement: null }, ctx.app.config.maxFailedAttempts);
       const route = await routeAttempt(ctx.app, tx, {
-        merchantId: ctx.merchantId, paymentId: payment.id, currency: payment.currency, amount: payment.amount, cardBrand: method.brand, cardCountry: method.country, metadata: payment.metadata, tried: [],
+        merchantId: ctx.merchantId, paymentId: before.id, currency: before.currency, amount: before.amount, cardBrand: method.brand, cardCountry: method.country, metadata: before.metadata, tried: [],
       });
       if (!route) {
-        throw new AppError(ErrorCode.GATEWAY_UNAVAILABLE, `No enabled gateway account accepts ${payment.currency} ${method.brand} cards`, { currency: payment.currency, cardBrand: method.brand });
+        throw new AppError(ErrorCode.GATEWAY_UNAVAILABLE, `No enabled gateway account accepts ${before.currency} ${method.brand} cards`, { currency: before.currency, cardBrand: method.brand });
       }
       // Fixed for this confirmation: captures and refunds convert at this same rate. Written (or
-      // cleared) on every confirmation, so a payment re-confirmed without conversion keeps none.
-      const settlement = route.settlement;
-      const converted = !settlement && !payment.settlementCurrency ? payment : await tx.payment.update({
-        where: { id: payment.id },
-        data: {
-          settlementCurrency: settlement?.currency ?? null, settlementAmount: settlement?.amount ?? null,
-          fxRate: settlement?.rate.rate ?? null, fxRateAsOf: settlement?.rate.asOf ?? null, fxRateSource: settlement?.rate.source ?? null,
-        },
-      });
+      // cleared) by the confirmation's own change, so its audit record and message carry it.
+      const s = route.settlement;
+      const settlement = s ? { currency: s.currency, amount: s.amount, rate: s.rate.rate, asOf: s.rate.asOf, source: s.rate.source } : null;
+      const attemptId = newId("att");
+      const job: GatewayJob = { kind: "authorize", attemptId, merchantId: ctx.merchantId };
+      const payment = await transitionPayment(tx, ctx, before.id, { kind: "confirm", paymentMethodId: method.id, settlement }, [
+        { topic: GATEWAY_JOB_TOPIC, payload: job },
+      ], before);
       const attempt = await tx.paymentAttempt.create({
         data: {
           id: attemptId, merchantId: ctx.merchantId, paymentId: payment.id, status: "PENDING",
@@ -90,9 +90,9 @@ export async function confirmPayment(ctx: Ctx, input: ConfirmPaymentInput, heade
       await recordAudit(tx, ctx,
         {
           action: "payment_attempt.created", entityType: "payment_attempt", entityId: attempt.id,
-          after: { ...attemptView(attempt), settlement: settlement ? { currency: settlement.currency, amount: settlement.amount.toString(), rate: settlement.rate.rate, rateSource: settlement.rate.source } : null },
+          after: { ...attemptView(attempt), settlement: settlement ? { currency: settlement.currency, amount: settlement.amount.toString(), rate: settlement.rate, rateSource: settlement.source } : null },
         });
-      return converted;
+      return payment;
     }),
   );
 }
