@@ -1,6 +1,7 @@
 // The one place that reads the environment. Everything else receives a Config.
 // Defaults run on a developer machine with local PostgreSQL and Redis and no further setup.
 import { createHash, hkdfSync } from "node:crypto";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseKeysEnv } from "./vault/keyring.js";
@@ -80,6 +81,8 @@ export interface Config {
   /** BullMQ job lock; a worker that dies loses its jobs to another worker after about this long. */
   jobLockMs: number;
   workerConcurrency: number;
+  /** `paygraph start` without --role: how many api processes it runs beside its one worker (default: cores − 1, at least 1). */
+  apiProcesses: number;
   /** PENDING attempts/refunds untouched this long are re-queued by the reconciler (worker role). */
   reconcileAfterMs: number;
   reconcileEveryMs: number;
@@ -232,6 +235,7 @@ export function loadConfig(overrides: Partial<Config> = {}, source: NodeJS.Proce
     reconcileAfterMs: int(source.RECONCILE_AFTER_MS, 60_000, "RECONCILE_AFTER_MS"),
     reconcileEveryMs: int(source.RECONCILE_EVERY_MS, 15_000, "RECONCILE_EVERY_MS"),
     workerConcurrency: int(source.WORKER_CONCURRENCY, 32, "WORKER_CONCURRENCY"),
+    apiProcesses: int(source.API_PROCESSES, Math.max(1, os.availableParallelism() - 1), "API_PROCESSES"),
     outboxPollMs: int(source.OUTBOX_POLL_MS, 500, "OUTBOX_POLL_MS"),
     analyticsFoldMs: int(source.ANALYTICS_FOLD_MS, 1000, "ANALYTICS_FOLD_MS"),
     auditChainMs: int(source.AUDIT_CHAIN_MS, 250, "AUDIT_CHAIN_MS"),

@@ -23,10 +23,12 @@ import { startAnalyticsFold } from "./analytics/fold.js";
 import { rotateOAuthSigningKey } from "./auth/oauth/rotate-command.js";
 import { runVaultCommand, VAULT_USAGE } from "./vault/cli.js";
 import { createDb } from "./platform/db.js";
+import { superviseRoles, type RoleReady } from "./supervisor.js";
+import cluster from "node:cluster";
 
 const MIGRATIONS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../prisma/migrations");
 const USAGE = `usage:
-  paygraph start [--role all|api|worker] [--port N] [--host H] [--tls-cert PATH --tls-key PATH]
+  paygraph start [--role all|api|worker]   (no --role: api and worker processes, every core) [--port N] [--host H] [--tls-cert PATH --tls-key PATH]
   paygraph migrate
   paygraph merchant create --name NAME [--admin] [--json] [--owner-email EMAIL --owner-password PASSWORD [--owner-name NAME]]
   paygraph oauth rotate-signing-key [--json]
@@ -48,7 +50,11 @@ async function ready(config: Config): Promise<void> {
   if (applied.length) log.info({ applied }, "migrations applied");
 }
 
-async function start(flags: { role?: string; port?: string; host?: string; "tls-cert"?: string; "tls-key"?: string }): Promise<void> {
+type StartFlags = { role?: string; port?: string; host?: string; "tls-cert"?: string; "tls-key"?: string };
+
+async function start(flags: StartFlags): Promise<void> {
+  // No --role: every role in processes of their own (src/supervisor.ts), so every core is used.
+  const supervised = flags.role === undefined && cluster.isPrimary;
   const role = (flags.role ?? "all") as Role;
   if (!["all", "api", "worker"].includes(role)) fail(`--role must be all, api or worker, got '${role}'`);
   const port = flags.port === undefined ? undefined : Number(flags.port);
@@ -61,18 +67,39 @@ async function start(flags: { role?: string; port?: string; host?: string; "tls-
   // Read before connecting to anything, so bad TLS files fail fast; the worker role serves no HTTP.
   const tls = role !== "worker" && config.tlsCertFile && config.tlsKeyFile ? loadTls(config.tlsCertFile, config.tlsKeyFile) : undefined;
   const log = createLogger(config.logLevel);
-  await ready(config);
-  if (config.vaultKeyIsDevelopmentDefault) {
+  // A process of a supervised group: the supervisor migrated, started the sandbox and prints for all.
+  if (!cluster.isWorker) await ready(config);
+  if (!cluster.isWorker && config.vaultKeyIsDevelopmentDefault) {
     log.warn("No vault key is configured: cards are encrypted under the built-in development key; set VAULT_KEYRING_FILE or VAULT_KEYS for real card data");
   }
   const closers: (() => Promise<void>)[] = [];
   if (!config.gatewayUrl) {
-    if (role !== "all") fail(`GATEWAY_URL is required for --role ${role} (only --role all starts a local sandbox gateway)`);
+    if (role !== "all") fail(`GATEWAY_URL is required for --role ${role} (only a plain 'paygraph start' starts a local sandbox gateway)`);
     const sandbox = await startSandboxGateway({ port: 0, host: "127.0.0.1", name: "sandbox" });
     closers.push(() => sandbox.close());
     config = { ...config, gatewayUrl: sandbox.url };
   }
-  const proc = createProcess(config, log);
+  if (supervised) {
+    const group = await superviseRoles(config, log, flags, tls !== undefined);
+    closers.unshift(() => group.stop());
+    await announce(config, group.port, tls !== undefined, "all");
+  } else {
+    const bound = await runRoles(config, role, tls, closers);
+    if (cluster.isWorker) process.send?.({ kind: "listening", port: bound ?? null } satisfies RoleReady);
+    else if (bound !== undefined) await announce(config, bound, tls !== undefined, role);
+    else say(`paygraph worker started (gateway ${config.gatewayUrl})`);
+  }
+  const shutdown = async (): Promise<void> => {
+    for (const close of closers) await close().catch(() => undefined);
+    process.exit(0);
+  };
+  process.once("SIGINT", () => void shutdown());
+  process.once("SIGTERM", () => void shutdown());
+}
+
+/** Starts `role` in this process; returns the HTTP port it listens on (undefined for a worker). */
+async function runRoles(config: Config, role: Role, tls: ReturnType<typeof loadTls> | undefined, closers: (() => Promise<void>)[]): Promise<number | undefined> {
+  const proc = createProcess(config, createLogger(config.logLevel));
   closers.unshift(() => proc.close());
   proc.app.relay.start(config.outboxPollMs);
   if (role !== "api") {
@@ -86,38 +113,41 @@ async function start(flags: { role?: string; port?: string; host?: string; "tls-
       await Promise.all([worker.close(), maintenance.close()]);
     });
   }
-  if (role !== "worker") {
-    const http = await createHttpServer(proc.app, await buildPaygraphSchema(), tls);
-    await http.listen({ port: config.port, host: config.host });
-    closers.unshift(() => http.close());
-    const address = http.server.address();
-    const bound = typeof address === "object" && address ? address.port : config.port;
-    const base = config.publicUrl ?? `${tls ? "https" : "http"}://${config.host}:${bound}`;
-    // The demo's OWNER too, with a random password printed once, so the dashboard can be tried at once.
-    // Its password is hashed before the transaction that writes merchant, key and owner together.
-    const demoOwner = { email: "owner@demo.paygraph.test", password: randomToken(20) };
-    const fresh = config.seedDemoMerchant && (await proc.app.db.merchant.count()) === 0;
-    const prepared = fresh ? await prepareOwner(proc.app.db, { ...demoOwner, name: "Demo owner" }) : undefined;
-    const demo = prepared ? await ensureDemoMerchant(proc.app.db, (tx, merchantId) => insertOwner(tx, merchantId, prepared, "system:bootstrap")) : undefined;
-    say([
-      `paygraph ${role} listening on ${base}`,
-      `  GraphQL        ${base}/graphql   (POST; subscriptions: ${base.replace(/^http/, "ws")}/graphql)`,
-      `  Playground     ${base}/graphiql`,
-      `  Health         ${base}/healthz  ${base}/readyz  ${base}/metrics`,
-      `  OAuth 2.0      ${base}/oauth/token   (metadata: ${base}/.well-known/oauth-authorization-server)`,
-      `  Gateway        ${config.gatewayUrl} (sandbox)`,
-      ...(demo ? [`  Demo merchant  ${demo.merchantId}`, `  Secret key     ${demo.secretKey}   (shown once; 'paygraph merchant create --name X' makes more)`] : []),
-      ...(demo ? [`  Demo owner     ${demoOwner.email} / ${demoOwner.password}   (signIn mutation; shown once)`] : []),
-    ].join("\n"));
-  } else {
-    say(`paygraph worker started (gateway ${config.gatewayUrl})`);
+  if (role === "worker") return undefined;
+  const http = await createHttpServer(proc.app, await buildPaygraphSchema(), tls);
+  await http.listen({ port: config.port, host: config.host });
+  closers.unshift(() => http.close());
+  const address = http.server.address();
+  return typeof address === "object" && address ? address.port : config.port;
+}
+
+/** The one set of URLs a person reads, and the demo merchant on a fresh development database. */
+async function announce(config: Config, port: number, tls: boolean, role: Role): Promise<void> {
+  const base = config.publicUrl ?? `${tls ? "https" : "http"}://${config.host}:${port}`;
+  // The demo's OWNER too, with a random password printed once, so the dashboard can be tried at once.
+  // Its password is hashed before the transaction that writes merchant, key and owner together.
+  let demo: { merchantId: string; secretKey: string } | undefined;
+  const demoOwner = { email: "owner@demo.paygraph.test", password: randomToken(20) };
+  if (config.seedDemoMerchant) {
+    const { db, pool } = createDb(config.databaseUrl, 2, false);
+    try {
+      const prepared = (await db.merchant.count()) === 0 ? await prepareOwner(db, { ...demoOwner, name: "Demo owner" }) : undefined;
+      demo = prepared ? await ensureDemoMerchant(db, (tx, merchantId) => insertOwner(tx, merchantId, prepared, "system:bootstrap")) : undefined;
+    } finally {
+      await db.$disconnect();
+      await pool.end().catch(() => undefined);
+    }
   }
-  const shutdown = async (): Promise<void> => {
-    for (const close of closers) await close().catch(() => undefined);
-    process.exit(0);
-  };
-  process.once("SIGINT", () => void shutdown());
-  process.once("SIGTERM", () => void shutdown());
+  say([
+    `paygraph ${role} listening on ${base}`,
+    `  GraphQL        ${base}/graphql   (POST; subscriptions: ${base.replace(/^http/, "ws")}/graphql)`,
+    `  Playground     ${base}/graphiql`,
+    `  Health         ${base}/healthz  ${base}/readyz  ${base}/metrics`,
+    `  OAuth 2.0      ${base}/oauth/token   (metadata: ${base}/.well-known/oauth-authorization-server)`,
+    `  Gateway        ${config.gatewayUrl} (sandbox)`,
+    ...(demo ? [`  Demo merchant  ${demo.merchantId}`, `  Secret key     ${demo.secretKey}   (shown once; 'paygraph merchant create --name X' makes more)`] : []),
+    ...(demo ? [`  Demo owner     ${demoOwner.email} / ${demoOwner.password}   (signIn mutation; shown once)`] : []),
+  ].join("\n"));
 }
 
 async function main(argv: string[]): Promise<void> {

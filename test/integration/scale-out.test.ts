@@ -1,8 +1,10 @@
-// Roles as separate processes on one PostgreSQL and Redis: two api processes, one worker, one
-// sandbox gateway. Nothing crosses processes except through PostgreSQL and Redis.
+// Roles as separate processes on one PostgreSQL and Redis: two api processes, two workers, one
+// sandbox gateway. Nothing crosses processes except through PostgreSQL and Redis. And the plain
+// `paygraph start`, which runs its roles as processes of their own under one supervisor.
+import { execFileSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ConfirmPaymentDocument, CreatePaymentDocument, PaymentUpdatedDocument } from "../support/generated/graphql.js";
-import { TEST_CARDS, card, createStack, gql, ok, subscribe, wsClient, type Stack } from "../support/stack.js";
+import { ConfirmPaymentDocument, CreatePaymentDocument, PaymentDocument, PaymentUpdatedDocument } from "../support/generated/graphql.js";
+import { TEST_CARDS, card, createStack, eventually, gql, ok, subscribe, wsClient, type Stack } from "../support/stack.js";
 
 let stack: Stack;
 let api1: string;
@@ -16,6 +18,7 @@ beforeAll(async () => {
   [api1, api2] = await Promise.all([
     stack.start(["start", "--role", "api", "--port", "0"], env).then((r) => r.url),
     stack.start(["start", "--role", "api", "--port", "0"], env).then((r) => r.url),
+    stack.start(["start", "--role", "worker"], env),
     stack.start(["start", "--role", "worker"], env),
   ]);
   key = (await stack.merchant()).secretKey;
@@ -37,5 +40,46 @@ describe("scale-out", () => {
 
     await dashboard.until((e) => e.paymentUpdated.id === payment.id && e.paymentUpdated.status === "CAPTURED");
     await client.dispose();
+  });
+
+  it("settles many payments confirmed on both apis, whichever of the two workers takes each", async () => {
+    const ids = await Promise.all(Array.from({ length: 12 }, async (_, i) => {
+      const api = i % 2 ? api1 : api2;
+      const id = ok(await gql(api, CreatePaymentDocument, { input: { amount: "3.00", currency: "USD" } }, { key })).createPayment.payment.id;
+      ok(await gql(api, ConfirmPaymentDocument, { input: { paymentId: id, card: card(TEST_CARDS.approve) } }, { key }));
+      return id;
+    }));
+    for (const id of ids) {
+      const done = await eventually(async () => ok(await gql(api1, PaymentDocument, { id }, { key })).payment, (p) => p.status !== "PROCESSING");
+      expect(done).toMatchObject({ status: "CAPTURED", version: 3 });
+      expect(done.attempts).toHaveLength(1);
+    }
+  });
+});
+
+describe("paygraph start without --role", () => {
+  it("runs api and worker processes under one supervisor, prints one set of URLs, and stops them all on SIGINT", async () => {
+    const own = await createStack({ SEED_DEMO_MERCHANT: "true", API_PROCESSES: "2" });
+    try {
+      const group = await own.start(["start", "--port", "0"]);
+      const children = execFileSync("ps", ["-o", "pid=,args=", "--ppid", String(group.proc.pid)]).toString().trim().split("\n");
+      expect(children.filter((c) => c.includes("--role api"))).toHaveLength(2);
+      expect(children.filter((c) => c.includes("--role worker"))).toHaveLength(1);
+      const printed = group.output.join("\n");
+      expect(printed.match(/listening on/g)).toHaveLength(1);
+      const demoKey = /Secret key\s+(sk_test_\w+)/.exec(printed)?.[1] ?? "";
+
+      const id = ok(await gql(group.url, CreatePaymentDocument, { input: { amount: "4.00", currency: "USD" } }, { key: demoKey })).createPayment.payment.id;
+      ok(await gql(group.url, ConfirmPaymentDocument, { input: { paymentId: id, card: card(TEST_CARDS.approve) } }, { key: demoKey }));
+      await eventually(async () => ok(await gql(group.url, PaymentDocument, { id }, { key: demoKey })).payment, (p) => p.status === "CAPTURED");
+
+      const exited = new Promise<number | null>((resolve) => group.proc.once("exit", (code) => resolve(code)));
+      group.proc.kill("SIGINT");
+      expect(await exited).toBe(0);
+      const pids = children.map((c) => Number(c.trim().split(/\s+/)[0]));
+      expect(pids.filter((pid) => { try { process.kill(pid, 0); return true; } catch { return false; } })).toEqual([]);
+    } finally {
+      await own.close();
+    }
   });
 });
