@@ -11,12 +11,10 @@
 // nothing was charged without asking.
 import type { App, Ctx } from "../platform/app.js";
 import { commit } from "../platform/app.js";
-import { gatewayLatency } from "../platform/metrics.js";
-import { CONNECT_FAILED, TransientGatewayError, type Gateway, type GatewayOutcome } from "../gateways/gateway.js";
-import { gatewayFor } from "../gateways/registry.js";
+import { CONNECT_FAILED, TransientGatewayError, type GatewayOutcome } from "../gateways/gateway.js";
+import { callGateway, gatewayFor, type GatewayTarget } from "../gateways/gateway-call.js";
 import { routeAttempt } from "../routing/route-attempt.js";
 import type { RouteChoice } from "../routing/route-plan.js";
-import { segmentOf } from "../routing/gateway-stats.js";
 import { decisionTable } from "../routing/decision-table.js";
 import { classify, GatewayDecision, type FailedOutcome } from "../routing/outcome-decisions.js";
 import { newId } from "../platform/ids.js";
@@ -71,11 +69,11 @@ async function failoverTarget(app: App, attempt: PaymentAttempt, payment: Paymen
 }
 
 /** After the last retry: the gateway's own record decides; `transient` stays only if nothing was charged. */
-async function settleLostAnswer(app: App, gateway: Gateway, attemptId: string, outcome: FailedOutcome & { kind: "transient" }): Promise<GatewayOutcome> {
+async function settleLostAnswer(app: App, target: GatewayTarget, attemptId: string, outcome: FailedOutcome & { kind: "transient" }): Promise<GatewayOutcome> {
   // A request that got no answer may still be running at the gateway: give it a full timeout to
   // land before believing a "no such charge".
   if (outcome.code !== "processing_error") await new Promise((r) => setTimeout(r, app.config.gatewayTimeoutMs));
-  const lookup = await gateway.retrieve(attemptId);
+  const { outcome: lookup } = await callGateway(app, target, { op: "retrieve", idempotencyKey: attemptId });
   if (lookup.kind === "not_found") return outcome;
   if (lookup.kind === "transient") throw new TransientGatewayError(`outcome of ${attemptId} unknown: ${outcome.code}, then ${lookup.code} on lookup`);
   return lookup;
@@ -94,7 +92,6 @@ function attemptFields(outcome: GatewayOutcome, decision: GatewayDecision | null
   }
 }
 
-const callResult = (outcome: GatewayOutcome) => (outcome.kind === "approved" || outcome.kind === "requires_action" ? "approved" : outcome.kind === "declined" ? "declined" : "failed");
 
 export async function runAuthorizeAttempt(app: App, job: { attemptId: string; merchantId: string }, finalTry: boolean): Promise<void> {
   const { db } = app;
@@ -135,17 +132,10 @@ export async function runAuthorizeAttempt(app: App, job: { attemptId: string; me
     UPDATE payment_attempt SET tries = tries + 1, updated_at = now() WHERE id = ${attempt.id} AND status = 'PENDING' RETURNING tries`;
   if (staged.length === 0) return;
   const tries = staged[0]!.tries;
-  const started = performance.now();
-  const answer = await gateway.authorize({
-    idempotencyKey: attempt.id,
-    amount: attempt.amount,
-    currency: attempt.currency,
-    card,
-    capture: payment.captureMethod === "AUTOMATIC",
-  });
-  const latencyMs = Math.round(performance.now() - started);
-  gatewayLatency.observe({ gateway: attempt.gateway, operation: "authorize", outcome: answer.kind }, latencyMs / 1000);
-  if (account) await app.stats.record(account, segmentOf(attempt.currency, method.brand), callResult(answer));
+  const { outcome: answer, latencyMs } = await callGateway(app, attempt, {
+    op: "authorize",
+    input: { idempotencyKey: attempt.id, amount: attempt.amount, currency: attempt.currency, card, capture: payment.captureMethod === "AUTOMATIC" },
+  }, { segment: { currency: attempt.currency, brand: method.brand } });
   if (answer.kind === "approved" || answer.kind === "requires_action") return finish(app, attempt, payment, answer, null, latencyMs, undefined);
 
   const table = await decisionTable(db, attempt.merchantId, gateway.kind);
@@ -161,7 +151,7 @@ export async function runAuthorizeAttempt(app: App, job: { attemptId: string; me
     const leaveNow = decision !== GatewayDecision.RETRY && (!provenUncharged || decision !== GatewayDecision.FAIL_OVER || (await next()) !== undefined);
     if (!leaveNow && !finalTry) throw new TransientGatewayError(`${answer.code}: ${answer.message}`);
     if (!provenUncharged) {
-      outcome = await settleLostAnswer(app, gateway, attempt.id, answer);
+      outcome = await settleLostAnswer(app, attempt, attempt.id, answer);
       if (outcome.kind === "declined") decision = classify(outcome, table).decision;
     }
     // Retries spent and the gateway confirmed no charge: the next gateway may have it.
@@ -228,11 +218,10 @@ export async function runRelease(app: App, job: { attemptId: string; merchantId:
   const attempt = await app.db.paymentAttempt.findFirst({ where: { id: job.attemptId, merchantId: job.merchantId } });
   if (!attempt || attempt.status === "SUCCEEDED") return; // the other run recorded this very approval
   const payment = await app.db.payment.findFirstOrThrow({ where: { id: attempt.paymentId, merchantId: job.merchantId } });
-  const gateway = await gatewayFor(app, attempt);
   const key = `${attempt.id}:release`;
-  const released = payment.captureMethod === "AUTOMATIC"
-    ? await gateway.refund({ idempotencyKey: key, reference: job.reference, amount: attempt.amount, currency: attempt.currency })
-    : await gateway.void({ idempotencyKey: key, reference: job.reference });
+  const { outcome: released } = payment.captureMethod === "AUTOMATIC"
+    ? await callGateway(app, attempt, { op: "refund", input: { idempotencyKey: key, reference: job.reference, amount: attempt.amount, currency: attempt.currency } })
+    : await callGateway(app, attempt, { op: "void", input: { idempotencyKey: key, reference: job.reference } });
   if (released.kind === "transient") throw new TransientGatewayError(`release of ${attempt.id}: ${released.code}`);
   app.log.error({ attemptId: attempt.id, gateway: attempt.gateway, released: released.kind }, "an approval arrived for an attempt already settled; released it at the gateway");
 }

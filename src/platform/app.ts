@@ -5,7 +5,6 @@ import type { Db } from "./db.js";
 import type { Logger } from "./logger.js";
 import type { OutboxRelay } from "./outbox.js";
 import type { PubSubHub } from "./pubsub.js";
-import type { Gateway } from "../gateways/gateway.js";
 import type { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import type { GatewayJob } from "./queue.js";
@@ -25,8 +24,6 @@ export interface App {
   stats: GatewayStats;
   /** The card vault: envelope encryption under the KeyProvider's KEKs, with its data-key cache. */
   vault: Vault;
-  /** The gateway connector; undefined in an api process without a configured gateway URL. */
-  gateway: Gateway | undefined;
 }
 
 /** The caller of a domain operation: the merchant acted for, and who acted (for the audit log). */

@@ -5,8 +5,8 @@
 // for a second refund while the first may have gone through.
 import type { App, Ctx } from "../platform/app.js";
 import { commit } from "../platform/app.js";
-import { gatewayLatency } from "../platform/metrics.js";
-import { authorization } from "../payments/operations/gateway-call.js";
+import { authorization } from "../payments/operations/authorization.js";
+import { callGateway } from "../gateways/gateway-call.js";
 import { TransientGatewayError } from "../gateways/gateway.js";
 import { transitionPayment } from "../payments/transition.js";
 import { recordAudit } from "../audit/audit.js";
@@ -18,10 +18,10 @@ export async function runRefund(app: App, job: { refundId: string; merchantId: s
   const refund = await db.refund.findFirst({ where: { id: job.refundId, merchantId: job.merchantId } });
   if (!refund || refund.status !== "PENDING") return;
   const payment = await db.payment.findFirstOrThrow({ where: { id: refund.paymentId, merchantId: job.merchantId } });
-  const { gateway, reference } = await authorization(ctx, payment);
-  const started = performance.now();
-  const outcome = await gateway.refund({ idempotencyKey: refund.id, reference, amount: refund.gatewayAmount ?? refund.amount, currency: refund.gatewayCurrency ?? refund.currency });
-  gatewayLatency.observe({ gateway: gateway.name, operation: "refund", outcome: outcome.kind }, (performance.now() - started) / 1000);
+  const { target, reference } = await authorization(ctx, payment);
+  const { outcome } = await callGateway(app, target, {
+    op: "refund", input: { idempotencyKey: refund.id, reference, amount: refund.gatewayAmount ?? refund.amount, currency: refund.gatewayCurrency ?? refund.currency },
+  });
   if (outcome.kind === "transient") throw new TransientGatewayError(`${outcome.code}: ${outcome.message}`);
 
   const succeeded = outcome.kind === "approved";

@@ -10,7 +10,7 @@ import { OutboxRelay } from "../platform/outbox.js";
 import { PubSubHub } from "../platform/pubsub.js";
 import { GATEWAY_JOB_TOPIC, createGatewayQueue } from "../platform/queue.js";
 import { createFailFastRedis, createRedis, evictionPolicy } from "../platform/redis.js";
-import { SandboxGateway } from "../gateways/sandbox/adapter.js";
+import { closeGatewayPools } from "../gateways/gateway-call.js";
 import { merchantChannel, paymentChannel } from "../payments/payment.subscription.js";
 import { PAYMENT_UPDATED_TOPIC, type PaymentUpdatedMessage } from "../payments/transition.js";
 import { enqueueGatewayJobs } from "../worker/gateway-jobs.js";
@@ -73,7 +73,6 @@ export function createProcess(config: Config, log: Logger): Process {
     },
     log,
   );
-  const gateway = config.gatewayUrl ? new SandboxGateway({ baseUrl: config.gatewayUrl, name: "sandbox", timeoutMs: config.gatewayTimeoutMs }) : undefined;
   // Fail-fast like publishing: routing figures are advice and must never wait for Redis.
   const stats = new GatewayStats(publisher, config.redisPrefix, {
     windowMs: config.routingWindowMs,
@@ -81,7 +80,7 @@ export function createProcess(config: Config, log: Logger): Process {
     breaker: { failureThreshold: config.breakerFailures, openMs: config.breakerOpenMs },
   });
   const vault = createVault(config, db, log);
-  const app: App = { config, db, log, relay, pubsub, redis, queue, gateway, stats, vault };
+  const app: App = { config, db, log, relay, pubsub, redis, queue, stats, vault };
 
   paymentsByStatusGauge(async () =>
     (await db.payment.groupBy({ by: ["status"], _count: { _all: true } })).map((r) => ({ status: r.status, count: r._count._all })));
@@ -92,6 +91,7 @@ export function createProcess(config: Config, log: Logger): Process {
     async close() {
       await relay.stop();
       await queue.close();
+      await closeGatewayPools();
       subscriber.disconnect();
       publisher.disconnect();
       await redis.quit().catch(() => undefined);

@@ -1,7 +1,7 @@
 // The sandbox gateway over real HTTP: the shared connector contract, then sandbox-only behaviour
 // (wire format strictness, failRate, status lookup, connection refused).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SandboxGateway } from "../../src/gateways/sandbox/adapter.js";
+import { HttpGateway } from "../../src/gateways/gateway-call.js";
 import { TEST_CARDS } from "../../src/gateways/sandbox/cards.js";
 import { startSandboxGateway, type SandboxGatewayHandle } from "../../src/gateways/sandbox/server.js";
 import { describeGatewayContract, type ContractCharge } from "./gateways/contract.js";
@@ -41,7 +41,7 @@ describeGatewayContract("sandbox", async () => {
   const server = await startSandboxGateway({ port: 0 });
   return {
     cards: TEST_CARDS,
-    gateway: (opts) => new SandboxGateway({ baseUrl: server.url, timeoutMs: opts?.timeoutMs ?? 5000 }),
+    gateway: (opts) => new HttpGateway({ baseUrl: server.url, name: "sandbox", kind: "SANDBOX", timeoutMs: opts?.timeoutMs ?? 5000 }),
     async ledger() {
       const { json } = await call(server.url, "GET", "/ledger");
       const charges = json.charges;
@@ -120,7 +120,7 @@ describe("sandbox gateway specifics", () => {
 
   it("answers 503 without charging when failRate is 1", async () => {
     await call(server.url, "PUT", "/control", { failRate: 1 });
-    const gw = new SandboxGateway({ baseUrl: server.url, timeoutMs: 2000 });
+    const gw = new HttpGateway({ baseUrl: server.url, name: "sandbox", kind: "SANDBOX", timeoutMs: 2000 });
     const o = await gw.authorize({
       idempotencyKey: "flaky-1", amount: 5n, currency: "USD", capture: true,
       card: { number: TEST_CARDS.approve, expMonth: 1, expYear },
@@ -139,7 +139,7 @@ describe("sandbox gateway specifics", () => {
 
   it("charges, then answers too late for the client, when timeoutRate is 1", async () => {
     await call(server.url, "PUT", "/control", { timeoutRate: 1 });
-    const gw = new SandboxGateway({ baseUrl: server.url, timeoutMs: 300 });
+    const gw = new HttpGateway({ baseUrl: server.url, name: "sandbox", kind: "SANDBOX", timeoutMs: 300 });
     const input = { idempotencyKey: "hang-1", amount: 7n, currency: "USD", capture: true, card: { number: TEST_CARDS.approve, expMonth: 1, expYear } };
     expect(await gw.authorize(input)).toMatchObject({ kind: "transient", code: "timeout" });
     expect(await gw.retrieve("hang-1")).toMatchObject({ kind: "approved" }); // the charge exists
@@ -150,7 +150,7 @@ describe("sandbox gateway specifics", () => {
 
   it("processes only the currencies it is set to", async () => {
     await call(server.url, "PUT", "/control", { currencies: ["EUR"] });
-    const gw = new SandboxGateway({ baseUrl: server.url, timeoutMs: 2000 });
+    const gw = new HttpGateway({ baseUrl: server.url, name: "sandbox", kind: "SANDBOX", timeoutMs: 2000 });
     const card = { number: TEST_CARDS.approve, expMonth: 1, expYear };
     expect(await gw.authorize({ idempotencyKey: "cur-usd", amount: 5n, currency: "USD", capture: true, card })).toMatchObject({ kind: "declined", code: "currency_not_supported" });
     expect(await gw.authorize({ idempotencyKey: "cur-eur", amount: 5n, currency: "EUR", capture: true, card })).toMatchObject({ kind: "approved" });
@@ -160,7 +160,7 @@ describe("sandbox gateway specifics", () => {
   it("close() does not wait out the latency of in-flight calls", async () => {
     const slow = await startSandboxGateway({ port: 0, host: "0.0.0.0", latencyMs: 5000 });
     expect(slow.url).toBe(`http://127.0.0.1:${slow.port}`);
-    const gw = new SandboxGateway({ baseUrl: `${slow.url}/`, timeoutMs: 10_000 });
+    const gw = new HttpGateway({ baseUrl: `${slow.url}/`, name: "sandbox", kind: "SANDBOX", timeoutMs: 10_000 });
     const pending = gw.authorize({
       idempotencyKey: "slow-1", amount: 1n, currency: "EUR", capture: true,
       card: { number: TEST_CARDS.approve, expMonth: 1, expYear },
@@ -173,7 +173,7 @@ describe("sandbox gateway specifics", () => {
   it("maps connection refused to transient connect_failed", async () => {
     const gone = await startSandboxGateway({ port: 0 });
     await gone.close();
-    const gw = new SandboxGateway({ baseUrl: gone.url, timeoutMs: 2000 });
+    const gw = new HttpGateway({ baseUrl: gone.url, name: "sandbox", kind: "SANDBOX", timeoutMs: 2000 });
     const o = await gw.void({ idempotencyKey: "x", reference: "ch_x" });
     expect(o).toMatchObject({ kind: "transient", code: "connect_failed" });
   });
@@ -181,7 +181,7 @@ describe("sandbox gateway specifics", () => {
   it("with a control port, really refuses connections while down, keeps its ledger, and comes back", async () => {
     const sbx = await startSandboxGateway({ port: 0, controlPort: 0 });
     try {
-      const gw = new SandboxGateway({ baseUrl: sbx.url, timeoutMs: 2000 });
+      const gw = new HttpGateway({ baseUrl: sbx.url, name: "sandbox", kind: "SANDBOX", timeoutMs: 2000 });
       const pay = (key: string) => gw.authorize({ idempotencyKey: key, amount: 500n, currency: "EUR", card: { number: TEST_CARDS.approve, expMonth: 12, expYear: 2040, cvc: "123" }, capture: true });
       expect((await pay("before")).kind).toBe("approved");
       const put = (body: unknown) => fetch(`${sbx.controlUrl}/control`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });

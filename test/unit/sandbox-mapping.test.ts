@@ -1,7 +1,8 @@
 // Pure parts of the sandbox gateway: card rules, HTTP→GatewayOutcome mapping, wire parsing.
 import { describe, expect, it } from "vitest";
 import { TEST_CARDS, decideCard, isExpired, luhnValid } from "../../src/gateways/sandbox/cards.js";
-import { mapFetchError, mapResponse } from "../../src/gateways/sandbox/mapping.js";
+import { mapResponse } from "../../src/gateways/sandbox/mapping.js";
+import { mapNetworkError } from "../../src/gateways/gateway-call.js";
 import { parseAuthorize, parseOp } from "../../src/gateways/sandbox/wire.js";
 
 const now = new Date("2026-05-15T12:00:00Z");
@@ -71,21 +72,21 @@ describe("mapResponse", () => {
   });
 });
 
-describe("mapFetchError", () => {
+describe("mapNetworkError", () => {
   it("recognises AbortSignal.timeout", async () => {
     const signal = AbortSignal.timeout(1);
     await new Promise((r) => setTimeout(r, 20));
-    expect(mapFetchError(signal.reason)).toMatchObject({ kind: "transient", code: "timeout" });
+    expect(mapNetworkError(signal.reason)).toMatchObject({ kind: "transient", code: "timeout" });
   });
 
   it("recognises connection failures via the undici cause", () => {
     const err = new TypeError("fetch failed", { cause: Object.assign(new Error("connect"), { code: "ECONNREFUSED" }) });
-    expect(mapFetchError(err)).toMatchObject({ kind: "transient", code: "connect_failed" }); // never connected: nothing charged
+    expect(mapNetworkError(err)).toMatchObject({ kind: "transient", code: "connect_failed" }); // never connected: nothing charged
     const reset = new TypeError("fetch failed", { cause: Object.assign(new Error("reset"), { code: "ECONNRESET" }) });
-    expect(mapFetchError(reset)).toMatchObject({ kind: "transient", code: "gateway_unavailable" }); // may have been charged
-    expect(mapFetchError("weird")).toMatchObject({ kind: "transient", code: "gateway_unavailable" });
+    expect(mapNetworkError(reset)).toMatchObject({ kind: "transient", code: "gateway_unavailable" }); // may have been charged
+    expect(mapNetworkError("weird")).toMatchObject({ kind: "transient", code: "gateway_unavailable" });
     const leaky = new TypeError("Request cannot be constructed from a URL that includes credentials: http://user:s3cret@host/");
-    expect(JSON.stringify(mapFetchError(leaky))).not.toContain("s3cret");
+    expect(JSON.stringify(mapNetworkError(leaky))).not.toContain("s3cret");
   });
 });
 

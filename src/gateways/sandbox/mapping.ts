@@ -1,8 +1,8 @@
-// Classification of sandbox answers into GatewayOutcome, kept pure (HTTP status + parsed body, or
-// the thrown fetch error) so every branch is unit-testable without a server. The rule of thumb:
+// Classification of sandbox answers into GatewayOutcome, kept pure (HTTP status + parsed body; a
+// network failure is gateway-call.ts's) so every branch is unit-testable without a server. The rule of thumb:
 // anything where the charge state is unknown or a retry with the same key may succeed is
 // `transient`; anything the gateway definitively refused is `declined`.
-import { CONNECT_FAILED, type ChargeLookup, type GatewayOutcome } from "../gateway.js";
+import type { ChargeLookup, GatewayOutcome } from "../gateway.js";
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -73,44 +73,4 @@ export function mapCharge(status: number, body: unknown): ChargeLookup {
     default:
       return transient("processing_error", "Unrecognised charge status from sandbox gateway");
   }
-}
-
-/** Node/undici connection error codes meaning "the request never got a proper answer". */
-const CONNECTION_CODES = new Set([
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-  "EPIPE",
-  "UND_ERR_SOCKET",
-  "UND_ERR_CONNECT_TIMEOUT",
-  "UND_ERR_CLOSED",
-]);
-
-const NEVER_CONNECTED_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "UND_ERR_CONNECT_TIMEOUT"]);
-
-// Errors and DOMExceptions are objects whose name/code/cause are readable as plain properties.
-const errName = (e: unknown): string | undefined => str(e, "name");
-const errCode = (e: unknown): string | undefined => str(e, "code");
-
-/** Classifies what `fetch` (or reading its body) threw. Always transient: the outcome is unknown. */
-export function mapFetchError(err: unknown): GatewayOutcome {
-  const name = errName(err);
-  // AbortSignal.timeout() rejects with a DOMException named TimeoutError.
-  if (name === "TimeoutError" || name === "AbortError") {
-    return transient("timeout", "Sandbox gateway did not answer in time");
-  }
-  const cause = isObj(err) ? err.cause : undefined;
-  const code = errCode(cause) ?? errCode(err);
-  // Never opened: the request cannot have reached the gateway, so nothing was charged.
-  if (code !== undefined && NEVER_CONNECTED_CODES.has(code)) {
-    return transient(CONNECT_FAILED, `Sandbox gateway unreachable (${code})`);
-  }
-  if (code !== undefined && CONNECTION_CODES.has(code)) {
-    return transient("gateway_unavailable", `Sandbox gateway connection lost (${code})`);
-  }
-  // The error's own text may quote the URL (and anything in it): keep it out of attempts and logs.
-  return transient("gateway_unavailable", `Sandbox gateway request failed (${errName(err) ?? "error"})`);
 }

@@ -15,14 +15,14 @@ import type { Tx } from "../../platform/db.js";
 import { AppError, ErrorCode, badInput, notFound } from "../../platform/errors.js";
 import { type Codec, type IdempotencyScope, answerKey, checkKey, claimKey } from "../../platform/idempotency.js";
 import { newId } from "../../platform/ids.js";
-import { gatewayLatency } from "../../platform/metrics.js";
 import { gatewayShare } from "../../fx/settlement.js";
 import { recordAudit } from "../../audit/audit.js";
 import { TransientGatewayError, type GatewayOutcome } from "../../gateways/gateway.js";
 import { decide, type PaymentChange } from "../payment-change.js";
 import { paymentCodec } from "../payment.snapshot.js";
 import { transitionPayment } from "../transition.js";
-import { authorization, requireApproved } from "./gateway-call.js";
+import { authorization, requireApproved } from "./authorization.js";
+import { callGateway } from "../../gateways/gateway-call.js";
 
 export type StagedKind = "CAPTURE" | "VOID";
 
@@ -128,13 +128,11 @@ async function earlierWithKey(tx: Tx, scope: IdempotencyScope, key: string): Pro
 export async function drive(ctx: Ctx, op: PaymentOperation): Promise<Payment> {
   const payment = await ctx.app.db.payment.findFirst({ where: { id: op.paymentId, merchantId: op.merchantId } });
   if (!payment) throw notFound("payment", op.paymentId);
-  const { gateway, reference } = await authorization(ctx, payment);
+  const { target, reference } = await authorization(ctx, payment);
   const operation = op.kind === "CAPTURE" ? "capture" : "void";
-  const started = performance.now();
-  const outcome: GatewayOutcome = op.kind === "CAPTURE"
-    ? await gateway.capture({ idempotencyKey: op.id, reference, amount: op.gatewayAmount, currency: op.gatewayCurrency })
-    : await gateway.void({ idempotencyKey: op.id, reference });
-  gatewayLatency.observe({ gateway: gateway.name, operation, outcome: outcome.kind }, (performance.now() - started) / 1000);
+  const { outcome } = op.kind === "CAPTURE"
+    ? await callGateway(ctx.app, target, { op: "capture", input: { idempotencyKey: op.id, reference, amount: op.gatewayAmount, currency: op.gatewayCurrency } })
+    : await callGateway(ctx.app, target, { op: "void", input: { idempotencyKey: op.id, reference } });
   if (outcome.kind === "transient") {
     throw new AppError(ErrorCode.GATEWAY_UNAVAILABLE, `The gateway could not ${operation} the payment now (${outcome.code}); it will be retried, and a retry with the same idempotency key answers its outcome`, {
       gatewayCode: outcome.code, retryable: true, operationId: op.id,

@@ -1,19 +1,19 @@
-// The synchronous gateway calls of capture and cancel: find the authorization's reference and
-// turn a non-approval into a typed API error. Never called inside a database transaction.
+// The authorization a capture, void or refund goes back to (its gateway and reference), and the
+// typed API error of a gateway's non-approval.
 import type { Payment } from "../../generated/prisma/client.js";
 import type { Ctx } from "../../platform/app.js";
 import { AppError, ErrorCode } from "../../platform/errors.js";
-import type { Gateway, GatewayOutcome } from "../../gateways/gateway.js";
-import { gatewayFor } from "../../gateways/registry.js";
+import type { GatewayOutcome } from "../../gateways/gateway.js";
+import type { GatewayTarget } from "../../gateways/gateway-call.js";
 
 /** The gateway that authorized the payment and its reference there: captures, voids and refunds go back to it. */
-export async function authorization(ctx: Ctx, payment: Payment): Promise<{ gateway: Gateway; reference: string }> {
+export async function authorization(ctx: Ctx, payment: Payment): Promise<{ target: GatewayTarget; reference: string }> {
   const attempt = await ctx.app.db.paymentAttempt.findFirst({
     where: { merchantId: ctx.merchantId, paymentId: payment.id, status: "SUCCEEDED", gatewayReference: { not: null } },
     orderBy: { createdAt: "desc" },
   });
   if (!attempt?.gatewayReference) throw new AppError(ErrorCode.INTERNAL, `Payment ${payment.id} has no successful authorization`);
-  return { gateway: await gatewayFor(ctx.app, attempt), reference: attempt.gatewayReference };
+  return { target: { merchantId: attempt.merchantId, gatewayAccountId: attempt.gatewayAccountId }, reference: attempt.gatewayReference };
 }
 
 export function requireApproved(outcome: GatewayOutcome, action: string): void {
