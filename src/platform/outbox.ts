@@ -31,7 +31,12 @@ export async function writeOutbox(tx: Tx, messages: OutboxMessage[]): Promise<vo
 }
 
 const BATCH = 500;
-const SWEEP_AFTER_MS = 20;
+/**
+ * Sent rows are deleted together this often: one DELETE (one commit) for all the commits of a
+ * quarter second, not one per commit. Well inside POLL_AFTER_MS, so the poller of another process
+ * rarely sees a sent row (if it does, the message goes out twice: receivers drop duplicates).
+ */
+const SWEEP_AFTER_MS = 250;
 /** The poller leaves younger rows to the fast path of the process that wrote them. */
 const POLL_AFTER_MS = 1_000;
 /** A handler that cannot reach Redis must fail fast: the poller's transaction holds row locks. */
