@@ -11,6 +11,7 @@ import { AppError } from "./platform/errors.js";
 import { createProcess, preflight } from "./server/bootstrap.js";
 import { createHttpServer } from "./server/http.js";
 import { loadTls } from "./server/tls.js";
+import { startMetricsServer } from "./server/metrics-endpoint.js";
 import { buildPaygraphSchema } from "./server/schema.js";
 import { createMerchant, ensureDemoMerchant } from "./merchants/merchants.js";
 import { insertOwner, prepareOwner, rethrowEmailTaken } from "./users/owner.js";
@@ -90,12 +91,15 @@ async function start(flags: { role?: string; port?: string; host?: string; "tls-
     const http = await createHttpServer(proc.app, await buildPaygraphSchema(), tls);
     await http.listen({ port: config.port, host: config.host });
     closers.unshift(() => http.close());
+    const metrics = config.metricsPort !== undefined ? await startMetricsServer(config) : undefined;
+    if (metrics) closers.unshift(() => metrics.server.close());
     const address = http.server.address();
     const bound = typeof address === "object" && address ? address.port : config.port;
     const base = config.publicUrl ?? `${tls ? "https" : "http"}://${config.host}:${bound}`;
     // The demo's OWNER too, with a random password printed once, so the dashboard can be tried at once.
     // Its password is hashed before the transaction that writes merchant, key and owner together.
     const demoOwner = { email: "owner@demo.paygraph.test", password: randomToken(20) };
+    // Never in production: config.ts refuses SEED_DEMO_MERCHANT=true there, and it defaults to false.
     const fresh = config.seedDemoMerchant && (await proc.app.db.merchant.count()) === 0;
     const prepared = fresh ? await prepareOwner(proc.app.db, { ...demoOwner, name: "Demo owner" }) : undefined;
     const demo = prepared ? await ensureDemoMerchant(proc.app.db, (tx, merchantId) => insertOwner(tx, merchantId, prepared, "system:bootstrap")) : undefined;
@@ -103,7 +107,8 @@ async function start(flags: { role?: string; port?: string; host?: string; "tls-
       `paygraph ${role} listening on ${base}`,
       `  GraphQL        ${base}/graphql   (POST; subscriptions: ${base.replace(/^http/, "ws")}/graphql)`,
       `  Playground     ${base}/graphiql`,
-      `  Health         ${base}/healthz  ${base}/readyz  ${base}/metrics`,
+      `  Health         ${base}/healthz  ${base}/readyz${metrics ? "" : `  ${base}/metrics`}`,
+      ...(metrics ? [`  Metrics        ${metrics.url}`] : []),
       `  OAuth 2.0      ${base}/oauth/token   (metadata: ${base}/.well-known/oauth-authorization-server)`,
       `  Gateway        ${config.gatewayUrl} (sandbox)`,
       ...(demo ? [`  Demo merchant  ${demo.merchantId}`, `  Secret key     ${demo.secretKey}   (shown once; 'paygraph merchant create --name X' makes more)`] : []),
