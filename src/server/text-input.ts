@@ -20,31 +20,48 @@ function flaw(text: string): string | undefined {
     : `an unpaired UTF-16 surrogate (U+${found.charCodeAt(0).toString(16).toUpperCase()})`;
 }
 
-const refusal = (field: string, what: string, where: string): AppError =>
-  new AppError(ErrorCode.BAD_USER_INPUT, `${field} holds ${what}${where}, which cannot be stored: send text without it`, { field });
+function refusal(path: string, what: string, where: string): AppError {
+  // A path is as long as the caller's nesting: shown in full up to a sane length.
+  const field = path.length > 200 ? `${path.slice(0, 200)}…` : path;
+  return new AppError(ErrorCode.BAD_USER_INPUT, `${field} holds ${what}${where}, which cannot be stored: send text without it`, { field });
+}
 
 const join = (path: string, key: string): string => (path ? `${path}.${key}` : key);
 
-/** A value as the caller sent it (a variable): every string and every object key. */
-function inValue(value: unknown, path: string, root: string): AppError | undefined {
-  if (typeof value === "string") {
-    const what = flaw(value);
-    return what ? refusal(path || root, what, "") : undefined;
+/** Where a value sits below the argument, kept as links: a path is spelled out only when refused. */
+interface Step { parent: Step | undefined; key: string | number }
+
+function spell(step: Step | undefined, base: string, root: string): string {
+  const keys: (string | number)[] = [];
+  for (let s = step; s; s = s.parent) keys.push(s.key);
+  let path = base;
+  for (let i = keys.length - 1; i >= 0; i -= 1) {
+    const key = keys[i]!;
+    path = typeof key === "number" ? `${path || root}[${key}]` : join(path, key);
   }
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i += 1) {
-      const found = inValue(value[i], `${path || root}[${i}]`, root);
+  return path || root;
+}
+
+/**
+ * A value as the caller sent it (a variable): every string and every object key. Iterative, not
+ * recursive: a JSON variable nested a few hundred thousand levels deep fits in the body limit.
+ */
+function inValue(value: unknown, base: string, root: string): AppError | undefined {
+  const refused = (text: string, at: Step | undefined, where = ""): AppError | undefined => {
+    const what = flaw(text);
+    return what ? refusal(spell(at, base, root), what, where) : undefined;
+  };
+  if (typeof value === "string") return refused(value, undefined);
+  const pending: [object, Step | undefined][] = typeof value === "object" && value !== null ? [[value, undefined]] : [];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const [item, at] = next;
+    const children: [string | number, unknown][] = Array.isArray(item) ? item.map((v: unknown, i) => [i, v]) : Object.entries(item);
+    for (const [key, child] of children) {
+      // A bad key is not repeated in the path: it is what cannot be shown.
+      const found = (typeof key === "string" ? refused(key, at, " in a key") : undefined)
+        ?? (typeof child === "string" ? refused(child, { parent: at, key }) : undefined);
       if (found) return found;
-    }
-    return undefined;
-  }
-  if (typeof value === "object" && value !== null) {
-    for (const [key, inner] of Object.entries(value)) {
-      const what = flaw(key);
-      // The key itself is not repeated in the path: it is what cannot be shown.
-      if (what) return refusal(path || root, what, " in a key");
-      const found = inValue(inner, join(path, key), root);
-      if (found) return found;
+      if (typeof child === "object" && child !== null) pending.push([child, { parent: at, key }]);
     }
   }
   return undefined;
