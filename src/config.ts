@@ -106,12 +106,18 @@ export interface Config {
   oauthSigningKeyRotateSeconds: number;
   /** Schema introspection (GraphiQL needs it): on by default outside production. */
   graphqlIntrospection: boolean;
+  /** GraphQL's "Did you mean …?" hints in error messages: outside production only (they map the schema for a prober). */
+  graphqlSuggestions: boolean;
   /** Query shape limits, checked before execution; a violation is QUERY_TOO_COMPLEX. */
   graphqlLimits: GraphqlLimits;
   /** Adds `x-sql-queries` to responses (query count per request): development and tests only. */
   exposeQueryCount: boolean;
-  /** Create the demo merchant on an empty database at start. */
+  /** Create (and print) the demo merchant on an empty database at start: outside production only. */
   seedDemoMerchant: boolean;
+  /** Serve /metrics on this port of `host` (0: any free port), and not on the api's port; undefined: on the api's port. */
+  metricsPort: number | undefined;
+  /** When set, /metrics answers only `Authorization: Bearer <this>` (401 otherwise). */
+  metricsToken: string | undefined;
   /** Exchange-rate source; undefined (production without FX_SOURCE): rates only come from admins. */
   fxSource: FxSource | undefined;
   /** How often the worker refreshes exchange rates (it also does at start). */
@@ -254,8 +260,11 @@ export function loadConfig(overrides: Partial<Config> = {}, source: NodeJS.Proce
       maxTokens: int(source.GRAPHQL_MAX_TOKENS, 5000, "GRAPHQL_MAX_TOKENS"),
       maxDirectives: int(source.GRAPHQL_MAX_DIRECTIVES, 20, "GRAPHQL_MAX_DIRECTIVES"),
     },
+    graphqlSuggestions: env !== "production",
     exposeQueryCount: env !== "production",
-    seedDemoMerchant: source.SEED_DEMO_MERCHANT !== "false",
+    seedDemoMerchant: bool(source.SEED_DEMO_MERCHANT, env !== "production", "SEED_DEMO_MERCHANT"),
+    metricsPort: source.METRICS_PORT ? int(source.METRICS_PORT, 0, "METRICS_PORT") : undefined,
+    metricsToken: source.METRICS_TOKEN || undefined,
     fxSource: fxSourceFrom(source.FX_SOURCE, env),
     fxRefreshEveryMs: int(source.FX_REFRESH_EVERY_MS, 3_600_000, "FX_REFRESH_EVERY_MS"),
     cardTokenTtlSeconds: Math.max(1, int(source.CARD_TOKEN_TTL_SECONDS, 900, "CARD_TOKEN_TTL_SECONDS")),
@@ -269,6 +278,14 @@ export function loadConfig(overrides: Partial<Config> = {}, source: NodeJS.Proce
   if (!config.tlsCertFile !== !config.tlsKeyFile) {
     throw new Error(`TLS needs both a certificate and a key (--tls-cert and --tls-key, or TLS_CERT_FILE and TLS_KEY_FILE); only the ${config.tlsCertFile ? "certificate" : "key"} was given`);
   }
+  // A demo merchant's secret key printed to a production log is a live credential nobody asked for.
+  if (config.env === "production" && config.seedDemoMerchant) throw new Error("SEED_DEMO_MERCHANT is a development tool: it cannot be true in production");
+  if (config.metricsPort !== undefined && config.metricsPort > 65535) throw new Error(`METRICS_PORT must be 0-65535, got ${config.metricsPort}`);
+  if (config.metricsPort !== undefined && config.metricsPort !== 0 && config.metricsPort === config.port) {
+    throw new Error(`METRICS_PORT must differ from PORT (${config.port}): unset it to serve /metrics on the api's port`);
+  }
+  // The token is the only thing between the metrics and anyone who can reach the port.
+  if (config.metricsToken !== undefined && config.metricsToken.length < 16) throw new Error("METRICS_TOKEN must be at least 16 characters");
   // A refresh storm would hammer a (possibly paid) rates provider: once a second at most.
   if (config.fxRefreshEveryMs < 1000) throw new Error(`FX_REFRESH_EVERY_MS must be at least 1000, got ${config.fxRefreshEveryMs}`);
   return config;

@@ -11,6 +11,7 @@ import { AppError } from "./platform/errors.js";
 import { createProcess, preflight } from "./server/bootstrap.js";
 import { createHttpServer } from "./server/http.js";
 import { loadTls } from "./server/tls.js";
+import { startMetricsServer } from "./server/metrics-endpoint.js";
 import { buildPaygraphSchema } from "./server/schema.js";
 import { createMerchant, ensureDemoMerchant } from "./merchants/merchants.js";
 import { insertOwner, prepareOwner, rethrowEmailTaken } from "./users/owner.js";
@@ -23,7 +24,7 @@ import { startAnalyticsFold } from "./analytics/fold.js";
 import { rotateOAuthSigningKey } from "./auth/oauth/rotate-command.js";
 import { runVaultCommand, VAULT_USAGE } from "./vault/cli.js";
 import { createDb } from "./platform/db.js";
-import { superviseRoles, type RoleReady } from "./supervisor.js";
+import { superviseRoles, type Listening, type RoleReady } from "./supervisor.js";
 import cluster from "node:cluster";
 
 const MIGRATIONS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../prisma/migrations");
@@ -82,10 +83,10 @@ async function start(flags: StartFlags): Promise<void> {
   if (supervised) {
     const group = await superviseRoles(config, log, flags, tls !== undefined);
     closers.unshift(() => group.stop());
-    await announce(config, group.port, tls !== undefined, "all");
+    await announce(config, group.listening, tls !== undefined, "all");
   } else {
     const bound = await runRoles(config, role, tls, closers);
-    if (cluster.isWorker) process.send?.({ kind: "listening", port: bound ?? null } satisfies RoleReady);
+    if (cluster.isWorker) process.send?.({ kind: "listening", listening: bound ?? null } satisfies RoleReady);
     else if (bound !== undefined) await announce(config, bound, tls !== undefined, role);
     else say(`paygraph worker started (gateway ${config.gatewayUrl})`);
   }
@@ -97,8 +98,8 @@ async function start(flags: StartFlags): Promise<void> {
   process.once("SIGTERM", () => void shutdown());
 }
 
-/** Starts `role` in this process; returns the HTTP port it listens on (undefined for a worker). */
-async function runRoles(config: Config, role: Role, tls: ReturnType<typeof loadTls> | undefined, closers: (() => Promise<void>)[]): Promise<number | undefined> {
+/** Starts `role` in this process; returns where it listens (undefined for a worker). */
+async function runRoles(config: Config, role: Role, tls: ReturnType<typeof loadTls> | undefined, closers: (() => Promise<void>)[]): Promise<Listening | undefined> {
   const proc = createProcess(config, createLogger(config.logLevel));
   closers.unshift(() => proc.close());
   proc.app.relay.start(config.outboxPollMs);
@@ -117,17 +118,21 @@ async function runRoles(config: Config, role: Role, tls: ReturnType<typeof loadT
   const http = await createHttpServer(proc.app, await buildPaygraphSchema(), tls);
   await http.listen({ port: config.port, host: config.host });
   closers.unshift(() => http.close());
+  // METRICS_PORT: /metrics on a port of its own (api processes of one group share it, like the main port).
+  const metrics = config.metricsPort !== undefined ? await startMetricsServer(config) : undefined;
+  if (metrics) closers.unshift(() => metrics.server.close());
   const address = http.server.address();
-  return typeof address === "object" && address ? address.port : config.port;
+  return { port: typeof address === "object" && address ? address.port : config.port, metricsUrl: metrics?.url ?? null };
 }
 
 /** The one set of URLs a person reads, and the demo merchant on a fresh development database. */
-async function announce(config: Config, port: number, tls: boolean, role: Role): Promise<void> {
-  const base = config.publicUrl ?? `${tls ? "https" : "http"}://${config.host}:${port}`;
+async function announce(config: Config, at: Listening, tls: boolean, role: Role): Promise<void> {
+  const base = config.publicUrl ?? `${tls ? "https" : "http"}://${config.host}:${at.port}`;
   // The demo's OWNER too, with a random password printed once, so the dashboard can be tried at once.
   // Its password is hashed before the transaction that writes merchant, key and owner together.
   let demo: { merchantId: string; secretKey: string } | undefined;
   const demoOwner = { email: "owner@demo.paygraph.test", password: randomToken(20) };
+  // Never in production: config.ts refuses SEED_DEMO_MERCHANT=true there, and it defaults to false.
   if (config.seedDemoMerchant) {
     const { db, pool } = createDb(config.databaseUrl, 2, false);
     try {
@@ -142,7 +147,8 @@ async function announce(config: Config, port: number, tls: boolean, role: Role):
     `paygraph ${role} listening on ${base}`,
     `  GraphQL        ${base}/graphql   (POST; subscriptions: ${base.replace(/^http/, "ws")}/graphql)`,
     `  Playground     ${base}/graphiql`,
-    `  Health         ${base}/healthz  ${base}/readyz  ${base}/metrics`,
+    `  Health         ${base}/healthz  ${base}/readyz${at.metricsUrl ? "" : `  ${base}/metrics`}`,
+    ...(at.metricsUrl ? [`  Metrics        ${at.metricsUrl}`] : []),
     `  OAuth 2.0      ${base}/oauth/token   (metadata: ${base}/.well-known/oauth-authorization-server)`,
     `  Gateway        ${config.gatewayUrl} (sandbox)`,
     ...(demo ? [`  Demo merchant  ${demo.merchantId}`, `  Secret key     ${demo.secretKey}   (shown once; 'paygraph merchant create --name X' makes more)`] : []),

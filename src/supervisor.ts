@@ -10,11 +10,18 @@ import cluster, { type Worker } from "node:cluster";
 import type { Config } from "./config.js";
 import type { Logger } from "./platform/logger.js";
 
+/** Where an api process serves. */
+export interface Listening {
+  port: number;
+  /** /metrics on METRICS_PORT, if set (else on the main port). */
+  metricsUrl: string | null;
+}
+
 /** What a supervised process tells the supervisor once it serves. */
 export interface RoleReady {
   kind: "listening";
-  /** The HTTP port (an api process); null for the worker. */
-  port: number | null;
+  /** null for the worker. */
+  listening: Listening | null;
 }
 
 interface Flags { port?: string; host?: string; "tls-cert"?: string; "tls-key"?: string }
@@ -23,7 +30,7 @@ interface Flags { port?: string; host?: string; "tls-cert"?: string; "tls-key"?:
 const RESTART_BACKOFF_MS = 1_000;
 const STOP_GRACE_MS = 15_000;
 
-export async function superviseRoles(config: Config, log: Logger, flags: Flags, tls: boolean): Promise<{ port: number; stop(): Promise<void> }> {
+export async function superviseRoles(config: Config, log: Logger, flags: Flags, tls: boolean): Promise<{ listening: Listening; stop(): Promise<void> }> {
   const passed = (["port", "host", "tls-cert", "tls-key"] as const).flatMap((f) => (flags[f] !== undefined ? [`--${f}`, String(flags[f])] : []));
   // Children read the gateway the supervisor chose (its own sandbox, or the configured one).
   const env = { GATEWAY_URL: config.gatewayUrl ?? "" };
@@ -56,11 +63,11 @@ export async function superviseRoles(config: Config, log: Logger, flags: Flags, 
     for (const child of roles.keys()) child.kill("SIGKILL");
     throw err;
   });
-  const port = answers.find((a) => a.port !== null)?.port ?? config.port;
+  const listening = answers.find((a) => a.listening !== null)?.listening ?? { port: config.port, metricsUrl: null };
   log.info({ api: api.length, worker: 1, tls }, "paygraph processes started");
 
   return {
-    port,
+    listening,
     async stop(): Promise<void> {
       stopping = true;
       const exits = [...roles.keys()].map((child) => new Promise<void>((resolve) => {

@@ -1,5 +1,5 @@
 // Who is calling: the one shape every credential (API key, OAuth access token, a merchant user's
-// session) is verified into. The schema's auth checker (src/server/schema.ts) reads only this.
+// session) is verified into. The schema's auth checker (src/server/authorize.ts) reads only this.
 import type { ApiKeyKind, ApiKeyRole } from "../generated/prisma/enums.js";
 
 /** How the caller authenticated. */

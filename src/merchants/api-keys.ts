@@ -108,7 +108,7 @@ export async function authenticateApiKey(db: Db, key: string, cache?: KeyCache):
   return identity;
 }
 
-// --- Management over GraphQL (needs the `admin` scope, see schema.ts) ---
+// --- Management over GraphQL (needs the `admin` scope, see src/server/authorize.ts) ---
 
 /** The Redis channel on which revoked and rolled keys' hashes go to every api process's KeyCache. */
 export const keyInvalidationChannel = (redisPrefix: string): string => `${redisPrefix}:apikeys:invalidate`;

@@ -31,3 +31,16 @@ export function createDb(databaseUrl: string, poolSize: number, count: boolean):
   const db = new PrismaClient({ adapter: new PrismaPg(pool), transactionOptions: { maxWait: 15_000, timeout: 30_000 } });
   return { db, pool };
 }
+
+/** PostgreSQL refusing the characters of a text: 22021 (NUL in text), 22P05 (NUL or an unpaired surrogate escaped in jsonb). */
+const UNSTORABLE_TEXT_CODES = new Set(["22021", "22P05"]);
+const prop = (value: unknown, key: string): unknown => (typeof value === "object" && value !== null ? (value as Record<string, unknown>)[key] : undefined);
+
+/**
+ * Whether a database error (Prisma's, which carries PostgreSQL's code under
+ * meta.driverAdapterError.cause, or pg's own) is text PostgreSQL cannot store: the caller's input, not a fault.
+ */
+export function isUnstorableTextError(err: unknown): boolean {
+  const code = prop(prop(prop(prop(err, "meta"), "driverAdapterError"), "cause"), "originalCode") ?? prop(err, "code");
+  return typeof code === "string" && UNSTORABLE_TEXT_CODES.has(code);
+}

@@ -7,7 +7,7 @@ registerEnumType(GatewayDecision, {
   name: "GatewayDecision",
   description: "What a failed gateway call leads to",
   valuesConfig: {
-    RETRY: { description: "For lost answers (timeouts, 5xx): same gateway, same idempotency key, after a backoff; when retries run out, fail over. Not allowed on a decline row (a refusal would only repeat)" },
+    RETRY: { description: "For lost answers (timeouts, 5xx): same gateway, same idempotency key, after a backoff; when retries run out, fail over. Allowed only on a row naming one of the gateway kind's lost-answer codes, without declineCode: not on a decline row, nor on code * (a refusal would only repeat)" },
     FAIL_OVER: { description: "The route plan's next gateway (a new attempt and key); none left: declined. A lost answer is looked up first" },
     STOP: { description: "Decline the payment; no other gateway sees the card" },
     STEP_UP: { description: "The issuer asks for 3-D Secure: the payment requires action" },

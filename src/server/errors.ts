@@ -6,6 +6,7 @@ import { unwrapResolverError } from "@apollo/server/errors";
 import { AppError, ErrorCode } from "../platform/errors.js";
 import type { Logger } from "../platform/logger.js";
 import { currentRequestId } from "../platform/request-context.js";
+import { isUnstorableTextError } from "../platform/db.js";
 import { violatedLimit } from "./query-limits.js";
 
 /** Codes GraphQL and Apollo give to errors in the request itself: safe to show. */
@@ -26,7 +27,16 @@ export function scrubInput(message: string): string {
     .replace(/\d[\d -]{10,}\d/g, "[redacted]");
 }
 
-export function formatError(formatted: GraphQLFormattedError, error: unknown, log: Logger, requestId = currentRequestId()): GraphQLFormattedError {
+/**
+ * graphql-js ends many messages with " Did you mean …?" (field, argument, type, input field and
+ * enum value names close to the one sent): a map of the schema for whoever probes it with typos.
+ * Dropped in production, over HTTP and WebSocket, for validation and variable errors alike
+ * (Apollo's hideSchemaDetailsFromClientErrors covers HTTP validation only).
+ */
+export const withoutSuggestions = (message: string): string => message.replace(/ Did you mean [^?]*\?/g, "");
+
+export function formatError(formatted: GraphQLFormattedError, error: unknown, log: Logger, hideSuggestions = false): GraphQLFormattedError {
+  const requestId = currentRequestId();
   const unwrapped = unwrapResolverError(error);
   // Errors thrown by plugins (not resolvers) arrive wrapped in a GraphQLError.
   const original = unwrapped instanceof GraphQLError && unwrapped.originalError instanceof AppError ? unwrapped.originalError : unwrapped;
@@ -41,7 +51,14 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown, lo
   if (limit) return { message: formatted.message, ...where, extensions: { code: ErrorCode.QUERY_TOO_COMPLEX, limit, requestId } };
   const code = formatted.extensions?.code;
   if (typeof code === "string" && REQUEST_ERROR_CODES.has(code)) {
-    return { message: scrubInput(formatted.message), ...where, extensions: { code: code === "BAD_REQUEST" ? ErrorCode.BAD_USER_INPUT : code, requestId } };
+    const message = scrubInput(hideSuggestions ? withoutSuggestions(formatted.message) : formatted.message);
+    return { message, ...where, extensions: { code: code === "BAD_REQUEST" ? ErrorCode.BAD_USER_INPUT : code, requestId } };
+  }
+  // A backstop: src/server/text-input.ts refuses such text before anything runs; a path it misses
+  // (a string not from an argument) is still the caller's input, and logged so it gets found.
+  if (isUnstorableTextError(original)) {
+    log.warn({ requestId }, "PostgreSQL refused a text input (NUL or unpaired surrogate) that the edge check let through");
+    return { message: "A text input holds a NUL character or an unpaired UTF-16 surrogate, which cannot be stored", ...where, extensions: { code: ErrorCode.BAD_USER_INPUT, requestId } };
   }
   log.error({ err: original, requestId }, "internal error");
   return { message: "Internal server error", ...where, extensions: { code: ErrorCode.INTERNAL, requestId } };

@@ -10,11 +10,12 @@ import { createFailFastRedis } from "../platform/redis.js";
 import { WebSocketServer } from "ws";
 import { useServer } from "graphql-ws/use/ws";
 import { randomUUID } from "node:crypto";
-import { GraphQLError } from "graphql";
+import { GraphQLError, getOperationAST } from "graphql";
 import type { App } from "../platform/app.js";
 import { AppError, ErrorCode } from "../platform/errors.js";
 import type { GqlContext } from "../platform/graphql/context.js";
-import { httpRequests, registry } from "../platform/metrics.js";
+import { httpRequests } from "../platform/metrics.js";
+import { metricsHandler } from "./metrics-endpoint.js";
 import { requestScope, type RequestScope } from "../platform/request-context.js";
 import { KeyCache, keyInvalidationChannel } from "../merchants/api-keys.js";
 import { identify, type Verifiers } from "../auth/identify.js";
@@ -28,6 +29,7 @@ import { graphiqlPage } from "./graphiql.js";
 import { readiness } from "./health.js";
 import type { TlsOptions } from "./tls.js";
 import { checkDocument, queryLimitRules } from "./query-limits.js";
+import { asRequestError, unstorableText, unstorableTextPlugin } from "./text-input.js";
 import { clientAddress } from "./client-ip.js";
 import { CredentialLimiter, rateLimitHeaders, rateLimited, type RateDecision } from "./rate-limit.js";
 import { registerTokenRoutes } from "../tokens/token.routes.js";
@@ -89,6 +91,7 @@ export async function createHttpServer(app: App, schema: GraphQLSchema, tls?: Tl
   registerOAuthRoutes(fastify, app, { verifier: oauth.verifier, limiter });
   const limits = app.config.graphqlLimits;
   const rules = queryLimitRules(limits, app.config.graphqlIntrospection);
+  const hideSuggestions = !app.config.graphqlSuggestions;
   const wsServer = new WebSocketServer({ server: fastify.server, path: "/graphql" });
   const ws = useServer<Record<string, unknown>>(
     {
@@ -108,11 +111,14 @@ export async function createHttpServer(app: App, schema: GraphQLSchema, tls?: Tl
         }
         const checked = checkDocument(schema, payload.query, limits, rules);
         if ("errors" in checked) return checked.errors;
+        const operation = getOperationAST(checked.document, payload.operationName);
+        const unstorable = operation ? unstorableText(checked.document, operation, payload.variables ?? undefined) : undefined;
+        if (unstorable) return [asRequestError(unstorable)];
         return { schema, document: checked.document, operationName: payload.operationName, variableValues: payload.variables };
       },
       onNext: (_ctx, _id, _payload, _args, result) =>
-        result.errors ? { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e, app.log)) } : undefined,
-      onError: (_ctx, _id, _payload, errors) => errors.map((e) => formatError(e.toJSON(), e, app.log)),
+        result.errors ? { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e, app.log, hideSuggestions)) } : undefined,
+      onError: (_ctx, _id, _payload, errors) => errors.map((e) => formatError(e.toJSON(), e, app.log, hideSuggestions)),
     },
     wsServer,
   );
@@ -125,11 +131,12 @@ export async function createHttpServer(app: App, schema: GraphQLSchema, tls?: Tl
     // One operation per request: a batch would multiply a request's cost past every limit above.
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
-    formatError: (formatted, error) => formatError(formatted, error, app.log),
+    formatError: (formatted, error) => formatError(formatted, error, app.log, hideSuggestions),
     plugins: [
       fastifyApolloDrainPlugin(fastify),
       { serverWillStart: async () => ({ drainServer: async () => void (await ws.dispose()) }) },
       ApolloServerPluginLandingPageDisabled(),
+      unstorableTextPlugin,
       {
         // One Idempotency-Key header cannot name several mutations' effects: ask for the input field.
         requestDidStart: async () => ({
@@ -180,7 +187,8 @@ export async function createHttpServer(app: App, schema: GraphQLSchema, tls?: Tl
     const checks = await readiness(app);
     return reply.code(Object.values(checks).every((c) => c === "ok") ? 200 : 503).send({ checks });
   });
-  fastify.get("/metrics", async (_req, reply) => reply.type(registry.contentType).send(await registry.metrics()));
+  // With METRICS_PORT, /metrics lives on its own port only (src/server/metrics-endpoint.ts).
+  if (app.config.metricsPort === undefined) fastify.get("/metrics", metricsHandler(app.config.metricsToken));
   fastify.addHook("onResponse", async (req, reply) => {
     httpRequests.inc({ route: req.routeOptions.url ?? "unknown", status: String(reply.statusCode) });
   });

@@ -3,19 +3,18 @@
 import "reflect-metadata";
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from "graphql";
 import { buildSchema } from "type-graphql";
-import { merchantCtx, type GqlContext } from "../platform/graphql/context.js";
 import { validateStateMachine } from "../payments/payment-state.js";
 import { PaymentResolver } from "../payments/payment.resolver.js";
 import { PaymentFieldsResolver } from "../payments/payment-fields.resolver.js";
 import { PaymentSubscriptionResolver } from "../payments/payment.subscription.js";
 import { PaymentRefundsResolver, RefundResolver } from "../refunds/refund.resolver.js";
 import { NodeResolver } from "./node.resolver.js";
+import { authorize } from "./authorize.js";
+import type { GqlContext } from "../platform/graphql/context.js";
 import { GatewayAccountResolver } from "../gateways/accounts/gateway-account.resolver.js";
 import { GatewayDecisionResolver } from "../routing/decision-table.resolver.js";
 import { GatewayHealthResolver } from "../routing/gateway-health.resolver.js";
 import { ExchangeRateResolver } from "../fx/exchange-rate.resolver.js";
-import { AppError, ErrorCode } from "../platform/errors.js";
-import { ApiKeyRole } from "../generated/prisma/enums.js";
 import { ApiKeyResolver } from "../merchants/api-key.resolver.js";
 import { RoutingRuleResolver } from "../routing/rules/routing-rule.resolver.js";
 import { AnalyticsResolver } from "../analytics/analytics.resolver.js";
@@ -24,34 +23,6 @@ import { CustomerResolver, PaymentCustomerResolver, PaymentMethodResolver } from
 import { OAuthClientResolver } from "../auth/oauth/oauth-client.resolver.js";
 import { AuditResolver } from "../audit/audit.resolver.js";
 import { UserResolver } from "../users/user.resolver.js";
-
-const CALLER = { API_KEY: "API key", OAUTH: "OAuth access token", USER: "user's role" } as const;
-
-/**
- * The one authorization check, for every credential (API key, OAuth access token, user session).
- * Throws UNAUTHENTICATED with the reason (missing, malformed, unknown, revoked, expired); then
- * FORBIDDEN for a PUBLISHABLE key (POST /v1/tokens only, never /graphql); then FORBIDDEN when the
- * field's `@Authorized(...)` names a platform role (ADMIN, MERCHANT) the caller lacks or a scope
- * (README: "API keys", "Merchant users and roles") it does not hold, naming it in
- * `extensions.requiredRoles` / `extensions.missingScope`. Every name given must hold:
- * `@Authorized("ADMIN", "admin")` needs both.
- */
-export function authorize(gql: GqlContext, required: string[]): true {
-  merchantCtx(gql);
-  const principal = gql.principal!;
-  if (principal.keyKind === "PUBLISHABLE") {
-    throw new AppError(ErrorCode.FORBIDDEN, "A publishable key is for client-side tokenization only", { keyKind: "PUBLISHABLE" });
-  }
-  const roles = required.filter((r): r is ApiKeyRole => (Object.values(ApiKeyRole) as string[]).includes(r));
-  if (roles.length && !roles.includes(principal.role)) {
-    throw new AppError(ErrorCode.FORBIDDEN, `This needs the platform role ${roles.join(" or ")} (given to API keys from the command line only)`, { requiredRoles: roles });
-  }
-  const missingScope = required.filter((r) => !roles.includes(r as ApiKeyRole)).find((scope) => !principal.scopes.includes(scope));
-  if (missingScope !== undefined) {
-    throw new AppError(ErrorCode.FORBIDDEN, `This ${CALLER[principal.via]} lacks the scope '${missingScope}'`, { missingScope });
-  }
-  return true;
-}
 
 export async function buildPaygraphSchema(): Promise<GraphQLSchema> {
   validateStateMachine();

@@ -2,7 +2,7 @@
 // publishable key, so the merchant's own server never handles a card number. The route lives in its
 // own Fastify scope: CORS (any origin; the publishable key, not the origin, says who is calling),
 // a JSON error format and a body parser error that never echoes the body stay on this route only.
-// Publishable keys work here and nowhere else (schema.ts refuses them on /graphql); secret and
+// Publishable keys work here and nowhere else (src/server/authorize.ts refuses them on /graphql); secret and
 // restricted keys are refused here, so nobody is led to put a secret key in a web page — a server
 // that holds card details vaults them with createPaymentMethod.
 import cors from "@fastify/cors";

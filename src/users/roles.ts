@@ -1,6 +1,6 @@
 // Roles → permissions, in one place. A signed-in user's Principal carries the scopes of their role
 // (read on every request, so a role change takes effect at once); the one auth checker (`authorize`
-// in src/server/schema.ts) compares them with each field's `@Authorized(...)`, as for API keys.
+// in src/server/authorize.ts) compares them with each field's `@Authorized(...)`, as for API keys.
 import { UserRole } from "../generated/prisma/enums.js";
 import { SCOPES, type Scope } from "../merchants/api-keys.js";
 

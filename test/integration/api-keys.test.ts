@@ -3,7 +3,7 @@
 // Redis, a rolled key's grace ends on its own, and restricted keys are held to their scopes.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  ApiKeysDocument, CreateApiKeyDocument, CreatePaymentDocument, ExchangeRateDocument, PaymentsDocument, RevokeApiKeyDocument, RollApiKeyDocument,
+  ApiKeysDocument, CreateApiKeyDocument, CreateGatewayAccountDocument, CreatePaymentDocument, ExchangeRateDocument, PaymentsDocument, RevokeApiKeyDocument, RollApiKeyDocument,
   type ApiKeyKind,
 } from "../support/generated/graphql.js";
 import { createStack, errorCode, eventually, gql, ok, type GqlResult, type Stack } from "../support/stack.js";
@@ -64,6 +64,24 @@ describe("API keys", () => {
     ok(await gql(apiA, CreatePaymentDocument, { input: { amount: "1.00", currency: "EUR" } }, { key: writer.secret }));
     ok(await gql(apiA, ApiKeysDocument, {}, { key: writer.secret }));
     expect(forbidden(await listPayments(apiA, writer.secret))).toEqual({ code: "FORBIDDEN", missingScope: "payments:read" });
+  });
+
+  it("asks node(id:) for the scope of the type its id names, before any lookup", async () => {
+    const reader = (await create({ name: "node-reader", kind: "RESTRICTED", scopes: ["payments:read"] })).secret;
+    const payment = ok(await gql(apiA, CreatePaymentDocument, { input: { amount: "1.00", currency: "EUR" } }, { key })).createPayment.payment;
+    const account = ok(await gql(apiA, CreateGatewayAccountDocument, { input: { name: "node-probe", kind: "SANDBOX", config: { url: "http://127.0.0.1:9" } } }, { key }))
+      .createGatewayAccount.gatewayAccount;
+    const node = (id: string, as: string) => gql<{ node: { id: string; __typename: string } }, { id: string }>(apiB, `query($id: ID!) { node(id: $id) { id __typename } }`, { id }, { key: as });
+    expect(ok(await node(payment.id, reader))).toEqual({ node: { id: payment.id, __typename: "Payment" } });
+    // As the type's own query: refund → refunds:read, gatewayAccounts → admin; an id that exists or not, the same answer.
+    expect(forbidden(await node(account.id, reader))).toEqual({ code: "FORBIDDEN", missingScope: "admin" });
+    expect(forbidden(await node("re_0000000000000000000000", reader))).toEqual({ code: "FORBIDDEN", missingScope: "refunds:read" });
+    expect(forbidden(await gql(apiB, `{ refund(id: "re_0000000000000000000000") { id } }`, {}, { key: reader }))).toEqual({ code: "FORBIDDEN", missingScope: "refunds:read" });
+    expect(errorCode(await node("cus_0000000000000000000000", reader))).toBe("NOT_FOUND");
+    const refundsOnly = (await create({ name: "refund-reader", kind: "RESTRICTED", scopes: ["refunds:read"] })).secret;
+    expect(errorCode(await node("re_0000000000000000000000", refundsOnly))).toBe("NOT_FOUND");
+    expect(forbidden(await node(payment.id, refundsOnly))).toEqual({ code: "FORBIDDEN", missingScope: "payments:read" });
+    expect(ok(await node(account.id, key)).node).toEqual({ id: account.id, __typename: "GatewayAccount" });
   });
 
   it("lets a publishable key do nothing on /graphql yet", async () => {

@@ -1,7 +1,14 @@
 // Bad input gets a typed error with a clear message, never a stack trace or SQL, and writes nothing.
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import {
+  buildSchema, getNamedType, isEnumType, isInputObjectType, isLeafType, isListType, isNonNullType, isScalarType,
+  type GraphQLField, type GraphQLInputType,
+} from "graphql";
+import pg from "pg";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ConfirmPaymentDocument, CreatePaymentDocument, PaymentDocument, PaymentsDocument, RefundDocument } from "../support/generated/graphql.js";
-import { TEST_CARDS, card, errorCode, gql, ok, useServer } from "../support/stack.js";
+import { ConfirmPaymentDocument, CreateApiKeyDocument, CreatePaymentDocument, PaymentDocument, PaymentsDocument, RefundDocument } from "../support/generated/graphql.js";
+import { TEST_CARDS, card, errorCode, eventually, gql, ok, subscribe, useServer, wsClient } from "../support/stack.js";
 
 const server = useServer();
 let url: string;
@@ -113,5 +120,141 @@ describe("card data in GraphQL's own errors", () => {
     const result = await gql(url, query, undefined, { key });
     expect(errorCode(result)).toBe("GRAPHQL_VALIDATION_FAILED");
     expect(JSON.stringify(result)).not.toContain("4242424242424242");
+  });
+});
+
+// NUL and unpaired surrogates: PostgreSQL refuses the first (22021, 22P05 in jsonb) and jsonb the
+// second; a text column would silently store U+FFFD instead. Every string of every argument of
+// every operation in the schema is tried, and must be BAD_USER_INPUT naming its path.
+describe("text PostgreSQL cannot store", () => {
+  const SCHEMA = buildSchema(readFileSync(path.resolve(import.meta.dirname, "../../schema/schema.graphql"), "utf8"));
+  const UNSTORABLE = { "a NUL": "a\u0000b", "a lone surrogate": "a\ud800b" } as const;
+  const NUMERIC = new Set(["Int", "Float", "Boolean"]);
+  type Step = string | 0;
+
+  /** Every path from an argument to a leaf that takes text (String, ID, a custom scalar). */
+  const slots = (type: GraphQLInputType, at: Step[]): Step[][] => {
+    if (isNonNullType(type)) return slots(type.ofType, at);
+    if (isListType(type)) return slots(type.ofType, [...at, 0]);
+    if (isInputObjectType(type)) return Object.values(type.getFields()).flatMap((f) => slots(f.type, [...at, f.name]));
+    return isScalarType(type) && !NUMERIC.has(type.name) ? [at] : [];
+  };
+  /** A value of `type`: `bad` at the end of `steps` (JSON scalars: under a key), harmless fillers for what is required. */
+  const build = (type: GraphQLInputType, steps: Step[] | undefined, bad: string): unknown => {
+    if (isNonNullType(type)) return build(type.ofType, steps, bad);
+    if (isListType(type)) return steps ? [build(type.ofType, steps.slice(1), bad)] : [];
+    if (isInputObjectType(type)) {
+      const fields = Object.values(type.getFields()).filter((f) => f.name === steps?.[0] || (isNonNullType(f.type) && f.defaultValue === undefined));
+      return Object.fromEntries(fields.map((f) => [f.name, build(f.type, f.name === steps?.[0] ? steps.slice(1) : undefined, bad)]));
+    }
+    if (isEnumType(type)) return type.getValues()[0]?.value;
+    const name = isScalarType(type) ? type.name : "";
+    if (name.startsWith("JSON")) return steps ? { note: bad } : {};
+    if (steps) return bad;
+    return NUMERIC.has(name) ? (name === "Boolean" ? true : 1) : name === "DateTime" ? "2026-01-01T00:00:00Z" : "x";
+  };
+  /** The path the server names: below `input`, or from any other argument's name. */
+  const fieldOf = (arg: string, steps: Step[], json: boolean): string =>
+    [...steps, ...(json ? ["note"] : [])].reduce<string>((p, s) => (s === 0 ? `${p || arg}[0]` : p ? `${p}.${s}` : s), arg === "input" ? "" : arg) || arg;
+
+  interface Probe { op: string; query: string; variables: Record<string, unknown>; field: string }
+  const probes = (kind: "query" | "mutation" | "subscription", bad: string): Probe[] => {
+    const root = kind === "query" ? SCHEMA.getQueryType() : kind === "mutation" ? SCHEMA.getMutationType() : SCHEMA.getSubscriptionType();
+    return Object.values(root?.getFields() ?? {}).flatMap((field: GraphQLField<unknown, unknown>) => field.args.flatMap((arg) => slots(arg.type, []).map((steps) => {
+      const variables = Object.fromEntries(field.args.map((a) => [a.name, build(a.type, a === arg ? steps : undefined, bad)]));
+      const defs = field.args.map((a) => `$${a.name}: ${String(a.type)}`).join(", ");
+      const args = field.args.map((a) => `${a.name}: $${a.name}`).join(", ");
+      const selection = isLeafType(getNamedType(field.type)) ? "" : " { __typename }";
+      const leaf = getNamedType(steps.reduce<GraphQLInputType>((t, s) => {
+        const inner = getNamedType(t);
+        return s === 0 || !isInputObjectType(inner) ? t : inner.getFields()[s]!.type;
+      }, arg.type));
+      return { op: `${field.name}(${[arg.name, ...steps].join(".")})`, query: `${kind}(${defs}) { ${field.name}(${args})${selection} }`, variables, field: fieldOf(arg.name, steps, leaf.name.startsWith("JSON")) };
+    })));
+  };
+
+  /** Rows in every table of the server's database: nothing may change while bad text is refused. */
+  const rowCounts = async (): Promise<Record<string, number>> => {
+    const client = new pg.Client({ connectionString: server.stack.databaseUrl });
+    await client.connect();
+    try {
+      const tables = (await client.query<{ name: string }>("SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'")).rows;
+      const counts = await client.query<{ name: string; n: string }>(tables.map((t) => `SELECT '${t.name}' AS name, count(*) AS n FROM "${t.name}"`).join(" UNION ALL "));
+      return Object.fromEntries(counts.rows.map((r) => [r.name, Number(r.n)]));
+    } finally {
+      await client.end();
+    }
+  };
+
+  let before: Record<string, number>;
+  let publishable: string;
+  beforeAll(async () => {
+    publishable = ok(await gql(url, CreateApiKeyDocument, { input: { name: "checkout", kind: "PUBLISHABLE" } }, { key })).createApiKey.secret;
+    // The worker folds earlier tests' analytics and relays their outbox: wait until it is idle.
+    before = await eventually(rowCounts, (c) => c.analytics_delta === 0 && c.outbox_message === 0);
+  });
+
+  for (const [what, bad] of Object.entries(UNSTORABLE)) {
+    it(`refuses ${what} in every text argument of every query and mutation, naming its path`, async () => {
+      const all = [...probes("query", bad), ...probes("mutation", bad)];
+      expect(all.length).toBeGreaterThan(100);
+      const wrong: string[] = [];
+      for (const probe of all) {
+        const result = await gql(url, probe.query, probe.variables, { key });
+        const answer = `${result.status} ${errorCode(result)} ${String(result.errors?.[0]?.extensions?.field)}`;
+        if (answer !== `400 BAD_USER_INPUT ${probe.field}`) wrong.push(`${probe.op}: ${answer}`);
+      }
+      expect(wrong).toEqual([]);
+    });
+
+    it(`refuses ${what} in a subscription's arguments`, async () => {
+      const client = wsClient(url, key);
+      try {
+        for (const probe of probes("subscription", bad)) {
+          const live = subscribe(client, probe.query, probe.variables);
+          await eventually(async () => live.errors.length + live.events.length, (n) => n > 0);
+          const errors = live.errors.flat() as { extensions?: Record<string, unknown> }[];
+          expect(errors.map((e) => [e.extensions?.code, e.extensions?.field]), probe.op).toEqual([["BAD_USER_INPUT", probe.field]]);
+        }
+      } finally {
+        await client.dispose();
+      }
+    });
+  }
+
+  it("finds it in literals, object keys, fragments and variable defaults too", async () => {
+    const refused = async (query: string, variables: Record<string, unknown> = {}) => {
+      const result = await gql(url, query, variables, { key });
+      return [errorCode(result), result.errors?.[0]?.extensions?.field];
+    };
+    expect(await refused(`mutation { createCustomer(input: { name: "a\\u0000b" }) { customer { id } } }`)).toEqual(["BAD_USER_INPUT", "name"]);
+    expect(await refused(`mutation { createCustomer(input: { metadata: { note: "\\u0000" } }) { customer { id } } }`)).toEqual(["BAD_USER_INPUT", "metadata.note"]);
+    expect(await refused(`mutation($m: JSONObject) { createPayment(input: { amount: "1.00", currency: "USD", metadata: $m }) { payment { id } } }`, { m: { "or\u0000der": "1" } }))
+      .toEqual(["BAD_USER_INPUT", "metadata"]);
+    expect(await refused(`query($a: String) { ...P } fragment P on Query { payments(first: 1, after: $a) { __typename } }`, { a: "\udc00" })).toEqual(["BAD_USER_INPUT", "after"]);
+    expect(await refused(`query($id: ID! = "pay_\\u0000") { payment(id: $id) { id } }`)).toEqual(["BAD_USER_INPUT", "id"]);
+    // graphql's own lexer refuses an unpaired surrogate escape in a literal: a parse error, not INTERNAL.
+    expect(await refused(`{ payment(id: "\\ud800") { id } }`)).toEqual(["GRAPHQL_PARSE_FAILED", undefined]);
+    // A surrogate pair is a character like any other.
+    expect(await refused(`{ payment(id: "pay_\ud83d\udcb3") { id } }`)).toEqual(["NOT_FOUND", undefined]);
+  });
+
+  it("is refused on the REST routes too, before any lookup", async () => {
+    const token = await fetch(`${url}/v1/tokens`, {
+      method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${publishable}` },
+      body: JSON.stringify({ card: { ...card(TEST_CARDS.approve), number: "4242424242424242\u0000" } }),
+    });
+    expect(token.status).toBe(400);
+    expect(((await token.json()) as { error: { code: string } }).error.code).toBe("BAD_USER_INPUT");
+    const oauth = await fetch(`${url}/oauth/token`, {
+      method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "grant_type=client_credentials&client_id=oac_%00&client_secret=%00%ED%A0%80",
+    });
+    expect(oauth.status).toBe(401);
+    expect(((await oauth.json()) as { error: string }).error).toBe("invalid_client");
+  });
+
+  it("wrote nothing for any of them", async () => {
+    expect(await rowCounts()).toEqual(before);
   });
 });

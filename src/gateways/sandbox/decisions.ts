@@ -3,6 +3,13 @@
 import { CONNECT_FAILED } from "../gateway.js";
 import { GatewayDecision as D, type DecisionRule } from "../../routing/outcome-decisions.js";
 
+/**
+ * The codes of the sandbox's lost or unusable answers (mapping.ts's `transient` outcomes): the only
+ * ones a RETRY row may name. Everything else it answers is a refusal, and a refusal repeated under
+ * the same key is the same refusal.
+ */
+export const SANDBOX_LOST_ANSWER_CODES: readonly string[] = [CONNECT_FAILED, "timeout", "gateway_unavailable", "processing_error"];
+
 export const SANDBOX_DECISIONS: readonly DecisionRule[] = [
   { code: CONNECT_FAILED, decision: D.FAIL_OVER, description: "The gateway could not be reached: nothing was sent, go to the next gateway at once" },
   { code: "timeout", decision: D.RETRY, description: "No answer in time: the charge may exist, so retry under the same key; then look it up before any other gateway" },
