@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { classify, type DecisionRule, type FailedOutcome } from "../../src/routing/outcome-decisions.js";
 import { SANDBOX_DECISIONS, SANDBOX_LOST_ANSWER_CODES } from "../../src/gateways/sandbox/decisions.js";
 import { CONNECT_FAILED } from "../../src/gateways/gateway.js";
-import { mapFetchError, mapResponse } from "../../src/gateways/sandbox/mapping.js";
+import { mapResponse } from "../../src/gateways/sandbox/mapping.js";
+import { mapNetworkError } from "../../src/gateways/gateway-call.js";
 import { validateOverrides } from "../../src/routing/decision-table.js";
 import { AppError } from "../../src/platform/errors.js";
 
@@ -86,10 +87,10 @@ describe("merchant overrides: RETRY only where an answer was lost", () => {
   it("names every lost answer the sandbox mapping produces (the list cannot drift from it)", () => {
     const lost = [
       mapResponse(200, {}), mapResponse(408, {}), mapResponse(429, {}), mapResponse(500, {}), mapResponse(502, {}), mapResponse(418, {}), mapResponse(301, {}),
-      mapFetchError(Object.assign(new Error("t"), { name: "TimeoutError" })),
-      mapFetchError(Object.assign(new Error("c"), { cause: { code: "ECONNREFUSED" } })),
-      mapFetchError(Object.assign(new Error("r"), { cause: { code: "ECONNRESET" } })),
-      mapFetchError(new Error("other")),
+      mapNetworkError(Object.assign(new Error("t"), { name: "TimeoutError" })),
+      mapNetworkError(Object.assign(new Error("c"), { cause: { code: "ECONNREFUSED" } })),
+      mapNetworkError(Object.assign(new Error("r"), { cause: { code: "ECONNRESET" } })),
+      mapNetworkError(new Error("other")),
     ].filter((o) => o.kind === "transient");
     expect(lost.length).toBeGreaterThan(5);
     for (const outcome of lost) expect(SANDBOX_LOST_ANSWER_CODES).toContain("code" in outcome ? outcome.code : "");
