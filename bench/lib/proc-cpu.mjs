@@ -125,7 +125,7 @@ export function startCpuTracker({ named = () => ({}), databases = {}, everyMs = 
     /** CPU seconds of each group so far (every pid it ever had), after a fresh scan. */
     totals() {
       scan();
-      const out = {};
+      const out = Object.fromEntries([...groupOfDb.values()].map((g) => [g, 0])); // a database's group exists before its first backend
       for (const [group, pids] of seen) {
         let ticks = 0;
         for (const t of pids.values()) ticks += t;
