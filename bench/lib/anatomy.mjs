@@ -71,6 +71,23 @@ export function perUnit(anatomy, n, idle) {
       : null,
     cpuMs,
     cpuMsCharged: round((1000 * charged) / n, 2),
+    netOfIdle: idle ? netOfIdle(anatomy, n, idle, charged) : null,
+  };
+}
+
+/**
+ * The same less what the idle background would have done over the phase's window (its rates
+ * times the window): what the payments themselves cost. Background work amortises over the
+ * lifecycles, so on a slow (busy) box it weighs more per lifecycle; this shows the payments' part.
+ * An estimate: pollers may do more or less under load than idle.
+ */
+function netOfIdle(anatomy, n, idle, charged) {
+  const idleCharged = CHARGED.reduce((sum, g) => sum + (idle.cpuS[g] ?? 0), 0) / idle.windowS;
+  const net = (x) => round(Math.max(0, x) / n, 2);
+  return {
+    commits: net(anatomy.pg.commits - (idle.pg.commits / idle.pgWindowS) * anatomy.pgWindowS),
+    redis: anatomy.redis && idle.redis ? net(anatomy.redis.total - (idle.redis.total / idle.windowS) * anatomy.windowS) : null,
+    cpuMsCharged: net(1000 * (charged - idleCharged * anatomy.windowS)),
   };
 }
 
@@ -87,6 +104,7 @@ export function topCommands(byCommand, top = 12) {
   return entries.length > top ? `${shown}, … (${entries.length - top} more)` : shown;
 }
 
+const net = (p, k) => (p.netOfIdle?.[k] === null || p.netOfIdle?.[k] === undefined ? "" : ` [${num(p.netOfIdle[k])} net of idle background]`);
 const idleTaken = (p) => (p.pgIdleTaken?.commits ? `; idle background taken off: ${num(p.pgIdleTaken.commits)} commits, ${num(p.pgIdleTaken.returned)} returned` : "");
 
 /** The printed anatomy of one phase per unit (`unit`: "lifecycle", "read"). */
@@ -96,9 +114,9 @@ export function anatomyLines(title, p, unit) {
   const cpu = (gs) => gs.filter((g) => p.cpuMs[g] !== undefined).map((g) => `${NAMES[g]} ${num(p.cpuMs[g])}`);
   return [
     `${title}, per ${unit} (${p.n} ${unit}s):`,
-    `  PostgreSQL  ${num(pg.commits)} commits (${num(pg.rollbacks)} rollbacks); rows ${num(pg.inserted)} inserted, ${num(pg.updated)} updated, ${num(pg.deleted)} deleted; read ${num(pg.returned)} returned (tup_returned) / ${num(pg.fetched)} fetched (tup_fetched)${idleTaken(p)}`,
-    p.redis ? `  Redis       ${num(p.redis.total)} commands (${p.redis.phaseTotal} in the phase): ${topCommands(p.redis.byCommand)}` : "  Redis       – (the bench runs on a shared Redis: no per-command counts)",
-    `  CPU ms      ${cpu(CHARGED).join(" + ")} = ${num(p.cpuMsCharged)}; excluded: ${cpu(EXCLUDED).join(", ")}`,
+    `  PostgreSQL  ${num(pg.commits)} commits${net(p, "commits")} (${num(pg.rollbacks)} rollbacks); rows ${num(pg.inserted)} inserted, ${num(pg.updated)} updated, ${num(pg.deleted)} deleted; read ${num(pg.returned)} returned (tup_returned) / ${num(pg.fetched)} fetched (tup_fetched)${idleTaken(p)}`,
+    p.redis ? `  Redis       ${num(p.redis.total)} commands${net(p, "redis")} (${p.redis.phaseTotal} in the phase): ${topCommands(p.redis.byCommand)}` : "  Redis       – (the bench runs on a shared Redis: no per-command counts)",
+    `  CPU ms      ${cpu(CHARGED).join(" + ")} = ${num(p.cpuMsCharged)}${net(p, "cpuMsCharged")}; excluded: ${cpu(EXCLUDED).join(", ")}`,
   ];
 }
 
