@@ -67,7 +67,7 @@ export function perUnit(anatomy, n, idle) {
     pg: Object.fromEntries(Object.entries(anatomy.pg).map(([k, v]) => [k, per(Math.max(0, v - idleOf(k)))])),
     pgIdleTaken: idle ? Object.fromEntries(PG_KEYS.map((k) => [k, per(idleOf(k), 3)])) : null,
     redis: anatomy.redis
-      ? { total: per(anatomy.redis.total, 3), byCommand: Object.fromEntries(Object.entries(anatomy.redis.byCommand).map(([k, v]) => [k, per(v, 3)])), phaseTotal: anatomy.redis.total }
+      ? { total: per(anatomy.redis.total, 4), byCommand: Object.fromEntries(Object.entries(anatomy.redis.byCommand).map(([k, v]) => [k, per(v, 4)])), phaseTotal: anatomy.redis.total }
       : null,
     cpuMs,
     cpuMsCharged: round((1000 * charged) / n, 2),

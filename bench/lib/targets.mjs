@@ -53,7 +53,9 @@ const mark = (pass) => (pass === null ? "not measured" : pass ? "pass" : "MISS")
 /** How far a missed figure is from its target: "× 8.4" for a ceiling, "needs × 6.2" for a floor. */
 function distance(r) {
   if (r.pass !== false || !r.value || !r.target) return "";
-  return r.op === "≥" ? ` (needs ×${(r.target / r.value).toFixed(1)})` : ` (×${(r.value / r.target).toFixed(1)} the target)`;
+  const x = r.op === "≥" ? r.target / r.value : r.value / r.target;
+  const times = x.toFixed(x < 1.1 ? 2 : 1);
+  return r.op === "≥" ? ` (needs ×${times})` : ` (×${times} the target)`;
 }
 
 export function targetLines(rows, extra = "") {
