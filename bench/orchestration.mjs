@@ -28,7 +28,8 @@ import { orchestrationReport } from "./lib/orchestration-report.mjs";
 import { provenance, provenanceLine } from "./lib/provenance.mjs";
 import { machineLine } from "./lib/report.mjs";
 import { timePlanRoute, timeRouteAttempt } from "./lib/route-timing.mjs";
-import { phaseMeter, startPgTracker, startRssSampler } from "./lib/sampler.mjs";
+import { startCpuTracker } from "./lib/proc-cpu.mjs";
+import { phaseMeter, startRssSampler } from "./lib/sampler.mjs";
 import { Stack } from "./lib/stack.mjs";
 import { round, share } from "./lib/stats.mjs";
 
@@ -103,9 +104,9 @@ async function main() {
   result.runId = runId;
   const stack = new Stack({ root: ROOT, runId, profileDir: RESULTS, nodeFlags: o.nodeFlags, env: { ROUTING_EXPLORATION_PCT: String(o.explorationPct) } });
   const rss = startRssSampler(250);
-  const pgTracker = startPgTracker(stack.dbName);
   const pids = () => Object.fromEntries([...Object.entries(stack.procs).map(([n, p]) => [n, p.pid]), ["bench", process.pid]]);
-  const measured = phaseMeter({ rss, pgTracker, pids });
+  const cpu = startCpuTracker({ named: pids, databases: { pgOurs: stack.dbName } });
+  const measured = phaseMeter({ rss, cpu });
   const db = new pg.Client({ connectionString: dbUrl(stack.dbName) });
   process.once("SIGINT", () => {
     log("interrupted: tearing down");
@@ -161,7 +162,7 @@ async function main() {
   } finally {
     log("tearing down (processes, Redis keys, database)");
     rss.stop();
-    pgTracker.stop();
+    cpu.stop();
     result.rssPeakMb = Object.fromEntries(Object.entries(rss.peaks()).map(([k, v]) => [k, round(v)]));
     await db.end().catch(() => undefined);
     await stack.stop({ keepDb: flags["keep-db"] }).catch((err) => log(`teardown: ${err.message}`));

@@ -23,11 +23,13 @@ export async function pgbenchCeiling({ name, durationS, clients = 8, threads = 2
     const tps = /tps = ([\d.]+)/.exec(out.stdout);
     const latency = /latency average = ([\d.]+) ms/.exec(out.stdout);
     const failed = /number of failed transactions: (\d+)/.exec(out.stdout);
+    const processed = /number of transactions actually processed: (\d+)/.exec(out.stdout);
     return {
       command: `pgbench ${args.slice(0, -1).join(" ")} <db>`,
       tps: tps ? round(Number(tps[1])) : null,
       latencyAvgMs: latency ? Number(latency[1]) : null,
       failed: failed ? Number(failed[1]) : 0,
+      transactions: processed ? Number(processed[1]) : null,
     };
   } finally {
     await dropDatabase(name);

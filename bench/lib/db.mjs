@@ -45,13 +45,20 @@ export async function leftovers(name) {
   }
 }
 
-/** Cumulative commits and row writes of one database (pg_stat_database; backends report with ≤ 1 s lag under load). */
+/**
+ * Cumulative commits and rows of one database (pg_stat_database; a backend reports when it goes
+ * idle, at most once a second, so read ≥ 1 s after the load). Commits include every autocommit
+ * statement (a lone SELECT is a transaction). Rows read come in two columns: `returned`
+ * (tup_returned: rows a sequential scan returned plus index entries an index scan returned, the
+ * larger, "rows the executor looked at") and `fetched` (tup_fetched: heap rows fetched through an
+ * index). Catalog lookups of the database count too.
+ */
 export async function dbCounters(name) {
   const client = new pg.Client({ connectionString: dbUrl("postgres") });
   await client.connect();
   try {
     const { rows } = await client.query(
-      "SELECT xact_commit::bigint AS commits, xact_rollback::bigint AS rollbacks, tup_inserted::bigint AS inserted, tup_updated::bigint AS updated, tup_deleted::bigint AS deleted FROM pg_stat_database WHERE datname = $1",
+      "SELECT xact_commit::bigint AS commits, xact_rollback::bigint AS rollbacks, tup_inserted::bigint AS inserted, tup_updated::bigint AS updated, tup_deleted::bigint AS deleted, tup_returned::bigint AS returned, tup_fetched::bigint AS fetched FROM pg_stat_database WHERE datname = $1",
       [name],
     );
     return Object.fromEntries(Object.entries(rows[0] ?? {}).map(([k, v]) => [k, Number(v)]));

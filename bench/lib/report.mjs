@@ -1,9 +1,11 @@
 // The end-of-run report: a sweep table per lifecycle phase and a summary table of the headline
 // figures against their ceilings and targets, as text for the terminal. `buildReport` also adds
 // `result.summary` (the headline figures, shares and checks) to the JSON that run.mjs writes.
+import { anatomyLines, idleLines } from "./anatomy.mjs";
 import { formatProfileSummary } from "./cpuprofile.mjs";
 import { provenanceLine } from "./provenance.mjs";
-import { share } from "./stats.mjs";
+import { round, share } from "./stats.mjs";
+import { TARGETS, evaluateTargets, targetLines } from "./targets.mjs";
 
 /** Cores of other work (other users, other databases) above which a phase's figures are suspect. */
 const SHARED_LIMIT = 0.25;
@@ -31,16 +33,16 @@ const mark = (ok) => (ok === undefined || ok === null ? "" : ok ? "ok" : "MISSED
 
 export function summaryTable(s) {
   const rows = [
-    ["lifecycles/s (peak, C=" + s.peak.concurrency + ")", s.peak.lifecyclesPerS, `pgbench ${s.ceilings.pgbench?.tps ?? "–"} tps`, pct(s.shares.lifecycle), "≥ 60 %", mark(s.checks.lifecycleShare)],
+    ["lifecycles/s (peak, C=" + s.peak.concurrency + ")", s.peak.lifecyclesPerS, `pgbench ${s.ceilings.pgbench?.tps ?? "–"} tps`, pct(s.shares.lifecycle), `≥ ${TARGETS.lifecycleSharePct} %`, mark(s.checks.lifecycleShare)],
     ["lifecycle p50 / p99 ms (peak)", pp(s.peak.lifecycleMs), "", "", "", ""],
     ["confirmPayment p50 / p99 ms (peak)", pp(s.peak.confirmMs), "", "", "", ""],
     [`confirmPayment p50 / p99 ms (half load, ${s.half?.achievedPerS ?? "–"}/s)`, pp(s.half?.confirmMs), "", "", "", ""],
     ["lifecycle errors (all phases)", s.errors.lifecycle, "", "", "0", mark(s.errors.lifecycle === 0)],
-    ["reads/s (-c " + (s.reads?.connections ?? "–") + ")", s.reads?.reqPerS, `bare Apollo ${s.ceilings.bareApollo?.reqPerS ?? "–"} req/s`, pct(s.shares.reads), "≥ 50 %", mark(s.checks.readsShare)],
+    ["reads/s (-c " + (s.reads?.connections ?? "–") + ")", s.reads?.reqPerS, `bare Apollo ${s.ceilings.bareApollo?.reqPerS ?? "–"} req/s`, pct(s.shares.reads), `≥ ${TARGETS.readsSharePct} %`, mark(s.checks.readsShare)],
     ["reads p50 / p99 ms", s.reads ? `${s.reads.p50} / ${s.reads.p99}` : "–", s.ceilings.bareApollo ? `${s.ceilings.bareApollo.p50} / ${s.ceilings.bareApollo.p99}` : "", "", "", ""],
     ["reads non-2xx / with errors / socket errors", s.reads ? `${s.reads.non2xx} / ${s.reads.graphqlErrors} / ${s.reads.socketErrors + s.reads.timeouts}` : "–", "", "", "0", mark(s.reads && s.reads.non2xx + s.reads.graphqlErrors + s.reads.socketErrors + s.reads.timeouts === 0)],
-    ["peak RSS api MB", s.rss.api, "", "", "< 300", mark(s.checks.rssApi)],
-    ["peak RSS worker MB", s.rss.worker, "", "", "< 300", mark(s.checks.rssWorker)],
+    ["peak RSS api MB", s.rss.api, "", "", `< ${TARGETS.rssMb}`, mark(s.checks.rssApi)],
+    ["peak RSS worker MB", s.rss.worker, "", "", `< ${TARGETS.rssMb}`, mark(s.checks.rssWorker)],
   ];
   return table(["figure", "paygraph", "ceiling", "share", "target", ""], rows);
 }
@@ -58,7 +60,8 @@ function summarise(result) {
     reads: result.reads,
     ceilings: result.ceilings,
     rss: result.rssPeakMb,
-    perLifecycle: result.perLifecycle,
+    perLifecycle: result.peak.perLifecycle,
+    perRead: result.reads.perRead,
     shares: {
       lifecycle: share(result.peak.lifecyclesPerS, result.ceilings.pgbench?.tps),
       reads: share(result.reads.reqPerS, result.ceilings.bareApollo?.reqPerS),
@@ -66,11 +69,12 @@ function summarise(result) {
     errors: { lifecycle: result.lifecycle.reduce((n, p) => n + p.errors, 0) + (result.warmup?.errors ?? 0) },
   };
   s.checks = {
-    lifecycleShare: s.shares.lifecycle === null ? null : s.shares.lifecycle >= 60,
-    readsShare: s.shares.reads === null ? null : s.shares.reads >= 50,
-    rssApi: result.rssPeakMb.api < 300,
-    rssWorker: result.rssPeakMb.worker < 300,
+    lifecycleShare: s.shares.lifecycle === null ? null : s.shares.lifecycle >= TARGETS.lifecycleSharePct,
+    readsShare: s.shares.reads === null ? null : s.shares.reads >= TARGETS.readsSharePct,
+    rssApi: result.rssPeakMb.api < TARGETS.rssMb,
+    rssWorker: result.rssPeakMb.worker < TARGETS.rssMb,
   };
+  s.targets = evaluateTargets(result);
   return s;
 }
 
@@ -84,12 +88,16 @@ export function buildReport(result) {
     "",
     machineLine(result.machine),
     provenanceLine(result.code),
+    `load average (1, 5, 15 min): before ${result.load?.before?.loadavg?.join(", ") ?? "–"}, after ${result.load?.after?.loadavg?.join(", ") ?? "–"}`,
     "",
     lifecycleTable(result.lifecycle),
     "",
     summaryTable(s),
     "",
-    `per lifecycle (pg_stat_database, ≈): ${Object.entries(result.perLifecycle ?? {}).map(([k, v]) => `${v} ${k}`).join(", ")}  (lifecycle.sql: 3 commits, 9 inserted, 3 updated, 0 deleted)`,
+    ...anatomySection(result),
+    "",
+    ...targetLines(s.targets, ` at ${result.peak.label}`),
+    "",
     `cores during reads: ${fmtCores(result.reads.cores)}`,
     `machine busy (cores) during pgbench: ${result.ceilings.pgbench?.cores?.machineBusy ?? "–"}, bare Apollo: ${result.ceilings.bareApollo?.cores?.machineBusy ?? "–"}`,
     `database after the run: ${JSON.stringify(result.database)}`,
@@ -104,6 +112,23 @@ export function buildReport(result) {
     out.push("", formatProfileSummary(`CPU profile of ${role} during the lifecycle phases (${summary.file})`, summary));
   }
   return out.join("\n");
+}
+
+/** Idle background, then each lifecycle phase and the reads, per unit; the pgbench ceiling's own cost for comparison. */
+function anatomySection(result) {
+  const profiled = result.options?.profile ? " (api and worker under --cpu-prof: their CPU is inflated)" : "";
+  const out = ["", `anatomy (pg_stat_database of ${result.dbName ?? "the bench's database"}; Redis INFO commandstats${result.redis?.url ? ` of ${result.redis.url}` : ": none, shared Redis"}; CPU from /proc in CLK_TCK ticks; windows from just before each phase to ${result.options?.settleS ?? 1.1} s after it, ${result.options?.pgSettleS ?? "–"} s for pg_stat_database)`];
+  if (result.idle) out.push(...idleLines(result.idle.anatomy, result.peak.lifecyclesPerS));
+  for (const p of result.lifecycle) out.push(...anatomyLines(`${p.label}${p.label === result.peak.label ? " (peak)" : ""}${profiled}`, p.perLifecycle, "lifecycle"));
+  out.push("  lifecycle.sql (the SQL ceiling) per lifecycle: 3 commits, 9–10 inserted, 3 updated, 0 deleted");
+  const pgb = result.ceilings?.pgbench;
+  if (pgb?.transactions && pgb.cpuS?.pgScratch !== undefined) {
+    out.push(`  pgbench lifecycle.sql: ${pgb.tps} tps; its PostgreSQL backends ${round((1000 * pgb.cpuS.pgScratch) / pgb.transactions, 2)} ms CPU per lifecycle, pgbench itself not counted`);
+  }
+  out.push(...anatomyLines("payment(id) reads", result.reads.perRead, "read"));
+  const t = result.cpuTracking;
+  if (t) out.push(`  (PostgreSQL backends of the bench's database: ${t.seen.pgOurs ?? 0} seen over the run, ${t.exits.pgOurs ?? 0} exited, each losing ≤ ${t.everyMs} ms of its CPU; /proc scanned every ${t.everyMs} ms)`);
+  return out;
 }
 
 const fmtCores = (c) => (c ? Object.entries(c).filter(([k]) => k !== "postgres").map(([k, v]) => `${k} ${v}`).join(", ") : "–");

@@ -1,17 +1,10 @@
 // Resource accounting from /proc: the peak RSS of chosen processes (VmRSS, sampled every 250 ms)
-// and CPU seconds per process group between two snapshots, so each phase can say where the two
-// cores went (api, worker, sandbox, PostgreSQL, Redis, this load generator, idle).
-import { readFileSync, readdirSync } from "node:fs";
-import { execFileSync } from "node:child_process";
+// and CPU seconds per process group (a proc-cpu.mjs tracker) between two snapshots, so each phase
+// can say where the two cores went (api, worker, sandbox, PostgreSQL, Redis, this load generator,
+// idle), and, with an anatomy source (anatomy.mjs), what the database and Redis did during it.
+import { readFileSync } from "node:fs";
+import { TICK, commOf, cpuOf, numericEntries } from "./proc-cpu.mjs";
 import { round } from "./stats.mjs";
-
-const TICK = (() => {
-  try {
-    return Number(execFileSync("getconf", ["CLK_TCK"]).toString().trim()) || 100;
-  } catch {
-    return 100;
-  }
-})();
 
 export function rssMb(pid) {
   try {
@@ -53,75 +46,21 @@ export function startRssSampler(everyMs = 250) {
   };
 }
 
-/** utime+stime (+ reaped children's, for PostgreSQL's postmaster) of a pid, in seconds. */
-function cpuOf(pid, withChildren = false) {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" "); // f[0] is field 3 (state)
-    const ticks = Number(f[11]) + Number(f[12]) + (withChildren ? Number(f[13]) + Number(f[14]) : 0);
-    return ticks / TICK;
-  } catch {
-    return 0;
-  }
-}
-
-function commOf(pid) {
-  try {
-    return readFileSync(`/proc/${pid}/comm`, "utf8").trim();
-  } catch {
-    return "";
-  }
-}
-
-function cmdlineOf(pid) {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, "utf8");
-  } catch {
-    return "";
-  }
-}
-
-function postgresPids() {
-  return readdirSync("/proc").filter((e) => /^\d+$/.test(e) && commOf(e) === "postgres");
-}
-
 /**
- * CPU of the PostgreSQL backends serving databases whose name contains `dbMatch` (their process
- * title names the database). pg's Pool closes idle clients, so backends come and go: a scan every
- * `everyMs` remembers each backend's last CPU, and `total()` adds up every backend ever seen.
+ * CPU seconds so far of: each group of a tracker (proc-cpu.mjs: named pids, our PostgreSQL
+ * backends), all PostgreSQL, every redis-server unless the tracker has a `redis` group (the
+ * bench's own server), and the machine.
  */
-export function startPgTracker(dbMatch, everyMs = 500) {
-  const last = new Map();
-  const scan = () => {
-    for (const pid of postgresPids()) {
-      if (last.has(pid) || cmdlineOf(pid).includes(dbMatch)) last.set(pid, Math.max(last.get(pid) ?? 0, cpuOf(pid)));
-    }
-  };
-  const timer = setInterval(scan, everyMs);
-  return {
-    total() {
-      scan();
-      let sum = 0;
-      for (const v of last.values()) sum += v;
-      return sum;
-    },
-    stop: () => clearInterval(timer),
-  };
-}
-
-/** CPU seconds so far of: the named pids, our PostgreSQL backends (a tracker), all PostgreSQL, redis-server, the machine. */
-export function cpuSnapshot(named, pgTracker) {
-  const snap = { at: performance.now() };
-  for (const [name, pid] of Object.entries(named)) if (pid) snap[name] = cpuOf(pid);
-  snap.pgOurs = pgTracker ? pgTracker.total() : 0;
+export function cpuSnapshot(tracker) {
+  const snap = { at: performance.now(), ...tracker.totals() };
+  const allRedis = snap.redis === undefined;
+  if (allRedis) snap.redis = 0;
   snap.postgres = 0;
-  snap.redis = 0;
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
+  for (const entry of numericEntries()) {
     const comm = commOf(entry);
     // The postmaster's reaped-children time keeps the CPU of backends that exited during the phase.
     if (comm === "postgres") snap.postgres += cpuOf(entry, true);
-    else if (comm.startsWith("redis-server")) snap.redis += cpuOf(entry);
+    else if (allRedis && comm.startsWith("redis-server")) snap.redis += cpuOf(entry);
   }
   const cpu = readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/).slice(1).map(Number);
   snap.machineIdle = (cpu[3] + cpu[4]) / TICK; // idle + iowait
@@ -150,14 +89,20 @@ export function coresBetween(a, b) {
 
 /**
  * `measured(label, fn)` runs one phase (`fn` resolves with its figures) and adds the cores each
- * process group used during it and the phase's RSS peaks. `pids()` names the processes to charge.
+ * group of the `cpu` tracker used during it (and its CPU seconds, `cpuS`) and the phase's RSS
+ * peaks. With `anatomy` (anatomy.mjs' anatomySource), it also adds `anatomy`: the database's and
+ * Redis's counters and each group's CPU seconds from just before the phase to a while after it.
  */
-export function phaseMeter({ rss, pgTracker, pids }) {
+export function phaseMeter({ rss, cpu, anatomy }) {
   return async function measured(label, fn) {
+    const opened = anatomy ? await anatomy.open() : undefined;
     rss.takePhasePeaks();
-    const before = cpuSnapshot(pids(), pgTracker);
+    const before = cpuSnapshot(cpu);
     const out = await fn();
-    const cores = coresBetween(before, cpuSnapshot(pids(), pgTracker));
-    return { label, ...out, cores, rssPeakMb: Object.fromEntries(Object.entries(rss.takePhasePeaks()).map(([k, v]) => [k, round(v)])) };
+    const end = cpuSnapshot(cpu);
+    const cpuS = Object.fromEntries(Object.keys(end).filter((k) => k !== "at" && !k.startsWith("machine") && before[k] !== undefined).map((k) => [k, round(end[k] - before[k], 3)]));
+    const phase = { label, ...out, cores: coresBetween(before, end), cpuS, rssPeakMb: Object.fromEntries(Object.entries(rss.takePhasePeaks()).map(([k, v]) => [k, round(v)])) };
+    if (anatomy) phase.anatomy = await anatomy.close(opened, before, () => cpuSnapshot(cpu));
+    return phase;
   };
 }

@@ -1,6 +1,8 @@
 // paygraph as the bench runs it: a fresh database, a sandbox gateway, one api process and one
 // separate worker process (so both cores can be used), and a merchant whose secret key the load
 // uses. Everything is torn down again (processes stopped, database dropped, Redis keys deleted).
+// With `ownRedis` the stack starts a redis-server of its own (redis-stats.mjs) and points every
+// process at it, so INFO commandstats counts only this run's commands; it is stopped at the end.
 // More merchants and more sandbox gateways (the orchestration bench's gw-a, gw-b, gw-c) can be
 // added to a running stack; they are stopped with it.
 // By default the processes run a snapshot of dist/ (copied to bench/results/), so that a rebuild by
@@ -12,11 +14,13 @@ import path from "node:path";
 import { Redis } from "ioredis";
 import { createDatabase, dbUrl, dropDatabase } from "./db.mjs";
 import { run, startNode } from "./procs.mjs";
+import { startRedisServer } from "./redis-stats.mjs";
 
 const LISTENING = /listening on (http:\/\/\S+)/;
 
 export class Stack {
-  constructor({ root, runId, profileDir, nodeFlags = [], snapshot = true, env = {} }) {
+  constructor({ root, runId, profileDir, nodeFlags = [], snapshot = true, env = {}, ownRedis = false }) {
+    this.ownRedis = ownRedis;
     this.nodeFlags = nodeFlags; // extra node flags for api and worker, e.g. --max-semi-space-size=32
     this.root = root;
     this.runId = runId;
@@ -45,6 +49,10 @@ export class Stack {
       cpSync(path.join(this.root, "dist"), path.join(this.snapshotDir, "dist"), { recursive: true });
       cpSync(path.join(this.root, "prisma", "migrations"), path.join(this.snapshotDir, "prisma", "migrations"), { recursive: true });
       cpSync(path.join(this.root, "package.json"), path.join(this.snapshotDir, "package.json"));
+    }
+    if (this.ownRedis) {
+      this.redis = await startRedisServer();
+      this.env.REDIS_URL = this.redis.url;
     }
     await createDatabase(this.dbName);
     this.dbCreated = true;
@@ -123,7 +131,8 @@ export class Stack {
       }
     };
     await step(() => Promise.all(Object.values(this.procs).map((p) => p.stop())));
-    await step(() => deleteRedisKeys(`${this.env.REDIS_PREFIX}:*`));
+    if (this.redis) await step(() => this.redis.stop()); // nothing persisted: its keys go with it
+    else await step(() => deleteRedisKeys(`${this.env.REDIS_PREFIX}:*`));
     if (this.dbCreated && !keepDb) await step(() => dropDatabase(this.dbName));
     await step(() => dropDatabase(this.scratchDbName)); // the pgbench ceiling's, if a run was interrupted in it
     if (this.snapshotDir) await step(() => rmSync(this.snapshotDir, { recursive: true, force: true }));
