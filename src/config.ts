@@ -114,7 +114,7 @@ export interface Config {
   exposeQueryCount: boolean;
   /** Create (and print) the demo merchant on an empty database at start: outside production only. */
   seedDemoMerchant: boolean;
-  /** Serve /metrics on this port of `host` (0: any free port), and not on the api's port; undefined: on the api's port. */
+  /** Serve /metrics on this port of `host` (0: a free port chosen at start), and not on the api's port; undefined: on the api's port. */
   metricsPort: number | undefined;
   /** When set, /metrics answers only `Authorization: Bearer <this>` (401 otherwise). */
   metricsToken: string | undefined;
