@@ -13,7 +13,7 @@ import type { Payment, PaymentOperation } from "../../generated/prisma/client.js
 import { commit, type App, type Ctx } from "../../platform/app.js";
 import type { Tx } from "../../platform/db.js";
 import { AppError, ErrorCode, badInput, notFound } from "../../platform/errors.js";
-import { type Codec, type IdempotencyScope, answerKey, checkKey, claimKey } from "../../platform/idempotency.js";
+import { type IdempotencyScope, answerKey, checkKey, claimKey } from "../../platform/idempotency.js";
 import { newId } from "../../platform/ids.js";
 import { gatewayShare } from "../../fx/settlement.js";
 import { recordAudit } from "../../audit/audit.js";
@@ -36,7 +36,6 @@ export interface StagedRequest {
 
 type Staged = { op: PaymentOperation } | { done: Payment } | { blockedBy: PaymentOperation };
 
-const codec: Codec<Payment> = paymentCodec;
 /** Staging finishes at most this many operations left pending by others before it gives up. */
 const MAX_BLOCKERS = 3;
 
@@ -78,7 +77,7 @@ async function stage(ctx: Ctx, request: StagedRequest): Promise<Staged> {
     if (request.kind === "VOID" && payment.status !== "AUTHORIZED") {
       // Nothing was authorized at a gateway yet: canceling is a plain change.
       const done = await transitionPayment(tx, ctx, payment.id, { kind: "canceled" });
-      if (key !== undefined) await answerKey(tx, merchantId, key, codec, done);
+      if (key !== undefined) await answerKey(tx, merchantId, key, paymentCodec, done);
       return { done };
     }
     const amount = request.kind === "CAPTURE" ? request.amount ?? payment.amountCapturable : 0n;
@@ -115,7 +114,7 @@ class Blocked extends Error {
 async function earlierWithKey(tx: Tx, scope: IdempotencyScope, key: string): Promise<Staged | undefined> {
   const existing = await claimKey(tx, scope, key);
   if (!existing) return undefined;
-  if (existing.state === "COMPLETED" && existing.response !== null) return { done: codec.decode(existing.response) };
+  if (existing.state === "COMPLETED" && existing.response !== null) return { done: paymentCodec.decode(existing.response) };
   const op = await tx.paymentOperation.findFirst({ where: { merchantId: scope.merchantId, idempotencyKey: key, status: "PENDING" } });
   if (op) return { op };
   throw new AppError(ErrorCode.IDEMPOTENCY_IN_PROGRESS, `A request with idempotency key '${key}' is still in progress`, { retryable: true });
@@ -176,7 +175,7 @@ async function settle(ctx: Ctx, op: PaymentOperation, outcome: GatewayOutcome): 
       return { payment: await tx.payment.findFirstOrThrow({ where: { id: op.paymentId, merchantId: op.merchantId } }), outcome };
     }
     const payment = await transitionPayment(tx, ctx, op.paymentId, changeOf(op));
-    if (op.idempotencyKey) await answerKey(tx, op.merchantId, op.idempotencyKey, codec, payment);
+    if (op.idempotencyKey) await answerKey(tx, op.merchantId, op.idempotencyKey, paymentCodec, payment);
     return { payment, outcome };
   }));
 }
