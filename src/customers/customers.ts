@@ -4,7 +4,7 @@ import type { Ctx } from "../platform/app.js";
 import { recordAudit } from "../audit/audit.js";
 import { badInput } from "../platform/errors.js";
 import { newId } from "../platform/ids.js";
-import { validateMetadata } from "../payments/operations/create.js";
+import { validateMetadata } from "../platform/metadata.js";
 import { getCustomer } from "./customer.data.js";
 
 export interface CustomerFields {
