@@ -36,8 +36,3 @@ export interface Ctx {
   /** What the requesting credential holds (src/auth/grants.ts); absent for the CLI and background work. */
   caller?: { role: "ADMIN" | "MERCHANT"; scopes: readonly string[] };
 }
-
-/** Runs `fn` (which commits a transaction); then the outbox messages it wrote are sent at once. */
-export async function commit<T>(ctx: Pick<Ctx, "app">, fn: () => Promise<T>): Promise<T> {
-  return ctx.app.relay.commit(fn);
-}

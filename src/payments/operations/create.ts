@@ -1,7 +1,8 @@
 // createPayment: validate → write the payment, its first audit event and the idempotency record
 // in one transaction.
 import type { Payment } from "../../generated/prisma/client.js";
-import { commit, type Ctx } from "../../platform/app.js";
+import type { Ctx } from "../../platform/app.js";
+import { relayOutbox } from "../../platform/outbox.js";
 import { badInput } from "../../platform/errors.js";
 import { idempotent } from "../../platform/idempotency.js";
 import { newId } from "../../platform/ids.js";
@@ -31,7 +32,7 @@ export async function createPayment(ctx: Ctx, input: CreatePaymentInput, headerK
     description: input.description ?? null, metadata,
     ...(input.customerId ? { customerId: input.customerId } : {}),
   };
-  return commit(ctx, () =>
+  return relayOutbox(ctx, () =>
     idempotent(ctx.app.db, { merchantId: ctx.merchantId, key: input.idempotencyKey ?? headerKey, operation: "createPayment", request }, paymentCodec, async (tx) => {
       if (input.customerId) await getCustomer(tx, ctx.merchantId, input.customerId, "customerId");
       const payment = await tx.payment.create({
