@@ -2,7 +2,7 @@
 // shape says which verifier reads it: an API key (`sk_/rk_/pk_…`), an OAuth access token (a JWT:
 // three dot-separated parts) or a merchant user's session (`pgs_…`). Each verifier answers a
 // Principal or throws UNAUTHENTICATED with the reason.
-import type { App } from "../platform/app.js";
+import type { App } from "../app/app.js";
 import { AppError, unauthenticated } from "../platform/errors.js";
 import { authenticateApiKey, looksLikeApiKey, type KeyCache } from "../merchants/api-keys.js";
 import type { Principal } from "./principal.js";

@@ -9,7 +9,7 @@
 // goes anywhere else — a late approval is recorded, and a fate still unknown stays PENDING for the
 // reconciler. Only a call that never connected (or a gateway skipped for its open circuit) proves
 // nothing was charged without asking.
-import type { App, Ctx } from "../platform/app.js";
+import type { App, Ctx } from "../app/app.js";
 import { CONNECT_FAILED, TransientGatewayError, type GatewayOutcome } from "../gateways/gateway.js";
 import { callGateway, gatewayFor, type GatewayTarget } from "../gateways/gateway-call.js";
 import { routeAttempt } from "../routing/route-attempt.js";

@@ -3,7 +3,7 @@
 // refund whose answer was lost is simply asked again (by BullMQ, then by the reconciler) until the
 // gateway says yes or no: it is never marked FAILED on a timeout, which would free its amount
 // for a second refund while the first may have gone through.
-import type { App, Ctx } from "../platform/app.js";
+import type { App, Ctx } from "../app/app.js";
 import { relayOutbox } from "../platform/outbox.js";
 import { authorization } from "../payments/operations/authorization.js";
 import { callGateway } from "../gateways/gateway-call.js";

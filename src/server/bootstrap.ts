@@ -2,7 +2,7 @@
 // when PostgreSQL or Redis cannot be reached.
 import pg from "pg";
 import type { Config } from "../config.js";
-import type { App } from "../platform/app.js";
+import type { App } from "../app/app.js";
 import { createDb } from "../platform/db.js";
 import type { Logger } from "../platform/logger.js";
 import { paymentsByStatusGauge, queueDepthGauge } from "../platform/metrics.js";

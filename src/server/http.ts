@@ -11,7 +11,7 @@ import { WebSocketServer } from "ws";
 import { useServer } from "graphql-ws/use/ws";
 import { randomUUID } from "node:crypto";
 import { GraphQLError, getOperationAST } from "graphql";
-import type { App } from "../platform/app.js";
+import type { App } from "../app/app.js";
 import { AppError, ErrorCode } from "../platform/errors.js";
 import type { GqlContext } from "../platform/graphql/context.js";
 import { httpRequests } from "../platform/metrics.js";

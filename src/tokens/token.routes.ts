@@ -7,7 +7,7 @@
 // that holds card details vaults them with createPaymentMethod.
 import cors from "@fastify/cors";
 import type { FastifyInstance, FastifyReply } from "fastify";
-import type { App } from "../platform/app.js";
+import type { App } from "../app/app.js";
 import { AppError, ErrorCode } from "../platform/errors.js";
 import { requestScope } from "../platform/request-context.js";
 import { identify, type Verifiers } from "../auth/identify.js";

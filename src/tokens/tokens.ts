@@ -3,7 +3,7 @@
 // single-use and short-lived; consuming it is one conditional UPDATE inside the caller's
 // transaction, so two concurrent uses cannot both win, and a failed confirmation gives it back.
 import type { CardToken, PaymentMethod } from "../generated/prisma/client.js";
-import type { App, Ctx } from "../platform/app.js";
+import type { App, Ctx } from "../app/app.js";
 import type { Db, Tx } from "../platform/db.js";
 import { recordAudit } from "../audit/audit.js";
 import { AppError, ErrorCode, badInput } from "../platform/errors.js";

@@ -1,7 +1,7 @@
 // Inviting a person (a manager, within the role rules) and accepting the invitation (the invitee,
 // unauthenticated, with the token the inviter passed on: a real deployment would email it).
 import { recordAudit } from "../audit/audit.js";
-import type { Ctx } from "../platform/app.js";
+import type { Ctx } from "../app/app.js";
 import { AppError, ErrorCode, badInput, notFound, unauthenticated } from "../platform/errors.js";
 import { newId } from "../platform/ids.js";
 import { actingUser, cleanName, normaliseEmail, rethrowEmailTaken, userView, type User, type UserInvitation } from "./users.data.js";

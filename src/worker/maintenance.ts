@@ -6,7 +6,7 @@
 // The audit chainer runs here too, on its own timer (it locks per merchant, so every worker may run it).
 import { Worker, type ConnectionOptions } from "bullmq";
 import type { Redis } from "ioredis";
-import type { App } from "../platform/app.js";
+import type { App } from "../app/app.js";
 import { CARD_TOKEN_PURGE_SCHEDULER, FX_REFRESH_SCHEDULER, QueueName, createMaintenanceQueue, type MaintenanceJob } from "../platform/queue.js";
 import { describeSource } from "../fx/provider.js";
 import { refreshRates } from "../fx/refresh.js";

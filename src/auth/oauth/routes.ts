@@ -2,7 +2,7 @@
 // metadata and the JWKS. Registered as one encapsulated Fastify plugin: its form-body parser and
 // its error handler (every failure is a §5.2 JSON error) apply to these routes only.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import type { App } from "../../platform/app.js";
+import type { App } from "../../app/app.js";
 import { rateLimitHeaders, type CredentialLimiter } from "../../server/rate-limit.js";
 import { isScope } from "../../merchants/api-keys.js";
 import { authenticateClient } from "./clients.js";

@@ -3,7 +3,7 @@
 // follow Redis: a revoked client's id and the rotate command's notice clear them in every process.
 import { LRUCache } from "lru-cache";
 import type { JWTPayload } from "jose";
-import type { App } from "../../platform/app.js";
+import type { App } from "../../app/app.js";
 import { ClientCache, clientInvalidationChannel } from "./clients.js";
 import { SigningKeys, signingKeyChannel } from "./signing-keys.js";
 import type { AccessTokenVerifier, TokenAudience } from "./tokens.js";

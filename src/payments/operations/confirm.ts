@@ -4,7 +4,7 @@
 // is kept on the attempt); the gateway job leaves through the outbox (job id = attempt id),
 // so the mutation returns at once and a crash after commit cannot lose the job.
 import type { Payment } from "../../generated/prisma/client.js";
-import type { Ctx } from "../../platform/app.js";
+import type { Ctx } from "../../app/app.js";
 import { relayOutbox } from "../../platform/outbox.js";
 import { idempotent } from "../../platform/idempotency.js";
 import { newId } from "../../platform/ids.js";

@@ -1,7 +1,7 @@
 // createPayment: validate → write the payment, its first audit event and the idempotency record
 // in one transaction.
 import type { Payment } from "../../generated/prisma/client.js";
-import type { Ctx } from "../../platform/app.js";
+import type { Ctx } from "../../app/app.js";
 import { relayOutbox } from "../../platform/outbox.js";
 import { badInput } from "../../platform/errors.js";
 import { idempotent } from "../../platform/idempotency.js";

@@ -10,7 +10,7 @@
 // One staged operation per payment at a time: staging takes the payment's row lock and finishes an
 // operation already pending before it stages another.
 import type { Payment, PaymentOperation } from "../../generated/prisma/client.js";
-import type { App, Ctx } from "../../platform/app.js";
+import type { App, Ctx } from "../../app/app.js";
 import { relayOutbox } from "../../platform/outbox.js";
 import type { Tx } from "../../platform/db.js";
 import { AppError, ErrorCode, badInput, notFound } from "../../platform/errors.js";

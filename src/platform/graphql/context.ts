@@ -1,6 +1,6 @@
 // The GraphQL context and the one authorization check. Resolvers ask `merchantCtx` for a domain
 // Ctx; it throws UNAUTHENTICATED (with the reason) when the request carried no valid key.
-import type { App, Ctx } from "../app.js";
+import type { App, Ctx } from "../../app/app.js";
 import type { AppError } from "../errors.js";
 import type { PaymentLoaders } from "../../payments/payment.queries.js";
 import type { Principal } from "../../auth/principal.js";

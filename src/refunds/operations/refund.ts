@@ -2,7 +2,7 @@
 // never sum past the capture), write the PENDING refund, and hand it to the worker through the
 // outbox. The gateway settles it; the payment's status follows when it does.
 import type { Payment, Refund } from "../../generated/prisma/client.js";
-import type { Ctx } from "../../platform/app.js";
+import type { Ctx } from "../../app/app.js";
 import { relayOutbox } from "../../platform/outbox.js";
 import type { Tx } from "../../platform/db.js";
 import { badInput } from "../../platform/errors.js";
