@@ -1,5 +1,5 @@
 // What every domain function receives: the process's shared parts (`app`) and who is acting.
-// Built once per process in src/server/bootstrap.ts; domain code never reads globals.
+// Built once per process in src/app/process.ts; domain code never reads globals.
 import type { Config } from "../config.js";
 import type { Db } from "../platform/db.js";
 import type { Logger } from "../platform/logger.js";
