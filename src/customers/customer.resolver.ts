@@ -3,7 +3,7 @@
 import { Arg, Args, ArgsType, Authorized, Ctx, Field, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { GraphQLJSONObject } from "graphql-scalars";
 import type { Customer, PaymentMethod } from "../generated/prisma/client.js";
-import { merchantCtx, type GqlContext } from "../platform/graphql/context.js";
+import { merchantCtx, type GqlContext } from "../app/graphql-context.js";
 import type { Page } from "../platform/pagination.js";
 import { CardSummary } from "../vault/card.type.js";
 import { getCustomer, listCustomers } from "./customer.data.js";

@@ -2,7 +2,7 @@
 // customers/, so the dependency points payments → customers and never back.
 import { Ctx, FieldResolver, Resolver, Root } from "type-graphql";
 import type { Customer, Payment } from "../generated/prisma/client.js";
-import type { GqlContext } from "../platform/graphql/context.js";
+import type { GqlContext } from "../app/graphql-context.js";
 import { customerLoaders } from "../customers/customer.loaders.js";
 import { CustomerType } from "../customers/customer.type.js";
 import { PaymentType } from "./payment.type.js";

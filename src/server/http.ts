@@ -13,7 +13,7 @@ import { randomUUID } from "node:crypto";
 import { GraphQLError, getOperationAST } from "graphql";
 import type { App } from "../app/app.js";
 import { AppError, ErrorCode } from "../platform/errors.js";
-import type { GqlContext } from "../platform/graphql/context.js";
+import type { GqlContext } from "../app/graphql-context.js";
 import { httpRequests } from "../platform/metrics.js";
 import { metricsHandler } from "./metrics-endpoint.js";
 import { requestScope, type RequestScope } from "../platform/request-context.js";

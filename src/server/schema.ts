@@ -10,7 +10,7 @@ import { PaymentSubscriptionResolver } from "../payments/payment.subscription.js
 import { PaymentRefundsResolver, RefundResolver } from "../refunds/refund.resolver.js";
 import { NodeResolver } from "./node.resolver.js";
 import { authorize } from "./authorize.js";
-import type { GqlContext } from "../platform/graphql/context.js";
+import type { GqlContext } from "../app/graphql-context.js";
 import { GatewayAccountResolver } from "../gateways/accounts/gateway-account.resolver.js";
 import { GatewayDecisionResolver } from "../routing/decision-table.resolver.js";
 import { GatewayHealthResolver } from "../routing/gateway-health.resolver.js";
