@@ -20,7 +20,7 @@ import { requestScope, type RequestScope } from "../platform/request-context.js"
 import { KeyCache, keyInvalidationChannel } from "../merchants/api-keys.js";
 import { identify, type Verifiers } from "../auth/identify.js";
 import { createOAuthRuntime } from "../auth/oauth/runtime.js";
-import { registerOAuthRoutes } from "../auth/oauth/routes.js";
+import { registerOAuthRoutes } from "./routes/oauth.js";
 import { followEndedSessions } from "../users/live-sessions.js";
 import type { Principal } from "../auth/principal.js";
 import { paymentLoaders } from "../payments/payment.queries.js";
