@@ -32,7 +32,7 @@ import { checkDocument, queryLimitRules } from "./query-limits.js";
 import { asRequestError, unstorableText, unstorableTextPlugin } from "./text-input.js";
 import { clientAddress } from "./client-ip.js";
 import { CredentialLimiter, rateLimitHeaders, rateLimited, type RateDecision } from "./rate-limit.js";
-import { registerTokenRoutes } from "../tokens/token.routes.js";
+import { registerTokenRoutes } from "./routes/tokenization.js";
 
 function contextFor(app: App, requestId: string, auth: Principal | AppError, cache: boolean, idempotencyKey?: string, clientIp?: string): GqlContext {
   const base: GqlContext = { app, requestId, ...(idempotencyKey ? { idempotencyKey } : {}), ...(clientIp ? { clientIp } : {}) };

@@ -7,13 +7,13 @@
 // that holds card details vaults them with createPaymentMethod.
 import cors from "@fastify/cors";
 import type { FastifyInstance, FastifyReply } from "fastify";
-import type { App } from "../app/app.js";
-import { AppError, ErrorCode } from "../platform/errors.js";
-import { requestScope } from "../platform/request-context.js";
-import { identify, type Verifiers } from "../auth/identify.js";
-import { rateLimitHeaders, rateLimited, type CredentialLimiter } from "../server/rate-limit.js";
-import { scrubInput } from "../server/errors.js";
-import { createCardToken } from "./tokens.js";
+import type { App } from "../../app/app.js";
+import { AppError, ErrorCode } from "../../platform/errors.js";
+import { requestScope } from "../../platform/request-context.js";
+import { identify, type Verifiers } from "../../auth/identify.js";
+import { rateLimitHeaders, rateLimited, type CredentialLimiter } from "../rate-limit.js";
+import { scrubInput } from "../errors.js";
+import { createCardToken } from "../../tokens/tokens.js";
 
 const STATUS: Partial<Record<ErrorCode, number>> = {
   [ErrorCode.BAD_USER_INPUT]: 400, [ErrorCode.UNAUTHENTICATED]: 401, [ErrorCode.FORBIDDEN]: 403, [ErrorCode.RATE_LIMITED]: 429,
