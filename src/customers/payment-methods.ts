@@ -17,7 +17,7 @@ import { AppError, ErrorCode, badInput } from "../platform/errors.js";
 import type { CardInput } from "../vault/card.js";
 import { validateCard } from "../vault/card.js";
 import { sealCard, vaultCard, type SealedCard } from "../vault/vault.js";
-import { consumeCardToken } from "../tokens/tokens.js";
+import { consumeCardToken } from "../tokenization/card-tokens.js";
 import { getCustomer, getPaymentMethod } from "./customer.data.js";
 
 const unusable = (message: string, reason: string, field = "paymentMethodId"): AppError =>

@@ -32,7 +32,7 @@ import { checkDocument, queryLimitRules } from "./query-limits.js";
 import { asRequestError, unstorableText, unstorableTextPlugin } from "./text-input.js";
 import { clientAddress } from "./client-ip.js";
 import { CredentialLimiter, rateLimitHeaders, rateLimited, type RateDecision } from "./rate-limit.js";
-import { registerTokenRoutes } from "./routes/tokenization.js";
+import { registerTokenizationRoutes } from "./routes/tokenization.js";
 
 function contextFor(app: App, requestId: string, auth: Principal | AppError, cache: boolean, idempotencyKey?: string, clientIp?: string): GqlContext {
   const base: GqlContext = { app, requestId, ...(idempotencyKey ? { idempotencyKey } : {}), ...(clientIp ? { clientIp } : {}) };
@@ -180,7 +180,7 @@ export async function createHttpServer(app: App, schema: GraphQLSchema, tls?: Tl
     });
   };
   fastify.route({ method: ["GET", "POST", "OPTIONS"], url: "/graphql", handler: handleGraphQL });
-  await registerTokenRoutes(fastify, app, { verifiers, limiter });
+  await registerTokenizationRoutes(fastify, app, { verifiers, limiter });
   fastify.get("/graphiql", (_req, reply) => reply.type("text/html").send(graphiqlPage()));
   fastify.get("/healthz", async () => ({ status: "ok" }));
   fastify.get("/readyz", async (_req, reply) => {
