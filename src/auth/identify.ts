@@ -6,7 +6,7 @@ import type { App } from "../app/app.js";
 import { AppError, unauthenticated } from "../platform/errors.js";
 import { authenticateApiKey, looksLikeApiKey, type KeyCache } from "../merchants/api-keys.js";
 import type { Principal } from "./principal.js";
-import { authenticateAccessToken, looksLikeJwt, type AccessTokenVerifier } from "./oauth/tokens.js";
+import { authenticateAccessToken, looksLikeJwt, type AccessTokenVerifier } from "./oauth/access-tokens.js";
 import { authenticateSession } from "../users/sessions.js";
 import { looksLikeSessionToken } from "../users/tokens.js";
 

@@ -6,10 +6,10 @@ import type { JWTPayload } from "jose";
 import type { App } from "../../app/app.js";
 import { ClientCache, clientInvalidationChannel } from "./clients.js";
 import { SigningKeys, signingKeyChannel } from "./signing-keys.js";
-import type { AccessTokenVerifier, TokenAudience } from "./tokens.js";
+import type { AccessTokenVerifier, AccessTokenAudience } from "./access-tokens.js";
 
 /** The issuer is PUBLIC_URL when set; otherwise the URL this server listens on, as `paygraph start` prints it. */
-export function tokenAudience(app: App, listening: () => string | undefined): TokenAudience {
+export function tokenAudience(app: App, listening: () => string | undefined): AccessTokenAudience {
   const issuer = (): string => {
     const url = app.config.publicUrl ?? listening();
     if (!url) throw new Error("the OAuth issuer is not known before the server listens");

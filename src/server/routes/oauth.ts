@@ -9,7 +9,7 @@ import { authenticateClient } from "../../auth/oauth/clients.js";
 import { JWKS_PATH, METADATA_PATH, TOKEN_PATH, jwks, serverMetadata } from "../../auth/oauth/metadata.js";
 import { publishedKeys } from "../../auth/oauth/signing-keys.js";
 import { TokenError, formParams, grantedScopes, readTokenRequest } from "../../auth/oauth/token-request.js";
-import { issueAccessToken, type AccessTokenVerifier } from "../../auth/oauth/tokens.js";
+import { issueAccessToken, type AccessTokenVerifier } from "../../auth/oauth/access-tokens.js";
 
 const FORM = "application/x-www-form-urlencoded";
 /** A token request is a few short parameters. */
