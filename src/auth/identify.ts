@@ -8,7 +8,7 @@ import { authenticateApiKey, looksLikeApiKey, type KeyCache } from "../merchants
 import type { Principal } from "./principal.js";
 import { authenticateAccessToken, looksLikeJwt, type AccessTokenVerifier } from "./oauth/access-tokens.js";
 import { authenticateSession } from "../users/sessions.js";
-import { looksLikeSessionToken } from "../users/tokens.js";
+import { looksLikeSessionToken } from "../users/secrets.js";
 
 /** What one api process keeps to verify credentials quickly (caches, verification keys). */
 export interface Verifiers {

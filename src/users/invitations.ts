@@ -8,7 +8,7 @@ import { actingUser, cleanName, normaliseEmail, rethrowEmailTaken, userView, typ
 import { hashPassword, passwordProblem } from "./password.js";
 import { mayManage, type UserRole } from "./roles.js";
 import { createSession, type NewSession } from "./sessions.js";
-import { looksLikeInviteToken, newInviteToken } from "./tokens.js";
+import { looksLikeInviteToken, newInviteToken } from "./secrets.js";
 import { hashSecret } from "../platform/ids.js";
 
 /** Who is asking when nobody is signed in yet: the request, before a merchant is known. */
