@@ -8,7 +8,7 @@ import { loadConfig, type Config, type Role } from "./config.js";
 import { createLogger } from "./platform/logger.js";
 import { applyMigrations, ensureDatabase } from "./platform/migrate.js";
 import { AppError } from "./platform/errors.js";
-import { createProcess, preflight } from "./server/bootstrap.js";
+import { createProcess, preflight } from "./app/process.js";
 import { createHttpServer } from "./server/http.js";
 import { loadTls } from "./server/tls.js";
 import { startMetricsServer } from "./server/metrics-endpoint.js";

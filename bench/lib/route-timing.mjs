@@ -2,7 +2,7 @@
 // alone, 100,000 decisions over realistic accounts and figures; (2) everything routeAttempt does
 // for a first attempt against a running stack's PostgreSQL and Redis (gateway accounts read,
 // success-rate/circuit pipeline, rules read, then the planner), through an App built by the
-// product's own src/server/bootstrap.ts, plus each of those parts on its own.
+// product's own src/app/process.ts, plus each of those parts on its own.
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { percentile, round, sleep } from "./stats.mjs";
@@ -90,10 +90,10 @@ async function timeEach(n, fn) {
  * against the stack's database and Redis (`env`: the stack's environment), and its parts alone.
  */
 export async function timeRouteAttempt(distDir, { env, merchantId, n = 1000 }) {
-  await import("reflect-metadata"); // as src/main.ts does first: the GraphQL types bootstrap pulls in need it
+  await import("reflect-metadata"); // as src/main.ts does first: the GraphQL types app/process.js pulls in need it
   const { loadConfig } = await load(distDir, "config.js");
   const { createLogger } = await load(distDir, "platform/logger.js");
-  const { createProcess } = await load(distDir, "server/bootstrap.js");
+  const { createProcess } = await load(distDir, "app/process.js");
   const { routeAttempt } = await load(distDir, "routing/route-attempt.js");
   const { listGatewayAccounts } = await load(distDir, "gateways/accounts/gateway-accounts.js");
   const { loadRoutingRules } = await load(distDir, "routing/rules/routing-rules.js");

@@ -1,6 +1,6 @@
 // analytics(input): thin adapter over the service.
 import { Arg, Authorized, Ctx, Query, Resolver } from "type-graphql";
-import { merchantCtx, type GqlContext } from "../platform/graphql/context.js";
+import { merchantCtx, type GqlContext } from "../app/graphql-context.js";
 import { getAnalytics } from "./analytics.service.js";
 import { AnalyticsInput, AnalyticsType } from "./analytics.type.js";
 import { analyticsView } from "./analytics.view.js";

@@ -2,7 +2,7 @@
 // Counts may be added across currencies; money never is: volume and refund volume stay one Money
 // per currency. Definitions of every figure: src/analytics/README.md.
 import { currencyCode } from "../fx/rates.js";
-import type { Ctx } from "../platform/app.js";
+import type { Ctx } from "../app/app.js";
 import { LATENCY_BINS, percentileBins, type LatencyBound } from "./latency.js";
 import { NO_LATENCY, figureRows, gatewayAccountNames, type AnalyticsDimension } from "./analytics.queries.js";
 import { reportBuckets, type Reporting } from "./reporting.js";

@@ -3,7 +3,7 @@
 // changed hours of the merchant inside the range, the buckets holding them are recomputed and
 // sent, at most once a second per subscriber (trailing: the last change is always sent).
 import { Arg, Authorized, Resolver, Root, Subscription } from "type-graphql";
-import { merchantCtx, type GqlContext } from "../platform/graphql/context.js";
+import { merchantCtx, type GqlContext } from "../app/graphql-context.js";
 import { analyticsAnswer, analyticsBuckets, parseQuestion, type AnalyticsBucket } from "./analytics.service.js";
 import { AnalyticsInput, AnalyticsType } from "./analytics.type.js";
 import { analyticsView } from "./analytics.view.js";

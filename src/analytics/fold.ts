@@ -5,7 +5,7 @@
 // folder at a time when several worker processes run it. After each fold the merchants whose
 // figures changed are told which hours changed (analyticsUpdated listens).
 import { Prisma } from "../generated/prisma/client.js";
-import type { App } from "../platform/app.js";
+import type { App } from "../app/app.js";
 import { FIGURE_COLUMNS } from "./analytics.queries.js";
 import { every } from "../platform/loop.js";
 

@@ -2,7 +2,7 @@
 // gateway account and rule change of the merchant, which is administrative data.
 import { Arg, Authorized, Ctx, Int, Query, Resolver } from "type-graphql";
 import type { AuditRecord } from "../generated/prisma/client.js";
-import { merchantCtx, type GqlContext } from "../platform/graphql/context.js";
+import { merchantCtx, type GqlContext } from "../app/graphql-context.js";
 import { listAuditRecords } from "./audit.queries.js";
 import { AuditBreakReason, AuditChainVerification, AuditLogFilter, AuditRecordConnection, AuditRecordType } from "./audit.type.js";
 import { verifyChain } from "./verify.js";

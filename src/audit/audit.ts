@@ -1,7 +1,7 @@
 // The audit log's one writer. Every state change and administrative action calls `recordAudit` in
 // the transaction that makes the change, so a record exists exactly when the change committed.
 import { Prisma } from "../generated/prisma/client.js";
-import type { Ctx } from "../platform/app.js";
+import type { Ctx } from "../app/app.js";
 import type { Tx } from "../platform/db.js";
 import { newId } from "../platform/ids.js";
 

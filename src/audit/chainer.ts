@@ -8,7 +8,7 @@
 // tick's own time); in that window a DB writer could remove it without breaking the chain.
 // seq is the order of sealing: a record committing late gets a later seq than one written after it.
 import { Prisma } from "../generated/prisma/client.js";
-import type { App } from "../platform/app.js";
+import type { App } from "../app/app.js";
 import { PLATFORM_TENANT } from "../platform/ids.js";
 import { every } from "../platform/loop.js";
 import { GENESIS_HASH, recordHash } from "./hash.js";

@@ -2,7 +2,7 @@
 // clients; without these checks a RESTRICTED key or OAuth client holding only `admin` could mint a
 // SECRET key (every scope), and any `admin` holder could roll the CLI-issued platform ADMIN key into
 // a fresh ADMIN secret. Requests carry `ctx.caller`; the CLI and background work do not (trusted).
-import type { Ctx } from "../platform/app.js";
+import type { Ctx } from "../app/app.js";
 import { AppError, ErrorCode } from "../platform/errors.js";
 
 /** FORBIDDEN unless every scope of the credential being made is one the caller holds. */

@@ -2,13 +2,13 @@
 // shape says which verifier reads it: an API key (`sk_/rk_/pk_…`), an OAuth access token (a JWT:
 // three dot-separated parts) or a merchant user's session (`pgs_…`). Each verifier answers a
 // Principal or throws UNAUTHENTICATED with the reason.
-import type { App } from "../platform/app.js";
+import type { App } from "../app/app.js";
 import { AppError, unauthenticated } from "../platform/errors.js";
 import { authenticateApiKey, looksLikeApiKey, type KeyCache } from "../merchants/api-keys.js";
 import type { Principal } from "./principal.js";
-import { authenticateAccessToken, looksLikeJwt, type AccessTokenVerifier } from "./oauth/tokens.js";
+import { authenticateAccessToken, looksLikeJwt, type AccessTokenVerifier } from "./oauth/access-tokens.js";
 import { authenticateSession } from "../users/sessions.js";
-import { looksLikeSessionToken } from "../users/tokens.js";
+import { looksLikeSessionToken } from "../users/secrets.js";
 
 /** What one api process keeps to verify credentials quickly (caches, verification keys). */
 export interface Verifiers {

@@ -3,7 +3,7 @@
 // GqlContext in a WeakMap, so they live and die with the request without a field in the context.
 import DataLoader from "dataloader";
 import type { Customer, PaymentMethod, SavedPaymentMethod } from "../generated/prisma/client.js";
-import { merchantCtx, type GqlContext } from "../platform/graphql/context.js";
+import { merchantCtx, type GqlContext } from "../app/graphql-context.js";
 import { savedCardsOf } from "./customer.data.js";
 
 export interface CustomerLoaders {

@@ -2,10 +2,10 @@
 // Customers and saved cards use the payments scopes (a saved card exists to pay).
 import { Arg, Args, ArgsType, Authorized, Ctx, Field, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { GraphQLJSONObject } from "graphql-scalars";
-import type { Customer, Payment, PaymentMethod } from "../generated/prisma/client.js";
-import { merchantCtx, type GqlContext } from "../platform/graphql/context.js";
+import type { Customer, PaymentMethod } from "../generated/prisma/client.js";
+import { merchantCtx, type GqlContext } from "../app/graphql-context.js";
 import type { Page } from "../platform/pagination.js";
-import { CardSummary, PaymentType } from "../payments/payment.type.js";
+import { CardSummary } from "../vault/card.type.js";
 import { getCustomer, listCustomers } from "./customer.data.js";
 import { customerLoaders } from "./customer.loaders.js";
 import { createCustomer, deleteCustomer, updateCustomer } from "./customers.js";
@@ -97,13 +97,5 @@ export class PaymentMethodResolver {
     const loaders = customerLoaders(context);
     const saved = await loaders.saved.load(m.id);
     return saved?.customerId && !saved.detachedAt ? loaders.customers.load(saved.customerId) : null;
-  }
-}
-
-@Resolver(() => PaymentType)
-export class PaymentCustomerResolver {
-  @FieldResolver(() => CustomerType, { nullable: true, description: "The customer paying, if the payment names one (null once deleted)" })
-  async customer(@Root() p: Payment, @Ctx() context: GqlContext): Promise<Customer | null> {
-    return p.customerId ? customerLoaders(context).customers.load(p.customerId) : null;
   }
 }

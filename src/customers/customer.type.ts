@@ -3,7 +3,7 @@
 import { Field, ID, InputType, ObjectType } from "type-graphql";
 import { GraphQLDateTime, GraphQLJSONObject } from "graphql-scalars";
 import { NodeInterface, PageInfo } from "../platform/graphql/common.types.js";
-import { CardInput } from "../payments/payment.input.js";
+import { CardInput } from "../vault/card.type.js";
 
 @ObjectType("Customer", { implements: NodeInterface, description: "A merchant's customer; saved cards attach to it" })
 export class CustomerType extends NodeInterface {

@@ -1,10 +1,10 @@
 // Customers: create, update, soft-delete. Each change and its audit record commit together.
 import type { Customer } from "../generated/prisma/client.js";
-import type { Ctx } from "../platform/app.js";
+import type { Ctx } from "../app/app.js";
 import { recordAudit } from "../audit/audit.js";
 import { badInput } from "../platform/errors.js";
 import { newId } from "../platform/ids.js";
-import { validateMetadata } from "../payments/operations/create.js";
+import { validateMetadata } from "../platform/metadata.js";
 import { getCustomer } from "./customer.data.js";
 
 export interface CustomerFields {

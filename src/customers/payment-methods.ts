@@ -9,7 +9,7 @@
 // This is Stripe's rule for PaymentMethods. Every check that guards a use is one conditional
 // UPDATE of the row, so a use racing a detach (or a second use of a single-use method) loses cleanly.
 import type { Payment, PaymentMethod, SavedPaymentMethod } from "../generated/prisma/client.js";
-import type { Ctx } from "../platform/app.js";
+import type { Ctx } from "../app/app.js";
 import type { Tx } from "../platform/db.js";
 import { recordAudit } from "../audit/audit.js";
 import { paymentMethodView } from "../audit/views.js";
@@ -17,7 +17,7 @@ import { AppError, ErrorCode, badInput } from "../platform/errors.js";
 import type { CardInput } from "../vault/card.js";
 import { validateCard } from "../vault/card.js";
 import { sealCard, vaultCard, type SealedCard } from "../vault/vault.js";
-import { consumeCardToken } from "../tokens/tokens.js";
+import { consumeCardToken } from "../tokenization/card-tokens.js";
 import { getCustomer, getPaymentMethod } from "./customer.data.js";
 
 const unusable = (message: string, reason: string, field = "paymentMethodId"): AppError =>

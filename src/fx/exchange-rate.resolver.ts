@@ -2,7 +2,7 @@
 import { Arg, Authorized, Ctx, Mutation, Query, Resolver } from "type-graphql";
 import { AppError, ErrorCode } from "../platform/errors.js";
 import { MoneyType } from "../platform/graphql/common.types.js";
-import { merchantCtx, type GqlContext } from "../platform/graphql/context.js";
+import { merchantCtx, type GqlContext } from "../app/graphql-context.js";
 import { Money } from "../platform/money.js";
 import type { Tx } from "../platform/db.js";
 import { convertMinor } from "./conversion.js";

@@ -3,7 +3,7 @@
 // rates around it: the pair itself, else an inverse, else a cross (derive.ts says which, and how).
 import { Prisma } from "../generated/prisma/client.js";
 import type { Tx } from "../platform/db.js";
-import type { Ctx } from "../platform/app.js";
+import type { Ctx } from "../app/app.js";
 import { recordAudit } from "../audit/audit.js";
 import { badInput } from "../platform/errors.js";
 import { currencyExponent } from "../platform/money.js";

@@ -1,7 +1,7 @@
 // The worker's exchange-rate refresh: read the configured source (provider.ts), record what it
 // says (rates.ts). A failed read or an invalid document records nothing: the rates already
 // stored stay in force, and the caller logs why.
-import type { App } from "../platform/app.js";
+import type { App } from "../app/app.js";
 import { describeSource, fetchRates } from "./provider.js";
 import { recordRates } from "./rates.js";
 

@@ -5,7 +5,7 @@
 // and records latency for every operation and the circuit statistics of authorizations.
 // Connectors (sandbox/adapter.ts) stay pure translators.
 import { Pool } from "undici";
-import type { App } from "../platform/app.js";
+import type { App } from "../app/app.js";
 import { AppError, ErrorCode } from "../platform/errors.js";
 import { gatewayLatency } from "../platform/metrics.js";
 import type { GatewayKind } from "../generated/prisma/enums.js";

@@ -1,6 +1,6 @@
 // Thin adapters over api-keys.ts. Managing keys needs the `admin` scope (a SECRET key has it).
 import { Arg, Authorized, Ctx, Mutation, Query, Resolver } from "type-graphql";
-import { merchantCtx, type GqlContext } from "../platform/graphql/context.js";
+import { merchantCtx, type GqlContext } from "../app/graphql-context.js";
 import { createApiKey, effectiveScopes, listApiKeys, revokeApiKey, rollApiKey, setApiKeyRateLimit, type ApiKeyRow } from "./api-keys.js";
 import { ApiKeyType, ApiKeyWithSecretPayload, CreateApiKeyInput, RevokeApiKeyInput, RevokeApiKeyPayload, RollApiKeyInput, SetApiKeyRateLimitInput, SetApiKeyRateLimitPayload } from "./api-key.type.js";
 

@@ -4,7 +4,7 @@
 import type { ApiKey } from "../generated/prisma/client.js";
 import type { ApiKeyKind, ApiKeyRole } from "../generated/prisma/enums.js";
 import type { Db, Tx } from "../platform/db.js";
-import type { Ctx } from "../platform/app.js";
+import type { Ctx } from "../app/app.js";
 import { AppError, ErrorCode, badInput, notFound, unauthenticated } from "../platform/errors.js";
 import { hashSecret, newId, randomToken } from "../platform/ids.js";
 import type { Principal } from "../auth/principal.js";

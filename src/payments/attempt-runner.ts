@@ -9,8 +9,7 @@
 // goes anywhere else — a late approval is recorded, and a fate still unknown stays PENDING for the
 // reconciler. Only a call that never connected (or a gateway skipped for its open circuit) proves
 // nothing was charged without asking.
-import type { App, Ctx } from "../platform/app.js";
-import { commit } from "../platform/app.js";
+import type { App, Ctx } from "../app/app.js";
 import { CONNECT_FAILED, TransientGatewayError, type GatewayOutcome } from "../gateways/gateway.js";
 import { callGateway, gatewayFor, type GatewayTarget } from "../gateways/gateway-call.js";
 import { routeAttempt } from "../routing/route-attempt.js";
@@ -18,7 +17,7 @@ import type { RouteChoice } from "../routing/route-plan.js";
 import { decisionTable } from "../routing/decision-table.js";
 import { classify, GatewayDecision, type FailedOutcome } from "../routing/outcome-decisions.js";
 import { newId } from "../platform/ids.js";
-import { writeOutbox } from "../platform/outbox.js";
+import { relayOutbox, writeOutbox } from "../platform/outbox.js";
 import { GATEWAY_JOB_TOPIC, type GatewayJob } from "../platform/queue.js";
 import { Prisma, type Payment, type PaymentAttempt, type PaymentMethod } from "../generated/prisma/client.js";
 import { columnsAs, pickRow } from "../platform/sql-columns.js";
@@ -190,7 +189,7 @@ async function finish(
 ): Promise<void> {
   const ctx: Ctx = { app, merchantId: attempt.merchantId, requestId: `job:${attempt.id}`, actor: "system:worker" };
   let orphan: string | undefined;
-  await commit(ctx, () =>
+  await relayOutbox(ctx, () =>
     app.db.$transaction(async (tx) => {
       // Only the run that flips PENDING moves on: a concurrent duplicate finds 0 rows.
       const finished = await tx.paymentAttempt.updateMany({
@@ -229,7 +228,7 @@ async function finish(
  */
 async function releaseOrphan(app: App, attempt: PaymentAttempt, reference: string): Promise<void> {
   const job: GatewayJob = { kind: "release", attemptId: attempt.id, merchantId: attempt.merchantId, reference };
-  await commit({ app }, () => app.db.$transaction((tx) => writeOutbox(tx, [{ topic: GATEWAY_JOB_TOPIC, payload: job }])));
+  await relayOutbox({ app }, () => app.db.$transaction((tx) => writeOutbox(tx, [{ topic: GATEWAY_JOB_TOPIC, payload: job }])));
 }
 
 export async function runRelease(app: App, job: { attemptId: string; merchantId: string; reference: string }): Promise<void> {

@@ -5,9 +5,10 @@ import { GraphQLJSONObject } from "graphql-scalars";
 import type { Payment, PaymentAttempt } from "../generated/prisma/client.js";
 import type { PaymentEvent } from "./payment.queries.js";
 import { MoneyType } from "../platform/graphql/common.types.js";
-import { merchantCtx, type GqlContext } from "../platform/graphql/context.js";
+import { merchantCtx, type GqlContext } from "../app/graphql-context.js";
 import type { PaymentError } from "./payment-change.js";
-import { CardSummary, PaymentAttemptType, PaymentErrorType, PaymentEventType, PaymentType, SettlementType } from "./payment.type.js";
+import { PaymentAttemptType, PaymentErrorType, PaymentEventType, PaymentType, SettlementType } from "./payment.type.js";
+import { CardSummary } from "../vault/card.type.js";
 
 @Resolver(() => PaymentType)
 export class PaymentFieldsResolver {

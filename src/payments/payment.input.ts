@@ -3,6 +3,7 @@ import { Field, ID, InputType, Int, ObjectType } from "type-graphql";
 import { GraphQLDateTime, GraphQLJSONObject } from "graphql-scalars";
 import { CaptureMethod, PaymentStatus } from "../generated/prisma/enums.js";
 import { PaymentType } from "./payment.type.js";
+import { CardInput } from "../vault/card.type.js";
 
 const KEY_DOC = "Same key + same request returns the stored answer; the Idempotency-Key header works too";
 
@@ -15,14 +16,6 @@ export class CreatePaymentInput {
   @Field(() => GraphQLJSONObject, { nullable: true, description: "Up to 50 string pairs" }) metadata?: Record<string, unknown> | null;
   @Field(() => ID, { nullable: true, description: "The customer paying (cus_…): their saved cards can pay this payment" }) customerId?: string | null;
   @Field(() => String, { nullable: true, description: KEY_DOC }) idempotencyKey?: string | null;
-}
-
-@InputType()
-export class CardInput {
-  @Field() number!: string;
-  @Field(() => Int) expMonth!: number;
-  @Field(() => Int) expYear!: number;
-  @Field(() => String, { nullable: true, description: "Checked for format, sent nowhere, never stored" }) cvc?: string | null;
 }
 
 @InputType()

@@ -2,7 +2,7 @@
 // live in payment-fields.resolver.ts.
 import { Arg, Args, ArgsType, Authorized, Ctx, Field, ID, Int, Mutation, Query, Resolver } from "type-graphql";
 import type { Payment } from "../generated/prisma/client.js";
-import { merchantCtx, type GqlContext } from "../platform/graphql/context.js";
+import { merchantCtx, type GqlContext } from "../app/graphql-context.js";
 import type { Page } from "../platform/pagination.js";
 import { cancelPayment } from "./operations/cancel.js";
 import { capturePayment } from "./operations/capture.js";

@@ -5,7 +5,7 @@
 // and stale events are dropped here.
 import { Arg, Authorized, ID, Resolver, Root, Subscription } from "type-graphql";
 import type { Payment } from "../generated/prisma/client.js";
-import { merchantCtx, type GqlContext } from "../platform/graphql/context.js";
+import { merchantCtx, type GqlContext } from "../app/graphql-context.js";
 import { startWithAndFilter } from "../platform/pubsub.js";
 import { getPayment } from "./payment.queries.js";
 import { paymentFromJson, paymentToJson } from "./payment.snapshot.js";

@@ -31,17 +31,6 @@ export class SettlementType {
   @Field() rateSource!: string;
 }
 
-@ObjectType("CardSummary", { description: "What the vault lets anyone read of a card" })
-export class CardSummary {
-  @Field() brand!: string;
-  @Field() last4!: string;
-  @Field(() => String, { nullable: true, description: "Issuing country (ISO 3166-1 alpha-2) from the card's BIN; null when unknown" })
-  country!: string | null;
-  @Field(() => Int) expMonth!: number;
-  @Field(() => Int) expYear!: number;
-  @Field({ description: "Same card, same merchant: same fingerprint" }) fingerprint!: string;
-}
-
 @ObjectType("PaymentError", { description: "Why the last attempt failed (a decline is data, not an API error)" })
 export class PaymentErrorType {
   @Field() code!: string;

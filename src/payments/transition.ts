@@ -4,7 +4,7 @@
 // message that feeds subscriptions. Nothing else writes a payment.
 import { Prisma, type Payment } from "../generated/prisma/client.js";
 import type { Tx } from "../platform/db.js";
-import type { Ctx } from "../platform/app.js";
+import type { Ctx } from "../app/app.js";
 import { AppError, ErrorCode, notFound } from "../platform/errors.js";
 import { auditInsertSql } from "../audit/audit.js";
 import { noteOutboxWritten, outboxInsertSql, type OutboxMessage } from "../platform/outbox.js";

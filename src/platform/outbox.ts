@@ -3,7 +3,7 @@
 // never lost between PostgreSQL and Redis. Delivery is at least once: receivers use `version` or
 // job ids to drop duplicates, and must not rely on order.
 //
-// Two paths. The fast one: `commit()` collects what its transaction wrote and, once committed,
+// Two paths. The fast one: `relayOutbox()` collects what its transaction wrote and, once committed,
 // sends exactly those messages and deletes their rows (one pipeline, one DELETE, no extra
 // transaction). The safety net: a poller relays rows older than a second (a crash or a Redis
 // outage between commit and send) under SKIP LOCKED, so several processes can poll at once.
@@ -18,7 +18,7 @@ export type OutboxHandler = (payloads: unknown[]) => Promise<void>;
 export interface OutboxMessage { topic: string; payload: unknown }
 interface Written extends OutboxMessage { id: bigint }
 
-/** The messages written by the unit of work `commit()` is running, to send once it commits. */
+/** The messages written by the unit of work `relayOutbox()` is running, to send once it commits. */
 const unitOfWork = new AsyncLocalStorage<Written[]>();
 
 export async function writeOutbox(tx: Tx, messages: OutboxMessage[]): Promise<void> {
@@ -45,6 +45,14 @@ export function outboxInsertSql(messages: OutboxMessage[], guard: Prisma.Sql): P
 /** Adds messages written by `outboxInsertSql` to the running unit of work (sent once it commits). */
 export function noteOutboxWritten(messages: OutboxMessage[], ids: bigint[]): void {
   unitOfWork.getStore()?.push(...messages.map((m, i) => ({ ...m, id: ids[i] ?? -1n })));
+}
+
+/**
+ * Runs `work` (which commits a transaction); then the outbox messages it wrote are relayed at once.
+ * It does not commit anything itself: the transaction inside `work` does.
+ */
+export async function relayOutbox<T>(ctx: { app: { relay: OutboxRelay } }, work: () => Promise<T>): Promise<T> {
+  return ctx.app.relay.relayOutbox(work);
 }
 
 const BATCH = 500;
@@ -87,7 +95,7 @@ export class OutboxRelay {
    * Runs `work` (which commits a transaction); then sends what it wrote to the outbox. The send
    * is not awaited: the caller's answer does not wait for Redis, and a failed send is left to the poller.
    */
-  async commit<T>(work: () => Promise<T>): Promise<T> {
+  async relayOutbox<T>(work: () => Promise<T>): Promise<T> {
     const written: Written[] = [];
     const result = await unitOfWork.run(written, work);
     if (written.length) {

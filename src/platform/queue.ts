@@ -47,7 +47,7 @@ export type MaintenanceJob = { kind: "fx.refresh" } | { kind: "card_tokens.purge
 
 /** The job scheduler that refreshes exchange rates every FX_REFRESH_EVERY_MS. */
 export const FX_REFRESH_SCHEDULER = "fx-refresh";
-/** The job scheduler that removes card tokens that expired unused (src/tokens/tokens.ts). */
+/** The job scheduler that removes card tokens that expired unused (src/tokenization/card-tokens.ts). */
 export const CARD_TOKEN_PURGE_SCHEDULER = "card-token-purge";
 
 export function createMaintenanceQueue(connection: Redis, prefix: string): Queue<MaintenanceJob> {

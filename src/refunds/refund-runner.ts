@@ -3,8 +3,8 @@
 // refund whose answer was lost is simply asked again (by BullMQ, then by the reconciler) until the
 // gateway says yes or no: it is never marked FAILED on a timeout, which would free its amount
 // for a second refund while the first may have gone through.
-import type { App, Ctx } from "../platform/app.js";
-import { commit } from "../platform/app.js";
+import type { App, Ctx } from "../app/app.js";
+import { relayOutbox } from "../platform/outbox.js";
 import { authorization } from "../payments/operations/authorization.js";
 import { callGateway } from "../gateways/gateway-call.js";
 import { TransientGatewayError } from "../gateways/gateway.js";
@@ -25,7 +25,7 @@ export async function runRefund(app: App, job: { refundId: string; merchantId: s
   if (outcome.kind === "transient") throw new TransientGatewayError(`${outcome.code}: ${outcome.message}`);
 
   const succeeded = outcome.kind === "approved";
-  await commit(ctx, () =>
+  await relayOutbox(ctx, () =>
     db.$transaction(async (tx) => {
       const data = {
         status: succeeded ? ("SUCCEEDED" as const) : ("FAILED" as const),

@@ -2,7 +2,7 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { Payment, Refund } from "../generated/prisma/client.js";
 import { MoneyType } from "../platform/graphql/common.types.js";
-import { merchantCtx, type GqlContext } from "../platform/graphql/context.js";
+import { merchantCtx, type GqlContext } from "../app/graphql-context.js";
 import { notFound } from "../platform/errors.js";
 import { PaymentType } from "../payments/payment.type.js";
 import { refundPayment, type RefundResult } from "./operations/refund.js";

@@ -1,7 +1,7 @@
 // GraphQL for the outcome table: read what each gateway error will do, override it per merchant.
 import { Arg, Authorized, Ctx, Mutation, Query, Resolver } from "type-graphql";
 import { GatewayKind } from "../generated/prisma/enums.js";
-import { merchantCtx, type GqlContext } from "../platform/graphql/context.js";
+import { merchantCtx, type GqlContext } from "../app/graphql-context.js";
 import { decisionTable, setDecisionOverrides, type TableRule } from "./decision-table.js";
 import { DecisionSource, GatewayDecisionRule, SetGatewayDecisionOverridesInput } from "./decision.types.js";
 

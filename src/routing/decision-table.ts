@@ -1,7 +1,7 @@
 // The outcome table in force for a merchant and a gateway kind: the merchant's overrides, in their
 // order, before the connector's defaults. Read by the worker only when a call failed (approvals
 // need no table), and through the API so a merchant can see what each error will do.
-import type { Ctx } from "../platform/app.js";
+import type { Ctx } from "../app/app.js";
 import type { Tx } from "../platform/db.js";
 import { badInput } from "../platform/errors.js";
 import type { GatewayKind } from "../generated/prisma/enums.js";

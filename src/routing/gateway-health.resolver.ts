@@ -1,7 +1,7 @@
 // GraphQL for gateway health: `gateways` answers per account how it has done lately.
 import { Arg, Authorized, Ctx, Field, Float, Int, ObjectType, Query, Resolver, registerEnumType } from "type-graphql";
 import { GraphQLDateTime } from "graphql-scalars";
-import { merchantCtx, type GqlContext } from "../platform/graphql/context.js";
+import { merchantCtx, type GqlContext } from "../app/graphql-context.js";
 import { GatewayAccountType } from "../gateways/accounts/gateway-account.type.js";
 import { gatewayHealth, type GatewayHealth } from "./gateway-health.js";
 

@@ -2,7 +2,7 @@
 // PostgreSQL (exact counts, latency percentiles of the calls that got an answer in time) and the
 // circuit breaker as every process sees it (Redis).
 import type { GatewayAccount } from "../generated/prisma/client.js";
-import type { Ctx } from "../platform/app.js";
+import type { Ctx } from "../app/app.js";
 import { badInput } from "../platform/errors.js";
 import { listGatewayAccounts } from "../gateways/accounts/gateway-accounts.js";
 import type { CircuitState } from "./circuit-breaker.js";

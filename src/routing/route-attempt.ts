@@ -3,7 +3,7 @@
 // planner decide. Called by confirmPayment for the first attempt and by the worker for each
 // failover. When no connected gateway takes the payment's currency, the first attempt converts
 // into one that a gateway does take, at the latest stored rate.
-import type { App } from "../platform/app.js";
+import type { App } from "../app/app.js";
 import type { Tx } from "../platform/db.js";
 import { listGatewayAccounts } from "../gateways/accounts/gateway-accounts.js";
 import { findRate, type RateQuote } from "../fx/rates.js";

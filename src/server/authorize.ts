@@ -1,7 +1,7 @@
 // The one authorization check behind every `@Authorized(...)` (src/server/schema.ts wires it as
 // type-graphql's authChecker), also called directly where the scope depends on an argument
 // (node(id:), src/server/node.resolver.ts).
-import { merchantCtx, type GqlContext } from "../platform/graphql/context.js";
+import { merchantCtx, type GqlContext } from "../app/graphql-context.js";
 import { AppError, ErrorCode } from "../platform/errors.js";
 import { ApiKeyRole } from "../generated/prisma/enums.js";
 

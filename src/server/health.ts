@@ -1,5 +1,5 @@
 // Readiness: the process can serve only when PostgreSQL and Redis both answer.
-import type { App } from "../platform/app.js";
+import type { App } from "../app/app.js";
 
 export async function readiness(app: App): Promise<Record<"postgres" | "redis", string>> {
   // Unauthenticated callers see only ok / timeout / unavailable; the cause goes to the log.

@@ -11,16 +11,16 @@ import { WebSocketServer } from "ws";
 import { useServer } from "graphql-ws/use/ws";
 import { randomUUID } from "node:crypto";
 import { GraphQLError, getOperationAST } from "graphql";
-import type { App } from "../platform/app.js";
+import type { App } from "../app/app.js";
 import { AppError, ErrorCode } from "../platform/errors.js";
-import type { GqlContext } from "../platform/graphql/context.js";
+import type { GqlContext } from "../app/graphql-context.js";
 import { httpRequests } from "../platform/metrics.js";
 import { metricsHandler } from "./metrics-endpoint.js";
 import { requestScope, type RequestScope } from "../platform/request-context.js";
 import { KeyCache, keyInvalidationChannel } from "../merchants/api-keys.js";
 import { identify, type Verifiers } from "../auth/identify.js";
 import { createOAuthRuntime } from "../auth/oauth/runtime.js";
-import { registerOAuthRoutes } from "../auth/oauth/routes.js";
+import { registerOAuthRoutes } from "./routes/oauth.js";
 import { followEndedSessions } from "../users/live-sessions.js";
 import type { Principal } from "../auth/principal.js";
 import { paymentLoaders } from "../payments/payment.queries.js";
@@ -32,7 +32,7 @@ import { checkDocument, queryLimitRules } from "./query-limits.js";
 import { asRequestError, unstorableText, unstorableTextPlugin } from "./text-input.js";
 import { clientAddress } from "./client-ip.js";
 import { CredentialLimiter, rateLimitHeaders, rateLimited, type RateDecision } from "./rate-limit.js";
-import { registerTokenRoutes } from "../tokens/token.routes.js";
+import { registerTokenizationRoutes } from "./routes/tokenization.js";
 
 function contextFor(app: App, requestId: string, auth: Principal | AppError, cache: boolean, idempotencyKey?: string, clientIp?: string): GqlContext {
   const base: GqlContext = { app, requestId, ...(idempotencyKey ? { idempotencyKey } : {}), ...(clientIp ? { clientIp } : {}) };
@@ -180,7 +180,7 @@ export async function createHttpServer(app: App, schema: GraphQLSchema, tls?: Tl
     });
   };
   fastify.route({ method: ["GET", "POST", "OPTIONS"], url: "/graphql", handler: handleGraphQL });
-  await registerTokenRoutes(fastify, app, { verifiers, limiter });
+  await registerTokenizationRoutes(fastify, app, { verifiers, limiter });
   fastify.get("/graphiql", (_req, reply) => reply.type("text/html").send(graphiqlPage()));
   fastify.get("/healthz", async () => ({ status: "ok" }));
   fastify.get("/readyz", async (_req, reply) => {

@@ -2,7 +2,7 @@
 import { Arg, Authorized, Ctx, ID, Query, Resolver } from "type-graphql";
 import type { Customer, GatewayAccount, Payment, PaymentMethod, Refund } from "../generated/prisma/client.js";
 import { NodeInterface } from "../platform/graphql/common.types.js";
-import { merchantCtx, type GqlContext } from "../platform/graphql/context.js";
+import { merchantCtx, type GqlContext } from "../app/graphql-context.js";
 import { notFound } from "../platform/errors.js";
 import { prefixOf, type IdPrefix } from "../platform/ids.js";
 import { getPayment } from "../payments/payment.queries.js";

@@ -10,7 +10,7 @@ import { PaymentSubscriptionResolver } from "../payments/payment.subscription.js
 import { PaymentRefundsResolver, RefundResolver } from "../refunds/refund.resolver.js";
 import { NodeResolver } from "./node.resolver.js";
 import { authorize } from "./authorize.js";
-import type { GqlContext } from "../platform/graphql/context.js";
+import type { GqlContext } from "../app/graphql-context.js";
 import { GatewayAccountResolver } from "../gateways/accounts/gateway-account.resolver.js";
 import { GatewayDecisionResolver } from "../routing/decision-table.resolver.js";
 import { GatewayHealthResolver } from "../routing/gateway-health.resolver.js";
@@ -19,7 +19,8 @@ import { ApiKeyResolver } from "../merchants/api-key.resolver.js";
 import { RoutingRuleResolver } from "../routing/rules/routing-rule.resolver.js";
 import { AnalyticsResolver } from "../analytics/analytics.resolver.js";
 import { AnalyticsSubscriptionResolver } from "../analytics/analytics.subscription.js";
-import { CustomerResolver, PaymentCustomerResolver, PaymentMethodResolver } from "../customers/customer.resolver.js";
+import { CustomerResolver, PaymentMethodResolver } from "../customers/customer.resolver.js";
+import { PaymentCustomerResolver } from "../payments/payment-customer.resolver.js";
 import { OAuthClientResolver } from "../auth/oauth/oauth-client.resolver.js";
 import { AuditResolver } from "../audit/audit.resolver.js";
 import { UserResolver } from "../users/user.resolver.js";

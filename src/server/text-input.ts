@@ -7,7 +7,7 @@
 import { GraphQLError, Kind, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode, type ValueNode } from "graphql";
 import type { ApolloServerPlugin } from "@apollo/server";
 import { AppError, ErrorCode } from "../platform/errors.js";
-import type { GqlContext } from "../platform/graphql/context.js";
+import type { GqlContext } from "../app/graphql-context.js";
 
 /** NUL, a high surrogate not followed by a low one, or a low one not preceded by a high one. */
 const UNSTORABLE = /\0|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;

@@ -1,14 +1,14 @@
 // Inviting a person (a manager, within the role rules) and accepting the invitation (the invitee,
 // unauthenticated, with the token the inviter passed on: a real deployment would email it).
 import { recordAudit } from "../audit/audit.js";
-import type { Ctx } from "../platform/app.js";
+import type { Ctx } from "../app/app.js";
 import { AppError, ErrorCode, badInput, notFound, unauthenticated } from "../platform/errors.js";
 import { newId } from "../platform/ids.js";
 import { actingUser, cleanName, normaliseEmail, rethrowEmailTaken, userView, type User, type UserInvitation } from "./users.data.js";
 import { hashPassword, passwordProblem } from "./password.js";
 import { mayManage, type UserRole } from "./roles.js";
 import { createSession, type NewSession } from "./sessions.js";
-import { looksLikeInviteToken, newInviteToken } from "./tokens.js";
+import { looksLikeInviteToken, newInviteToken } from "./secrets.js";
 import { hashSecret } from "../platform/ids.js";
 
 /** Who is asking when nobody is signed in yet: the request, before a merchant is known. */

@@ -4,7 +4,7 @@
 // were opened with it (close code 4403); a client re-connecting is checked afresh.
 // Pub/sub loses what is sent while a process is disconnected from Redis: such a connection then
 // lives until the client leaves (a known gap, as for API keys' live subscriptions).
-import type { App, Ctx } from "../platform/app.js";
+import type { App, Ctx } from "../app/app.js";
 
 export const sessionEndedChannel = (redisPrefix: string): string => `${redisPrefix}:sessions:ended`;
 

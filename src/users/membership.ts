@@ -2,7 +2,7 @@
 // allowed to manage both the target's current role and the new one, and the last active OWNER can
 // be neither demoted nor removed (checked under a lock on the owners' rows).
 import { recordAudit } from "../audit/audit.js";
-import type { Ctx } from "../platform/app.js";
+import type { Ctx } from "../app/app.js";
 import { AppError, ErrorCode } from "../platform/errors.js";
 import { forbiddenRole } from "./invitations.js";
 import { mayManage, type UserRole } from "./roles.js";

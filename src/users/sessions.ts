@@ -7,7 +7,7 @@ import type { Db, Tx } from "../platform/db.js";
 import { unauthenticated } from "../platform/errors.js";
 import { newId } from "../platform/ids.js";
 import { scopesOf, type UserRole } from "./roles.js";
-import { newSessionToken } from "./tokens.js";
+import { newSessionToken } from "./secrets.js";
 import { hashSecret } from "../platform/ids.js";
 
 export interface NewSession { id: string; token: string; expiresAt: Date }

@@ -6,7 +6,7 @@
 // unexpected limiter error lets an attempt through (logged), as a limiter must never lock everyone out.
 import { createHash } from "node:crypto";
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
-import type { App } from "../platform/app.js";
+import type { App } from "../app/app.js";
 import { AppError, ErrorCode } from "../platform/errors.js";
 
 const EMAIL_WINDOW_S = 15 * 60;

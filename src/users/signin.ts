@@ -1,7 +1,7 @@
 // Signing in and out. One answer for a wrong email and a wrong password (and a removed user), the
 // same scrypt cost for all of them, and failed attempts throttled per email and per IP.
 import { recordAudit } from "../audit/audit.js";
-import type { Ctx } from "../platform/app.js";
+import type { Ctx } from "../app/app.js";
 import { unauthenticated } from "../platform/errors.js";
 import type { Anonymous } from "./invitations.js";
 import { PASSWORD_MAX, burnVerification, hashPassword, needsRehash, verifyPassword } from "./password.js";

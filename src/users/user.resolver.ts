@@ -1,7 +1,7 @@
 // Thin adapters over the users services. signIn and acceptInvitation need no credential; the rest
 // declare their scope (roles.ts says which roles hold it), and the role rules live in the services.
 import { Arg, Authorized, Ctx, Mutation, Query, Resolver } from "type-graphql";
-import { merchantCtx, type GqlContext } from "../platform/graphql/context.js";
+import { merchantCtx, type GqlContext } from "../app/graphql-context.js";
 import { acceptInvitation, inviteUser, listInvitations, revokeInvitation } from "./invitations.js";
 import { removeUser, updateUserRole } from "./membership.js";
 import { scopesOf } from "./roles.js";

@@ -1,6 +1,6 @@
 // Data access of the users domain: every read is scoped by merchant; another merchant's ids are NOT_FOUND.
 import { Prisma, type User, type UserInvitation } from "../generated/prisma/client.js";
-import type { Ctx } from "../platform/app.js";
+import type { Ctx } from "../app/app.js";
 import type { Db, Tx } from "../platform/db.js";
 import { AppError, ErrorCode, badInput, notFound } from "../platform/errors.js";
 

@@ -6,11 +6,11 @@
 // The audit chainer runs here too, on its own timer (it locks per merchant, so every worker may run it).
 import { Worker, type ConnectionOptions } from "bullmq";
 import type { Redis } from "ioredis";
-import type { App } from "../platform/app.js";
+import type { App } from "../app/app.js";
 import { CARD_TOKEN_PURGE_SCHEDULER, FX_REFRESH_SCHEDULER, QueueName, createMaintenanceQueue, type MaintenanceJob } from "../platform/queue.js";
 import { describeSource } from "../fx/provider.js";
 import { refreshRates } from "../fx/refresh.js";
-import { PURGE_EVERY_MS, purgeExpiredCardTokens } from "../tokens/tokens.js";
+import { PURGE_EVERY_MS, purgeExpiredCardTokens } from "../tokenization/card-tokens.js";
 import { startAuditChainer } from "../audit/chainer.js";
 
 const KEEP = { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } };

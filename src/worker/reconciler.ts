@@ -2,7 +2,7 @@
 // should have finished (retries exhausted while the gateway was down, a failure outside the
 // gateway call, a Redis that lost its queue) are handed to the queue again. Re-running is safe by
 // construction: the row id is both the job id and the gateway idempotency key.
-import type { App } from "../platform/app.js";
+import type { App } from "../app/app.js";
 import { gatewayJobId, gatewayJobOptions, type GatewayJob } from "../platform/queue.js";
 
 const BATCH = 200;

@@ -2,7 +2,7 @@
 // runner the API's operations feed. ~20 lines by design: the logic lives in the domains.
 import { Worker, type ConnectionOptions } from "bullmq";
 import type { Redis } from "ioredis";
-import type { App } from "../platform/app.js";
+import type { App } from "../app/app.js";
 import { QueueName, type GatewayJob } from "../platform/queue.js";
 import { runAuthorizeAttempt, runRelease } from "../payments/attempt-runner.js";
 import { runRefund } from "../refunds/refund-runner.js";

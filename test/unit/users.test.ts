@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { hashPassword, needsRehash, passwordProblem, verifyPassword } from "../../src/users/password.js";
 import { MANAGEABLE, ROLE_SCOPES, USER_SCOPES, mayManage } from "../../src/users/roles.js";
 import { SCOPES } from "../../src/merchants/api-keys.js";
-import { looksLikeSessionToken, newSessionToken } from "../../src/users/tokens.js";
+import { looksLikeSessionToken, newSessionToken } from "../../src/users/secrets.js";
 
 describe("passwords", () => {
   it("hashes with a fresh salt into a self-describing scrypt string, and verifies it", async () => {

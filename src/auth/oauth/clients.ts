@@ -3,7 +3,7 @@
 // (src/merchants/api-keys.ts): at this entropy a slow password hash buys nothing.
 import { timingSafeEqual } from "node:crypto";
 import type { OAuthClient } from "../../generated/prisma/client.js";
-import type { Ctx } from "../../platform/app.js";
+import type { Ctx } from "../../app/app.js";
 import type { Db } from "../../platform/db.js";
 import { badInput, notFound } from "../../platform/errors.js";
 import { hashSecret, newId, randomToken } from "../../platform/ids.js";

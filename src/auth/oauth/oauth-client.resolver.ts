@@ -1,6 +1,6 @@
 // Thin adapters over clients.ts. Managing OAuth clients needs the `admin` scope, as API keys do.
 import { Arg, Authorized, Ctx, Mutation, Query, Resolver } from "type-graphql";
-import { merchantCtx, type GqlContext } from "../../platform/graphql/context.js";
+import { merchantCtx, type GqlContext } from "../../app/graphql-context.js";
 import { createOAuthClient, listOAuthClients, revokeOAuthClient, type OAuthClientRow } from "./clients.js";
 import { CreateOAuthClientInput, CreateOAuthClientPayload, OAuthClientType, RevokeOAuthClientInput, RevokeOAuthClientPayload } from "./oauth-client.type.js";
 

@@ -3,13 +3,13 @@
 // follow Redis: a revoked client's id and the rotate command's notice clear them in every process.
 import { LRUCache } from "lru-cache";
 import type { JWTPayload } from "jose";
-import type { App } from "../../platform/app.js";
+import type { App } from "../../app/app.js";
 import { ClientCache, clientInvalidationChannel } from "./clients.js";
 import { SigningKeys, signingKeyChannel } from "./signing-keys.js";
-import type { AccessTokenVerifier, TokenAudience } from "./tokens.js";
+import type { AccessTokenVerifier, AccessTokenAudience } from "./access-tokens.js";
 
 /** The issuer is PUBLIC_URL when set; otherwise the URL this server listens on, as `paygraph start` prints it. */
-export function tokenAudience(app: App, listening: () => string | undefined): TokenAudience {
+export function accessTokenAudience(app: App, listening: () => string | undefined): AccessTokenAudience {
   const issuer = (): string => {
     const url = app.config.publicUrl ?? listening();
     if (!url) throw new Error("the OAuth issuer is not known before the server listens");
@@ -26,5 +26,5 @@ export async function createOAuthRuntime(app: App, listening: () => string | und
     await app.pubsub.follow(signingKeyChannel(app.config.redisPrefix), () => keys.invalidate(), () => keys.invalidate(), app.log),
   ];
   const verified = new LRUCache<string, JWTPayload>({ max: 10_000 }); // entries expire with their token (tokens.ts)
-  return { verifier: { keys, clients, to: tokenAudience(app, listening), verified }, stop: async () => Promise.all(stops.map((s) => s())) };
+  return { verifier: { keys, clients, to: accessTokenAudience(app, listening), verified }, stop: async () => Promise.all(stops.map((s) => s())) };
 }

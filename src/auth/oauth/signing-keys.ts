@@ -9,7 +9,7 @@
 // the end of a key's term make one key, not several.
 import { randomUUID } from "node:crypto";
 import { exportJWK, exportPKCS8, generateKeyPair, importJWK, importPKCS8, type CryptoKey, type JWK } from "jose";
-import type { App } from "../../platform/app.js";
+import type { App } from "../../app/app.js";
 import type { Db } from "../../platform/db.js";
 import { PLATFORM_TENANT, newId } from "../../platform/ids.js";
 import { seal, unseal } from "../../vault/vault.js";

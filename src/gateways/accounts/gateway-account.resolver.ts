@@ -1,7 +1,7 @@
 // Thin adapters over gateway-accounts.ts.
 import { Arg, Authorized, Ctx, Mutation, Query, Resolver } from "type-graphql";
 import type { GatewayAccount } from "../../generated/prisma/client.js";
-import { merchantCtx, type GqlContext } from "../../platform/graphql/context.js";
+import { merchantCtx, type GqlContext } from "../../app/graphql-context.js";
 import { createGatewayAccount, listGatewayAccounts, updateGatewayAccount } from "./gateway-accounts.js";
 import {
   CreateGatewayAccountInput, CreateGatewayAccountPayload, DisableGatewayAccountInput, DisableGatewayAccountPayload,

@@ -1,7 +1,7 @@
 // A merchant's gateway accounts: validated, config sealed by the vault (never returned), always
 // scoped by merchant. Kinds are adapters; only the sandbox exists today.
 import { Prisma, type GatewayAccount } from "../../generated/prisma/client.js";
-import type { Ctx } from "../../platform/app.js";
+import type { Ctx } from "../../app/app.js";
 import type { Tx } from "../../platform/db.js";
 import { badInput, notFound } from "../../platform/errors.js";
 import { newId } from "../../platform/ids.js";

@@ -1,7 +1,7 @@
 // The authorization a capture, void or refund goes back to (its gateway and reference), and the
 // typed API error of a gateway's non-approval.
 import type { Payment } from "../../generated/prisma/client.js";
-import type { Ctx } from "../../platform/app.js";
+import type { Ctx } from "../../app/app.js";
 import { AppError, ErrorCode } from "../../platform/errors.js";
 import type { GatewayOutcome } from "../../gateways/gateway.js";
 import type { GatewayTarget } from "../../gateways/gateway-call.js";

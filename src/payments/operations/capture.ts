@@ -3,7 +3,7 @@
 // (staged-operation.ts): a capture the gateway made is never lost to a crash, and a retry under
 // the same idempotency key converges on the one capture.
 import type { Payment } from "../../generated/prisma/client.js";
-import type { Ctx } from "../../platform/app.js";
+import type { Ctx } from "../../app/app.js";
 import { Money } from "../../platform/money.js";
 import { getPayment } from "../payment.queries.js";
 import { runStaged } from "./staged-operation.js";

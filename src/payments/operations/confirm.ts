@@ -4,7 +4,8 @@
 // is kept on the attempt); the gateway job leaves through the outbox (job id = attempt id),
 // so the mutation returns at once and a crash after commit cannot lose the job.
 import type { Payment } from "../../generated/prisma/client.js";
-import { commit, type Ctx } from "../../platform/app.js";
+import type { Ctx } from "../../app/app.js";
+import { relayOutbox } from "../../platform/outbox.js";
 import { idempotent } from "../../platform/idempotency.js";
 import { newId } from "../../platform/ids.js";
 import { GATEWAY_JOB_TOPIC, type GatewayJob } from "../../platform/queue.js";
@@ -55,7 +56,7 @@ export async function confirmPayment(ctx: Ctx, input: ConfirmPaymentInput, heade
   }
   if (save) request.savePaymentMethod = true;
   const key = input.idempotencyKey ?? headerKey;
-  return commit(ctx, () =>
+  return relayOutbox(ctx, () =>
     idempotent(ctx.app.db, { merchantId: ctx.merchantId, key, operation: "confirmPayment", request }, paymentCodec, async (tx) => {
       let read: Promise<Payment> | undefined;
       const current = (): Promise<Payment> => (read ??= getPayment(tx, ctx.merchantId, input.paymentId));

@@ -10,7 +10,8 @@
 // One staged operation per payment at a time: staging takes the payment's row lock and finishes an
 // operation already pending before it stages another.
 import type { Payment, PaymentOperation } from "../../generated/prisma/client.js";
-import { commit, type App, type Ctx } from "../../platform/app.js";
+import type { App, Ctx } from "../../app/app.js";
+import { relayOutbox } from "../../platform/outbox.js";
 import type { Tx } from "../../platform/db.js";
 import { AppError, ErrorCode, badInput, notFound } from "../../platform/errors.js";
 import { type IdempotencyScope, answerKey, checkKey, claimKey } from "../../platform/idempotency.js";
@@ -149,7 +150,7 @@ export async function drive(ctx: Ctx, op: PaymentOperation): Promise<Payment> {
 async function settle(ctx: Ctx, op: PaymentOperation, outcome: GatewayOutcome): Promise<{ payment: Payment; outcome: GatewayOutcome }> {
   const approved = outcome.kind === "approved";
   const failureCode = outcome.kind === "declined" ? outcome.code : null;
-  return commit(ctx, () => ctx.app.db.$transaction(async (tx) => {
+  return relayOutbox(ctx, () => ctx.app.db.$transaction(async (tx) => {
     const claimed = await tx.paymentOperation.updateMany({
       where: { id: op.id, status: "PENDING" },
       data: { status: approved ? "SUCCEEDED" : "FAILED", failureCode, updatedAt: new Date() },

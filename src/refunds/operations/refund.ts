@@ -2,7 +2,8 @@
 // never sum past the capture), write the PENDING refund, and hand it to the worker through the
 // outbox. The gateway settles it; the payment's status follows when it does.
 import type { Payment, Refund } from "../../generated/prisma/client.js";
-import { commit, type Ctx } from "../../platform/app.js";
+import type { Ctx } from "../../app/app.js";
+import { relayOutbox } from "../../platform/outbox.js";
 import type { Tx } from "../../platform/db.js";
 import { badInput } from "../../platform/errors.js";
 import { idempotent, type Codec } from "../../platform/idempotency.js";
@@ -54,7 +55,7 @@ async function refundShare(tx: Tx, payment: Payment, refundId: string): Promise<
 export async function refundPayment(ctx: Ctx, input: RefundPaymentInput, headerKey?: string): Promise<RefundResult> {
   if (input.reason && input.reason.length > 500) throw badInput("reason may be at most 500 characters", "reason");
   const request = { paymentId: input.paymentId, amount: input.amount ? canonicalDecimal(input.amount) : null, reason: input.reason ?? null };
-  return commit(ctx, () =>
+  return relayOutbox(ctx, () =>
     idempotent(ctx.app.db, { merchantId: ctx.merchantId, key: input.idempotencyKey ?? headerKey, operation: "refundPayment", request }, resultCodec, async (tx) => {
       const current = await getPayment(tx, ctx.merchantId, input.paymentId);
       const amount = input.amount

@@ -1,6 +1,6 @@
 // Thin adapters over routing-rules.ts.
 import { Arg, Authorized, Ctx, Mutation, Query, Resolver } from "type-graphql";
-import { merchantCtx, type GqlContext } from "../../platform/graphql/context.js";
+import { merchantCtx, type GqlContext } from "../../app/graphql-context.js";
 import { getRoutingRules, setRoutingRules, type RulesWithAccounts } from "./routing-rules.js";
 import { RoutingRuleInput, RoutingRuleType } from "./routing-rule.type.js";
 

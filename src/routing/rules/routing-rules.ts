@@ -2,7 +2,7 @@
 // set is one JSONB row per merchant (routing_rule_set), written by one upsert statement, so a
 // confirmation reads either the old list or the new one, never a mix.
 import type { GatewayAccount, Prisma } from "../../generated/prisma/client.js";
-import type { Ctx } from "../../platform/app.js";
+import type { Ctx } from "../../app/app.js";
 import type { Tx } from "../../platform/db.js";
 import { listGatewayAccounts } from "../../gateways/accounts/gateway-accounts.js";
 import { rulesFromJson, rulesToJson, type RoutingRule, type RoutingRuleSet } from "./rule.js";

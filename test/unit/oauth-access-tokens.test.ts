@@ -4,7 +4,7 @@ import { SignJWT, generateKeyPair, type CryptoKey } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ClientCache } from "../../src/auth/oauth/clients.js";
 import type { SigningKeys } from "../../src/auth/oauth/signing-keys.js";
-import { authenticateAccessToken, issueAccessToken, looksLikeJwt, type AccessTokenVerifier } from "../../src/auth/oauth/tokens.js";
+import { authenticateAccessToken, issueAccessToken, looksLikeJwt, type AccessTokenVerifier } from "../../src/auth/oauth/access-tokens.js";
 import type { Db } from "../../src/platform/db.js";
 
 const KID = "sig_0123456789012345678901";

@@ -1,9 +1,11 @@
-// The GraphQL context and the one authorization check. Resolvers ask `merchantCtx` for a domain
-// Ctx; it throws UNAUTHENTICATED (with the reason) when the request carried no valid key.
-import type { App, Ctx } from "../app.js";
-import type { AppError } from "../errors.js";
-import type { PaymentLoaders } from "../../payments/payment.queries.js";
-import type { Principal } from "../../auth/principal.js";
+// The GraphQL context. Resolvers ask `merchantCtx` for a domain Ctx; it throws UNAUTHENTICATED
+// (with the reason) when the request carried no valid key. server/http.ts builds one per request;
+// it is declared here beside App, not in server/, because every domain's resolvers read it and
+// domains never import server/.
+import type { App, Ctx } from "./app.js";
+import type { AppError } from "../platform/errors.js";
+import type { PaymentLoaders } from "../payments/payment.queries.js";
+import type { Principal } from "../auth/principal.js";
 
 export interface GqlContext {
   app: App;

@@ -1,13 +1,13 @@
 // What every domain function receives: the process's shared parts (`app`) and who is acting.
-// Built once per process in src/server/bootstrap.ts; domain code never reads globals.
+// Built once per process in src/app/process.ts; domain code never reads globals.
 import type { Config } from "../config.js";
-import type { Db } from "./db.js";
-import type { Logger } from "./logger.js";
-import type { OutboxRelay } from "./outbox.js";
-import type { PubSubHub } from "./pubsub.js";
+import type { Db } from "../platform/db.js";
+import type { Logger } from "../platform/logger.js";
+import type { OutboxRelay } from "../platform/outbox.js";
+import type { PubSubHub } from "../platform/pubsub.js";
 import type { Queue } from "bullmq";
 import type { Redis } from "ioredis";
-import type { GatewayJob } from "./queue.js";
+import type { GatewayJob } from "../platform/queue.js";
 import type { GatewayStats } from "../routing/gateway-stats.js";
 import type { Vault } from "../vault/vault.js";
 
@@ -35,9 +35,4 @@ export interface Ctx {
   actor: string;
   /** What the requesting credential holds (src/auth/grants.ts); absent for the CLI and background work. */
   caller?: { role: "ADMIN" | "MERCHANT"; scopes: readonly string[] };
-}
-
-/** Runs `fn` (which commits a transaction); then the outbox messages it wrote are sent at once. */
-export async function commit<T>(ctx: Pick<Ctx, "app">, fn: () => Promise<T>): Promise<T> {
-  return ctx.app.relay.commit(fn);
 }

@@ -2,14 +2,14 @@
 // metadata and the JWKS. Registered as one encapsulated Fastify plugin: its form-body parser and
 // its error handler (every failure is a §5.2 JSON error) apply to these routes only.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import type { App } from "../../platform/app.js";
-import { rateLimitHeaders, type CredentialLimiter } from "../../server/rate-limit.js";
+import type { App } from "../../app/app.js";
+import { rateLimitHeaders, type CredentialLimiter } from "../rate-limit.js";
 import { isScope } from "../../merchants/api-keys.js";
-import { authenticateClient } from "./clients.js";
-import { JWKS_PATH, METADATA_PATH, TOKEN_PATH, jwks, serverMetadata } from "./metadata.js";
-import { publishedKeys } from "./signing-keys.js";
-import { TokenError, formParams, grantedScopes, readTokenRequest } from "./token-request.js";
-import { issueAccessToken, type AccessTokenVerifier } from "./tokens.js";
+import { authenticateClient } from "../../auth/oauth/clients.js";
+import { JWKS_PATH, METADATA_PATH, TOKEN_PATH, jwks, serverMetadata } from "../../auth/oauth/metadata.js";
+import { publishedKeys } from "../../auth/oauth/signing-keys.js";
+import { TokenError, formParams, grantedScopes, readTokenRequest } from "../../auth/oauth/token-request.js";
+import { issueAccessToken, type AccessTokenVerifier } from "../../auth/oauth/access-tokens.js";
 
 const FORM = "application/x-www-form-urlencoded";
 /** A token request is a few short parameters. */

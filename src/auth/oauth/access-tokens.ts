@@ -11,29 +11,29 @@ import type { Principal } from "../principal.js";
 import { CLOCK_TOLERANCE_S, SIGNING_ALG, type SigningKeys } from "./signing-keys.js";
 import type { ClientCache } from "./clients.js";
 
-export const TOKEN_TYPE = "at+jwt";
+export const ACCESS_TOKEN_TYPE = "at+jwt";
 export const MERCHANT_CLAIM = "merchant_id";
 
 /** Where tokens come from and whom they are for: resolved once the server knows its own URL. */
-export interface TokenAudience {
+export interface AccessTokenAudience {
   issuer(): string;
   audience(): string;
 }
 
-export interface IssuedToken {
+export interface IssuedAccessToken {
   accessToken: string;
   expiresIn: number;
   scope: string;
 }
 
 export async function issueAccessToken(
-  keys: SigningKeys, to: TokenAudience, ttlSeconds: number, client: { id: string; merchantId: string }, scopes: readonly string[],
-): Promise<IssuedToken> {
+  keys: SigningKeys, to: AccessTokenAudience, ttlSeconds: number, client: { id: string; merchantId: string }, scopes: readonly string[],
+): Promise<IssuedAccessToken> {
   const { kid, key } = await keys.current();
   const scope = scopes.join(" ");
   const now = Math.floor(Date.now() / 1000);
   const accessToken = await new SignJWT({ client_id: client.id, scope, [MERCHANT_CLAIM]: client.merchantId })
-    .setProtectedHeader({ alg: SIGNING_ALG, typ: TOKEN_TYPE, kid })
+    .setProtectedHeader({ alg: SIGNING_ALG, typ: ACCESS_TOKEN_TYPE, kid })
     .setIssuer(to.issuer())
     .setAudience(to.audience())
     .setSubject(client.id)
@@ -65,7 +65,7 @@ function reason(err: unknown): string {
 export interface AccessTokenVerifier {
   keys: SigningKeys;
   clients: ClientCache;
-  to: TokenAudience;
+  to: AccessTokenAudience;
   /**
    * Claims of tokens already verified, by the token's hash: an RS256 verification costs ~12 % of a
    * `payment(id)` read (bench/README.md), and a client sends the same token until it expires.
@@ -83,13 +83,13 @@ export async function authenticateAccessToken(v: AccessTokenVerifier, token: str
     throw unauthenticated("Expired access token"); // as jwtVerify says it (reason() below)
   }
   if (!payload) {
-    payload = await verifyToken(v, token);
+    payload = await verifyAccessToken(v, token);
     v.verified?.set(hash, payload);
   }
   return principalOf(v, payload);
 }
 
-async function verifyToken(v: AccessTokenVerifier, token: string): Promise<JWTPayload> {
+async function verifyAccessToken(v: AccessTokenVerifier, token: string): Promise<JWTPayload> {
   let payload: JWTPayload;
   try {
     ({ payload } = await jwtVerify(
@@ -100,7 +100,7 @@ async function verifyToken(v: AccessTokenVerifier, token: string): Promise<JWTPa
         return key;
       },
       {
-        algorithms: [SIGNING_ALG], typ: TOKEN_TYPE, issuer: v.to.issuer(), audience: v.to.audience(), clockTolerance: CLOCK_TOLERANCE_S,
+        algorithms: [SIGNING_ALG], typ: ACCESS_TOKEN_TYPE, issuer: v.to.issuer(), audience: v.to.audience(), clockTolerance: CLOCK_TOLERANCE_S,
         requiredClaims: ["iss", "aud", "exp", "iat", "sub", "jti", "client_id", MERCHANT_CLAIM],
       },
     ));

@@ -3,7 +3,7 @@
 // single-use and short-lived; consuming it is one conditional UPDATE inside the caller's
 // transaction, so two concurrent uses cannot both win, and a failed confirmation gives it back.
 import type { CardToken, PaymentMethod } from "../generated/prisma/client.js";
-import type { App, Ctx } from "../platform/app.js";
+import type { App, Ctx } from "../app/app.js";
 import type { Db, Tx } from "../platform/db.js";
 import { recordAudit } from "../audit/audit.js";
 import { AppError, ErrorCode, badInput } from "../platform/errors.js";
@@ -11,7 +11,7 @@ import { newId } from "../platform/ids.js";
 import { validateCard } from "../vault/card.js";
 import { sealCard, vaultCard } from "../vault/vault.js";
 
-export interface TokenView {
+export interface CardTokenView {
   id: string;
   card: { brand: string; last4: string; expMonth: number; expYear: number; country: string | null };
   expiresAt: string;
@@ -32,7 +32,7 @@ function cardOf(body: unknown): { number: string; expMonth: number; expYear: num
 }
 
 /** Validates and vaults the card, and issues its token (the CVC is checked for format and dropped). */
-export async function createCardToken(app: App, actor: Pick<Ctx, "merchantId" | "requestId" | "actor">, body: unknown): Promise<TokenView> {
+export async function createCardToken(app: App, actor: Pick<Ctx, "merchantId" | "requestId" | "actor">, body: unknown): Promise<CardTokenView> {
   // Sealed before the transaction: the vault's data-key work holds no transaction open.
   const card = await sealCard(app.vault, actor.merchantId, validateCard(cardOf(body)));
   const expiresAt = new Date(Date.now() + app.config.cardTokenTtlSeconds * 1000);
@@ -47,7 +47,7 @@ export async function createCardToken(app: App, actor: Pick<Ctx, "merchantId" | 
   });
 }
 
-export const viewOf = (token: CardToken, method: PaymentMethod): TokenView => ({
+export const viewOf = (token: CardToken, method: PaymentMethod): CardTokenView => ({
   id: token.id,
   card: { brand: method.brand, last4: method.last4, expMonth: method.expMonth, expYear: method.expYear, country: method.country },
   expiresAt: token.expiresAt.toISOString(),

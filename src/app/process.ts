@@ -1,8 +1,9 @@
-// Builds a process's shared parts (App) from the config, and says in one line what is missing
-// when PostgreSQL or Redis cannot be reached.
+// The composition root: builds a process's shared parts (App) from the config and wires the
+// domains' outbox topics to the relay; and says in one line what is missing when PostgreSQL or
+// Redis cannot be reached.
 import pg from "pg";
 import type { Config } from "../config.js";
-import type { App } from "../platform/app.js";
+import type { App } from "./app.js";
 import { createDb } from "../platform/db.js";
 import type { Logger } from "../platform/logger.js";
 import { paymentsByStatusGauge, queueDepthGauge } from "../platform/metrics.js";

@@ -7,13 +7,13 @@
 // that holds card details vaults them with createPaymentMethod.
 import cors from "@fastify/cors";
 import type { FastifyInstance, FastifyReply } from "fastify";
-import type { App } from "../platform/app.js";
-import { AppError, ErrorCode } from "../platform/errors.js";
-import { requestScope } from "../platform/request-context.js";
-import { identify, type Verifiers } from "../auth/identify.js";
-import { rateLimitHeaders, rateLimited, type CredentialLimiter } from "../server/rate-limit.js";
-import { scrubInput } from "../server/errors.js";
-import { createCardToken } from "./tokens.js";
+import type { App } from "../../app/app.js";
+import { AppError, ErrorCode } from "../../platform/errors.js";
+import { requestScope } from "../../platform/request-context.js";
+import { identify, type Verifiers } from "../../auth/identify.js";
+import { rateLimitHeaders, rateLimited, type CredentialLimiter } from "../rate-limit.js";
+import { scrubInput } from "../errors.js";
+import { createCardToken } from "../../tokenization/card-tokens.js";
 
 const STATUS: Partial<Record<ErrorCode, number>> = {
   [ErrorCode.BAD_USER_INPUT]: 400, [ErrorCode.UNAUTHENTICATED]: 401, [ErrorCode.FORBIDDEN]: 403, [ErrorCode.RATE_LIMITED]: 429,
@@ -31,12 +31,12 @@ function sendError(app: App, reply: FastifyReply, err: unknown, requestId: strin
 const TOKENS_PATH = "/v1/tokens";
 const TOKENS_CORS = { origin: "*", methods: ["POST"], allowedHeaders: ["Authorization", "Content-Type"], maxAge: 600 };
 
-export interface TokenRouteDeps {
+export interface TokenizationRouteDeps {
   verifiers: Verifiers;
   limiter: CredentialLimiter;
 }
 
-export async function registerTokenRoutes(fastify: FastifyInstance, app: App, deps: TokenRouteDeps): Promise<void> {
+export async function registerTokenizationRoutes(fastify: FastifyInstance, app: App, deps: TokenizationRouteDeps): Promise<void> {
   await fastify.register(async (scope) => {
     // Answers the preflight itself (204) and adds Access-Control-Allow-Origin to every answer,
     // errors included, so a browser can read why a tokenization failed. The plugin's preflight
