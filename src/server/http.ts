@@ -82,7 +82,7 @@ export async function createHttpServer(app: App, schema: GraphQLSchema, tls?: Tl
   const { live: liveSessions, stop: stopSessionFollow } = await followEndedSessions(app);
   fastify.addHook("onClose", async () => void (await stopSessionFollow()));
   // Fail-fast like the publisher: a limiter waits for no Redis (it falls back to memory, rate-limit.ts).
-  const limiterRedis = createFailFastRedis(app.config.redisUrl, "limiter");
+  const limiterRedis = createFailFastRedis(app.config, "limiter", app.log);
   fastify.addHook("onClose", async () => void limiterRedis.disconnect());
   const limiter = new CredentialLimiter(limiterRedis, app.config.redisPrefix, app.config.rateLimitPerSecond, app.log, app.config.rateLimitPerIpPerSecond);
   const take = (auth: Principal | AppError, ip: string) => limiter.takeFor(auth, ip);
