@@ -23,6 +23,7 @@ export async function preflight(config: Config, log: Logger): Promise<string | u
   const adminUrl = new URL(config.databaseUrl);
   adminUrl.pathname = "/postgres";
   const client = new pg.Client({ connectionString: adminUrl.toString(), connectionTimeoutMillis: 3000 });
+  client.on("error", () => undefined); // the failing connect or query below reports it
   try {
     await client.connect();
     await client.query("SELECT 1");
