@@ -82,6 +82,8 @@ export interface Config {
   /** Success-rate window the route planner ranks gateways by, sliding in `routingBuckets` steps. */
   routingWindowMs: number;
   routingBuckets: number;
+  /** How long a process reuses its read of the window and breakers when routing (0: read every time). */
+  routingStatsCacheMs: number;
   /** Share (0..1) of first attempts routed to another gateway than the best, so a recovered one is noticed. */
   routingExploration: number;
   /** Consecutive failed calls (no usable answer) that open a gateway account's circuit breaker. */
@@ -273,6 +275,7 @@ export function loadConfig(overrides: Partial<Config> = {}, source: NodeJS.Proce
     retryCapMs: int(source.RETRY_CAP_MS, 5_000, "RETRY_CAP_MS"),
     routingWindowMs: int(source.ROUTING_WINDOW_MS, 600_000, "ROUTING_WINDOW_MS"),
     routingBuckets: Math.max(1, int(source.ROUTING_BUCKETS, 10, "ROUTING_BUCKETS")),
+    routingStatsCacheMs: int(source.ROUTING_STATS_CACHE_MS, 1000, "ROUTING_STATS_CACHE_MS"),
     routingExploration: Math.min(100, int(source.ROUTING_EXPLORATION_PCT, 5, "ROUTING_EXPLORATION_PCT")) / 100,
     breakerFailures: Math.max(1, int(source.BREAKER_FAILURES, 5, "BREAKER_FAILURES")),
     breakerOpenMs: int(source.BREAKER_OPEN_MS, 30_000, "BREAKER_OPEN_MS"),

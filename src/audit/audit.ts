@@ -1,6 +1,6 @@
 // The audit log's one writer. Every state change and administrative action calls `recordAudit` in
 // the transaction that makes the change, so a record exists exactly when the change committed.
-import type { Prisma } from "../generated/prisma/client.js";
+import { Prisma } from "../generated/prisma/client.js";
 import type { Ctx } from "../platform/app.js";
 import type { Tx } from "../platform/db.js";
 import { newId } from "../platform/ids.js";
@@ -32,4 +32,16 @@ export async function recordAudit(tx: Tx, ctx: Actor, ...entries: AuditEntry[]):
       ...(e.after != null ? { after: e.after } : {}),
     })),
   });
+}
+
+/**
+ * The same record as one INSERT … SELECT FROM `guard`: for a caller that writes its change, its
+ * audit record and its outbox messages in one statement (src/payments/transition.ts). The record
+ * is written only if `guard` (a CTE of that statement) returned a row.
+ */
+export function auditInsertSql(ctx: Actor, entry: AuditEntry, guard: Prisma.Sql): Prisma.Sql {
+  const json = (v: Prisma.InputJsonValue | null | undefined): string | null => (v == null ? null : JSON.stringify(v));
+  return Prisma.sql`INSERT INTO audit_record (id, merchant_id, actor, request_id, action, entity_type, entity_id, before, after, created_at)
+    SELECT ${newId("aud")}, ${ctx.merchantId}, ${ctx.actor}, ${ctx.requestId}, ${entry.action}, ${entry.entityType}, ${entry.entityId},
+           ${json(entry.before)}::jsonb, ${json(entry.after)}::jsonb, ${new Date()}::timestamptz FROM ${guard}`;
 }

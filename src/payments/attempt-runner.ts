@@ -20,7 +20,8 @@ import { classify, GatewayDecision, type FailedOutcome } from "../routing/outcom
 import { newId } from "../platform/ids.js";
 import { writeOutbox } from "../platform/outbox.js";
 import { GATEWAY_JOB_TOPIC, type GatewayJob } from "../platform/queue.js";
-import type { Payment, PaymentAttempt, PaymentMethod } from "../generated/prisma/client.js";
+import { Prisma, type Payment, type PaymentAttempt, type PaymentMethod } from "../generated/prisma/client.js";
+import { columnsAs, pickRow } from "../platform/sql-columns.js";
 import { recordAudit } from "../audit/audit.js";
 import { attemptView } from "../audit/views.js";
 import { cardDetails, VaultError } from "../vault/vault.js";
@@ -93,12 +94,28 @@ function attemptFields(outcome: GatewayOutcome, decision: GatewayDecision | null
 }
 
 
+/** A PENDING attempt with its payment and card, in one statement; undefined once the attempt is settled. */
+async function readAttempt(app: App, job: { attemptId: string; merchantId: string }): Promise<{ attempt: PaymentAttempt; payment: Payment; method: PaymentMethod } | undefined> {
+  const A = Prisma.PaymentAttemptScalarFieldEnum, P = Prisma.PaymentScalarFieldEnum, M = Prisma.PaymentMethodScalarFieldEnum;
+  const [row] = await app.db.$queryRaw<Record<string, unknown>[]>`
+    SELECT ${columnsAs("a", A)}, ${columnsAs("p", P)}, ${columnsAs("m", M)}
+    FROM payment_attempt a
+    JOIN payment p ON p.id = a.payment_id AND p.merchant_id = a.merchant_id
+    LEFT JOIN payment_method m ON m.id = p.payment_method_id AND m.merchant_id = a.merchant_id
+    WHERE a.id = ${job.attemptId} AND a.merchant_id = ${job.merchantId}`;
+  const attempt = row && pickRow<PaymentAttempt>(row, "a", A);
+  if (!row || !attempt || attempt.status !== "PENDING") return undefined;
+  const payment = pickRow<Payment>(row, "p", P)!;
+  const method = pickRow<PaymentMethod>(row, "m", M);
+  if (!method) throw new Error(`payment ${payment.id} of attempt ${attempt.id} has no payment method`);
+  return { attempt, payment, method };
+}
+
 export async function runAuthorizeAttempt(app: App, job: { attemptId: string; merchantId: string }, finalTry: boolean): Promise<void> {
   const { db } = app;
-  const attempt = await db.paymentAttempt.findFirst({ where: { id: job.attemptId, merchantId: job.merchantId } });
-  if (!attempt || attempt.status !== "PENDING") return; // finished by an earlier run of this job
-  const payment = await db.payment.findFirstOrThrow({ where: { id: attempt.paymentId, merchantId: job.merchantId } });
-  const method = await db.paymentMethod.findFirstOrThrow({ where: { id: payment.paymentMethodId ?? "", merchantId: job.merchantId } });
+  const read = await readAttempt(app, job);
+  if (!read) return; // finished by an earlier run of this job
+  const { attempt, payment, method } = read;
   // Decrypted before anything is sent: a card the vault cannot read (its KEK missing or retired,
   // the ciphertext tampered) fails this attempt with `card_unreadable` and is never charged. The
   // VaultError was logged at error level, naming the key.

@@ -1,13 +1,13 @@
 // The one place a payment changes. In the caller's transaction it: reads the payment, decides the
-// change against the state machine, updates it with an optimistic version check (falling back to
-// the row lock on a conflict), appends the audit record and writes the outbox message that feeds
-// subscriptions. Nothing else writes a payment.
+// change against the state machine, and writes it in one statement: the UPDATE (with an optimistic
+// version check, falling back to the row lock on a conflict), the audit record and the outbox
+// message that feeds subscriptions. Nothing else writes a payment.
 import { Prisma, type Payment } from "../generated/prisma/client.js";
 import type { Tx } from "../platform/db.js";
 import type { Ctx } from "../platform/app.js";
 import { AppError, ErrorCode, notFound } from "../platform/errors.js";
-import { recordAudit } from "../audit/audit.js";
-import { writeOutbox, type OutboxMessage } from "../platform/outbox.js";
+import { auditInsertSql } from "../audit/audit.js";
+import { noteOutboxWritten, outboxInsertSql, type OutboxMessage } from "../platform/outbox.js";
 import { decide, type PaymentChange } from "./payment-change.js";
 import { paymentToJson } from "./payment.snapshot.js";
 
@@ -24,19 +24,46 @@ export interface PaymentUpdatedMessage {
 /**
  * Appends the audit record (the payment's history: `Payment.events` reads it) and the outbox
  * messages for a payment that was just written: the `payment.updated` message plus any the caller
- * adds (a gateway job), in one insert. The snapshots hold no card data (the payment row has none:
- * only a paymentMethodId).
+ * adds (a gateway job). `change`, when given, is the payment's own UPDATE (guarded by the version
+ * read): all of it is one statement, one round trip, and writes nothing if the guard finds the
+ * version moved on. The snapshots hold no card data (the payment row has none: only a paymentMethodId).
  */
-export async function recordPaymentEvent(
-  tx: Tx, ctx: Ctx, before: Payment | null, after: Payment, type: string, also: OutboxMessage[] = [],
-): Promise<void> {
+async function writePaymentEvent(
+  tx: Tx, ctx: Ctx, before: Payment | null, after: Payment, type: string, also: OutboxMessage[], change: Prisma.Sql | null,
+): Promise<boolean> {
   const snapshot = paymentToJson(after);
-  await recordAudit(tx, ctx, { action: type, entityType: "payment", entityId: after.id, before: before ? paymentToJson(before) : null, after: snapshot });
   const message: PaymentUpdatedMessage = { merchantId: after.merchantId, paymentId: after.id, version: after.version, payment: snapshot };
-  await writeOutbox(tx, [{ topic: PAYMENT_UPDATED_TOPIC, payload: message }, ...also]);
+  const messages = [{ topic: PAYMENT_UPDATED_TOPIC, payload: message }, ...also];
+  const guard = Prisma.raw("guard");
+  const [row] = await tx.$queryRaw<{ written: boolean; ids: bigint[] }[]>`
+    WITH guard AS (${change ?? Prisma.sql`SELECT 1`}),
+         audit AS (${auditInsertSql(ctx, { action: type, entityType: "payment", entityId: after.id, before: before ? paymentToJson(before) : null, after: snapshot }, guard)}),
+         outbox AS (${outboxInsertSql(messages, guard)})
+    SELECT EXISTS (SELECT 1 FROM guard) AS written, ARRAY(SELECT id FROM outbox) AS ids`;
+  if (!row?.written) return false;
+  noteOutboxWritten(messages, row.ids);
+  return true;
 }
 
-const isStale = (err: unknown): boolean => err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2025";
+/** For a payment just inserted (createPayment): its first audit record and `payment.updated` message. */
+export async function recordPaymentEvent(tx: Tx, ctx: Ctx, after: Payment, type: string): Promise<void> {
+  await writePaymentEvent(tx, ctx, null, after, type, [], null);
+}
+
+/** The UPDATE of a transition: every field a change may set, guarded by the version read. */
+function updateSql(before: Payment, after: Payment): Prisma.Sql {
+  const error = after.lastPaymentError == null ? null : JSON.stringify(after.lastPaymentError);
+  return Prisma.sql`UPDATE payment SET
+      status = ${after.status}::"PaymentStatus", version = ${after.version}::int, updated_at = ${after.updatedAt}::timestamptz,
+      amount_capturable = ${after.amountCapturable}::bigint, amount_captured = ${after.amountCaptured}::bigint,
+      amount_refunded = ${after.amountRefunded}::bigint, amount_refund_pending = ${after.amountRefundPending}::bigint,
+      payment_method_id = ${after.paymentMethodId}::text, failed_attempts = ${after.failedAttempts}::int,
+      last_payment_error = ${error}::jsonb,
+      settlement_currency = ${after.settlementCurrency}::text, settlement_amount = ${after.settlementAmount}::bigint,
+      fx_rate = ${after.fxRate}::text, fx_rate_as_of = ${after.fxRateAsOf}::timestamptz, fx_rate_source = ${after.fxRateSource}::text
+    WHERE id = ${before.id} AND merchant_id = ${before.merchantId} AND version = ${before.version}::int
+    RETURNING 1`;
+}
 
 /**
  * Applies `change` to the payment. Optimistic first: read, decide, update where the version is
@@ -54,26 +81,15 @@ export async function transitionPayment(
     if (!before) throw notFound("payment", paymentId);
     const update = decide(before, change, ctx.app.config.maxFailedAttempts);
     const { lastPaymentError, ...fields } = update.data;
-    const after = await tx.payment
-      .update({
-        where: { id: paymentId, version: before.version },
-        data: {
-          ...fields,
-          ...(lastPaymentError === undefined ? {} : { lastPaymentError: lastPaymentError === null ? Prisma.DbNull : { ...lastPaymentError } }),
-          status: update.status,
-          version: before.version + 1,
-          updatedAt: new Date(),
-        },
-      })
-      .catch((err: unknown) => {
-        if (isStale(err) && !locked) return undefined;
-        if (isStale(err)) throw new AppError(ErrorCode.CONFLICT, `Payment ${paymentId} changed concurrently; retry`); // unreachable under the lock
-        throw err;
-      });
-    if (after) {
-      await recordPaymentEvent(tx, ctx, before, after, update.eventType, also);
-      return after;
-    }
+    // The row as the UPDATE leaves it: the version guard makes `before` the row it updates.
+    const after: Payment = {
+      ...before, ...fields,
+      ...(lastPaymentError === undefined ? {} : { lastPaymentError: lastPaymentError === null ? null : { ...lastPaymentError } }),
+      status: update.status, version: before.version + 1, updatedAt: new Date(),
+    };
+    if (await writePaymentEvent(tx, ctx, before, after, update.eventType, also, updateSql(before, after))) return after;
+    // A concurrent change committed in between: wait for the row, then decide again.
+    if (locked) throw new AppError(ErrorCode.CONFLICT, `Payment ${paymentId} changed concurrently; retry`); // unreachable under the lock
     await tx.$queryRaw`SELECT id FROM payment WHERE id = ${paymentId} FOR UPDATE`;
     before = await tx.payment.findFirst({ where: { id: paymentId, merchantId: ctx.merchantId } });
   }

@@ -52,15 +52,16 @@ const lockTimedOut = (err: unknown): boolean => /lock timeout|55P03/i.test(Strin
  */
 export async function claimKey(tx: Tx, scope: IdempotencyScope, key: string): Promise<IdempotencyRecord | undefined> {
   const hash = requestHash(scope.operation, scope.request);
-  await tx.$executeRawUnsafe(`SET LOCAL lock_timeout = '${WAIT_FOR_FIRST}'`);
+  // The wait is bounded by a lock timeout set in the same statement (set_config(…, true) lasts to
+  // the end of the transaction: no request of ours should wait that long on any row lock either).
   const inserted = await tx.$executeRaw`
+    WITH wait AS (SELECT set_config('lock_timeout', ${WAIT_FOR_FIRST}, true))
     INSERT INTO idempotency_record (merchant_id, key, operation, request_hash, state)
-    VALUES (${scope.merchantId}, ${key}, ${scope.operation}, ${hash}, 'IN_PROGRESS')
+    SELECT ${scope.merchantId}, ${key}, ${scope.operation}, ${hash}, 'IN_PROGRESS' FROM wait
     ON CONFLICT DO NOTHING`.catch((err: unknown) => {
     if (lockTimedOut(err)) throw new AppError(ErrorCode.IDEMPOTENCY_IN_PROGRESS, `A request with idempotency key '${key}' is still in progress; retry later`);
     throw err;
   });
-  await tx.$executeRawUnsafe("SET LOCAL lock_timeout = DEFAULT");
   if (inserted === 1) return undefined;
   const existing = await tx.idempotencyRecord.findUniqueOrThrow({ where: { merchantId_key: { merchantId: scope.merchantId, key } } });
   if (existing.operation !== scope.operation || existing.requestHash !== hash) {

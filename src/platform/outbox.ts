@@ -30,6 +30,23 @@ export async function writeOutbox(tx: Tx, messages: OutboxMessage[]): Promise<vo
   unitOfWork.getStore()?.push(...messages.map((m, i) => ({ ...m, id: rows[i]?.id ?? -1n })));
 }
 
+/**
+ * The same insert as one INSERT … SELECT FROM `guard` RETURNING id, for a caller that writes its
+ * change and its messages in one statement; it hands the returned ids to `noteOutboxWritten`.
+ */
+export function outboxInsertSql(messages: OutboxMessage[], guard: Prisma.Sql): Prisma.Sql {
+  const topics = messages.map((m) => m.topic);
+  const payloads = messages.map((m) => JSON.stringify(m.payload));
+  return Prisma.sql`INSERT INTO outbox_message (topic, payload)
+    SELECT m.topic, m.payload FROM ${guard}, unnest(${topics}::text[], ${payloads}::jsonb[]) WITH ORDINALITY AS m(topic, payload, n)
+    ORDER BY m.n RETURNING id`;
+}
+
+/** Adds messages written by `outboxInsertSql` to the running unit of work (sent once it commits). */
+export function noteOutboxWritten(messages: OutboxMessage[], ids: bigint[]): void {
+  unitOfWork.getStore()?.push(...messages.map((m, i) => ({ ...m, id: ids[i] ?? -1n })));
+}
+
 const BATCH = 500;
 /**
  * Sent rows are deleted together this often: one DELETE (one commit) for all the commits of a

@@ -12,6 +12,12 @@ export interface StatsPolicy {
   windowMs: number;
   buckets: number;
   breaker: BreakerPolicy;
+  /**
+   * How long `read` reuses an answer (per accounts and segment). A ten-minute window moves little
+   * in a second, and the worker's `admit` still asks the breaker itself before every call; the
+   * saving is ~11 Redis commands per routed payment (a GET and a bucket's HMGET each per account).
+   */
+  readCacheMs?: number;
 }
 
 /** How a call ended, for the figures: an approval, a refusal (the gateway worked), or no usable answer. */
@@ -43,6 +49,8 @@ export const segmentOf = (currency: string, brand: string): string => `${currenc
 export const ALL_SEGMENTS = "*";
 
 export class GatewayStats {
+  private readonly recent = new Map<string, { until: number; stats: Promise<Map<string, GatewayStat>> }>();
+
   constructor(private readonly redis: Redis, private readonly prefix: string, readonly policy: StatsPolicy, private readonly now: () => number = Date.now) {}
 
   private get bucketMs(): number {
@@ -95,8 +103,21 @@ export class GatewayStats {
     return parseBreaker(await this.redis.get(this.breakerKey(accountId)));
   }
 
-  /** Each account's window totals for the segment and its circuit, in one round trip. */
-  async read(accountIds: readonly string[], segment: string): Promise<Map<string, GatewayStat>> {
+  /** Each account's window totals for the segment and its circuit, in one round trip (or none, see readCacheMs). */
+  read(accountIds: readonly string[], segment: string): Promise<Map<string, GatewayStat>> {
+    const ttl = this.policy.readCacheMs ?? 0;
+    if (ttl <= 0) return this.readNow(accountIds, segment);
+    const key = `${segment}\0${accountIds.join(",")}`;
+    const now = this.now();
+    const hit = this.recent.get(key);
+    if (hit && hit.until > now) return hit.stats;
+    if (this.recent.size > 10_000) this.recent.clear(); // bounded: segments × account sets of a process
+    const stats = this.readNow(accountIds, segment);
+    this.recent.set(key, { until: now + ttl, stats });
+    return stats;
+  }
+
+  private async readNow(accountIds: readonly string[], segment: string): Promise<Map<string, GatewayStat>> {
     const result = new Map<string, GatewayStat>();
     if (accountIds.length === 0) return result;
     const last = Math.floor(this.now() / this.bucketMs);

@@ -79,6 +79,7 @@ export function createProcess(config: Config, log: Logger): Process {
   const stats = new GatewayStats(publisher, config.redisPrefix, {
     windowMs: config.routingWindowMs,
     buckets: config.routingBuckets,
+    readCacheMs: config.routingStatsCacheMs,
     breaker: { failureThreshold: config.breakerFailures, openMs: config.breakerOpenMs },
   });
   const vault = createVault(config, db, log);

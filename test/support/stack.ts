@@ -76,6 +76,8 @@ export async function createStack(env: Record<string, string> = {}): Promise<Sta
     SEED_DEMO_MERCHANT: "false",
     // Deterministic routing unless a test is about exploration.
     ROUTING_EXPLORATION_PCT: "0",
+    // Tests steer routing call by call; the bench and production reuse a read for a second.
+    ROUTING_STATS_CACHE_MS: "0",
     LOG_LEVEL: "warn",
     ...env,
   };

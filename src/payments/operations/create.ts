@@ -58,7 +58,7 @@ export async function createPayment(ctx: Ctx, input: CreatePaymentInput, headerK
           customerId: input.customerId ?? null,
         },
       });
-      await recordPaymentEvent(tx, ctx, null, payment, "payment.created");
+      await recordPaymentEvent(tx, ctx, payment, "payment.created");
       return payment;
     }),
   );
