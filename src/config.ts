@@ -25,10 +25,22 @@ export interface GraphqlLimits {
   maxDirectives: number;
 }
 
+export interface RedisSentinel {
+  sentinels: { host: string; port: number }[];
+  /** The master group's name, as the sentinels know it. */
+  name: string;
+}
+
 export interface Config {
   env: "development" | "test" | "production";
   databaseUrl: string;
   redisUrl: string;
+  /**
+   * Redis Sentinel (REDIS_SENTINELS=host:port,…, REDIS_SENTINEL_NAME): when set, every connection asks
+   * the sentinels for the master of this group instead of dialling REDIS_URL (whose password and db
+   * number still apply).
+   */
+  redisSentinel: RedisSentinel | undefined;
   /** Prefix of every Redis key and channel, so several instances (or test runs) share one Redis. */
   redisPrefix: string;
   host: string;
@@ -132,6 +144,12 @@ export interface Config {
   /** Failed sign-ins allowed per email per 15 minutes, and per client IP per hour, before RATE_LIMITED. */
   signInFailuresPerEmail: number;
   signInFailuresPerIp: number;
+  /** Live subscriptions one graphql-ws socket may hold; past it a subscribe is TOO_MANY_SUBSCRIPTIONS. */
+  subscriptionsPerSocket: number;
+  /** Live subscriptions one credential may hold across the sockets of one api process. */
+  subscriptionsPerCredential: number;
+  /** Bytes a socket may leave unsent (its client not reading) before it is closed with 1013 "try again later". */
+  subscriptionSocketBufferBytes: number;
 }
 
 function int(value: string | undefined, fallback: number, name: string): number {
@@ -183,6 +201,27 @@ function vaultKeysFrom(source: NodeJS.ProcessEnv, env: Config["env"]): Pick<Conf
   return { vaultKeyring, vaultLegacyKey: legacy, vaultLegacyKeyId: legacy && legacyKeyId(legacy), vaultKeyIsDevelopmentDefault: development };
 }
 
+/**
+ * REDIS_SENTINELS (`host:port,host:port`, port 26379 when left out; IPv6 as `[::1]:26379`) and
+ * REDIS_SENTINEL_NAME: both or neither.
+ */
+export function redisSentinelFrom(sentinels: string | undefined, name: string | undefined): RedisSentinel | undefined {
+  const list = (sentinels ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  const group = name?.trim();
+  if (list.length === 0 && !group) return undefined;
+  if (list.length === 0) throw new Error("REDIS_SENTINEL_NAME is set but REDIS_SENTINELS is not: give the sentinels as host:port,host:port");
+  if (!group) throw new Error("REDIS_SENTINELS is set but REDIS_SENTINEL_NAME is not: give the master group's name");
+  return {
+    name: group,
+    sentinels: list.map((entry) => {
+      const match = /^(?:\[([^\]]+)\]|([^:\[\]]+))(?::(\d+))?$/.exec(entry);
+      const port = match?.[3] === undefined ? 26379 : Number(match[3]);
+      if (!match || !Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`REDIS_SENTINELS: '${entry}' is not host:port`);
+      return { host: match[1] ?? match[2] ?? "", port };
+    }),
+  };
+}
+
 /** FX_SOURCE: `sandbox` (default outside production), `file:<path>` or an http(s) URL. */
 export function fxSourceFrom(value: string | undefined, env: Config["env"]): FxSource | undefined {
   const given = value?.trim();
@@ -214,6 +253,7 @@ export function loadConfig(overrides: Partial<Config> = {}, source: NodeJS.Proce
     env,
     databaseUrl: source.DATABASE_URL || "postgresql://postgres@127.0.0.1:5432/paygraph",
     redisUrl: source.REDIS_URL || "redis://127.0.0.1:6379",
+    redisSentinel: redisSentinelFrom(source.REDIS_SENTINELS, source.REDIS_SENTINEL_NAME),
     redisPrefix: source.REDIS_PREFIX || "paygraph",
     host: source.HOST || "127.0.0.1",
     port: int(source.PORT, 4000, "PORT"),
@@ -275,6 +315,9 @@ export function loadConfig(overrides: Partial<Config> = {}, source: NodeJS.Proce
     userInvitationTtlSeconds: Math.max(60, int(source.USER_INVITATION_TTL_SECONDS, 7 * 24 * 3600, "USER_INVITATION_TTL_SECONDS")),
     signInFailuresPerEmail: Math.max(1, int(source.SIGNIN_FAILURES_PER_EMAIL, 5, "SIGNIN_FAILURES_PER_EMAIL")),
     signInFailuresPerIp: Math.max(1, int(source.SIGNIN_FAILURES_PER_IP, 100, "SIGNIN_FAILURES_PER_IP")),
+    subscriptionsPerSocket: Math.max(1, int(source.SUBSCRIPTIONS_PER_SOCKET, 100, "SUBSCRIPTIONS_PER_SOCKET")),
+    subscriptionsPerCredential: Math.max(1, int(source.SUBSCRIPTIONS_PER_CREDENTIAL, 1000, "SUBSCRIPTIONS_PER_CREDENTIAL")),
+    subscriptionSocketBufferBytes: Math.max(1024, int(source.SUBSCRIPTION_SOCKET_BUFFER_BYTES, 4 * 1024 * 1024, "SUBSCRIPTION_SOCKET_BUFFER_BYTES")),
     ...overrides,
   };
   // One of the two alone would silently serve plain HTTP where TLS was meant.

@@ -24,6 +24,8 @@ import { startAnalyticsFold } from "./analytics/fold.js";
 import { rotateOAuthSigningKey } from "./auth/oauth/rotate-command.js";
 import { runVaultCommand, VAULT_USAGE } from "./vault/cli.js";
 import { createDb } from "./platform/db.js";
+import { createRedis } from "./platform/redis.js";
+import { surviveLostConnections } from "./platform/unavailable.js";
 import { superviseRoles, type Listening, type RoleReady } from "./supervisor.js";
 import cluster from "node:cluster";
 
@@ -68,6 +70,7 @@ async function start(flags: StartFlags): Promise<void> {
   // Read before connecting to anything, so bad TLS files fail fast; the worker role serves no HTTP.
   const tls = role !== "worker" && config.tlsCertFile && config.tlsKeyFile ? loadTls(config.tlsCertFile, config.tlsKeyFile) : undefined;
   const log = createLogger(config.logLevel);
+  surviveLostConnections(log);
   // A process of a supervised group: the supervisor migrated, started the sandbox and prints for all.
   if (!cluster.isWorker) await ready(config);
   if (!cluster.isWorker && config.vaultKeyIsDevelopmentDefault) {
@@ -104,9 +107,9 @@ async function runRoles(config: Config, role: Role, tls: ReturnType<typeof loadT
   closers.unshift(() => proc.close());
   proc.app.relay.start(config.outboxPollMs);
   if (role !== "api") {
-    const worker = startGatewayWorker(proc.app, proc.app.redis.duplicate());
+    const worker = startGatewayWorker(proc.app, createRedis(config, "gateway-worker", proc.app.log));
     const reconciler = startReconciler(proc.app);
-    const maintenance = await startMaintenanceWorker(proc.app, proc.app.redis.duplicate());
+    const maintenance = await startMaintenanceWorker(proc.app, createRedis(config, "maintenance-worker", proc.app.log));
     const fold = startAnalyticsFold(proc.app);
     closers.unshift(async () => {
       reconciler.stop();

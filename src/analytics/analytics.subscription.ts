@@ -27,7 +27,7 @@ async function analyticsUpdates(context: GqlContext, input: AnalyticsInput): Pro
   // Subscribe first, then read: a change between the two arrives on the stream, never in a gap.
   const signals = await ctx.app.pubsub.subscribe<FoldSignal>(
     analyticsChannel(ctx.app.config.redisPrefix, ctx.merchantId),
-    async () => ({ merchantId: ctx.merchantId, hours: null }),
+    async () => [{ merchantId: ctx.merchantId, hours: null }],
   );
   return throttle<FoldSignal, Changed, AnalyticsType>(signals, {
     intervalMs: ANALYTICS_THROTTLE_MS,

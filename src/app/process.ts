@@ -10,13 +10,13 @@ import { paymentsByStatusGauge, queueDepthGauge } from "../platform/metrics.js";
 import { OutboxRelay } from "../platform/outbox.js";
 import { PubSubHub } from "../platform/pubsub.js";
 import { GATEWAY_JOB_TOPIC, createGatewayQueue } from "../platform/queue.js";
-import { createFailFastRedis, createRedis, evictionPolicy } from "../platform/redis.js";
+import { connectRedis, createFailFastRedis, createRedis, describeRedisTarget, evictionPolicy } from "../platform/redis.js";
+import { logConnectionError } from "../platform/unavailable.js";
 import { closeGatewayPools } from "../gateways/gateway-call.js";
 import { merchantChannel, paymentChannel } from "../payments/payment.subscription.js";
 import { PAYMENT_UPDATED_TOPIC, type PaymentUpdatedMessage } from "../payments/transition.js";
 import { enqueueGatewayJobs } from "../worker/gateway-jobs.js";
 import { GatewayStats } from "../routing/gateway-stats.js";
-import { Redis } from "ioredis";
 import { createVault } from "../vault/vault.js";
 
 /** A line a human can act on, or undefined when both services answer. */
@@ -24,6 +24,7 @@ export async function preflight(config: Config, log: Logger): Promise<string | u
   const adminUrl = new URL(config.databaseUrl);
   adminUrl.pathname = "/postgres";
   const client = new pg.Client({ connectionString: adminUrl.toString(), connectionTimeoutMillis: 3000 });
+  client.on("error", () => undefined); // the failing connect or query below reports it
   try {
     await client.connect();
     await client.query("SELECT 1");
@@ -32,7 +33,7 @@ export async function preflight(config: Config, log: Logger): Promise<string | u
   } finally {
     await client.end().catch(() => undefined);
   }
-  const redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 3000 });
+  const redis = connectRedis(config, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, sentinelRetryStrategy: () => null, connectTimeout: 3000 });
   let cause: Error | undefined;
   redis.on("error", (err: Error) => (cause ??= err));
   try {
@@ -42,7 +43,7 @@ export async function preflight(config: Config, log: Logger): Promise<string | u
       log.warn(`Redis maxmemory-policy is '${policy}': BullMQ can lose jobs under eviction; set 'maxmemory-policy noeviction'`);
     }
   } catch (err) {
-    return `Redis is not reachable at ${config.redisUrl} (${(cause ?? (err as Error)).message}): start it (e.g. 'redis-server --daemonize yes') or set REDIS_URL`;
+    return `Redis is not reachable at ${describeRedisTarget(config)} (${(cause ?? (err as Error)).message}): start it (e.g. 'redis-server --daemonize yes') or set REDIS_URL`;
   } finally {
     redis.disconnect();
   }
@@ -55,12 +56,13 @@ export interface Process {
 }
 
 export function createProcess(config: Config, log: Logger): Process {
-  const { db, pool } = createDb(config.databaseUrl, config.dbPoolSize, config.exposeQueryCount);
-  const redis = createRedis(config.redisUrl, "main");
-  const subscriber = createRedis(config.redisUrl, "subscriber");
-  const publisher = createFailFastRedis(config.redisUrl, "publisher");
+  const { db, pool } = createDb(config.databaseUrl, config.dbPoolSize, config.exposeQueryCount, log);
+  const redis = createRedis(config, "main", log);
+  const subscriber = createRedis(config, "subscriber", log);
+  const publisher = createFailFastRedis(config, "publisher", log);
   const queue = createGatewayQueue(redis, config.redisPrefix);
-  const pubsub = new PubSubHub(publisher, subscriber);
+  queue.on("error", (err) => logConnectionError(log, "bullmq:gateway-queue", err));
+  const pubsub = new PubSubHub(publisher, subscriber, log);
   const relay = new OutboxRelay(
     db,
     {

@@ -4,6 +4,7 @@
 // Principal or throws UNAUTHENTICATED with the reason.
 import type { App } from "../app/app.js";
 import { AppError, unauthenticated } from "../platform/errors.js";
+import { asUnavailable } from "../platform/unavailable.js";
 import { authenticateApiKey, looksLikeApiKey, type KeyCache } from "../merchants/api-keys.js";
 import type { Principal } from "./principal.js";
 import { authenticateAccessToken, looksLikeJwt, type AccessTokenVerifier } from "./oauth/access-tokens.js";
@@ -27,12 +28,18 @@ export async function verifyCredential(app: App, verifiers: Verifiers, authoriza
   throw unauthenticated("Malformed credentials: expected 'Authorization: Bearer sk_test_…', an OAuth access token or a user session token");
 }
 
-/** The principal, or why the credential is refused (answered later, by the resolvers that need one). */
+/**
+ * The principal, or why the credential is refused (answered later, by the resolvers that need one).
+ * A credential that could not be checked because PostgreSQL or Redis did not answer is refused as
+ * SERVICE_UNAVAILABLE (retryable), never as UNAUTHENTICATED.
+ */
 export async function identify(app: App, verifiers: Verifiers, authorization: string | undefined): Promise<Principal | AppError> {
   try {
     return await verifyCredential(app, verifiers, authorization);
   } catch (err) {
     if (err instanceof AppError) return err;
+    const unavailable = asUnavailable(err);
+    if (unavailable) return unavailable;
     throw err;
   }
 }

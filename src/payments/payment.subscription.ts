@@ -1,15 +1,20 @@
 // paymentUpdated: live payment changes over graphql-ws, fed by the outbox through Redis pub/sub,
 // so a change made by a worker anywhere reaches a subscriber on any api process.
-// With a paymentId the stream starts with the payment as it is now (no gap between a read and
-// the subscription) and re-reads it after a Redis reconnect; versions only grow, so duplicates
-// and stale events are dropped here.
+// A subscriber receives every version of a payment, in order, once (src/payments/payment-stream.ts):
+// a version that skips ahead brings the missed ones from the audit trail first.
+// With a paymentId the stream starts with the payment as it is now (no gap between a read and the
+// subscription). After a Redis reconnect (pub/sub drops what is published meanwhile) a
+// single-payment subscription re-reads its payment, and a merchant-wide one the payment versions
+// recorded since it last heard an event: either way the gap is closed.
 import { Arg, Authorized, ID, Resolver, Root, Subscription } from "type-graphql";
 import type { Payment } from "../generated/prisma/client.js";
 import { merchantCtx, type GqlContext } from "../app/graphql-context.js";
-import { startWithAndFilter } from "../platform/pubsub.js";
+import { MAX_QUEUED_MESSAGES } from "../platform/pubsub.js";
+import { paymentSnapshots, paymentSnapshotsSince, type PaymentSnapshot } from "../audit/audit.queries.js";
 import { getPayment } from "./payment.queries.js";
 import { paymentFromJson, paymentToJson } from "./payment.snapshot.js";
 import { PaymentType } from "./payment.type.js";
+import { inVersionOrder } from "./payment-stream.js";
 import type { PaymentUpdatedMessage } from "./transition.js";
 
 /**
@@ -20,31 +25,48 @@ export const merchantChannel = (redisPrefix: string, merchantId: string): string
 export const paymentChannel = (redisPrefix: string, merchantId: string, paymentId: string): string =>
   `${redisPrefix}:payment:${merchantId}:${paymentId}`;
 
+/**
+ * How far before the last event heard a merchant-wide resync reads: an audit record's createdAt is
+ * its transaction's start, and a change committed (and published) late may start this much earlier.
+ * Also the allowance for clocks of different processes when telling a payment created after the
+ * subscription started.
+ */
+const LOOK_BACK_MS = 10_000;
+
 async function paymentUpdates(context: GqlContext, paymentId: string | undefined): Promise<AsyncIterableIterator<PaymentUpdatedMessage>> {
   const ctx = merchantCtx(context);
-  const current = async (id: string): Promise<PaymentUpdatedMessage> => {
-    const payment = await getPayment(ctx.app.db, ctx.merchantId, id);
-    return { merchantId: ctx.merchantId, paymentId: id, version: payment.version, payment: paymentToJson(payment) };
+  const { db, config, log } = ctx.app;
+  const message = (payment: PaymentSnapshot): PaymentUpdatedMessage => ({ merchantId: ctx.merchantId, paymentId: payment.id, version: payment.version, payment });
+  const current = async (id: string): Promise<PaymentUpdatedMessage[]> => {
+    const payment = await getPayment(db, ctx.merchantId, id);
+    return [{ merchantId: ctx.merchantId, paymentId: id, version: payment.version, payment: paymentToJson(payment) }];
+  };
+  let heardAt = Date.now();
+  const missedSince = async (): Promise<PaymentUpdatedMessage[]> => {
+    // One more than a subscription may queue: a gap that large ends it (retryable) rather than flooding it.
+    const since = new Date(heardAt - LOOK_BACK_MS);
+    return (await paymentSnapshotsSince(db, ctx.merchantId, since, MAX_QUEUED_MESSAGES + 1)).map(message);
   };
   // Subscribe first, then read: a change between the two arrives on the stream, never in a gap.
-  const { redisPrefix } = ctx.app.config;
   const source = await ctx.app.pubsub.subscribe<PaymentUpdatedMessage>(
-    paymentId ? paymentChannel(redisPrefix, ctx.merchantId, paymentId) : merchantChannel(redisPrefix, ctx.merchantId),
-    paymentId ? () => current(paymentId) : undefined,
+    paymentId ? paymentChannel(config.redisPrefix, ctx.merchantId, paymentId) : merchantChannel(config.redisPrefix, ctx.merchantId),
+    paymentId ? () => current(paymentId) : missedSince,
   );
   const first = paymentId
     ? await current(paymentId).catch(async (err: unknown) => {
         await source.return?.();
         throw err;
       })
-    : undefined;
-  const delivered = new Map<string, number>();
-  return startWithAndFilter(first, source, (m) => {
-    if (paymentId && m.paymentId !== paymentId) return false;
-    if ((delivered.get(m.paymentId) ?? 0) >= m.version) return false;
-    if (delivered.size >= 10_000) delivered.clear(); // a dashboard follows payments without end: stay bounded
-    delivered.set(m.paymentId, m.version);
-    return true;
+    : [];
+  return inVersionOrder(first, source, {
+    versions: async (id, from, to) => (await paymentSnapshots(db, ctx.merchantId, id, from, to)).map(message),
+    // Merchant-wide: a payment created after the subscription began is followed from its first version.
+    ...(paymentId ? {} : { horizon: heardAt - LOOK_BACK_MS }),
+    onHeard: (m) => {
+      if (paymentId && m.paymentId !== paymentId) return;
+      heardAt = Date.now();
+    },
+    onGapUnfilled: (id, from, to, err) => log.warn({ err, paymentId: id, from, to }, "could not read the payment versions a subscriber missed; it gets the latest"),
   });
 }
 

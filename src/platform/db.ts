@@ -4,6 +4,7 @@ import pg from "pg";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "../generated/prisma/client.js";
 import { requestScope } from "./request-context.js";
+import { logConnectionError } from "./unavailable.js";
 
 export type Db = PrismaClient;
 /** The client handed to callbacks of `db.$transaction(async (tx) => …)`. */
@@ -21,11 +22,18 @@ function countQueries(client: pg.PoolClient): void {
   client.query = counted as QueryFn;
 }
 
-export function createDb(databaseUrl: string, poolSize: number, count: boolean): { db: Db; pool: pg.Pool } {
+export function createDb(databaseUrl: string, poolSize: number, count: boolean, log?: { warn(obj: object, msg: string): void }): { db: Db; pool: pg.Pool } {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize });
   if (count) pool.on("connect", countQueries); // costs ~2 % CPU: development and tests only
-  // An idle client losing its connection (database restart) must not crash the process.
-  pool.on("error", () => undefined);
+  // A connection lost (database restart, failover, a backend terminated: 57P01) must never crash
+  // the process. pg-pool listens on idle clients only, and Prisma's adapter on a client only while
+  // a transaction holds it: a checked-out client outside those windows (between checkout and the
+  // adapter's listener, or a plain query's) would raise an unhandled 'error' event. So every
+  // client gets a listener of its own for its whole life; the query that was running fails, the
+  // pool drops the broken client and opens a new one on demand.
+  const lost = (err: unknown): void => logConnectionError(log, "postgres", err);
+  pool.on("error", lost);
+  pool.on("connect", (client) => client.on("error", lost));
   // Transactions may queue for a connection or a row lock under load (20 refunds of one payment):
   // wait rather than fail at Prisma's 2 s / 5 s defaults.
   const db = new PrismaClient({ adapter: new PrismaPg(pool), transactionOptions: { maxWait: 15_000, timeout: 30_000 } });

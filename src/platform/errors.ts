@@ -15,6 +15,10 @@ export const ErrorCode = {
   GATEWAY_UNAVAILABLE: "GATEWAY_UNAVAILABLE",
   CARD_DECLINED: "CARD_DECLINED",
   CONFLICT: "CONFLICT",
+  /** PostgreSQL or Redis did not answer (outage, failover): retry after `retryAfterMs` (src/platform/unavailable.ts). */
+  SERVICE_UNAVAILABLE: "SERVICE_UNAVAILABLE",
+  /** A socket or a credential holds as many subscriptions as allowed (SUBSCRIPTIONS_PER_SOCKET / _PER_CREDENTIAL). */
+  TOO_MANY_SUBSCRIPTIONS: "TOO_MANY_SUBSCRIPTIONS",
   INTERNAL: "INTERNAL",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -45,6 +45,7 @@ export async function applyMigrations(databaseUrl: string, migrationsDir: string
   }
 
   const client = new pg.Client({ connectionString: databaseUrl });
+  client.on("error", () => undefined); // a lost connection fails the query being run, which says why; the event must not crash
   await client.connect();
   const applied: string[] = [];
   try {
@@ -109,6 +110,7 @@ export async function ensureDatabase(databaseUrl: string): Promise<boolean> {
   if (!name) throw new Error("ensureDatabase: the database URL names no database");
   url.pathname = "/postgres"; // CREATE DATABASE must run from another database of the same server
   const client = new pg.Client({ connectionString: url.toString() });
+  client.on("error", () => undefined); // as above: the failing query reports it
   await client.connect();
   try {
     // Checked first so that an existing database needs no CREATEDB privilege.

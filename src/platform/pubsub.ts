@@ -3,12 +3,74 @@
 // only once Redis has confirmed the subscription (so nothing published afterwards is missed).
 // Pub/sub drops what is published while a subscriber is disconnected: after a reconnect each
 // subscription may `resync` (re-read the state it follows) to close that gap.
-import { EventEmitter, on } from "node:events";
 import type { Redis } from "ioredis";
+import { AppError, ErrorCode } from "./errors.js";
+import { RETRY_AFTER_MS } from "./unavailable.js";
+
+/**
+ * Messages one subscription may have waiting for its consumer (a client that reads slower than
+ * events come): past it the subscription ends with SERVICE_UNAVAILABLE (retryable; a new
+ * subscription resyncs) rather than growing the heap without end.
+ */
+export const MAX_QUEUED_MESSAGES = 1000;
+
+/** What a subscription re-reads after a Redis reconnect: the messages it may have missed, oldest first. */
+export type Resync<T> = () => Promise<readonly T[]>;
 
 interface Subscription {
-  own: EventEmitter;
-  resync: (() => Promise<unknown>) | undefined;
+  push(message: unknown): void;
+  resync: Resync<unknown> | undefined;
+}
+
+/** A queue with one consumer: `push` never blocks, `next` waits; bounded by MAX_QUEUED_MESSAGES. */
+function boundedQueue<T>(release: () => void): { push(message: T): void; iterator: AsyncIterableIterator<T> } {
+  const queued: T[] = [];
+  let waiting: ((result: IteratorResult<T>) => void) | undefined;
+  let overflowed = false;
+  let done = false;
+  const finish = (): IteratorResult<T> => {
+    done = true;
+    queued.length = 0;
+    release();
+    return { done: true, value: undefined };
+  };
+  // A hand-written iterator rather than an async generator: a generator's return() waits behind
+  // a pending next(), so an idle subscription would never unsubscribe when the client leaves.
+  const iterator: AsyncIterableIterator<T> = {
+    [Symbol.asyncIterator]: () => iterator,
+    next: () => {
+      if (done) return Promise.resolve({ done: true, value: undefined });
+      if (overflowed) {
+        finish();
+        return Promise.reject(new AppError(ErrorCode.SERVICE_UNAVAILABLE, "This subscription fell too far behind its events; subscribe again", { retryable: true, retryAfterMs: RETRY_AFTER_MS }));
+      }
+      if (queued.length > 0) return Promise.resolve({ done: false, value: queued.shift() as T });
+      return new Promise<IteratorResult<T>>((resolve) => (waiting = resolve));
+    },
+    return: async () => {
+      const result = finish();
+      waiting?.(result);
+      waiting = undefined;
+      return result;
+    },
+  };
+  return {
+    iterator,
+    push: (message) => {
+      if (done || overflowed) return;
+      if (waiting) {
+        const resolve = waiting;
+        waiting = undefined;
+        return resolve({ done: false, value: message });
+      }
+      queued.push(message);
+      // Only reached with no consumer waiting (it would have taken the message): the next next() fails.
+      if (queued.length > MAX_QUEUED_MESSAGES) {
+        overflowed = true;
+        queued.length = 0;
+      }
+    },
+  };
 }
 
 export class PubSubHub {
@@ -20,10 +82,11 @@ export class PubSubHub {
   constructor(
     private readonly publisher: Redis,
     private readonly subscriber: Redis,
+    private readonly log?: { warn(obj: object, msg: string): void },
   ) {
     subscriber.on("message", (channel: string, message: string) => {
       const parsed = JSON.parse(message) as unknown;
-      for (const sub of this.channels.get(channel) ?? []) sub.own.emit("message", parsed);
+      for (const sub of this.channels.get(channel) ?? []) sub.push(parsed);
     });
     subscriber.on("close", () => (this.lost = true));
     subscriber.on("ready", () => {
@@ -50,48 +113,36 @@ export class PubSubHub {
     for (const subs of this.channels.values()) {
       for (const sub of subs) {
         if (!sub.resync) continue;
-        sub.resync().then((value) => value !== undefined && sub.own.emit("message", value), () => undefined);
+        sub.resync().then(
+          (missed) => missed.forEach((m) => sub.push(m)),
+          (err: unknown) => this.log?.warn({ err }, "subscription resync failed; its next event fills the gap"),
+        );
       }
     }
   }
 
-  async subscribe<T>(channel: string, resync?: () => Promise<T | undefined>): Promise<AsyncIterableIterator<T>> {
-    const sub: Subscription = { own: new EventEmitter(), resync };
+  async subscribe<T>(channel: string, resync?: Resync<T>): Promise<AsyncIterableIterator<T>> {
     let subs = this.channels.get(channel);
     if (!subs) this.channels.set(channel, (subs = new Set()));
-    subs.add(sub);
-    const events = on(sub.own, "message") as AsyncIterableIterator<[T]>;
     const release = (): void => {
       if (!subs.delete(sub) || subs.size > 0) return;
       this.channels.delete(channel);
       this.ready.delete(channel);
       void this.subscriber.unsubscribe(channel).catch(() => undefined);
     };
+    const queue = boundedQueue<T>(release);
+    const sub: Subscription = { push: (m) => queue.push(m as T), resync };
+    subs.add(sub);
     let ready = this.ready.get(channel);
     if (!ready) this.ready.set(channel, (ready = this.subscriber.subscribe(channel)));
     try {
       await ready;
     } catch (err) {
       this.ready.delete(channel); // the next subscriber tries again
-      release();
-      await events.return?.();
+      await queue.iterator.return?.();
       throw err;
     }
-    // A hand-written iterator rather than an async generator: a generator's return() waits behind
-    // a pending next(), so an idle subscription would never unsubscribe when the client leaves.
-    const iterator: AsyncIterableIterator<T> = {
-      [Symbol.asyncIterator]: () => iterator,
-      next: async () => {
-        const result = await events.next();
-        return result.done ? { done: true, value: undefined } : { done: false, value: result.value[0] };
-      },
-      return: async () => {
-        release();
-        await events.return?.();
-        return { done: true, value: undefined };
-      },
-    };
-    return iterator;
+    return queue.iterator;
   }
 
   /**
@@ -100,38 +151,13 @@ export class PubSubHub {
    * so after a reconnect `onLost` runs (typically: forget everything).
    */
   async follow<T>(channel: string, onMessage: (message: T) => void, onLost: () => void, log: { error(obj: object, msg: string): void }): Promise<() => Promise<unknown>> {
-    const messages = await this.subscribe<T | undefined>(channel, async () => {
+    const messages = await this.subscribe<T>(channel, async () => {
       onLost();
-      return undefined;
+      return [];
     });
     void (async () => {
-      for await (const message of messages) if (message !== undefined) onMessage(message);
+      for await (const message of messages) onMessage(message);
     })().catch((err: unknown) => log.error({ err, channel }, "pub/sub follower stopped"));
     return async () => messages.return?.();
   }
-}
-
-/** Wraps an iterator: first yields `first`, then only the items `keep` accepts. */
-export function startWithAndFilter<T>(
-  first: T | undefined,
-  source: AsyncIterableIterator<T>,
-  keep: (item: T) => boolean,
-): AsyncIterableIterator<T> {
-  let pending = first;
-  const iterator: AsyncIterableIterator<T> = {
-    [Symbol.asyncIterator]: () => iterator,
-    next: async () => {
-      if (pending !== undefined) {
-        const value = pending;
-        pending = undefined;
-        if (keep(value)) return { done: false, value };
-      }
-      for (;;) {
-        const result = await source.next();
-        if (result.done || keep(result.value)) return result;
-      }
-    },
-    return: async () => (await source.return?.()) ?? { done: true, value: undefined },
-  };
-  return iterator;
 }

@@ -7,6 +7,7 @@ import { AppError, ErrorCode } from "../platform/errors.js";
 import type { Logger } from "../platform/logger.js";
 import { currentRequestId } from "../platform/request-context.js";
 import { isUnstorableTextError } from "../platform/db.js";
+import { asUnavailable, logConnectionError } from "../platform/unavailable.js";
 import { violatedLimit } from "./query-limits.js";
 
 /** Codes GraphQL and Apollo give to errors in the request itself: safe to show. */
@@ -39,7 +40,11 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown, lo
   const requestId = currentRequestId();
   const unwrapped = unwrapResolverError(error);
   // Errors thrown by plugins (not resolvers) arrive wrapped in a GraphQLError.
-  const original = unwrapped instanceof GraphQLError && unwrapped.originalError instanceof AppError ? unwrapped.originalError : unwrapped;
+  const wrapped = unwrapped instanceof GraphQLError && unwrapped.originalError instanceof AppError ? unwrapped.originalError : unwrapped;
+  // PostgreSQL or Redis not answering is no bug: the caller is told to retry (SERVICE_UNAVAILABLE).
+  const unavailable = wrapped instanceof AppError ? undefined : asUnavailable(wrapped);
+  if (unavailable) logConnectionError(log, "request", wrapped);
+  const original = unavailable ?? wrapped;
   const where = { ...(formatted.locations ? { locations: formatted.locations } : {}), ...(formatted.path ? { path: formatted.path } : {}) };
   if (original instanceof AppError && original.code !== ErrorCode.INTERNAL) {
     // Our own messages quote inputs too ("Unknown currency '…'"): a card number pasted into the

@@ -33,6 +33,8 @@ import { asRequestError, unstorableText, unstorableTextPlugin } from "./text-inp
 import { clientAddress } from "./client-ip.js";
 import { CredentialLimiter, rateLimitHeaders, rateLimited, type RateDecision } from "./rate-limit.js";
 import { registerTokenizationRoutes } from "./routes/tokenization.js";
+import { SubscriptionLimits } from "./subscription-limits.js";
+import { asUnavailable } from "../platform/unavailable.js";
 
 function contextFor(app: App, requestId: string, auth: Principal | AppError, cache: boolean, idempotencyKey?: string, clientIp?: string): GqlContext {
   const base: GqlContext = { app, requestId, ...(idempotencyKey ? { idempotencyKey } : {}), ...(clientIp ? { clientIp } : {}) };
@@ -82,7 +84,7 @@ export async function createHttpServer(app: App, schema: GraphQLSchema, tls?: Tl
   const { live: liveSessions, stop: stopSessionFollow } = await followEndedSessions(app);
   fastify.addHook("onClose", async () => void (await stopSessionFollow()));
   // Fail-fast like the publisher: a limiter waits for no Redis (it falls back to memory, rate-limit.ts).
-  const limiterRedis = createFailFastRedis(app.config.redisUrl, "limiter");
+  const limiterRedis = createFailFastRedis(app.config, "limiter", app.log);
   fastify.addHook("onClose", async () => void limiterRedis.disconnect());
   const limiter = new CredentialLimiter(limiterRedis, app.config.redisPrefix, app.config.rateLimitPerSecond, app.log, app.config.rateLimitPerIpPerSecond);
   const take = (auth: Principal | AppError, ip: string) => limiter.takeFor(auth, ip);
@@ -93,6 +95,11 @@ export async function createHttpServer(app: App, schema: GraphQLSchema, tls?: Tl
   const rules = queryLimitRules(limits, app.config.graphqlIntrospection);
   const hideSuggestions = !app.config.graphqlSuggestions;
   const wsServer = new WebSocketServer({ server: fastify.server, path: "/graphql" });
+  const subscriptionLimits = new SubscriptionLimits({
+    perSocket: app.config.subscriptionsPerSocket,
+    perCredential: app.config.subscriptionsPerCredential,
+    socketBufferBytes: app.config.subscriptionSocketBufferBytes,
+  });
   const ws = useServer<Record<string, unknown>>(
     {
       schema,
@@ -101,7 +108,7 @@ export async function createHttpServer(app: App, schema: GraphQLSchema, tls?: Tl
       context: async (ctx) => contextFor(app, randomUUID(), await identify(app, verifiers, wsAuthorization(ctx.connectionParams)), false, undefined, addressOf(ctx.extra.request)),
       // Each subscription operation counts against its key, and is parsed and validated with the
       // same limits as HTTP (this hook replaces graphql-ws's own parse and validate).
-      onSubscribe: async (ctx, _id, payload) => {
+      onSubscribe: async (ctx, id, payload) => {
         const auth = await identify(app, verifiers, wsAuthorization(ctx.connectionParams));
         if (!(auth instanceof AppError) && auth.via === "USER") liveSessions.track(auth.credentialId, ctx.extra.socket);
         const decision = await take(auth, addressOf(ctx.extra.request));
@@ -114,11 +121,20 @@ export async function createHttpServer(app: App, schema: GraphQLSchema, tls?: Tl
         const operation = getOperationAST(checked.document, payload.operationName);
         const unstorable = operation ? unstorableText(checked.document, operation, payload.variables ?? undefined) : undefined;
         if (unstorable) return [asRequestError(unstorable)];
+        // Counted last, once nothing else refuses it; released by onComplete or onClose.
+        if (operation?.operation === "subscription" && !(auth instanceof AppError)) {
+          const tooMany = subscriptionLimits.admit(ctx.extra.socket, id, `${auth.via}:${auth.credentialId}`);
+          if (tooMany) return [new GraphQLError(tooMany.message, { originalError: tooMany })];
+        }
         return { schema, document: checked.document, operationName: payload.operationName, variableValues: payload.variables };
       },
-      onNext: (_ctx, _id, _payload, _args, result) =>
-        result.errors ? { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e, app.log, hideSuggestions)) } : undefined,
+      onNext: (ctx, _id, _payload, _args, result) => {
+        subscriptionLimits.closeIfBacklogged(ctx.extra.socket);
+        return result.errors ? { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e, app.log, hideSuggestions)) } : undefined;
+      },
       onError: (_ctx, _id, _payload, errors) => errors.map((e) => formatError(e.toJSON(), e, app.log, hideSuggestions)),
+      onComplete: (ctx, id) => subscriptionLimits.release(ctx.extra.socket, id),
+      onClose: (ctx) => subscriptionLimits.releaseAll(ctx.extra.socket),
     },
     wsServer,
   );
@@ -177,6 +193,11 @@ export async function createHttpServer(app: App, schema: GraphQLSchema, tls?: Tl
       const body = await graphql.call(fastify, req, reply);
       if (app.config.exposeQueryCount) void reply.header("x-sql-queries", String(scope.sqlQueries));
       return body;
+    }).catch((err: unknown) => {
+      // Resolver errors are Apollo's to format; this is one before or around execution.
+      const unavailable = asUnavailable(err);
+      if (!unavailable || reply.sent) throw err;
+      return reply.code(503).header("retry-after", "1").type("application/json").send({ errors: [formatError({ message: unavailable.message }, unavailable, app.log)] });
     });
   };
   fastify.route({ method: ["GET", "POST", "OPTIONS"], url: "/graphql", handler: handleGraphQL });

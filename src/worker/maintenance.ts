@@ -12,12 +12,14 @@ import { describeSource } from "../fx/provider.js";
 import { refreshRates } from "../fx/refresh.js";
 import { PURGE_EVERY_MS, purgeExpiredCardTokens } from "../tokenization/card-tokens.js";
 import { startAuditChainer } from "../audit/chainer.js";
+import { logConnectionError } from "../platform/unavailable.js";
 
 const KEEP = { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } };
 
 export async function startMaintenanceWorker(app: App, connection: Redis): Promise<{ close(): Promise<void> }> {
   const { config, log } = app;
   const queue = createMaintenanceQueue(app.redis, config.redisPrefix);
+  queue.on("error", (err) => logConnectionError(log, "bullmq:maintenance-queue", err));
   const worker = new Worker<MaintenanceJob>(
     QueueName.maintenance,
     async (job) => {
@@ -34,7 +36,7 @@ export async function startMaintenanceWorker(app: App, connection: Redis): Promi
   );
   // No retries: the next scheduled run is the retry, and until then the stored rates stay in force.
   worker.on("failed", (job, err) => log.warn({ err: err.message, job: job?.name }, "exchange-rate refresh failed; the previous rates stay in force"));
-  worker.on("error", (err) => log.warn({ err }, "maintenance worker error"));
+  worker.on("error", (err) => logConnectionError(log, "bullmq:maintenance-worker", err));
 
   if (config.fxSource) {
     const job = { name: "fx.refresh", data: { kind: "fx.refresh" } as const, opts: KEEP };

@@ -8,6 +8,7 @@ import { runAuthorizeAttempt, runRelease } from "../payments/attempt-runner.js";
 import { runRefund } from "../refunds/refund-runner.js";
 import { finishOperation } from "../payments/operations/staged-operation.js";
 import { retryDelayMs } from "../routing/backoff.js";
+import { logConnectionError } from "../platform/unavailable.js";
 
 export function startGatewayWorker(app: App, connection: Redis): Worker<GatewayJob> {
   const { config } = app;
@@ -35,6 +36,7 @@ export function startGatewayWorker(app: App, connection: Redis): Worker<GatewayJ
   worker.on("failed", (job, err) => {
     if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) app.log.error({ err, jobId: job.id }, "gateway job failed for good");
   });
-  worker.on("error", (err) => app.log.warn({ err }, "gateway worker error"));
+  // Redis lost: logged (rate limited); BullMQ reconnects and the worker takes jobs again.
+  worker.on("error", (err) => logConnectionError(app.log, "bullmq:gateway-worker", err));
   return worker;
 }
