@@ -58,6 +58,7 @@ export class Slot {
   role: Role | undefined;
   private killing = false;
   private retired = false;
+  private starting: Promise<void> | undefined;
   restarts = 0;
   constructor(
     readonly name: string,
@@ -72,8 +73,18 @@ export class Slot {
     return this.role?.url ?? "";
   }
 
-  /** Starts the process, trying again while it cannot come up (e.g. Redis is down: it exits at preflight). */
-  async start(): Promise<void> {
+  /** Starts the process, or joins the start under way (never two instances of one slot). */
+  start(): Promise<void> {
+    this.starting ??= this.startOnce().finally(() => (this.starting = undefined));
+    return this.starting;
+  }
+
+  get isStarting(): boolean {
+    return this.starting !== undefined;
+  }
+
+  /** Tries again while the process cannot come up (e.g. Redis is down: it exits at preflight). */
+  private async startOnce(): Promise<void> {
     for (let tries = 1; ; tries++) {
       try {
         const role = await this.stack.start(this.args, this.env);
@@ -88,7 +99,7 @@ export class Slot {
         return;
       } catch (err) {
         if (tries >= 60) throw new Error(`${this.name} would not start: ${String(err)}`);
-        if (tries === 1 || tries % 10 === 0) this.log(`${this.name} did not start (try ${tries}): ${String(err).slice(0, 300)}`);
+        if (tries === 1 || tries % 10 === 0) this.log(`${this.name} did not start (try ${tries}): …${String(err).slice(-400)}`);
         await sleep(500);
       }
     }
@@ -171,7 +182,7 @@ export class FaultInjector {
       // reachable while one instance is down, as behind a load balancer. Its restart runs in the
       // background (a loaded box can take many seconds to start a process), so faults keep coming.
       const kin = kind === "kill-worker" ? this.t.workers : this.t.apis;
-      const up = kin.filter((x) => x.alive && !this.restarting.has(x));
+      const up = kin.filter((x) => x.alive && !x.isStarting);
       if (up.length < 2) return;
       const slot = r.pick(up);
       this.count(kind);

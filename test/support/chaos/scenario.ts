@@ -64,7 +64,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     const unexpectedExits: ChaosSnapshot["unexpectedExits"] = [];
     const onExit = (slot: Slot, code: number | null, signal: string | null): void => {
       unexpectedExits.push({ role: slot.name, code, signal });
-      log(`${slot.name} exited by itself (code ${code}, signal ${signal}): ${slot.role?.output.slice(-5).join(" | ")}`);
+      log(`${slot.name} exited by itself (code ${code}, signal ${signal}): …${slot.role?.output.join("\n").slice(-1500)}`);
       void sleep(500).then(() => (slot.alive ? undefined : slot.start())).catch((err: unknown) => log(String(err)));
     };
     // Every role needs a GATEWAY_URL; payments go through the merchant's two accounts.
