@@ -77,6 +77,13 @@ describe("chaos invariant checker", () => {
     expect(paymentsOf(s, "converged")).toEqual(["pay_c"]);
   });
 
+  it("catches retries under a key that never got an answer, or were refused as a reused key", () => {
+    const s = healthy();
+    s.calls.push({ op: "refundPayment", key: "k-ref2", paymentId: "pay_c", outcome: "gave-up", code: "SERVICE_UNAVAILABLE", tries: 80 });
+    s.calls.push({ op: "cancelPayment", key: "k-can2", paymentId: "pay_v", outcome: "error", code: "IDEMPOTENCY_KEY_REUSED", tries: 2 });
+    expect(paymentsOf(s, "converged")).toEqual(["pay_c", "pay_v"]);
+  });
+
   it("catches captured, voided or refunded amounts that differ from the gateway's ledger", () => {
     const s = healthy();
     s.ledger[0]!.amountRefunded = 500n;

@@ -113,9 +113,11 @@ export function checkInvariants(s: ChaosSnapshot): Violation[] {
     }
   }
 
-  // Retries under one key converged: every answer with data said the same.
+  // Retries under one key converged: each got an answer, never "key reused", and every answer with data said the same.
   const byKey = new Map<string, CallRecord[]>();
   for (const call of s.calls) {
+    if (call.outcome === "gave-up") add("converged", call.paymentId, `${call.op} ${call.key}: ${call.tries} tries under the key never got an answer (last: ${call.code})`);
+    if (call.code === "IDEMPOTENCY_KEY_REUSED") add("converged", call.paymentId, `${call.op} ${call.key}: a retry of the same request was refused as IDEMPOTENCY_KEY_REUSED`);
     if (call.outcome !== "ok") continue;
     const k = `${call.op}:${call.key}`;
     byKey.set(k, [...(byKey.get(k) ?? []), call]);
