@@ -80,7 +80,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     }
 
     log(`fleet up: ${apis.map((a) => a.url).join(" ")}, 2 workers, redis :${redis.port}, gateways ${steady} ${flaky}`);
-    const subscriber = merchantSubscriber(() => apis.map((a) => a.url), key);
+    const subscriber = merchantSubscriber(() => apis.map((a) => a.url), key, log);
     closers.push(() => subscriber.close());
     await subscriber.ready;
     log("subscriber connected; chaos begins");

@@ -23,7 +23,7 @@ export interface Subscriber {
   close(): Promise<void>;
 }
 
-export function merchantSubscriber(apis: () => string[], key: string): Subscriber {
+export function merchantSubscriber(apis: () => string[], key: string, log: (line: string) => void = () => undefined): Subscriber {
   // Each connection goes to the next api, as through a load balancer: a killed one is passed over.
   let turn = 0;
   const url = (): string => {
@@ -97,7 +97,9 @@ export function merchantSubscriber(apis: () => string[], key: string): Subscribe
       setTimeout(resolve, 2000);
     }).then(async () => {
       firstEventSinceConnect = undefined;
+      const at = new Date().toISOString().slice(11, 23);
       await resync(from);
+      log(`subscriber resynced (read from ${at})`);
       if (gapFrom === from) gapFrom = undefined;
     }).catch(() => undefined);
   };
@@ -111,12 +113,16 @@ export function merchantSubscriber(apis: () => string[], key: string): Subscribe
     shouldRetry: () => !closed,
     retryWait: () => sleep(250),
     on: {
-      connected: () => {
+      connected: (socket) => {
         connects++;
+        if (connects > 1) log(`subscriber reconnected to ${(socket as { url?: string }).url ?? "?"}`);
         markReady();
         closeGap();
       },
-      closed: () => openGap(),
+      closed: () => {
+        if (!closed && !gapFrom) log("subscriber's socket dropped");
+        openGap();
+      },
     },
   });
 
