@@ -220,7 +220,10 @@ export function useServer(env: Record<string, string> = {}): { stack: Stack; url
   return server;
 }
 
-export interface LedgerEntry { idempotencyKey: string; reference: string; status: string; amount: string; amountRefunded: string }
+export interface LedgerEntry {
+  idempotencyKey: string; reference: string; status: string; amount: string; amountCaptured: string; amountRefunded: string;
+  refunds: { idempotencyKey: string; amount: string }[];
+}
 
 /** A sandbox gateway's own record of every charge it made: the witness that nothing was charged twice. */
 export async function ledger(gatewayUrl: string): Promise<LedgerEntry[]> {
