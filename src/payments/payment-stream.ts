@@ -3,6 +3,8 @@
 // re-sends), or not at all (a Redis reconnect, a resync that reads only the latest). So a version
 // older than or equal to the last one delivered is dropped, and one that skips ahead (v > last + 1)
 // first brings the versions in between from the audit trail (each holds the payment at its version).
+// A merchant-wide stream first seeing an older payment at v > 1 also brings the versions before v
+// changed since it began: the outbox's poller may publish one of them after v.
 // Pure but for the injected reader, so it is tested without servers (test/unit/payment-stream.test.ts).
 import type { PaymentUpdatedMessage } from "./transition.js";
 
@@ -24,10 +26,12 @@ export interface InOrderOptions {
   onHeard?(message: PaymentUpdatedMessage): void;
 }
 
-const createdAtMs = (m: PaymentUpdatedMessage): number => {
-  const at = m.payment.createdAt;
+const timeOf = (m: PaymentUpdatedMessage, field: "createdAt" | "updatedAt"): number => {
+  const at = m.payment[field];
   return typeof at === "string" ? Date.parse(at) : Number.NaN;
 };
+const createdAtMs = (m: PaymentUpdatedMessage): number => timeOf(m, "createdAt");
+const updatedAtMs = (m: PaymentUpdatedMessage): number => timeOf(m, "updatedAt");
 
 export function inVersionOrder(
   first: readonly PaymentUpdatedMessage[],
@@ -52,14 +56,26 @@ export function inVersionOrder(
   };
 
   /** The last version of the payment the subscriber has, or has no need of. */
-  const lastOf = (m: PaymentUpdatedMessage): number => {
+  const lastOf = async (m: PaymentUpdatedMessage): Promise<number> => {
     const known = delivered.get(m.paymentId);
     if (known !== undefined) return known;
-    return horizon !== undefined && createdAtMs(m) >= horizon ? 0 : m.version - 1;
+    if (horizon === undefined || m.version === 1) return m.version - 1;
+    if (createdAtMs(m) >= horizon) return 0;
+    // An older payment first seen at v > 1: versions before v that changed it since the horizon are
+    // owed too (one published late, after v, by the outbox's poller must not be taken for an old one).
+    const since = horizon;
+    try {
+      const earlier = await options.versions(m.paymentId, 1, m.version - 1);
+      const owed = earlier.find((e) => updatedAtMs(e) >= since);
+      return owed ? owed.version - 1 : m.version - 1;
+    } catch (err) {
+      options.onGapUnfilled?.(m.paymentId, 1, m.version - 1, err);
+      return m.version - 1;
+    }
   };
 
   const take = async (m: PaymentUpdatedMessage): Promise<void> => {
-    const last = lastOf(m);
+    const last = await lastOf(m);
     if (m.version <= last) return; // a duplicate or an older version: already delivered
     if (m.version > last + 1) {
       try {

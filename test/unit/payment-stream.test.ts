@@ -47,6 +47,16 @@ describe("inVersionOrder", () => {
     expect(await drain(stream)).toEqual(["pay_new@1", "pay_new@2", "pay_new@3", "pay_old@4", "pay_old@5", "pay_old@6"]);
   });
 
+  it("merchant-wide: an older payment first seen at v > 1 also gets its versions changed since the horizon (one published late)", async () => {
+    const horizon = Date.parse(CREATED);
+    const old = "2019-12-31T23:00:00.000Z";
+    // The trail: versions 1..7 before the horizon, 8 and 9 after it; 9 arrives first, 8 late.
+    const trail = async (paymentId: string, from: number, to: number): Promise<PaymentUpdatedMessage[]> =>
+      (await history(paymentId, from, to)).map((m) => ({ ...m, payment: { ...m.payment, createdAt: old, updatedAt: m.version >= 8 ? CREATED : old } }));
+    const stream = inVersionOrder([], source([msg("pay_old", 9, old), msg("pay_old", 8, old)]), { versions: trail, horizon });
+    expect(await drain(stream)).toEqual(["pay_old@8", "pay_old@9"]);
+  });
+
   it("keeps going when a gap cannot be read, and says so", async () => {
     const unfilled: string[] = [];
     const stream = inVersionOrder([msg("pay_a", 1)], source([msg("pay_a", 3), msg("pay_a", 2), msg("pay_a", 4)]), {
