@@ -1,7 +1,7 @@
 // What every domain function receives: the process's shared parts (`app`) and who is acting.
 // Built once per process in src/app/process.ts; domain code never reads globals.
 import type { Config } from "../config.js";
-import type { Db } from "../platform/db.js";
+import type { Db, Sql } from "../platform/db.js";
 import type { Logger } from "../platform/logger.js";
 import type { OutboxRelay } from "../platform/outbox.js";
 import type { PubSubHub } from "../platform/pubsub.js";
@@ -14,6 +14,8 @@ import type { Vault } from "../vault/vault.js";
 export interface App {
   config: Config;
   db: Db;
+  /** The hot statements' runner (one statement, one round trip, prepared), beside Prisma. */
+  sql: Sql;
   log: Logger;
   relay: OutboxRelay;
   pubsub: PubSubHub;

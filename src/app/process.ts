@@ -4,7 +4,7 @@
 import pg from "pg";
 import type { Config } from "../config.js";
 import type { App } from "./app.js";
-import { createDb } from "../platform/db.js";
+import { createDb, createSql } from "../platform/db.js";
 import type { Logger } from "../platform/logger.js";
 import { paymentsByStatusGauge, queueDepthGauge } from "../platform/metrics.js";
 import { OutboxRelay } from "../platform/outbox.js";
@@ -84,7 +84,7 @@ export function createProcess(config: Config, log: Logger): Process {
     breaker: { failureThreshold: config.breakerFailures, openMs: config.breakerOpenMs },
   });
   const vault = createVault(config, db, log);
-  const app: App = { config, db, log, relay, pubsub, redis, queue, stats, vault };
+  const app: App = { config, db, sql: createSql(pool), log, relay, pubsub, redis, queue, stats, vault };
 
   paymentsByStatusGauge(async () =>
     (await db.payment.groupBy({ by: ["status"], _count: { _all: true } })).map((r) => ({ status: r.status, count: r._count._all })));

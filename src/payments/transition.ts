@@ -21,33 +21,50 @@ export interface PaymentUpdatedMessage {
   payment: Record<string, Prisma.JsonValue>;
 }
 
+/** Runs the statement `writePaymentEvent` built: in a Prisma transaction, or on its own (`app.sql`). */
+type RunStatement = (statement: Prisma.Sql) => Promise<{ written: boolean; ids: (bigint | string)[] }[]>;
+
 /**
  * Appends the audit record (the payment's history: `Payment.events` reads it) and the outbox
  * messages for a payment that was just written: the `payment.updated` message plus any the caller
- * adds (a gateway job). `change`, when given, is the payment's own UPDATE (guarded by the version
- * read): all of it is one statement, one round trip, and writes nothing if the guard finds the
- * version moved on. The snapshots hold no card data (the payment row has none: only a paymentMethodId).
+ * adds (a gateway job). `change` is the payment's own write (a transition's UPDATE guarded by the
+ * version read, or create's INSERT), preceded by the CTEs of `prelude` if any: all of it is one
+ * statement, one round trip, and writes nothing if `change` returns no row (the version moved on,
+ * the idempotency key was taken). The snapshots hold no card data (the payment row has none: only
+ * a paymentMethodId).
  */
 async function writePaymentEvent(
-  tx: Tx, ctx: Ctx, before: Payment | null, after: Payment, type: string, also: OutboxMessage[], change: Prisma.Sql | null,
+  run: RunStatement, ctx: Ctx, before: Payment | null, after: Payment, type: string, also: OutboxMessage[], change: Prisma.Sql, prelude?: Prisma.Sql,
 ): Promise<boolean> {
   const snapshot = paymentToJson(after);
   const message: PaymentUpdatedMessage = { merchantId: after.merchantId, paymentId: after.id, version: after.version, payment: snapshot };
   const messages = [{ topic: PAYMENT_UPDATED_TOPIC, payload: message }, ...also];
   const guard = Prisma.raw("guard");
-  const [row] = await tx.$queryRaw<{ written: boolean; ids: bigint[] }[]>`
-    WITH guard AS (${change ?? Prisma.sql`SELECT 1`}),
+  const [row] = await run(Prisma.sql`
+    WITH ${prelude ? Prisma.sql`${prelude},` : Prisma.empty}
+         guard AS (${change}),
          audit AS (${auditInsertSql(ctx, { action: type, entityType: "payment", entityId: after.id, before: before ? paymentToJson(before) : null, after: snapshot }, guard)}),
          outbox AS (${outboxInsertSql(messages, guard)})
-    SELECT EXISTS (SELECT 1 FROM guard) AS written, ARRAY(SELECT id FROM outbox) AS ids`;
+    SELECT EXISTS (SELECT 1 FROM guard) AS written, ARRAY(SELECT id FROM outbox) AS ids`);
   if (!row?.written) return false;
-  noteOutboxWritten(messages, row.ids);
+  noteOutboxWritten(messages, row.ids.map((id) => BigInt(id)));
   return true;
 }
 
-/** For a payment just inserted (createPayment): its first audit record and `payment.updated` message. */
-export async function recordPaymentEvent(tx: Tx, ctx: Ctx, after: Payment, type: string): Promise<void> {
-  await writePaymentEvent(tx, ctx, null, after, type, [], null);
+/**
+ * createPayment's write, as one statement on its own (no transaction around it): the payment row,
+ * its first audit record and `payment.updated` message, and, when `claim` is given (the CTEs of
+ * `claimAnsweredSql`), the idempotency record with the answer. False when the key was taken:
+ * nothing was written.
+ */
+export async function insertPayment(ctx: Ctx, payment: Payment, claim?: Prisma.Sql): Promise<boolean> {
+  const p = payment;
+  const insert = Prisma.sql`INSERT INTO payment (id, merchant_id, status, currency, amount, capture_method, description, metadata, customer_id, version, created_at, updated_at)
+    SELECT ${p.id}, ${p.merchantId}, ${p.status}::"PaymentStatus", ${p.currency}, ${p.amount}::bigint, ${p.captureMethod}::"CaptureMethod", ${p.description},
+           ${JSON.stringify(p.metadata)}::jsonb, ${p.customerId}, ${p.version}::int, ${p.createdAt}::timestamptz, ${p.updatedAt}::timestamptz
+    ${claim ? Prisma.sql`FROM claim` : Prisma.empty}
+    RETURNING 1`;
+  return writePaymentEvent((statement) => ctx.app.sql.rows(statement), ctx, null, payment, "payment.created", [], insert, claim);
 }
 
 /** The UPDATE of a transition: every field a change may set, guarded by the version read. */
@@ -87,7 +104,7 @@ export async function transitionPayment(
       ...(lastPaymentError === undefined ? {} : { lastPaymentError: lastPaymentError === null ? null : { ...lastPaymentError } }),
       status: update.status, version: before.version + 1, updatedAt: new Date(),
     };
-    if (await writePaymentEvent(tx, ctx, before, after, update.eventType, also, updateSql(before, after))) return after;
+    if (await writePaymentEvent((statement) => tx.$queryRaw(statement), ctx, before, after, update.eventType, also, updateSql(before, after))) return after;
     // A concurrent change committed in between: wait for the row, then decide again.
     if (locked) throw new AppError(ErrorCode.CONFLICT, `Payment ${paymentId} changed concurrently; retry`); // unreachable under the lock
     await tx.$queryRaw`SELECT id FROM payment WHERE id = ${paymentId} FOR UPDATE`;

@@ -2,7 +2,7 @@
 // the current request's scope (the proof that DataLoader keeps list pages at a constant cost).
 import pg from "pg";
 import { PrismaPg } from "@prisma/adapter-pg";
-import { PrismaClient } from "../generated/prisma/client.js";
+import { PrismaClient, type Prisma } from "../generated/prisma/client.js";
 import { requestScope } from "./request-context.js";
 import { logConnectionError } from "./unavailable.js";
 
@@ -20,6 +20,35 @@ function countQueries(client: pg.PoolClient): void {
     return query(...args);
   };
   client.query = counted as QueryFn;
+}
+
+/**
+ * The few hot statements of the write path, straight on the pool that Prisma's adapter also uses:
+ * Prisma's runtime was a third of the api's CPU, and each round trip another quarter (the
+ * bench's profile, bench/README.md). Each call is one statement in its own implicit transaction
+ * (atomic as a whole: a CTE writes several tables at once), sent as a named prepared statement,
+ * so PostgreSQL parses and plans each shape once per connection. Values come back as the pg
+ * driver parses them (int8 as a string, jsonb as objects, timestamptz as Date), not as Prisma's.
+ * Everything else, and every multi-statement transaction, stays on Prisma.
+ */
+export interface Sql {
+  rows<T extends object>(query: Prisma.Sql): Promise<T[]>;
+}
+
+/** At most this many distinct statement texts get a name (the hot ones are a handful of shapes). */
+const MAX_PREPARED = 200;
+
+export function createSql(pool: pg.Pool): Sql {
+  const names = new Map<string, string>();
+  return {
+    async rows<T extends object>(query: Prisma.Sql): Promise<T[]> {
+      const text = query.text;
+      let name = names.get(text);
+      if (name === undefined && names.size < MAX_PREPARED) names.set(text, (name = `pgh${names.size}`));
+      const result = await pool.query<T>({ text, values: query.values, ...(name ? { name } : {}) });
+      return result.rows;
+    },
+  };
 }
 
 export function createDb(databaseUrl: string, poolSize: number, count: boolean, log?: { warn(obj: object, msg: string): void }): { db: Db; pool: pg.Pool } {

@@ -45,6 +45,22 @@ const WAIT_FOR_FIRST = "5s";
 
 const lockTimedOut = (err: unknown): boolean => /lock timeout|55P03/i.test(String((err as Error | undefined)?.message ?? err));
 
+/** The lock timeout of a request that waited WAIT_FOR_FIRST for an earlier one with its key: IDEMPOTENCY_IN_PROGRESS. */
+export function inProgressIfLockTimedOut(key: string): (err: unknown) => never {
+  return (err: unknown) => {
+    if (lockTimedOut(err)) throw new AppError(ErrorCode.IDEMPOTENCY_IN_PROGRESS, `A request with idempotency key '${key}' is still in progress; retry later`);
+    throw err;
+  };
+}
+
+/** An earlier request's record under the key: refused if it was a different request. */
+function sameRequest(existing: IdempotencyRecord, scope: IdempotencyScope, key: string, hash: string): IdempotencyRecord {
+  if (existing.operation !== scope.operation || existing.requestHash !== hash) {
+    throw new AppError(ErrorCode.IDEMPOTENCY_KEY_REUSED, `Idempotency key '${key}' was already used for a different request`, { operation: existing.operation });
+  }
+  return existing;
+}
+
 /**
  * Inserts the key's record (IN_PROGRESS) in the caller's transaction, or returns the record of an
  * earlier request with the key (after checking it was the same request). A request arriving while
@@ -58,16 +74,39 @@ export async function claimKey(tx: Tx, scope: IdempotencyScope, key: string): Pr
     WITH wait AS (SELECT set_config('lock_timeout', ${WAIT_FOR_FIRST}, true))
     INSERT INTO idempotency_record (merchant_id, key, operation, request_hash, state)
     SELECT ${scope.merchantId}, ${key}, ${scope.operation}, ${hash}, 'IN_PROGRESS' FROM wait
-    ON CONFLICT DO NOTHING`.catch((err: unknown) => {
-    if (lockTimedOut(err)) throw new AppError(ErrorCode.IDEMPOTENCY_IN_PROGRESS, `A request with idempotency key '${key}' is still in progress; retry later`);
-    throw err;
-  });
+    ON CONFLICT DO NOTHING`.catch(inProgressIfLockTimedOut(key));
   if (inserted === 1) return undefined;
   const existing = await tx.idempotencyRecord.findUniqueOrThrow({ where: { merchantId_key: { merchantId: scope.merchantId, key } } });
-  if (existing.operation !== scope.operation || existing.requestHash !== hash) {
-    throw new AppError(ErrorCode.IDEMPOTENCY_KEY_REUSED, `Idempotency key '${key}' was already used for a different request`, { operation: existing.operation });
+  return sameRequest(existing, scope, key, hash);
+}
+
+/**
+ * For an operation written as one statement, whose answer is known before it writes
+ * (createPayment): the CTEs `wait` and `claim` that store the key's record COMPLETED with that
+ * answer. `claim` returns a row only if the key was free; the statement's writes select FROM it,
+ * so a request whose key is taken writes nothing and reads the stored answer (`storedAnswer`).
+ * A request arriving while the first one's statement runs waits on the unique index, bounded by
+ * the lock timeout (run the statement with `.catch(inProgressIfLockTimedOut(key))`).
+ */
+export function claimAnsweredSql(scope: IdempotencyScope, key: string, answer: Prisma.InputJsonValue): Prisma.Sql {
+  return Prisma.sql`wait AS (SELECT set_config('lock_timeout', ${WAIT_FOR_FIRST}, true)),
+    claim AS (
+      INSERT INTO idempotency_record (merchant_id, key, operation, request_hash, state, response)
+      SELECT ${scope.merchantId}, ${key}, ${scope.operation}, ${requestHash(scope.operation, scope.request)}, 'COMPLETED', ${JSON.stringify(answer)}::jsonb FROM wait
+      ON CONFLICT DO NOTHING RETURNING 1)`;
+}
+
+/** The answer stored under the key (one that `claimAnsweredSql` found taken); undefined if none is. */
+export async function storedAnswer<T>(db: Db, scope: IdempotencyScope, key: string, codec: Codec<T>): Promise<T | undefined> {
+  const existing = await db.idempotencyRecord.findUnique({ where: { merchantId_key: { merchantId: scope.merchantId, key } } });
+  return existing ? answerOf(sameRequest(existing, scope, key, requestHash(scope.operation, scope.request)), key, codec) : undefined;
+}
+
+function answerOf<T>(existing: IdempotencyRecord, key: string, codec: Codec<T>): T {
+  if (existing.state !== "COMPLETED" || existing.response === null) {
+    throw new AppError(ErrorCode.IDEMPOTENCY_IN_PROGRESS, `A request with idempotency key '${key}' is still in progress`);
   }
-  return existing;
+  return codec.decode(existing.response);
 }
 
 /** Stores the answer under a key claimed by `claimKey`. */
@@ -85,9 +124,6 @@ export async function idempotent<T>(db: Db, scope: IdempotencyScope, codec: Code
       await answerKey(tx, scope.merchantId, key, codec, result);
       return result;
     }
-    if (existing.state !== "COMPLETED" || existing.response === null) {
-      throw new AppError(ErrorCode.IDEMPOTENCY_IN_PROGRESS, `A request with idempotency key '${key}' is still in progress`);
-    }
-    return codec.decode(existing.response);
+    return answerOf(existing, key, codec);
   });
 }

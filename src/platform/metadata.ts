@@ -11,5 +11,9 @@ export function validateMetadata(metadata: Record<string, unknown> | null | unde
     if (key.length === 0 || key.length > 40) throw badInput(`metadata key '${key.slice(0, 40)}' must be 1 to 40 characters`, "metadata");
     if (typeof value !== "string" || value.length > 500) throw badInput(`metadata value of '${key}' must be a string of at most 500 characters`, "metadata");
   }
+  // In the order jsonb keeps keys (shorter first, then by their UTF-8 bytes): an answer built from
+  // the input before it is stored (createPayment's) reads the same as the row read back later.
+  const bytes = new Map(entries.map(([k]) => [k, Buffer.from(k, "utf8")] as const));
+  entries.sort(([a], [b]) => bytes.get(a)!.length - bytes.get(b)!.length || Buffer.compare(bytes.get(a)!, bytes.get(b)!));
   return Object.fromEntries(entries) as Record<string, string>;
 }
