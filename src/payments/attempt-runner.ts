@@ -198,7 +198,7 @@ async function finish(
       });
       if (finished.count !== 1) return void (orphan = outcome.kind === "approved" ? outcome.reference : undefined);
       // The payment read before the call: its version check makes a stale one harmless (transition.ts).
-      if (!failover) return void (await transitionPayment(tx, ctx, payment.id, changeForOutcome(outcome, decision, payment, attempt.id), [], payment));
+      if (!failover) return void (await transitionPayment(tx, ctx, payment.id, changeForOutcome(outcome, decision, payment, attempt.id), { read: payment }));
       // The payment stays PROCESSING: the next gateway gets a new attempt, so a new idempotency key.
       const nextId = newId("att");
       const code = outcome.kind === "declined" || outcome.kind === "transient" ? outcome.code : outcome.kind;

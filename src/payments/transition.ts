@@ -25,26 +25,33 @@ export interface PaymentUpdatedMessage {
 type RunStatement = (statement: Prisma.Sql) => Promise<{ written: boolean; ids: (bigint | string)[] }[]>;
 
 /**
+ * The CTE of a payment's own write in the statements below: a further write that selects FROM it
+ * (`INSERT … SELECT … FROM ${paymentWritten}`) happens exactly when the payment's does.
+ */
+export const paymentWritten = Prisma.raw("guard");
+
+/**
  * Appends the audit record (the payment's history: `Payment.events` reads it) and the outbox
  * messages for a payment that was just written: the `payment.updated` message plus any the caller
  * adds (a gateway job). `change` is the payment's own write (a transition's UPDATE guarded by the
- * version read, or create's INSERT), preceded by the CTEs of `prelude` if any: all of it is one
- * statement, one round trip, and writes nothing if `change` returns no row (the version moved on,
- * the idempotency key was taken). The snapshots hold no card data (the payment row has none: only
- * a paymentMethodId).
+ * version read, or create's INSERT), preceded by the CTEs of `prelude` and followed by the caller's
+ * `writes` (CTEs that select FROM paymentWritten): all of it is one statement, one round trip, and
+ * writes nothing if `change` returns no row (the version moved on, the idempotency key was taken).
+ * The snapshots hold no card data (the payment row has none: only a paymentMethodId).
  */
 async function writePaymentEvent(
-  run: RunStatement, ctx: Ctx, before: Payment | null, after: Payment, type: string, also: OutboxMessage[], change: Prisma.Sql, prelude?: Prisma.Sql,
+  run: RunStatement, ctx: Ctx, before: Payment | null, after: Payment, type: string, also: OutboxMessage[], change: Prisma.Sql,
+  around: { prelude?: Prisma.Sql; writes?: Prisma.Sql[] } = {},
 ): Promise<boolean> {
   const snapshot = paymentToJson(after);
   const message: PaymentUpdatedMessage = { merchantId: after.merchantId, paymentId: after.id, version: after.version, payment: snapshot };
   const messages = [{ topic: PAYMENT_UPDATED_TOPIC, payload: message }, ...also];
-  const guard = Prisma.raw("guard");
   const [row] = await run(Prisma.sql`
-    WITH ${prelude ? Prisma.sql`${prelude},` : Prisma.empty}
+    WITH ${around.prelude ? Prisma.sql`${around.prelude},` : Prisma.empty}
          guard AS (${change}),
-         audit AS (${auditInsertSql(ctx, { action: type, entityType: "payment", entityId: after.id, before: before ? paymentToJson(before) : null, after: snapshot }, guard)}),
-         outbox AS (${outboxInsertSql(messages, guard)})
+         audit AS (${auditInsertSql(ctx, { action: type, entityType: "payment", entityId: after.id, before: before ? paymentToJson(before) : null, after: snapshot }, paymentWritten)}),
+         outbox AS (${outboxInsertSql(messages, paymentWritten)})
+         ${around.writes?.length ? Prisma.sql`, ${Prisma.join(around.writes, ", ")}` : Prisma.empty}
     SELECT EXISTS (SELECT 1 FROM guard) AS written, ARRAY(SELECT id FROM outbox) AS ids`);
   if (!row?.written) return false;
   noteOutboxWritten(messages, row.ids.map((id) => BigInt(id)));
@@ -64,7 +71,7 @@ export async function insertPayment(ctx: Ctx, payment: Payment, claim?: Prisma.S
            ${JSON.stringify(p.metadata)}::jsonb, ${p.customerId}, ${p.version}::int, ${p.createdAt}::timestamptz, ${p.updatedAt}::timestamptz
     ${claim ? Prisma.sql`FROM claim` : Prisma.empty}
     RETURNING 1`;
-  return writePaymentEvent((statement) => ctx.app.sql.rows(statement), ctx, null, payment, "payment.created", [], insert, claim);
+  return writePaymentEvent((statement) => ctx.app.sql.rows(statement), ctx, null, payment, "payment.created", [], insert, claim ? { prelude: claim } : {});
 }
 
 /** The UPDATE of a transition: every field a change may set, guarded by the version read. */
@@ -82,6 +89,18 @@ function updateSql(before: Payment, after: Payment): Prisma.Sql {
     RETURNING 1`;
 }
 
+export interface TransitionOptions {
+  /** Outbox messages written with the change (a gateway job). */
+  also?: OutboxMessage[];
+  /** The payment as the caller just read it in this transaction: saves a query (see below). */
+  read?: Payment;
+  /**
+   * Rows written in the same statement as the change, exactly when it is written: CTEs
+   * (`name AS (INSERT … SELECT … FROM ${paymentWritten})`), say the attempt a confirmation creates.
+   */
+  writes?: Prisma.Sql[];
+}
+
 /**
  * Applies `change` to the payment. Optimistic first: read, decide, update where the version is
  * still the one read. On a conflict (a concurrent change committed in between) it takes the row
@@ -91,7 +110,7 @@ function updateSql(before: Payment, after: Payment): Prisma.Sql {
  * stale one harmless (it is read again under the lock), and the common case saves a query.
  */
 export async function transitionPayment(
-  tx: Tx, ctx: Ctx, paymentId: string, change: PaymentChange, also: OutboxMessage[] = [], read?: Payment,
+  tx: Tx, ctx: Ctx, paymentId: string, change: PaymentChange, { also = [], read, writes }: TransitionOptions = {},
 ): Promise<Payment> {
   let before = read?.id === paymentId && read.merchantId === ctx.merchantId ? read : await tx.payment.findFirst({ where: { id: paymentId, merchantId: ctx.merchantId } });
   for (let locked = false; ; locked = true) {
@@ -104,7 +123,7 @@ export async function transitionPayment(
       ...(lastPaymentError === undefined ? {} : { lastPaymentError: lastPaymentError === null ? null : { ...lastPaymentError } }),
       status: update.status, version: before.version + 1, updatedAt: new Date(),
     };
-    if (await writePaymentEvent((statement) => tx.$queryRaw(statement), ctx, before, after, update.eventType, also, updateSql(before, after))) return after;
+    if (await writePaymentEvent((statement) => tx.$queryRaw(statement), ctx, before, after, update.eventType, also, updateSql(before, after), { writes })) return after;
     // A concurrent change committed in between: wait for the row, then decide again.
     if (locked) throw new AppError(ErrorCode.CONFLICT, `Payment ${paymentId} changed concurrently; retry`); // unreachable under the lock
     await tx.$queryRaw`SELECT id FROM payment WHERE id = ${paymentId} FOR UPDATE`;

@@ -3,7 +3,7 @@
 // attempt and move the payment to PROCESSING in one transaction, routed to a gateway (the reason
 // is kept on the attempt); the gateway job leaves through the outbox (job id = attempt id),
 // so the mutation returns at once and a crash after commit cannot lose the job.
-import type { Payment } from "../../generated/prisma/client.js";
+import { Prisma, type Payment, type PaymentAttempt } from "../../generated/prisma/client.js";
 import type { Ctx } from "../../app/app.js";
 import { relayOutbox } from "../../platform/outbox.js";
 import { idempotent } from "../../platform/idempotency.js";
@@ -13,12 +13,12 @@ import { validateCard, type CardInput } from "../../vault/card.js";
 import { sealCard } from "../../vault/vault.js";
 import { exactlyOne, paymentMethodForConfirm, type MethodSource } from "../../customers/payment-methods.js";
 import { getPayment } from "../payment.queries.js";
-import { recordAudit } from "../../audit/audit.js";
+import { auditInsertSql } from "../../audit/audit.js";
 import { attemptView } from "../../audit/views.js";
 import { paymentCodec } from "../payment.snapshot.js";
 import { AppError, ErrorCode } from "../../platform/errors.js";
 import { routeAttempt } from "../../routing/route-attempt.js";
-import { transitionPayment } from "../transition.js";
+import { paymentWritten, transitionPayment } from "../transition.js";
 import { decide } from "../payment-change.js";
 
 export interface ConfirmPaymentInput {
@@ -74,26 +74,38 @@ export async function confirmPayment(ctx: Ctx, input: ConfirmPaymentInput, heade
       // cleared) by the confirmation's own change, so its audit record and message carry it.
       const s = route.settlement;
       const settlement = s ? { currency: s.currency, amount: s.amount, rate: s.rate.rate, asOf: s.rate.asOf, source: s.rate.source } : null;
-      const attemptId = newId("att");
-      const job: GatewayJob = { kind: "authorize", attemptId, merchantId: ctx.merchantId };
-      const payment = await transitionPayment(tx, ctx, before.id, { kind: "confirm", paymentMethodId: method.id, settlement }, [
-        { topic: GATEWAY_JOB_TOPIC, payload: job },
-      ], before);
-      const attempt = await tx.paymentAttempt.create({
-        data: {
-          id: attemptId, merchantId: ctx.merchantId, paymentId: payment.id, status: "PENDING",
-          amount: settlement?.amount ?? payment.amount, currency: settlement?.currency ?? payment.currency,
-          gateway: route.gateway, gatewayAccountId: route.gatewayAccountId, routingReason: route.reason,
-        },
-      });
+      const now = new Date();
+      // The attempt exactly as its INSERT leaves it: written, with its audit record, in the
+      // statement that moves the payment (src/payments/transition.ts), so a confirmation is one
+      // write round trip.
+      const attempt: PaymentAttempt = {
+        id: newId("att"), merchantId: ctx.merchantId, paymentId: before.id, gateway: route.gateway, status: "PENDING",
+        amount: settlement?.amount ?? before.amount, currency: settlement?.currency ?? before.currency,
+        gatewayReference: null, errorCode: null, declineCode: null, errorMessage: null, tries: 0,
+        gatewayAccountId: route.gatewayAccountId, routingReason: route.reason, previousAttemptId: null, decision: null, latencyMs: null,
+        createdAt: now, updatedAt: now,
+      };
+      const job: GatewayJob = { kind: "authorize", attemptId: attempt.id, merchantId: ctx.merchantId };
       // Where the attempt goes, with the settlement rate fixed for it (the card's own record is
       // written where it is vaulted, src/customers/payment-methods.ts).
-      await recordAudit(tx, ctx,
-        {
-          action: "payment_attempt.created", entityType: "payment_attempt", entityId: attempt.id,
-          after: { ...attemptView(attempt), settlement: settlement ? { currency: settlement.currency, amount: settlement.amount.toString(), rate: settlement.rate, rateSource: settlement.source } : null },
-        });
+      const audit = auditInsertSql(ctx, {
+        action: "payment_attempt.created", entityType: "payment_attempt", entityId: attempt.id,
+        after: { ...attemptView(attempt), settlement: settlement ? { currency: settlement.currency, amount: settlement.amount.toString(), rate: settlement.rate, rateSource: settlement.source } : null },
+      }, paymentWritten);
+      const payment = await transitionPayment(tx, ctx, before.id, { kind: "confirm", paymentMethodId: method.id, settlement }, {
+        also: [{ topic: GATEWAY_JOB_TOPIC, payload: job }],
+        read: before,
+        writes: [Prisma.sql`attempt AS (${attemptInsertSql(attempt)})`, Prisma.sql`attempt_audit AS (${audit})`],
+      });
       return payment;
     }),
   );
+}
+
+/** The attempt's INSERT, made exactly when the confirmation's change of the payment is. */
+function attemptInsertSql(a: PaymentAttempt): Prisma.Sql {
+  return Prisma.sql`INSERT INTO payment_attempt (id, merchant_id, payment_id, gateway, status, amount, currency, tries, gateway_account_id, routing_reason, created_at, updated_at)
+    SELECT ${a.id}, ${a.merchantId}, ${a.paymentId}, ${a.gateway}, ${a.status}::"AttemptStatus", ${a.amount}::bigint, ${a.currency}, ${a.tries}::int,
+           ${a.gatewayAccountId}, ${a.routingReason}, ${a.createdAt}::timestamptz, ${a.updatedAt}::timestamptz
+    FROM ${paymentWritten}`;
 }

@@ -64,7 +64,7 @@ export async function refundPayment(ctx: Ctx, input: RefundPaymentInput, headerK
       // transitionPayment re-checks the amount against the payment it updates (under its lock on contention).
       const refundId = newId("re");
       const job: GatewayJob = { kind: "refund", refundId, merchantId: ctx.merchantId };
-      const payment = await transitionPayment(tx, ctx, input.paymentId, { kind: "refundRequested", amount }, [{ topic: GATEWAY_JOB_TOPIC, payload: job }]);
+      const payment = await transitionPayment(tx, ctx, input.paymentId, { kind: "refundRequested", amount }, { also: [{ topic: GATEWAY_JOB_TOPIC, payload: job }] });
       const share = payment.settlementCurrency ? await refundShare(tx, payment, refundId) : undefined;
       const refund = await tx.refund.create({
         data: {
