@@ -13,7 +13,7 @@ import { GATEWAY_JOB_TOPIC, createGatewayQueue } from "../platform/queue.js";
 import { connectRedis, createFailFastRedis, createRedis, describeRedisTarget, evictionPolicy } from "../platform/redis.js";
 import { logConnectionError } from "../platform/unavailable.js";
 import { closeGatewayPools } from "../gateways/gateway-call.js";
-import { merchantChannel, paymentChannel } from "../payments/payment.subscription.js";
+import { merchantChannel } from "../payments/payment.subscription.js";
 import { PAYMENT_UPDATED_TOPIC, type PaymentUpdatedMessage } from "../payments/transition.js";
 import { enqueueGatewayJobs } from "../worker/gateway-jobs.js";
 import { GatewayStats } from "../routing/gateway-stats.js";
@@ -69,7 +69,7 @@ export function createProcess(config: Config, log: Logger): Process {
       [PAYMENT_UPDATED_TOPIC]: async (payloads) => {
         await pubsub.publish((payloads as PaymentUpdatedMessage[]).map((message) => ({
           message,
-          channels: [merchantChannel(config.redisPrefix, message.merchantId), paymentChannel(config.redisPrefix, message.merchantId, message.paymentId)],
+          channels: [merchantChannel(config.redisPrefix, message.merchantId)],
         })));
       },
       [GATEWAY_JOB_TOPIC]: enqueueGatewayJobs(queue, config),

@@ -18,12 +18,13 @@ import { inVersionOrder } from "./payment-stream.js";
 import type { PaymentUpdatedMessage } from "./transition.js";
 
 /**
- * Every change is published twice: on the merchant's channel (dashboards) and on the payment's
- * own channel, so a client following one payment is not woken by every other payment's events.
+ * Every change is published once, on the merchant's channel. A subscriber of one payment is
+ * handed that payment's messages only (the hub indexes a channel's subscribers by key), so it is
+ * not woken by the merchant's other payments, and following a payment costs Redis nothing more
+ * than the process's one subscription to the merchant's channel.
  */
 export const merchantChannel = (redisPrefix: string, merchantId: string): string => `${redisPrefix}:payments:${merchantId}`;
-export const paymentChannel = (redisPrefix: string, merchantId: string, paymentId: string): string =>
-  `${redisPrefix}:payment:${merchantId}:${paymentId}`;
+const byPayment = (m: PaymentUpdatedMessage): string => m.paymentId;
 
 /**
  * How far before the last event heard a merchant-wide resync reads: an audit record's createdAt is
@@ -49,8 +50,9 @@ async function paymentUpdates(context: GqlContext, paymentId: string | undefined
   };
   // Subscribe first, then read: a change between the two arrives on the stream, never in a gap.
   const source = await ctx.app.pubsub.subscribe<PaymentUpdatedMessage>(
-    paymentId ? paymentChannel(config.redisPrefix, ctx.merchantId, paymentId) : merchantChannel(config.redisPrefix, ctx.merchantId),
+    merchantChannel(config.redisPrefix, ctx.merchantId),
     paymentId ? () => current(paymentId) : missedSince,
+    paymentId ? { key: paymentId, of: byPayment } : undefined,
   );
   const first = paymentId
     ? await current(paymentId).catch(async (err: unknown) => {

@@ -22,6 +22,21 @@ interface Subscription {
   resync: Resync<unknown> | undefined;
 }
 
+/** A subscription to the messages of one key only (one payment of a merchant's channel). */
+export interface KeyFilter<T> {
+  key: string;
+  /** The key of a message of the channel; the same function for every keyed subscriber of a channel. */
+  of: (message: T) => string;
+}
+
+/** The subscribers of one Redis channel: those taking every message, and those taking one key's, indexed. */
+interface Channel {
+  all: Set<Subscription>;
+  byKey: Map<string, Set<Subscription>>;
+  keyOf: ((message: unknown) => string) | undefined;
+  size: number;
+}
+
 /** A queue with one consumer: `push` never blocks, `next` waits; bounded by MAX_QUEUED_MESSAGES. */
 function boundedQueue<T>(release: () => void): { push(message: T): void; iterator: AsyncIterableIterator<T> } {
   const queued: T[] = [];
@@ -74,7 +89,7 @@ function boundedQueue<T>(release: () => void): { push(message: T): void; iterato
 }
 
 export class PubSubHub {
-  private readonly channels = new Map<string, Set<Subscription>>();
+  private readonly channels = new Map<string, Channel>();
   /** The Redis SUBSCRIBE of each channel: every subscriber awaits it, not only the first. */
   private readonly ready = new Map<string, Promise<unknown>>();
   private lost = false;
@@ -84,9 +99,12 @@ export class PubSubHub {
     private readonly subscriber: Redis,
     private readonly log?: { warn(obj: object, msg: string): void },
   ) {
-    subscriber.on("message", (channel: string, message: string) => {
+    subscriber.on("message", (name: string, message: string) => {
+      const channel = this.channels.get(name);
+      if (!channel) return;
       const parsed = JSON.parse(message) as unknown;
-      for (const sub of this.channels.get(channel) ?? []) sub.push(parsed);
+      for (const sub of channel.all) sub.push(parsed);
+      if (channel.keyOf) for (const sub of channel.byKey.get(channel.keyOf(parsed)) ?? []) sub.push(parsed);
     });
     subscriber.on("close", () => (this.lost = true));
     subscriber.on("ready", () => {
@@ -110,8 +128,8 @@ export class PubSubHub {
   }
 
   private resyncAll(): void {
-    for (const subs of this.channels.values()) {
-      for (const sub of subs) {
+    for (const channel of this.channels.values()) {
+      for (const sub of [...channel.all, ...[...channel.byKey.values()].flatMap((subs) => [...subs])]) {
         if (!sub.resync) continue;
         sub.resync().then(
           (missed) => missed.forEach((m) => sub.push(m)),
@@ -121,24 +139,40 @@ export class PubSubHub {
     }
   }
 
-  async subscribe<T>(channel: string, resync?: Resync<T>): Promise<AsyncIterableIterator<T>> {
-    let subs = this.channels.get(channel);
-    if (!subs) this.channels.set(channel, (subs = new Set()));
+  /**
+   * Subscribes to `channel`; with `only`, to the messages of one key of it. One Redis subscription
+   * per channel and process, whatever the number of subscribers: a merchant's payments share one
+   * channel (one PUBLISH per change), and a subscriber of one payment is handed that payment's
+   * messages only (an index by key, not a filter run per subscriber).
+   */
+  async subscribe<T>(name: string, resync?: Resync<T>, only?: KeyFilter<T>): Promise<AsyncIterableIterator<T>> {
+    let channel = this.channels.get(name);
+    if (!channel) this.channels.set(name, (channel = { all: new Set(), byKey: new Map(), keyOf: undefined, size: 0 }));
+    const entry = channel;
+    let subs = entry.all;
+    if (only) {
+      entry.keyOf ??= only.of as (message: unknown) => string;
+      subs = entry.byKey.get(only.key) ?? new Set();
+      entry.byKey.set(only.key, subs);
+    }
     const release = (): void => {
-      if (!subs.delete(sub) || subs.size > 0) return;
-      this.channels.delete(channel);
-      this.ready.delete(channel);
-      void this.subscriber.unsubscribe(channel).catch(() => undefined);
+      if (!subs.delete(sub)) return;
+      if (only && subs.size === 0) entry.byKey.delete(only.key);
+      if (--entry.size > 0) return;
+      this.channels.delete(name);
+      this.ready.delete(name);
+      void this.subscriber.unsubscribe(name).catch(() => undefined);
     };
     const queue = boundedQueue<T>(release);
     const sub: Subscription = { push: (m) => queue.push(m as T), resync };
     subs.add(sub);
-    let ready = this.ready.get(channel);
-    if (!ready) this.ready.set(channel, (ready = this.subscriber.subscribe(channel)));
+    entry.size += 1;
+    let ready = this.ready.get(name);
+    if (!ready) this.ready.set(name, (ready = this.subscriber.subscribe(name)));
     try {
       await ready;
     } catch (err) {
-      this.ready.delete(channel); // the next subscriber tries again
+      this.ready.delete(name); // the next subscriber tries again
       await queue.iterator.return?.();
       throw err;
     }
