@@ -1,9 +1,10 @@
 // Reads of payments, always scoped by the authenticated merchant: another merchant's id is
 // simply not found. Children (attempts, refunds, events, cards) are batched per request.
 import DataLoader from "dataloader";
-import type { AuditRecord, Payment, PaymentAttempt, PaymentMethod, Refund } from "../generated/prisma/client.js";
+import { Prisma, type AuditRecord, type Payment, type PaymentAttempt, type PaymentMethod, type Refund } from "../generated/prisma/client.js";
 import { paymentAuditRecords } from "../audit/audit.queries.js";
-import type { Db, Tx } from "../platform/db.js";
+import type { Db, Sql, Tx } from "../platform/db.js";
+import { columnsAs, pickRow } from "../platform/sql-columns.js";
 import { notFound } from "../platform/errors.js";
 import { afterCursor, decodeCursor, NEWEST_FIRST, pageSize, toPage, type Page } from "../platform/pagination.js";
 import type { PaymentStatus } from "./payment-state.js";
@@ -11,6 +12,20 @@ import type { PaymentStatus } from "./payment-state.js";
 /** Works inside a transaction too (pass its `tx`): never take a second pool connection there. */
 export async function getPayment(db: Tx, merchantId: string, id: string): Promise<Payment> {
   const payment = await db.payment.findFirst({ where: { id, merchantId } });
+  if (!payment) throw notFound("payment", id);
+  return payment;
+}
+
+const PAYMENT = Prisma.PaymentScalarFieldEnum;
+const READ_PAYMENT_COLUMNS = columnsAs("p", PAYMENT);
+
+/**
+ * `payment(id)` and a subscription's first read, outside any transaction: the API's hottest read,
+ * one prepared statement on the pool (no Prisma runtime, see `Sql`); the same row `getPayment` reads.
+ */
+export async function readPayment(sql: Sql, merchantId: string, id: string): Promise<Payment> {
+  const [row] = await sql.rows<Record<string, unknown>>(Prisma.sql`SELECT ${READ_PAYMENT_COLUMNS} FROM payment p WHERE p.id = ${id} AND p.merchant_id = ${merchantId}`);
+  const payment = row && pickRow<Payment>(row, "p", PAYMENT);
   if (!payment) throw notFound("payment", id);
   return payment;
 }

@@ -12,7 +12,7 @@ import {
   CancelPaymentInput, CancelPaymentPayload, CapturePaymentInput, CapturePaymentPayload, ConfirmPaymentInput,
   ConfirmPaymentPayload, CreatePaymentInput, CreatePaymentPayload, PaymentFilterInput,
 } from "./payment.input.js";
-import { getPayment, listPayments } from "./payment.queries.js";
+import { listPayments, readPayment } from "./payment.queries.js";
 import { PaymentConnection, PaymentType } from "./payment.type.js";
 
 @ArgsType()
@@ -27,7 +27,7 @@ export class PaymentResolver {
   @Authorized("payments:read")
   @Query(() => PaymentType)
   async payment(@Arg("id", () => ID) id: string, @Ctx() context: GqlContext): Promise<Payment> {
-    return getPayment(context.app.db, merchantCtx(context).merchantId, id);
+    return readPayment(context.app.sql, merchantCtx(context).merchantId, id);
   }
 
   @Authorized("payments:read")

@@ -11,7 +11,7 @@ import type { Payment } from "../generated/prisma/client.js";
 import { merchantCtx, type GqlContext } from "../app/graphql-context.js";
 import { MAX_QUEUED_MESSAGES } from "../platform/pubsub.js";
 import { paymentSnapshots, paymentSnapshotsSince, type PaymentSnapshot } from "../audit/audit.queries.js";
-import { getPayment } from "./payment.queries.js";
+import { readPayment } from "./payment.queries.js";
 import { paymentFromJson, paymentToJson } from "./payment.snapshot.js";
 import { PaymentType } from "./payment.type.js";
 import { inVersionOrder } from "./payment-stream.js";
@@ -39,7 +39,7 @@ async function paymentUpdates(context: GqlContext, paymentId: string | undefined
   const { db, config, log } = ctx.app;
   const message = (payment: PaymentSnapshot): PaymentUpdatedMessage => ({ merchantId: ctx.merchantId, paymentId: payment.id, version: payment.version, payment });
   const current = async (id: string): Promise<PaymentUpdatedMessage[]> => {
-    const payment = await getPayment(db, ctx.merchantId, id);
+    const payment = await readPayment(ctx.app.sql, ctx.merchantId, id);
     return [{ merchantId: ctx.merchantId, paymentId: id, version: payment.version, payment: paymentToJson(payment) }];
   };
   let heardAt = Date.now();

@@ -27,9 +27,10 @@ function countQueries(client: pg.PoolClient): void {
  * Prisma's runtime was a third of the api's CPU, and each round trip another quarter (the
  * bench's profile, bench/README.md). Each call is one statement in its own implicit transaction
  * (atomic as a whole: a CTE writes several tables at once), sent as a named prepared statement,
- * so PostgreSQL parses and plans each shape once per connection. Values come back as the pg
- * driver parses them (int8 as a string, jsonb as objects, timestamptz as Date), not as Prisma's.
- * Everything else, and every multi-statement transaction, stays on Prisma.
+ * so PostgreSQL parses and plans each shape once per connection. Values come back as Prisma's raw
+ * queries give them (int8 as bigint, jsonb as objects, timestamptz as Date), so `pickRow`
+ * (src/platform/sql-columns.ts) makes model rows of them. Everything else, and every
+ * multi-statement transaction, stays on Prisma.
  */
 export interface Sql {
   rows<T extends object>(query: Prisma.Sql): Promise<T[]>;
@@ -38,6 +39,13 @@ export interface Sql {
 /** At most this many distinct statement texts get a name (the hot ones are a handful of shapes). */
 const MAX_PREPARED = 200;
 
+const INT8 = 20;
+/** pg's parsers but for int8, which becomes a bigint (pg's default is a string, to keep precision). */
+const types = {
+  getTypeParser: ((oid: number, format?: "text" | "binary") =>
+    oid === INT8 ? (value: string) => BigInt(value) : pg.types.getTypeParser(oid, format ?? "text")) as typeof pg.types.getTypeParser,
+};
+
 export function createSql(pool: pg.Pool): Sql {
   const names = new Map<string, string>();
   return {
@@ -45,7 +53,7 @@ export function createSql(pool: pg.Pool): Sql {
       const text = query.text;
       let name = names.get(text);
       if (name === undefined && names.size < MAX_PREPARED) names.set(text, (name = `pgh${names.size}`));
-      const result = await pool.query<T>({ text, values: query.values, ...(name ? { name } : {}) });
+      const result = await pool.query<T>({ text, values: query.values, types, ...(name ? { name } : {}) });
       return result.rows;
     },
   };

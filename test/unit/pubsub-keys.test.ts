@@ -2,13 +2,17 @@
 // unkeyed one gets all, and the process holds one Redis subscription until the last one leaves.
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PubSubHub } from "../../src/platform/pubsub.js";
 
 const url = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const publisher = new Redis(url);
 const subscriber = new Redis(url);
 const channel = `t_pubsub_${randomUUID().slice(0, 8)}:payments:mer_1`;
+// Ready before its first SUBSCRIBE: a SUBSCRIBE queued while connecting races ioredis's ready check.
+beforeAll(async () => {
+  await subscriber.ping();
+});
 afterAll(() => {
   publisher.disconnect();
   subscriber.disconnect();
@@ -29,7 +33,7 @@ describe("PubSubHub keyed subscriptions", () => {
     const a = await hub.subscribe<Msg>(channel, undefined, { key: "pay_a", of });
     const b = await hub.subscribe<Msg>(channel, undefined, { key: "pay_b", of });
     const all = await hub.subscribe<Msg>(channel);
-    const redisChannels = async (): Promise<string[]> => (await publisher.pubsub("CHANNELS", `${channel}*`)) as string[];
+    const redisChannels = async (): Promise<string[]> => ((await publisher.pubsub("CHANNELS")) as string[]).filter((c) => c === channel);
     expect(await redisChannels()).toEqual([channel]);
     await hub.publish([
       { channels: [channel], message: { paymentId: "pay_a", version: 1 } },
