@@ -96,12 +96,13 @@ function attemptFields(outcome: GatewayOutcome, decision: GatewayDecision | null
 /** A PENDING attempt with its payment and card, in one statement; undefined once the attempt is settled. */
 async function readAttempt(app: App, job: { attemptId: string; merchantId: string }): Promise<{ attempt: PaymentAttempt; payment: Payment; method: PaymentMethod } | undefined> {
   const A = Prisma.PaymentAttemptScalarFieldEnum, P = Prisma.PaymentScalarFieldEnum, M = Prisma.PaymentMethodScalarFieldEnum;
-  const [row] = await app.db.$queryRaw<Record<string, unknown>[]>`
+  // A hot statement (one per attempt): prepared, on the pool (src/platform/db.ts, Sql).
+  const [row] = await app.sql.rows<Record<string, unknown>>(Prisma.sql`
     SELECT ${columnsAs("a", A)}, ${columnsAs("p", P)}, ${columnsAs("m", M)}
     FROM payment_attempt a
     JOIN payment p ON p.id = a.payment_id AND p.merchant_id = a.merchant_id
     LEFT JOIN payment_method m ON m.id = p.payment_method_id AND m.merchant_id = a.merchant_id
-    WHERE a.id = ${job.attemptId} AND a.merchant_id = ${job.merchantId}`;
+    WHERE a.id = ${job.attemptId} AND a.merchant_id = ${job.merchantId}`);
   const attempt = row && pickRow<PaymentAttempt>(row, "a", A);
   if (!row || !attempt || attempt.status !== "PENDING") return undefined;
   const payment = pickRow<Payment>(row, "p", P)!;
@@ -144,8 +145,8 @@ export async function runAuthorizeAttempt(app: App, job: { attemptId: string; me
   // Staged before the call: a run that dies after calling still leaves `tries` counted, so a later
   // run knows the gateway may have seen this key. The count comes back atomically: a concurrent
   // duplicate run stages its own, and a run that finds the attempt settled does not call at all.
-  const staged = await db.$queryRaw<{ tries: number }[]>`
-    UPDATE payment_attempt SET tries = tries + 1, updated_at = now() WHERE id = ${attempt.id} AND status = 'PENDING' RETURNING tries`;
+  const staged = await app.sql.rows<{ tries: number }>(Prisma.sql`
+    UPDATE payment_attempt SET tries = tries + 1, updated_at = now() WHERE id = ${attempt.id} AND status = 'PENDING' RETURNING tries`);
   if (staged.length === 0) return;
   const tries = staged[0]!.tries;
   const { outcome: answer, latencyMs } = await callGateway(app, attempt, {
