@@ -1,7 +1,8 @@
 // The one place a payment changes. In the caller's transaction it: reads the payment, decides the
 // change against the state machine, and writes it in one statement: the UPDATE (with an optimistic
-// version check, falling back to the row lock on a conflict), the audit record and the outbox
-// message that feeds subscriptions. Nothing else writes a payment.
+// version check, falling back to the row lock on a conflict), the audit record, the outbox
+// message that feeds subscriptions, and the rows the change brings. Nothing else writes a payment;
+// the one other write, createPayment's INSERT, is here too (`insertPayment`, a statement of its own).
 import { Prisma, type Payment } from "../generated/prisma/client.js";
 import type { Tx } from "../platform/db.js";
 import type { Ctx } from "../app/app.js";
