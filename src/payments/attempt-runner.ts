@@ -93,18 +93,25 @@ function attemptFields(outcome: GatewayOutcome, decision: GatewayDecision | null
 }
 
 
-/** A PENDING attempt with its payment and card, in one statement; undefined once the attempt is settled. */
-async function readAttempt(app: App, job: { attemptId: string; merchantId: string }): Promise<{ attempt: PaymentAttempt; payment: Payment; method: PaymentMethod } | undefined> {
+/**
+ * Stages this run and reads what it needs, in one prepared statement: `tries` counted up on the
+ * PENDING attempt (so a run that dies after calling still leaves the call counted, and a later run
+ * knows the gateway may have seen this key; a concurrent duplicate run stages its own), returned
+ * with the payment and the card. Undefined once the attempt is settled: nothing is called then.
+ * A run that ends without calling (an unreadable card, an open circuit) gives its count back.
+ */
+async function stageAttempt(app: App, job: { attemptId: string; merchantId: string }): Promise<{ attempt: PaymentAttempt; payment: Payment; method: PaymentMethod } | undefined> {
   const A = Prisma.PaymentAttemptScalarFieldEnum, P = Prisma.PaymentScalarFieldEnum, M = Prisma.PaymentMethodScalarFieldEnum;
-  // A hot statement (one per attempt): prepared, on the pool (src/platform/db.ts, Sql).
   const [row] = await app.sql.rows<Record<string, unknown>>(Prisma.sql`
+    WITH a AS (
+      UPDATE payment_attempt SET tries = tries + 1, updated_at = now()
+      WHERE id = ${job.attemptId} AND merchant_id = ${job.merchantId} AND status = 'PENDING' RETURNING *)
     SELECT ${columnsAs("a", A)}, ${columnsAs("p", P)}, ${columnsAs("m", M)}
-    FROM payment_attempt a
+    FROM a
     JOIN payment p ON p.id = a.payment_id AND p.merchant_id = a.merchant_id
-    LEFT JOIN payment_method m ON m.id = p.payment_method_id AND m.merchant_id = a.merchant_id
-    WHERE a.id = ${job.attemptId} AND a.merchant_id = ${job.merchantId}`);
+    LEFT JOIN payment_method m ON m.id = p.payment_method_id AND m.merchant_id = a.merchant_id`);
   const attempt = row && pickRow<PaymentAttempt>(row, "a", A);
-  if (!row || !attempt || attempt.status !== "PENDING") return undefined;
+  if (!row || !attempt) return undefined;
   const payment = pickRow<Payment>(row, "p", P)!;
   const method = pickRow<PaymentMethod>(row, "m", M);
   if (!method) throw new Error(`payment ${payment.id} of attempt ${attempt.id} has no payment method`);
@@ -113,7 +120,7 @@ async function readAttempt(app: App, job: { attemptId: string; merchantId: strin
 
 export async function runAuthorizeAttempt(app: App, job: { attemptId: string; merchantId: string }, finalTry: boolean): Promise<void> {
   const { db } = app;
-  const read = await readAttempt(app, job);
+  const read = await stageAttempt(app, job);
   if (!read) return; // finished by an earlier run of this job
   const { attempt, payment, method } = read;
   // Decrypted before anything is sent: a card the vault cannot read (its KEK missing or retired,
@@ -125,30 +132,26 @@ export async function runAuthorizeAttempt(app: App, job: { attemptId: string; me
   } catch (err) {
     if (!(err instanceof VaultError)) throw err;
     const unreadable: GatewayOutcome = { kind: "declined", code: CARD_UNREADABLE, declineCode: "", message: `The vault cannot decrypt this card (${err.code}${err.kekId ? `, key ${err.kekId}` : ""}); nothing was charged` };
-    return finish(app, attempt, payment, unreadable, GatewayDecision.STOP, null, undefined);
+    return finish(app, attempt, payment, unreadable, GatewayDecision.STOP, null, undefined, undefined, true);
   }
   const gateway = await gatewayFor(app, attempt);
   let plan: Promise<RouteChoice | undefined> | undefined;
   const next = (): Promise<RouteChoice | undefined> => (plan ??= failoverTarget(app, attempt, payment, method));
   const account = attempt.gatewayAccountId;
 
+  // This run's count (staged above): 1 when no other run has called with this key.
+  const tries = attempt.tries;
   // An open circuit: a first call is not sent when another gateway (with a circuit not open
-  // either) can take it. Only if no run called yet: the finish is guarded on `tries` staying 0.
-  if (account && attempt.tries === 0 && !(await app.stats.admit(account))) {
+  // either) can take it. Only if no other run counted a call: the finish is guarded on `tries`
+  // staying this run's count, and gives the count back (the attempt shows 0 calls).
+  if (account && tries === 1 && !(await app.stats.admit(account))) {
     const target = await next();
     if (target && !target.allCircuitsOpen) {
       const skipped: GatewayOutcome = { kind: "transient", code: CIRCUIT_OPEN, message: `${attempt.gateway} was not called: its circuit breaker is open` };
-      return finish(app, attempt, payment, skipped, GatewayDecision.FAIL_OVER, null, target, 0);
+      return finish(app, attempt, payment, skipped, GatewayDecision.FAIL_OVER, null, target, tries, true);
     }
   }
 
-  // Staged before the call: a run that dies after calling still leaves `tries` counted, so a later
-  // run knows the gateway may have seen this key. The count comes back atomically: a concurrent
-  // duplicate run stages its own, and a run that finds the attempt settled does not call at all.
-  const staged = await app.sql.rows<{ tries: number }>(Prisma.sql`
-    UPDATE payment_attempt SET tries = tries + 1, updated_at = now() WHERE id = ${attempt.id} AND status = 'PENDING' RETURNING tries`);
-  if (staged.length === 0) return;
-  const tries = staged[0]!.tries;
   const { outcome: answer, latencyMs } = await callGateway(app, attempt, {
     op: "authorize",
     input: { idempotencyKey: attempt.id, amount: attempt.amount, currency: attempt.currency, card, capture: payment.captureMethod === "AUTOMATIC" },
@@ -187,6 +190,8 @@ async function finish(
   decision: GatewayDecision | null, latencyMs: number | null, failover: RouteChoice | undefined,
   /** When the outcome is only known to be harmless if no other run called meanwhile: the tries it saw. */
   triesGuard?: number,
+  /** This run never called the gateway: its staged count is given back. */
+  uncalled = false,
 ): Promise<void> {
   const ctx: Ctx = { app, merchantId: attempt.merchantId, requestId: `job:${attempt.id}`, actor: "system:worker" };
   let orphan: string | undefined;
@@ -195,7 +200,7 @@ async function finish(
       // Only the run that flips PENDING moves on: a concurrent duplicate finds 0 rows.
       const finished = await tx.paymentAttempt.updateMany({
         where: { id: attempt.id, status: "PENDING", ...(triesGuard === undefined ? {} : { tries: triesGuard }) },
-        data: { ...attemptFields(outcome, decision, latencyMs), updatedAt: new Date() },
+        data: { ...attemptFields(outcome, decision, latencyMs), ...(uncalled ? { tries: { decrement: 1 } } : {}), updatedAt: new Date() },
       });
       if (finished.count !== 1) return void (orphan = outcome.kind === "approved" ? outcome.reference : undefined);
       // The payment read before the call: its version check makes a stale one harmless (transition.ts).
@@ -211,7 +216,7 @@ async function finish(
         },
       });
       // The payment does not change (PROCESSING throughout), so its history would not show this.
-      const failed = { ...attempt, ...attemptFields(outcome, decision, latencyMs) };
+      const failed = { ...attempt, ...attemptFields(outcome, decision, latencyMs), ...(uncalled ? { tries: attempt.tries - 1 } : {}) };
       await recordAudit(tx, ctx,
         { action: "payment_attempt.failed_over", entityType: "payment_attempt", entityId: attempt.id, before: attemptView(attempt), after: { ...attemptView(failed as PaymentAttempt), nextAttemptId: nextId } },
         { action: "payment_attempt.created", entityType: "payment_attempt", entityId: nextId, after: attemptView(next) });
