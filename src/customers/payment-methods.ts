@@ -11,7 +11,7 @@
 import type { Payment, PaymentMethod, SavedPaymentMethod } from "../generated/prisma/client.js";
 import type { Ctx } from "../app/app.js";
 import type { Tx } from "../platform/db.js";
-import { recordAudit } from "../audit/audit.js";
+import { recordAudit, type AuditEntry } from "../audit/audit.js";
 import { paymentMethodView } from "../audit/views.js";
 import { AppError, ErrorCode, badInput } from "../platform/errors.js";
 import type { CardInput } from "../vault/card.js";
@@ -106,9 +106,13 @@ export type MethodSource =
 /**
  * The card a confirmation pays with, in the confirmation's transaction (a refusal rolls back the
  * token's consumption too). A saved card must be the merchant's; if attached, to this payment's
- * customer; if unattached, unused. `save` attaches the card to the payment's customer.
+ * customer; if unattached, unused. `save` attaches the card to the payment's customer. The audit
+ * record of a card vaulted here is handed back in `audit` (the confirmation writes it in the
+ * statement that moves the payment: one round trip fewer), the others are written at once.
  */
-export async function paymentMethodForConfirm(tx: Tx, ctx: Ctx, loadPayment: () => Promise<Payment>, source: MethodSource, save: boolean): Promise<PaymentMethod> {
+export async function paymentMethodForConfirm(
+  tx: Tx, ctx: Ctx, loadPayment: () => Promise<Payment>, source: MethodSource, save: boolean,
+): Promise<{ method: PaymentMethod; audit: AuditEntry[] }> {
   // Read only when a rule needs it (saving, or a saved card): a plain card or token needs no extra
   // query here, and transitionPayment, in the same transaction, answers another merchant's payment NOT_FOUND.
   const payment = save || source.kind === "saved" ? await loadPayment() : undefined;
@@ -116,11 +120,11 @@ export async function paymentMethodForConfirm(tx: Tx, ctx: Ctx, loadPayment: () 
   if (save) await getCustomer(tx, ctx.merchantId, payment!.customerId!, "savePaymentMethod"); // not deleted since
   if (source.kind === "card" || source.kind === "token") {
     const method = source.kind === "card" ? await vaultCard(tx, ctx.app.vault, ctx.merchantId, source.card) : await consumeCardToken(tx, ctx.merchantId, source.token);
-    if (source.kind === "card") {
-      await recordAudit(tx, ctx, { action: "payment_method.created", entityType: "payment_method", entityId: method.id, after: { ...cardView(method, null), source: "confirm" } });
-    }
+    const audit: AuditEntry[] = source.kind === "card"
+      ? [{ action: "payment_method.created", entityType: "payment_method", entityId: method.id, after: { ...cardView(method, null), source: "confirm" } }]
+      : [];
     if (save) await attachInTx(tx, ctx, method, payment!.customerId!, null);
-    return method;
+    return { method, audit };
   }
   const { method, saved } = await getPaymentMethod(tx, ctx.merchantId, source.paymentMethodId);
   if (!saved) throw unusable(`Payment method '${method.id}' paid a payment without being saved and cannot be reused`, "not_reusable");
@@ -142,5 +146,5 @@ export async function paymentMethodForConfirm(tx: Tx, ctx: Ctx, loadPayment: () 
     await tx.savedPaymentMethod.update({ where: { paymentMethodId: method.id }, data: { customerId: payment!.customerId, attachedAt: now } });
     await recordAudit(tx, ctx, { action: "payment_method.attached", entityType: "payment_method", entityId: method.id, after: cardView(method, payment!.customerId) });
   }
-  return method;
+  return { method, audit: [] };
 }
