@@ -8,15 +8,15 @@
 //
 // This is Stripe's rule for PaymentMethods. Every check that guards a use is one conditional
 // UPDATE of the row, so a use racing a detach (or a second use of a single-use method) loses cleanly.
-import type { Payment, PaymentMethod, SavedPaymentMethod } from "../generated/prisma/client.js";
+import type { Payment, PaymentMethod, Prisma, SavedPaymentMethod } from "../generated/prisma/client.js";
 import type { Ctx } from "../app/app.js";
 import type { Tx } from "../platform/db.js";
-import { recordAudit, type AuditEntry } from "../audit/audit.js";
+import { auditInsertSql, recordAudit } from "../audit/audit.js";
 import { paymentMethodView } from "../audit/views.js";
 import { AppError, ErrorCode, badInput } from "../platform/errors.js";
 import type { CardInput } from "../vault/card.js";
 import { validateCard } from "../vault/card.js";
-import { sealCard, vaultCard, type SealedCard } from "../vault/vault.js";
+import { cardInsertSql, cardRow, sealCard, vaultCard, type SealedCard } from "../vault/vault.js";
 import { consumeCardToken } from "../tokenization/card-tokens.js";
 import { getCustomer, getPaymentMethod } from "./customer.data.js";
 
@@ -106,25 +106,28 @@ export type MethodSource =
 /**
  * The card a confirmation pays with, in the confirmation's transaction (a refusal rolls back the
  * token's consumption too). A saved card must be the merchant's; if attached, to this payment's
- * customer; if unattached, unused. `save` attaches the card to the payment's customer. The audit
- * record of a card vaulted here is handed back in `audit` (the confirmation writes it in the
- * statement that moves the payment: one round trip fewer), the others are written at once.
+ * customer; if unattached, unused. `save` attaches the card to the payment's customer.
  */
 export async function paymentMethodForConfirm(
   tx: Tx, ctx: Ctx, loadPayment: () => Promise<Payment>, source: MethodSource, save: boolean,
-): Promise<{ method: PaymentMethod; audit: AuditEntry[] }> {
+): Promise<ConfirmMethod> {
   // Read only when a rule needs it (saving, or a saved card): a plain card or token needs no extra
   // query here, and transitionPayment, in the same transaction, answers another merchant's payment NOT_FOUND.
   const payment = save || source.kind === "saved" ? await loadPayment() : undefined;
   if (save && !payment!.customerId) throw badInput("savePaymentMethod needs a payment created with a customerId", "savePaymentMethod");
   if (save) await getCustomer(tx, ctx.merchantId, payment!.customerId!, "savePaymentMethod"); // not deleted since
+  const created = (m: PaymentMethod) => ({ action: "payment_method.created", entityType: "payment_method", entityId: m.id, after: { ...cardView(m, null), source: "confirm" } });
+  if (source.kind === "card" && !save) {
+    // The common case, a card given inline and not saved: the card's row and its audit record are
+    // written in the statement that moves the payment (the confirmation's one write round trip).
+    const method = cardRow(source.card);
+    return { method, withChange: (guard) => [cardInsertSql(method, guard), auditInsertSql(ctx, created(method), guard)] };
+  }
   if (source.kind === "card" || source.kind === "token") {
     const method = source.kind === "card" ? await vaultCard(tx, ctx.app.vault, ctx.merchantId, source.card) : await consumeCardToken(tx, ctx.merchantId, source.token);
-    const audit: AuditEntry[] = source.kind === "card"
-      ? [{ action: "payment_method.created", entityType: "payment_method", entityId: method.id, after: { ...cardView(method, null), source: "confirm" } }]
-      : [];
+    if (source.kind === "card") await recordAudit(tx, ctx, created(method));
     if (save) await attachInTx(tx, ctx, method, payment!.customerId!, null);
-    return { method, audit };
+    return { method, withChange: () => [] };
   }
   const { method, saved } = await getPaymentMethod(tx, ctx.merchantId, source.paymentMethodId);
   if (!saved) throw unusable(`Payment method '${method.id}' paid a payment without being saved and cannot be reused`, "not_reusable");
@@ -146,5 +149,12 @@ export async function paymentMethodForConfirm(
     await tx.savedPaymentMethod.update({ where: { paymentMethodId: method.id }, data: { customerId: payment!.customerId, attachedAt: now } });
     await recordAudit(tx, ctx, { action: "payment_method.attached", entityType: "payment_method", entityId: method.id, after: cardView(method, payment!.customerId) });
   }
-  return { method, audit: [] };
+  return { method, withChange: () => [] };
+}
+
+/** The card a confirmation pays with, and what to write in the statement of its change of the payment. */
+export interface ConfirmMethod {
+  method: PaymentMethod;
+  /** Statements (`INSERT … SELECT … FROM guard`) written exactly when `guard`, the payment's change, is. */
+  withChange(guard: Prisma.Sql): Prisma.Sql[];
 }

@@ -60,7 +60,7 @@ export async function confirmPayment(ctx: Ctx, input: ConfirmPaymentInput, heade
     idempotent(ctx.app.db, { merchantId: ctx.merchantId, key, operation: "confirmPayment", request }, paymentCodec, async (tx) => {
       let read: Promise<Payment> | undefined;
       const current = (): Promise<Payment> => (read ??= getPayment(tx, ctx.merchantId, input.paymentId));
-      const { method, audit: methodAudit } = await paymentMethodForConfirm(tx, ctx, current, source, save);
+      const { method, withChange } = await paymentMethodForConfirm(tx, ctx, current, source, save);
       const before = await current();
       // Refused before routing: a payment that cannot be confirmed is told so, not that no gateway fits.
       decide(before, { kind: "confirm", paymentMethodId: method.id, settlement: null }, ctx.app.config.maxFailedAttempts);
@@ -97,7 +97,7 @@ export async function confirmPayment(ctx: Ctx, input: ConfirmPaymentInput, heade
         read: before,
         writes: [
           Prisma.sql`attempt AS (${attemptInsertSql(attempt)})`, Prisma.sql`attempt_audit AS (${audit})`,
-          ...methodAudit.map((entry, i) => Prisma.sql`method_audit_${Prisma.raw(String(i))} AS (${auditInsertSql(ctx, entry, paymentWritten)})`),
+          ...withChange(paymentWritten).map((write, i) => Prisma.sql`method_${Prisma.raw(String(i))} AS (${write})`),
         ],
       });
       return payment;
