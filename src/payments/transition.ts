@@ -11,6 +11,7 @@ import { auditInsertSql } from "../audit/audit.js";
 import { noteOutboxWritten, outboxInsertSql, type OutboxMessage } from "../platform/outbox.js";
 import { decide, type PaymentChange } from "./payment-change.js";
 import { paymentToJson } from "./payment.snapshot.js";
+import { readPayment } from "./payment.queries.js";
 
 export const PAYMENT_UPDATED_TOPIC = "payment.updated";
 
@@ -90,6 +91,21 @@ function updateSql(before: Payment, after: Payment): Prisma.Sql {
     RETURNING 1`;
 }
 
+/** What `change` does to `before`: the row as the version-guarded UPDATE leaves it, and the audit action. */
+function applyChange(ctx: Ctx, before: Payment, change: PaymentChange): { after: Payment; eventType: string } {
+  const update = decide(before, change, ctx.app.config.maxFailedAttempts);
+  const { lastPaymentError, ...fields } = update.data;
+  const after: Payment = {
+    ...before, ...fields,
+    ...(lastPaymentError === undefined ? {} : { lastPaymentError: lastPaymentError === null ? null : { ...lastPaymentError } }),
+    status: update.status, version: before.version + 1, updatedAt: new Date(),
+  };
+  return { after, eventType: update.eventType };
+}
+
+/** Tries of `transitionPaymentNow` before it answers CONFLICT (each a re-read after a concurrent change). */
+const OPTIMISTIC_TRIES = 5;
+
 export interface TransitionOptions {
   /** Outbox messages written with the change (a gateway job). */
   also?: OutboxMessage[];
@@ -116,18 +132,27 @@ export async function transitionPayment(
   let before = read?.id === paymentId && read.merchantId === ctx.merchantId ? read : await tx.payment.findFirst({ where: { id: paymentId, merchantId: ctx.merchantId } });
   for (let locked = false; ; locked = true) {
     if (!before) throw notFound("payment", paymentId);
-    const update = decide(before, change, ctx.app.config.maxFailedAttempts);
-    const { lastPaymentError, ...fields } = update.data;
-    // The row as the UPDATE leaves it: the version guard makes `before` the row it updates.
-    const after: Payment = {
-      ...before, ...fields,
-      ...(lastPaymentError === undefined ? {} : { lastPaymentError: lastPaymentError === null ? null : { ...lastPaymentError } }),
-      status: update.status, version: before.version + 1, updatedAt: new Date(),
-    };
-    if (await writePaymentEvent((statement) => tx.$queryRaw(statement), ctx, before, after, update.eventType, also, updateSql(before, after), { writes })) return after;
+    const { after, eventType } = applyChange(ctx, before, change);
+    if (await writePaymentEvent((statement) => tx.$queryRaw(statement), ctx, before, after, eventType, also, updateSql(before, after), { writes })) return after;
     // A concurrent change committed in between: wait for the row, then decide again.
     if (locked) throw new AppError(ErrorCode.CONFLICT, `Payment ${paymentId} changed concurrently; retry`); // unreachable under the lock
     await tx.$queryRaw`SELECT id FROM payment WHERE id = ${paymentId} FOR UPDATE`;
     before = await tx.payment.findFirst({ where: { id: paymentId, merchantId: ctx.merchantId } });
+  }
+}
+
+/**
+ * The same change for a caller whose whole write is this one statement (confirmPayment with a card
+ * given inline and no idempotency key): run on its own, with no transaction around it, on the hot
+ * statements' runner. Optimistic only, since no transaction holds a lock: on a conflict it reads
+ * the payment again and decides again, and answers CONFLICT (retryable by the caller) if the
+ * payment keeps changing under it.
+ */
+export async function transitionPaymentNow(ctx: Ctx, before: Payment, change: PaymentChange, { also = [], writes }: Omit<TransitionOptions, "read"> = {}): Promise<Payment> {
+  for (let tries = 1; ; tries++) {
+    const { after, eventType } = applyChange(ctx, before, change);
+    if (await writePaymentEvent((statement) => ctx.app.sql.rows(statement), ctx, before, after, eventType, also, updateSql(before, after), { writes })) return after;
+    if (tries >= OPTIMISTIC_TRIES) throw new AppError(ErrorCode.CONFLICT, `Payment ${before.id} changed concurrently; retry`);
+    before = await readPayment(ctx.app.sql, before.merchantId, before.id);
   }
 }

@@ -1,25 +1,28 @@
 // confirmPayment: take the card (inline details → vaulted now; a `tok_…` → consumed; a saved
 // `pm_…` → checked against the payment's customer, src/customers/payment-methods.ts), stage an
-// attempt and move the payment to PROCESSING in one transaction, routed to a gateway (the reason
-// is kept on the attempt); the gateway job leaves through the outbox (job id = attempt id),
-// so the mutation returns at once and a crash after commit cannot lose the job.
+// attempt and move the payment to PROCESSING atomically, routed to a gateway (the reason is kept
+// on the attempt); the gateway job leaves through the outbox (job id = attempt id), so the
+// mutation returns at once and a crash after commit cannot lose the job. The writes are one
+// statement; it runs in a transaction when a key is claimed or a token or saved card is used
+// first, and alone otherwise (an inline card with no key: the commonest confirmation).
 import { Prisma, type Payment, type PaymentAttempt } from "../../generated/prisma/client.js";
 import type { Ctx } from "../../app/app.js";
 import { relayOutbox } from "../../platform/outbox.js";
-import { idempotent } from "../../platform/idempotency.js";
+import { checkKey, idempotent } from "../../platform/idempotency.js";
 import { newId } from "../../platform/ids.js";
 import { GATEWAY_JOB_TOPIC, type GatewayJob } from "../../platform/queue.js";
 import { validateCard, type CardInput } from "../../vault/card.js";
 import { sealCard } from "../../vault/vault.js";
 import { exactlyOne, paymentMethodForConfirm, type MethodSource } from "../../customers/payment-methods.js";
-import { getPayment } from "../payment.queries.js";
+import { getPayment, readPayment } from "../payment.queries.js";
 import { auditInsertSql } from "../../audit/audit.js";
 import { attemptView } from "../../audit/views.js";
 import { paymentCodec } from "../payment.snapshot.js";
 import { AppError, ErrorCode } from "../../platform/errors.js";
 import { routeAttempt } from "../../routing/route-attempt.js";
-import { paymentWritten, transitionPayment } from "../transition.js";
-import { decide } from "../payment-change.js";
+import { paymentWritten, transitionPayment, transitionPaymentNow, type TransitionOptions } from "../transition.js";
+import type { Tx } from "../../platform/db.js";
+import { decide, type PaymentChange } from "../payment-change.js";
 
 export interface ConfirmPaymentInput {
   paymentId: string;
@@ -55,54 +58,71 @@ export async function confirmPayment(ctx: Ctx, input: ConfirmPaymentInput, heade
     request = { paymentId: input.paymentId, paymentMethodId: input.paymentMethodId };
   }
   if (save) request.savePaymentMethod = true;
-  const key = input.idempotencyKey ?? headerKey;
+  const key = checkKey(input.idempotencyKey ?? headerKey);
+  // A card given inline, not saved, no idempotency key: everything the confirmation writes (the
+  // card, the attempt, the payment's change, their audit records, the job) is one statement, so it
+  // needs no transaction around it (src/payments/transition.ts, transitionPaymentNow).
+  if (source.kind === "card" && !save && key === undefined) {
+    const card = source;
+    return relayOutbox(ctx, () =>
+      confirmWith(ctx, ctx.app.db, () => readPayment(ctx.app.sql, ctx.merchantId, input.paymentId), card, false,
+        (before, change, writes) => transitionPaymentNow(ctx, before, change, writes)));
+  }
   return relayOutbox(ctx, () =>
-    idempotent(ctx.app.db, { merchantId: ctx.merchantId, key, operation: "confirmPayment", request }, paymentCodec, async (tx) => {
-      let read: Promise<Payment> | undefined;
-      const current = (): Promise<Payment> => (read ??= getPayment(tx, ctx.merchantId, input.paymentId));
-      const { method, withChange } = await paymentMethodForConfirm(tx, ctx, current, source, save);
-      const before = await current();
-      // Refused before routing: a payment that cannot be confirmed is told so, not that no gateway fits.
-      decide(before, { kind: "confirm", paymentMethodId: method.id, settlement: null }, ctx.app.config.maxFailedAttempts);
-      const route = await routeAttempt(ctx.app, tx, {
-        merchantId: ctx.merchantId, paymentId: before.id, currency: before.currency, amount: before.amount, cardBrand: method.brand, cardCountry: method.country, metadata: before.metadata, tried: [],
-      });
-      if (!route) {
-        throw new AppError(ErrorCode.GATEWAY_UNAVAILABLE, `No enabled gateway account accepts ${before.currency} ${method.brand} cards`, { currency: before.currency, cardBrand: method.brand });
-      }
-      // Fixed for this confirmation: captures and refunds convert at this same rate. Written (or
-      // cleared) by the confirmation's own change, so its audit record and message carry it.
-      const s = route.settlement;
-      const settlement = s ? { currency: s.currency, amount: s.amount, rate: s.rate.rate, asOf: s.rate.asOf, source: s.rate.source } : null;
-      const now = new Date();
-      // The attempt exactly as its INSERT leaves it: written, with its audit record, in the
-      // statement that moves the payment (src/payments/transition.ts), so a confirmation is one
-      // write round trip.
-      const attempt: PaymentAttempt = {
-        id: newId("att"), merchantId: ctx.merchantId, paymentId: before.id, gateway: route.gateway, status: "PENDING",
-        amount: settlement?.amount ?? before.amount, currency: settlement?.currency ?? before.currency,
-        gatewayReference: null, errorCode: null, declineCode: null, errorMessage: null, tries: 0,
-        gatewayAccountId: route.gatewayAccountId, routingReason: route.reason, previousAttemptId: null, decision: null, latencyMs: null,
-        createdAt: now, updatedAt: now,
-      };
-      const job: GatewayJob = { kind: "authorize", attemptId: attempt.id, merchantId: ctx.merchantId };
-      // Where the attempt goes, with the settlement rate fixed for it (the card's own record is
-      // written where it is vaulted, src/customers/payment-methods.ts).
-      const audit = auditInsertSql(ctx, {
-        action: "payment_attempt.created", entityType: "payment_attempt", entityId: attempt.id,
-        after: { ...attemptView(attempt), settlement: settlement ? { currency: settlement.currency, amount: settlement.amount.toString(), rate: settlement.rate, rateSource: settlement.source } : null },
-      }, paymentWritten);
-      const payment = await transitionPayment(tx, ctx, before.id, { kind: "confirm", paymentMethodId: method.id, settlement }, {
-        also: [{ topic: GATEWAY_JOB_TOPIC, payload: job }],
-        read: before,
-        writes: [
-          Prisma.sql`attempt AS (${attemptInsertSql(attempt)})`, Prisma.sql`attempt_audit AS (${audit})`,
-          ...withChange(paymentWritten).map((write, i) => Prisma.sql`method_${Prisma.raw(String(i))} AS (${write})`),
-        ],
-      });
-      return payment;
-    }),
+    idempotent(ctx.app.db, { merchantId: ctx.merchantId, key, operation: "confirmPayment", request }, paymentCodec, (tx) =>
+      confirmWith(ctx, tx, () => getPayment(tx, ctx.merchantId, input.paymentId), source, save,
+        (before, change, writes) => transitionPayment(tx, ctx, before.id, change, { ...writes, read: before }))),
   );
+}
+
+type WriteChange = (before: Payment, change: PaymentChange, writes: Pick<TransitionOptions, "also" | "writes">) => Promise<Payment>;
+
+/**
+ * The confirmation: take the card, check the payment can be confirmed, route it, and write the
+ * change with the attempt, through `write` (in the caller's transaction, or as a statement alone).
+ * `q` is where its reads (and a saved card's or token's writes) go.
+ */
+async function confirmWith(ctx: Ctx, q: Tx, loadPayment: () => Promise<Payment>, source: MethodSource, save: boolean, write: WriteChange): Promise<Payment> {
+  let read: Promise<Payment> | undefined;
+  const current = (): Promise<Payment> => (read ??= loadPayment());
+  const { method, withChange } = await paymentMethodForConfirm(q, ctx, current, source, save);
+  const before = await current();
+  // Refused before routing: a payment that cannot be confirmed is told so, not that no gateway fits.
+  decide(before, { kind: "confirm", paymentMethodId: method.id, settlement: null }, ctx.app.config.maxFailedAttempts);
+  const route = await routeAttempt(ctx.app, q, {
+    merchantId: ctx.merchantId, paymentId: before.id, currency: before.currency, amount: before.amount, cardBrand: method.brand, cardCountry: method.country, metadata: before.metadata, tried: [],
+  });
+  if (!route) {
+    throw new AppError(ErrorCode.GATEWAY_UNAVAILABLE, `No enabled gateway account accepts ${before.currency} ${method.brand} cards`, { currency: before.currency, cardBrand: method.brand });
+  }
+  // Fixed for this confirmation: captures and refunds convert at this same rate. Written (or
+  // cleared) by the confirmation's own change, so its audit record and message carry it.
+  const s = route.settlement;
+  const settlement = s ? { currency: s.currency, amount: s.amount, rate: s.rate.rate, asOf: s.rate.asOf, source: s.rate.source } : null;
+  const now = new Date();
+  // The attempt exactly as its INSERT leaves it: written, with its audit record, in the
+  // statement that moves the payment (src/payments/transition.ts), so a confirmation is one
+  // write round trip.
+  const attempt: PaymentAttempt = {
+    id: newId("att"), merchantId: ctx.merchantId, paymentId: before.id, gateway: route.gateway, status: "PENDING",
+    amount: settlement?.amount ?? before.amount, currency: settlement?.currency ?? before.currency,
+    gatewayReference: null, errorCode: null, declineCode: null, errorMessage: null, tries: 0,
+    gatewayAccountId: route.gatewayAccountId, routingReason: route.reason, previousAttemptId: null, decision: null, latencyMs: null,
+    createdAt: now, updatedAt: now,
+  };
+  const job: GatewayJob = { kind: "authorize", attemptId: attempt.id, merchantId: ctx.merchantId };
+  // Where the attempt goes, with the settlement rate fixed for it.
+  const audit = auditInsertSql(ctx, {
+    action: "payment_attempt.created", entityType: "payment_attempt", entityId: attempt.id,
+    after: { ...attemptView(attempt), settlement: settlement ? { currency: settlement.currency, amount: settlement.amount.toString(), rate: settlement.rate, rateSource: settlement.source } : null },
+  }, paymentWritten);
+  return write(before, { kind: "confirm", paymentMethodId: method.id, settlement }, {
+    also: [{ topic: GATEWAY_JOB_TOPIC, payload: job }],
+    writes: [
+      Prisma.sql`attempt AS (${attemptInsertSql(attempt)})`, Prisma.sql`attempt_audit AS (${audit})`,
+      ...withChange(paymentWritten).map((w, i) => Prisma.sql`method_${Prisma.raw(String(i))} AS (${w})`),
+    ],
+  });
 }
 
 /** The attempt's INSERT, made exactly when the confirmation's change of the payment is. */
