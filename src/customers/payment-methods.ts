@@ -120,7 +120,7 @@ export async function paymentMethodForConfirm(
   if (source.kind === "card" && !save) {
     // The common case, a card given inline and not saved: the card's row and its audit record are
     // written in the statement that moves the payment (the confirmation's one write round trip).
-    const method = cardRow(source.card);
+    const method = cardRow(source.card, ctx.merchantId);
     return { method, withChange: (guard) => [cardInsertSql(method, guard), auditInsertSql(ctx, created(method), guard)] };
   }
   if (source.kind === "card" || source.kind === "token") {

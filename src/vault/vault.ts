@@ -117,8 +117,9 @@ export async function sealCard(vault: Vault, merchantId: string, card: ValidCard
   return { merchantId, card: visible, fingerprint: print, ciphertext: sealed.ciphertext, dataKeyId: sealed.dataKeyId };
 }
 
-/** The vault's row of a sealed card, exactly as its INSERT leaves it. */
-export function cardRow(sealed: SealedCard): PaymentMethod {
+/** The vault's row of a card sealed for `merchantId`, exactly as its INSERT leaves it. */
+export function cardRow(sealed: SealedCard, merchantId: string): PaymentMethod {
+  if (sealed.merchantId !== merchantId) throw new Error("the card was sealed for another merchant");
   const card = sealed.card;
   return {
     id: newId("pm"), merchantId: sealed.merchantId, brand: card.brand, last4: card.last4, bin: card.bin, country: card.country,
@@ -130,8 +131,7 @@ export function cardRow(sealed: SealedCard): PaymentMethod {
 /** Stores a card: pass a SealedCard (sealed before the transaction) or a ValidCard (sealed now). */
 export async function vaultCard(tx: Tx, vault: Vault, merchantId: string, input: ValidCard | SealedCard): Promise<PaymentMethod> {
   const sealed = "ciphertext" in input ? input : await sealCard(vault, merchantId, input);
-  if (sealed.merchantId !== merchantId) throw new Error("vaultCard: the card was sealed for another merchant");
-  return tx.paymentMethod.create({ data: cardRow(sealed) });
+  return tx.paymentMethod.create({ data: cardRow(sealed, merchantId) });
 }
 
 /**
