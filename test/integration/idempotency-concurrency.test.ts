@@ -78,6 +78,39 @@ describe("idempotency", () => {
   });
 });
 
+describe("concurrent confirmations without a key", () => {
+  // The commonest confirmation (an inline card, no key) is one statement with no transaction: the
+  // version guard alone must let exactly one through, and a refused one must leave nothing behind.
+  it("lets one through, refuses the others as INVALID_STATE_TRANSITION, and writes one card and one attempt", async () => {
+    const payment = ok(await gql(url, CreatePaymentDocument, { input: { amount: "6.00", currency: "USD" } }, { key })).createPayment.payment;
+    const input = { paymentId: payment.id, card: card(TEST_CARDS.approve) };
+    const results = await Promise.all(Array.from({ length: 10 }, () => gql(url, ConfirmPaymentDocument, { input }, { key })));
+    const codes = results.map((r) => errorCode(r) ?? "ok");
+    expect(codes.filter((c) => c === "ok")).toHaveLength(1);
+    expect(codes.filter((c) => c !== "ok").every((c) => c === "INVALID_STATE_TRANSITION")).toBe(true);
+    const done = await eventually(async () => ok(await gql(url, PaymentDocument, { id: payment.id }, { key })).payment, (p) => p.status === "CAPTURED");
+    expect(done.attempts).toHaveLength(1);
+    const db = new pg.Client({ connectionString: server.stack.databaseUrl });
+    await db.connect();
+    try {
+      const { rows } = await db.query<{ cards: number; created: number }>(
+        `SELECT (SELECT count(*)::int FROM payment_method WHERE id = p.payment_method_id) AS cards,
+                (SELECT count(*)::int FROM audit_record WHERE entity_type = 'payment_method' AND entity_id = p.payment_method_id) AS created
+         FROM payment p WHERE p.id = $1`, [payment.id]);
+      expect(rows[0]).toEqual({ cards: 1, created: 1 });
+      // Nine refused confirmations vaulted nothing: every card row of the merchant's last minute belongs to a payment.
+      const orphans = await db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM payment_method m WHERE m.created_at > now() - interval '1 minute'
+           AND NOT EXISTS (SELECT 1 FROM payment p WHERE p.payment_method_id = m.id)
+           AND NOT EXISTS (SELECT 1 FROM saved_payment_method s WHERE s.payment_method_id = m.id)
+           AND NOT EXISTS (SELECT 1 FROM card_token t WHERE t.payment_method_id = m.id)`);
+      expect(orphans.rows[0]!.n).toBe(0);
+    } finally {
+      await db.end();
+    }
+  });
+});
+
 describe("concurrent refunds", () => {
   it("never refund more than was captured, whatever the interleaving", async () => {
     const payment = ok(await gql(url, CreatePaymentDocument, { input: { amount: "100.00", currency: "USD" } }, { key })).createPayment.payment;
