@@ -29,6 +29,9 @@ import { surviveLostConnections } from "./platform/unavailable.js";
 import { superviseRoles, type Listening, type RoleReady } from "./supervisor.js";
 import cluster from "node:cluster";
 
+/** How long SIGTERM/SIGINT waits for a graceful stop before the process exits anyway. */
+const SHUTDOWN_DEADLINE_MS = 15_000;
+
 const MIGRATIONS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../prisma/migrations");
 const USAGE = `usage:
   paygraph start [--role all|api|worker]   (no --role: api and worker processes, every core) [--port N] [--host H] [--tls-cert PATH --tls-key PATH]
@@ -94,6 +97,15 @@ async function start(flags: StartFlags): Promise<void> {
     else say(`paygraph worker started (gateway ${config.gatewayUrl})`);
   }
   const shutdown = async (): Promise<void> => {
+    // A graceful stop is bounded: a connection that never answers (a half-dead socket, a job that
+    // does not end) must not keep a stopping process alive. What it leaves unfinished is finished
+    // by others: the outbox poller, the reconciler, BullMQ's stalled-job check.
+    // A supervisor waits a little longer than its processes, which stop on the same deadline.
+    const deadline = supervised ? SHUTDOWN_DEADLINE_MS + 5_000 : SHUTDOWN_DEADLINE_MS;
+    setTimeout(() => {
+      log.warn({ afterMs: deadline }, "graceful shutdown did not finish in time; exiting");
+      process.exit(1);
+    }, deadline).unref();
     for (const close of closers) await close().catch(() => undefined);
     process.exit(0);
   };
