@@ -8,7 +8,7 @@
 //
 // This is Stripe's rule for PaymentMethods. Every check that guards a use is one conditional
 // UPDATE of the row, so a use racing a detach (or a second use of a single-use method) loses cleanly.
-import type { Payment, PaymentMethod, Prisma, SavedPaymentMethod } from "../generated/prisma/client.js";
+import { Prisma, type Payment, type PaymentMethod, type SavedPaymentMethod } from "../generated/prisma/client.js";
 import type { Ctx } from "../app/app.js";
 import type { Tx } from "../platform/db.js";
 import { auditInsertSql, recordAudit } from "../audit/audit.js";
@@ -16,7 +16,8 @@ import { paymentMethodView } from "../audit/views.js";
 import { AppError, ErrorCode, badInput } from "../platform/errors.js";
 import type { CardInput } from "../vault/card.js";
 import { validateCard } from "../vault/card.js";
-import { cardInsertSql, cardRow, sealCard, vaultCard, type SealedCard } from "../vault/vault.js";
+import { cardRow, sealCard, vaultCard, type SealedCard } from "../vault/vault.js";
+import { rowInsertSql } from "../platform/sql-columns.js";
 import { consumeCardToken } from "../tokenization/card-tokens.js";
 import { getCustomer, getPaymentMethod } from "./customer.data.js";
 
@@ -121,7 +122,7 @@ export async function paymentMethodForConfirm(
     // The common case, a card given inline and not saved: the card's row and its audit record are
     // written in the statement that moves the payment (the confirmation's one write round trip).
     const method = cardRow(source.card, ctx.merchantId);
-    return { method, withChange: (guard) => [cardInsertSql(method, guard), auditInsertSql(ctx, created(method), guard)] };
+    return { method, withChange: (guard) => [rowInsertSql("payment_method", Prisma.PaymentMethodScalarFieldEnum, method, guard), auditInsertSql(ctx, created(method), guard)] };
   }
   if (source.kind === "card" || source.kind === "token") {
     const method = source.kind === "card" ? await vaultCard(tx, ctx.app.vault, ctx.merchantId, source.card) : await consumeCardToken(tx, ctx.merchantId, source.token);

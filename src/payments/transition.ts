@@ -12,6 +12,7 @@ import { noteOutboxWritten, outboxInsertSql, type OutboxMessage } from "../platf
 import { decide, type PaymentChange } from "./payment-change.js";
 import { paymentToJson } from "./payment.snapshot.js";
 import { readPayment } from "./payment.queries.js";
+import { rowInsertSql } from "../platform/sql-columns.js";
 
 export const PAYMENT_UPDATED_TOPIC = "payment.updated";
 
@@ -67,12 +68,7 @@ async function writePaymentEvent(
  * nothing was written.
  */
 export async function insertPayment(ctx: Ctx, payment: Payment, claim?: Prisma.Sql): Promise<boolean> {
-  const p = payment;
-  const insert = Prisma.sql`INSERT INTO payment (id, merchant_id, status, currency, amount, capture_method, description, metadata, customer_id, version, created_at, updated_at)
-    SELECT ${p.id}, ${p.merchantId}, ${p.status}::"PaymentStatus", ${p.currency}, ${p.amount}::bigint, ${p.captureMethod}::"CaptureMethod", ${p.description},
-           ${JSON.stringify(p.metadata)}::jsonb, ${p.customerId}, ${p.version}::int, ${p.createdAt}::timestamptz, ${p.updatedAt}::timestamptz
-    ${claim ? Prisma.sql`FROM claim` : Prisma.empty}
-    RETURNING 1`;
+  const insert = Prisma.sql`${rowInsertSql("payment", Prisma.PaymentScalarFieldEnum, payment, claim ? Prisma.raw("claim") : undefined)} RETURNING 1`;
   return writePaymentEvent((statement) => ctx.app.sql.rows(statement), ctx, null, payment, "payment.created", [], insert, claim ? { prelude: claim } : {});
 }
 

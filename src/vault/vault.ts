@@ -11,7 +11,7 @@ import { developmentKek } from "../config.js";
 import type { Db, Tx } from "../platform/db.js";
 import type { Logger } from "../platform/logger.js";
 import { newId } from "../platform/ids.js";
-import { Prisma, type PaymentMethod } from "../generated/prisma/client.js";
+import type { PaymentMethod } from "../generated/prisma/client.js";
 import type { CardDetails } from "../gateways/gateway.js";
 import type { ValidCard } from "./card.js";
 import { DataKeys } from "./data-keys.js";
@@ -132,16 +132,6 @@ export function cardRow(sealed: SealedCard, merchantId: string): PaymentMethod {
 export async function vaultCard(tx: Tx, vault: Vault, merchantId: string, input: ValidCard | SealedCard): Promise<PaymentMethod> {
   const sealed = "ciphertext" in input ? input : await sealCard(vault, merchantId, input);
   return tx.paymentMethod.create({ data: cardRow(sealed, merchantId) });
-}
-
-/**
- * The INSERT of a card row (`cardRow`) for a caller that writes it in the statement of a change it
- * belongs to: written only if `guard` (a CTE of that statement) returned a row.
- */
-export function cardInsertSql(m: PaymentMethod, guard: Prisma.Sql): Prisma.Sql {
-  return Prisma.sql`INSERT INTO payment_method (id, merchant_id, brand, last4, exp_month, exp_year, fingerprint, bin, country, ciphertext, key_id, created_at)
-    SELECT ${m.id}, ${m.merchantId}, ${m.brand}, ${m.last4}, ${m.expMonth}::int, ${m.expYear}::int, ${m.fingerprint}, ${m.bin}, ${m.country},
-           ${Buffer.from(m.ciphertext)}::bytea, ${m.keyId}, ${m.createdAt}::timestamptz FROM ${guard}`;
 }
 
 export async function cardDetails(vault: Vault, method: PaymentMethod): Promise<CardDetails> {

@@ -1,5 +1,5 @@
 // src/platform/sql-columns.ts names a field's column by snake_case: true of every model whose rows
-// raw SQL reads whole (the attempt runner's one-statement read), checked against the schema.
+// raw SQL reads or writes whole (the attempt runner's read; confirm's and create's inserts), checked against the schema.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { Prisma } from "../../src/generated/prisma/client.js";

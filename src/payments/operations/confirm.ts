@@ -10,6 +10,7 @@ import type { Ctx } from "../../app/app.js";
 import { relayOutbox } from "../../platform/outbox.js";
 import { checkKey, idempotent } from "../../platform/idempotency.js";
 import { newId } from "../../platform/ids.js";
+import { rowInsertSql } from "../../platform/sql-columns.js";
 import { GATEWAY_JOB_TOPIC, type GatewayJob } from "../../platform/queue.js";
 import { validateCard, type CardInput } from "../../vault/card.js";
 import { sealCard } from "../../vault/vault.js";
@@ -119,16 +120,9 @@ async function confirmWith(ctx: Ctx, q: Tx, loadPayment: () => Promise<Payment>,
   return write(before, { kind: "confirm", paymentMethodId: method.id, settlement }, {
     also: [{ topic: GATEWAY_JOB_TOPIC, payload: job }],
     writes: [
-      Prisma.sql`attempt AS (${attemptInsertSql(attempt)})`, Prisma.sql`attempt_audit AS (${audit})`,
+      Prisma.sql`attempt AS (${rowInsertSql("payment_attempt", Prisma.PaymentAttemptScalarFieldEnum, attempt, paymentWritten)})`,
+      Prisma.sql`attempt_audit AS (${audit})`,
       ...withChange(paymentWritten).map((w, i) => Prisma.sql`method_${Prisma.raw(String(i))} AS (${w})`),
     ],
   });
-}
-
-/** The attempt's INSERT, made exactly when the confirmation's change of the payment is. */
-function attemptInsertSql(a: PaymentAttempt): Prisma.Sql {
-  return Prisma.sql`INSERT INTO payment_attempt (id, merchant_id, payment_id, gateway, status, amount, currency, tries, gateway_account_id, routing_reason, created_at, updated_at)
-    SELECT ${a.id}, ${a.merchantId}, ${a.paymentId}, ${a.gateway}, ${a.status}::"AttemptStatus", ${a.amount}::bigint, ${a.currency}, ${a.tries}::int,
-           ${a.gatewayAccountId}, ${a.routingReason}, ${a.createdAt}::timestamptz, ${a.updatedAt}::timestamptz
-    FROM ${paymentWritten}`;
 }
