@@ -150,6 +150,17 @@ export interface Config {
   subscriptionsPerCredential: number;
   /** Bytes a socket may leave unsent (its client not reading) before it is closed with 1013 "try again later". */
   subscriptionSocketBufferBytes: number;
+  /** Waits before each retry of a failed webhook delivery (the first try is immediate); WEBHOOK_RETRY_SCHEDULE. */
+  webhookRetrySchedule: number[];
+  /** One delivery's whole budget: connect, send, and the receiver's answer. */
+  webhookTimeoutMs: number;
+  /** An endpoint whose deliveries have all failed for this long is disabled. */
+  webhookDisableAfterMs: number;
+  /** Deliver to loopback, private, link-local, CGNAT and metadata addresses (never in production by default). */
+  webhookAllowPrivateNetworks: boolean;
+  /** Deliveries in flight per worker process, and to one endpoint: a slow endpoint holds at most its own share. */
+  webhookConcurrency: number;
+  webhookEndpointConcurrency: number;
 }
 
 function int(value: string | undefined, fallback: number, name: string): number {
@@ -157,6 +168,24 @@ function int(value: string | undefined, fallback: number, name: string): number 
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${value}"`);
   return n;
+}
+
+const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** `500ms`, `5s`, `30m`, `2h`, `5d`: a whole number and a unit. */
+export function duration(value: string, name: string): number {
+  const match = /^(\d+)(ms|s|m|h|d)$/.exec(value.trim());
+  if (!match) throw new Error(`${name}: '${value}' is not a duration such as 500ms, 5s, 30m, 2h or 5d`);
+  return Number(match[1]) * (DURATION_UNITS[match[2] as string] as number);
+}
+
+/** The Standard Webhooks schedule after the immediate first try: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, 24 h (about 75.6 h in all). */
+const WEBHOOK_RETRY_SCHEDULE = "5s,5m,30m,2h,5h,10h,14h,20h,24h";
+
+export function retrySchedule(value: string | undefined): number[] {
+  const list = (value || WEBHOOK_RETRY_SCHEDULE).split(",").map((d) => duration(d, "WEBHOOK_RETRY_SCHEDULE"));
+  if (list.length > 50) throw new Error("WEBHOOK_RETRY_SCHEDULE: at most 50 retries");
+  return list;
 }
 
 function bool(value: string | undefined, fallback: boolean, name: string): boolean {
@@ -318,6 +347,12 @@ export function loadConfig(overrides: Partial<Config> = {}, source: NodeJS.Proce
     subscriptionsPerSocket: Math.max(1, int(source.SUBSCRIPTIONS_PER_SOCKET, 100, "SUBSCRIPTIONS_PER_SOCKET")),
     subscriptionsPerCredential: Math.max(1, int(source.SUBSCRIPTIONS_PER_CREDENTIAL, 1000, "SUBSCRIPTIONS_PER_CREDENTIAL")),
     subscriptionSocketBufferBytes: Math.max(1024, int(source.SUBSCRIPTION_SOCKET_BUFFER_BYTES, 4 * 1024 * 1024, "SUBSCRIPTION_SOCKET_BUFFER_BYTES")),
+    webhookRetrySchedule: retrySchedule(source.WEBHOOK_RETRY_SCHEDULE),
+    webhookTimeoutMs: Math.max(1, int(source.WEBHOOK_TIMEOUT_MS, 15_000, "WEBHOOK_TIMEOUT_MS")),
+    webhookDisableAfterMs: duration(source.WEBHOOK_DISABLE_AFTER || "5d", "WEBHOOK_DISABLE_AFTER"),
+    webhookAllowPrivateNetworks: bool(source.WEBHOOK_ALLOW_PRIVATE_NETWORKS, env !== "production", "WEBHOOK_ALLOW_PRIVATE_NETWORKS"),
+    webhookConcurrency: Math.max(1, int(source.WEBHOOK_CONCURRENCY, 64, "WEBHOOK_CONCURRENCY")),
+    webhookEndpointConcurrency: Math.max(1, int(source.WEBHOOK_ENDPOINT_CONCURRENCY, 8, "WEBHOOK_ENDPOINT_CONCURRENCY")),
     ...overrides,
   };
   // One of the two alone would silently serve plain HTTP where TLS was meant.

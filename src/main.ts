@@ -18,6 +18,7 @@ import { insertOwner, prepareOwner, rethrowEmailTaken } from "./users/owner.js";
 import { randomToken } from "./platform/ids.js";
 import { startSandboxGateway } from "./gateways/sandbox/server.js";
 import { startGatewayWorker } from "./worker/worker.js";
+import { startWebhookWorker } from "./worker/webhook-worker.js";
 import { startReconciler } from "./worker/reconciler.js";
 import { startMaintenanceWorker } from "./worker/maintenance.js";
 import { startAnalyticsFold } from "./analytics/fold.js";
@@ -123,10 +124,11 @@ async function runRoles(config: Config, role: Role, tls: ReturnType<typeof loadT
     const reconciler = startReconciler(proc.app);
     const maintenance = await startMaintenanceWorker(proc.app, createRedis(config, "maintenance-worker", proc.app.log));
     const fold = startAnalyticsFold(proc.app);
+    const webhooks = startWebhookWorker(proc.app, createRedis(config, "webhook-worker", proc.app.log));
     closers.unshift(async () => {
       reconciler.stop();
       await fold.stop();
-      await Promise.all([worker.close(), maintenance.close()]);
+      await Promise.all([worker.close(), maintenance.close(), webhooks.close()]);
     });
   }
   if (role === "worker") return undefined;

@@ -10,6 +10,7 @@ import type { Redis } from "ioredis";
 import type { GatewayJob } from "../platform/queue.js";
 import type { GatewayStats } from "../routing/gateway-stats.js";
 import type { Vault } from "../vault/vault.js";
+import type { WebhookDispatch } from "../webhooks/dispatch.js";
 
 export interface App {
   config: Config;
@@ -26,6 +27,8 @@ export interface App {
   stats: GatewayStats;
   /** The card vault: envelope encryption under the KeyProvider's KEKs, with its data-key cache. */
   vault: Vault;
+  /** Queues webhook deliveries of committed events to the endpoints that take them. */
+  webhooks: WebhookDispatch;
 }
 
 /** The caller of a domain operation: the merchant acted for, and who acted (for the audit log). */

@@ -18,6 +18,10 @@ import { PAYMENT_UPDATED_TOPIC, type PaymentUpdatedMessage } from "../payments/t
 import { enqueueGatewayJobs } from "../worker/gateway-jobs.js";
 import { GatewayStats } from "../routing/gateway-stats.js";
 import { createVault } from "../vault/vault.js";
+import { WebhookDispatch, type DispatchedEvent } from "../webhooks/dispatch.js";
+import { createWebhookQueue } from "../webhooks/queue.js";
+import { eventIdOf, paymentEventType } from "../webhooks/events.js";
+import { REFUND_UPDATED_TOPIC, type RefundUpdatedMessage } from "../refunds/refund.resource.js";
 
 /** A line a human can act on, or undefined when both services answer. */
 export async function preflight(config: Config, log: Logger): Promise<string | undefined> {
@@ -63,14 +67,25 @@ export function createProcess(config: Config, log: Logger): Process {
   const queue = createGatewayQueue(redis, config.redisPrefix);
   queue.on("error", (err) => logConnectionError(log, "bullmq:gateway-queue", err));
   const pubsub = new PubSubHub(publisher, subscriber, log);
+  const webhookQueue = createWebhookQueue(redis, config.redisPrefix);
+  webhookQueue.on("error", (err) => logConnectionError(log, "bullmq:webhook-queue", err));
+  const webhooks = new WebhookDispatch(db, webhookQueue, config);
   const relay = new OutboxRelay(
     db,
     {
+      // A payment's change goes to its live subscribers and, as a webhook event, to the merchant's endpoints.
       [PAYMENT_UPDATED_TOPIC]: async (payloads) => {
-        await pubsub.publish((payloads as PaymentUpdatedMessage[]).map((message) => ({
-          message,
-          channels: [merchantChannel(config.redisPrefix, message.merchantId)],
-        })));
+        const messages = payloads as PaymentUpdatedMessage[];
+        const events: DispatchedEvent[] = messages.flatMap((m) => (m.auditRecordId && m.fromStatus !== undefined
+          ? [{ merchantId: m.merchantId, eventId: eventIdOf(m.auditRecordId), eventType: paymentEventType(m.fromStatus, String(m.payment.status)) }]
+          : []));
+        await Promise.all([
+          pubsub.publish(messages.map((message) => ({ message, channels: [merchantChannel(config.redisPrefix, message.merchantId)] }))),
+          webhooks.dispatch(events),
+        ]);
+      },
+      [REFUND_UPDATED_TOPIC]: async (payloads) => {
+        await webhooks.dispatch((payloads as RefundUpdatedMessage[]).map((m) => ({ merchantId: m.merchantId, eventId: eventIdOf(m.auditRecordId), eventType: m.action })));
       },
       [GATEWAY_JOB_TOPIC]: enqueueGatewayJobs(queue, config),
     },
@@ -84,7 +99,11 @@ export function createProcess(config: Config, log: Logger): Process {
     breaker: { failureThreshold: config.breakerFailures, openMs: config.breakerOpenMs },
   });
   const vault = createVault(config, db, log);
-  const app: App = { config, db, sql: createSql(pool), log, relay, pubsub, redis, queue, stats, vault };
+  const app: App = { config, db, sql: createSql(pool), log, relay, pubsub, redis, queue, stats, vault, webhooks };
+  const following = webhooks.follow(pubsub, log).catch((err: unknown) => {
+    log.warn({ err }, "not following webhook endpoint changes; routes are re-read every minute");
+    return undefined;
+  });
 
   paymentsByStatusGauge(async () =>
     (await db.payment.groupBy({ by: ["status"], _count: { _all: true } })).map((r) => ({ status: r.status, count: r._count._all })));
@@ -94,7 +113,9 @@ export function createProcess(config: Config, log: Logger): Process {
     app,
     async close() {
       await relay.stop();
+      await (await following)?.();
       await queue.close();
+      await webhookQueue.close();
       await closeGatewayPools();
       subscriber.disconnect();
       publisher.disconnect();

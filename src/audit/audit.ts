@@ -17,11 +17,13 @@ export interface AuditEntry {
 
 type Actor = Pick<Ctx, "merchantId" | "requestId" | "actor">;
 
-export async function recordAudit(tx: Tx, ctx: Actor, ...entries: AuditEntry[]): Promise<void> {
-  if (entries.length === 0) return;
+/** Writes the records; answers their ids, in order (a webhook event names the record it is). */
+export async function recordAudit(tx: Tx, ctx: Actor, ...entries: AuditEntry[]): Promise<string[]> {
+  if (entries.length === 0) return [];
+  const ids = entries.map(() => newId("aud"));
   await tx.auditRecord.createMany({
-    data: entries.map((e) => ({
-      id: newId("aud"),
+    data: entries.map((e, i) => ({
+      id: ids[i] as string,
       merchantId: ctx.merchantId,
       actor: ctx.actor,
       requestId: ctx.requestId,
@@ -32,6 +34,7 @@ export async function recordAudit(tx: Tx, ctx: Actor, ...entries: AuditEntry[]):
       ...(e.after != null ? { after: e.after } : {}),
     })),
   });
+  return ids;
 }
 
 /**
@@ -39,9 +42,9 @@ export async function recordAudit(tx: Tx, ctx: Actor, ...entries: AuditEntry[]):
  * audit record and its outbox messages in one statement (src/payments/transition.ts). The record
  * is written only if `guard` (a CTE of that statement) returned a row.
  */
-export function auditInsertSql(ctx: Actor, entry: AuditEntry, guard: Prisma.Sql): Prisma.Sql {
+export function auditInsertSql(ctx: Actor, entry: AuditEntry, guard: Prisma.Sql, id: string = newId("aud")): Prisma.Sql {
   const json = (v: Prisma.InputJsonValue | null | undefined): string | null => (v == null ? null : JSON.stringify(v));
   return Prisma.sql`INSERT INTO audit_record (id, merchant_id, actor, request_id, action, entity_type, entity_id, before, after, created_at)
-    SELECT ${newId("aud")}, ${ctx.merchantId}, ${ctx.actor}, ${ctx.requestId}, ${entry.action}, ${entry.entityType}, ${entry.entityId},
+    SELECT ${id}, ${ctx.merchantId}, ${ctx.actor}, ${ctx.requestId}, ${entry.action}, ${entry.entityType}, ${entry.entityId},
            ${json(entry.before)}::jsonb, ${json(entry.after)}::jsonb, ${new Date()}::timestamptz FROM ${guard}`;
 }

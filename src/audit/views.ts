@@ -2,7 +2,7 @@
 // here: fields are listed (allow-list), never spread, so a column added later stays out until
 // someone decides it belongs. Dates become ISO strings and bigints decimal strings (JSON has neither).
 import type { Prisma } from "../generated/prisma/client.js";
-import type { ApiKey, GatewayAccount, PaymentAttempt, PaymentMethod, Refund } from "../generated/prisma/client.js";
+import type { ApiKey, GatewayAccount, PaymentAttempt, PaymentMethod, Refund, WebhookEndpoint } from "../generated/prisma/client.js";
 
 type Json = Prisma.InputJsonObject;
 
@@ -33,4 +33,10 @@ export const refundView = (r: Refund): Json => toJson({
 export const attemptView = (a: PaymentAttempt): Json => toJson({
   id: a.id, paymentId: a.paymentId, status: a.status, amount: a.amount, currency: a.currency, gateway: a.gateway, gatewayAccountId: a.gatewayAccountId,
   routingReason: a.routingReason, previousAttemptId: a.previousAttemptId, errorCode: a.errorCode, declineCode: a.declineCode, decision: a.decision,
+});
+
+/** No secret, sealed or not. */
+export const webhookEndpointView = (e: WebhookEndpoint): Json => toJson({
+  id: e.id, url: e.url, description: e.description, events: e.events, enabled: e.enabled, disabledReason: e.disabledReason,
+  previousSecretExpiresAt: e.previousSecretExpiresAt,
 });

@@ -13,6 +13,7 @@ import { decide, type PaymentChange } from "./payment-change.js";
 import { paymentToJson } from "./payment.snapshot.js";
 import { readPayment } from "./payment.queries.js";
 import { rowInsertSql } from "../platform/sql-columns.js";
+import { newId } from "../platform/ids.js";
 
 export const PAYMENT_UPDATED_TOPIC = "payment.updated";
 
@@ -22,6 +23,10 @@ export interface PaymentUpdatedMessage {
   paymentId: string;
   version: number;
   payment: Record<string, Prisma.JsonValue>;
+  /** The change's audit record: the webhook event `evt_…` is it, seen by a receiver (absent in messages of older releases). */
+  auditRecordId?: string;
+  /** The status before the change; null for the payment's creation. */
+  fromStatus?: string | null;
 }
 
 /** Runs the statement `writePaymentEvent` built: in a Prisma transaction, or on its own (`app.sql`). */
@@ -47,12 +52,15 @@ async function writePaymentEvent(
   around: { prelude?: Prisma.Sql; writes?: Prisma.Sql[] } = {},
 ): Promise<boolean> {
   const snapshot = paymentToJson(after);
-  const message: PaymentUpdatedMessage = { merchantId: after.merchantId, paymentId: after.id, version: after.version, payment: snapshot };
+  const auditRecordId = newId("aud");
+  const message: PaymentUpdatedMessage = {
+    merchantId: after.merchantId, paymentId: after.id, version: after.version, payment: snapshot, auditRecordId, fromStatus: before?.status ?? null,
+  };
   const messages = [{ topic: PAYMENT_UPDATED_TOPIC, payload: message }, ...also];
   const [row] = await run(Prisma.sql`
     WITH ${around.prelude ? Prisma.sql`${around.prelude},` : Prisma.empty}
          guard AS (${change}),
-         audit AS (${auditInsertSql(ctx, { action: type, entityType: "payment", entityId: after.id, before: before ? paymentToJson(before) : null, after: snapshot }, paymentWritten)}),
+         audit AS (${auditInsertSql(ctx, { action: type, entityType: "payment", entityId: after.id, before: before ? paymentToJson(before) : null, after: snapshot }, paymentWritten, auditRecordId)}),
          outbox AS (${outboxInsertSql(messages, paymentWritten)})
          ${around.writes?.length ? Prisma.sql`, ${Prisma.join(around.writes, ", ")}` : Prisma.empty}
     SELECT EXISTS (SELECT 1 FROM guard) AS written, ARRAY(SELECT id FROM outbox) AS ids`);

@@ -14,7 +14,10 @@ export const IdPrefix = {
   /** A staged capture or void (src/payments/operations/staged-operation.ts). */
   paymentOperation: "op",
   paymentMethod: "pm",
+  /** A webhook event: the audit record `aud_X` of a payment or refund, as receivers see it (`evt_X`). */
   event: "evt",
+  webhookEndpoint: "we",
+  webhookDelivery: "whd",
   gatewayAccount: "gwa",
   auditRecord: "aud",
   customer: "cus",

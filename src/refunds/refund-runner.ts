@@ -4,7 +4,8 @@
 // gateway says yes or no: it is never marked FAILED on a timeout, which would free its amount
 // for a second refund while the first may have gone through.
 import type { App, Ctx } from "../app/app.js";
-import { relayOutbox } from "../platform/outbox.js";
+import { relayOutbox, writeOutbox } from "../platform/outbox.js";
+import { REFUND_UPDATED_TOPIC, type RefundUpdatedMessage } from "./refund.resource.js";
 import { authorization } from "../payments/operations/authorization.js";
 import { callGateway } from "../gateways/gateway-call.js";
 import { TransientGatewayError } from "../gateways/gateway.js";
@@ -35,10 +36,12 @@ export async function runRefund(app: App, job: { refundId: string; merchantId: s
       };
       const settled = await tx.refund.updateMany({ where: { id: refund.id, status: "PENDING" }, data });
       if (settled.count !== 1) return;
-      await recordAudit(tx, ctx, {
-        action: succeeded ? "refund.succeeded" : "refund.failed", entityType: "refund", entityId: refund.id,
-        before: refundView(refund), after: refundView({ ...refund, ...data }),
+      const action = succeeded ? "refund.succeeded" : "refund.failed";
+      const [auditRecordId] = await recordAudit(tx, ctx, {
+        action, entityType: "refund", entityId: refund.id, before: refundView(refund), after: refundView({ ...refund, ...data }),
       });
+      const message: RefundUpdatedMessage = { merchantId: job.merchantId, refundId: refund.id, auditRecordId: auditRecordId as string, action };
+      await writeOutbox(tx, [{ topic: REFUND_UPDATED_TOPIC, payload: message }]);
       await transitionPayment(tx, ctx, payment.id, { kind: "refundSettled", amount: refund.amount, succeeded });
     }),
   );

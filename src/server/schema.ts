@@ -24,13 +24,14 @@ import { PaymentCustomerResolver } from "../payments/payment-customer.resolver.j
 import { OAuthClientResolver } from "../auth/oauth/oauth-client.resolver.js";
 import { AuditResolver } from "../audit/audit.resolver.js";
 import { UserResolver } from "../users/user.resolver.js";
+import { WebhookResolver } from "../webhooks/webhook.resolver.js";
 
 export async function buildPaygraphSchema(): Promise<GraphQLSchema> {
   validateStateMachine();
   return buildSchema({
     resolvers: [PaymentResolver, PaymentFieldsResolver, PaymentSubscriptionResolver, RefundResolver, PaymentRefundsResolver, NodeResolver, GatewayAccountResolver, GatewayDecisionResolver, GatewayHealthResolver, ExchangeRateResolver, RoutingRuleResolver,
       AnalyticsResolver, AnalyticsSubscriptionResolver, ApiKeyResolver, OAuthClientResolver, AuditResolver,
-      CustomerResolver, PaymentMethodResolver, PaymentCustomerResolver, UserResolver],
+      CustomerResolver, PaymentMethodResolver, PaymentCustomerResolver, UserResolver, WebhookResolver],
     authChecker: ({ context }, required) => authorize(context as GqlContext, required),
     validate: false,
     // type-graphql insists on a PubSub, but every subscription here brings its own `subscribe`

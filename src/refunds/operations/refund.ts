@@ -3,7 +3,8 @@
 // outbox. The gateway settles it; the payment's status follows when it does.
 import type { Payment, Refund } from "../../generated/prisma/client.js";
 import type { Ctx } from "../../app/app.js";
-import { relayOutbox } from "../../platform/outbox.js";
+import { relayOutbox, writeOutbox } from "../../platform/outbox.js";
+import { REFUND_UPDATED_TOPIC, type RefundUpdatedMessage } from "../refund.resource.js";
 import type { Tx } from "../../platform/db.js";
 import { badInput } from "../../platform/errors.js";
 import { idempotent, type Codec } from "../../platform/idempotency.js";
@@ -72,7 +73,9 @@ export async function refundPayment(ctx: Ctx, input: RefundPaymentInput, headerK
           ...(share ? { gatewayAmount: share.amount, gatewayCurrency: share.currency } : {}),
         },
       });
-      await recordAudit(tx, ctx, { action: "refund.created", entityType: "refund", entityId: refund.id, after: refundView(refund) });
+      const [auditRecordId] = await recordAudit(tx, ctx, { action: "refund.created", entityType: "refund", entityId: refund.id, after: refundView(refund) });
+      const message: RefundUpdatedMessage = { merchantId: ctx.merchantId, refundId: refund.id, auditRecordId: auditRecordId as string, action: "refund.created" };
+      await writeOutbox(tx, [{ topic: REFUND_UPDATED_TOPIC, payload: message }]);
       return { refund, payment };
     }),
   );

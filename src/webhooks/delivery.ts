@@ -1,0 +1,169 @@
+// One try of one delivery (a BullMQ job of the webhook queue): sign the event, POST it, record
+// the attempt, and say when to try again. Standard Webhooks' rules: 2xx is delivered; 3xx is a
+// failure (redirects are never followed); 410 disables the endpoint at once; 429 and 503 wait as
+// long as Retry-After says; anything else waits for the next step of WEBHOOK_RETRY_SCHEDULE, with
+// jitter. An endpoint whose every delivery has failed for WEBHOOK_DISABLE_AFTER is disabled.
+// The address is checked when connecting (target-guard.ts), and one endpoint holds at most
+// WEBHOOK_ENDPOINT_CONCURRENCY of this process's delivery slots, so a slow receiver waits alone.
+import { DelayedError, type Job } from "bullmq";
+import { Agent, request } from "undici";
+import type { WebhookDeliveryStatus } from "../generated/prisma/client.js";
+import type { App, Ctx } from "../app/app.js";
+import { recordAudit } from "../audit/audit.js";
+import { webhookEndpointView } from "../audit/views.js";
+import { newId } from "../platform/ids.js";
+import { deliveryChannel, deliveryView } from "./deliveries.js";
+import { endpointChangesChannel, signingSecrets, type WebhookEndpoint } from "./endpoints.js";
+import { eventBody, findEvent } from "./events.js";
+import { signedHeaders } from "./signing.js";
+import { guardedLookup, refusalOfLiteral, systemResolve, type Resolve } from "./target-guard.js";
+import type { WebhookJob } from "./queue.js";
+
+/** What is kept of a receiver's answer. */
+const RESPONSE_KEPT_BYTES = 1024;
+/** A Retry-After longer than this is not believed (a receiver cannot park a delivery for a week). */
+const MAX_RETRY_AFTER_MS = 24 * 3_600_000;
+/** How long a delivery waits for a slot of its busy endpoint before it looks again. */
+const BUSY_ENDPOINT_WAIT_MS = 250;
+
+/** A failed try that will be tried again after `retryInMs` (read by the worker's backoff strategy). */
+export class DeliveryFailed extends Error {
+  constructor(message: string, readonly retryInMs: number) {
+    super(message);
+  }
+}
+
+interface Answer {
+  status?: number;
+  body?: string;
+  error?: string;
+  retryAfterMs?: number;
+  latencyMs: number;
+}
+
+export interface Deliverer {
+  deliver(job: Job<WebhookJob>, token: string | undefined): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** `Retry-After`: seconds, or an HTTP date. */
+function retryAfterMs(value: string | string[] | undefined, now: number): number | undefined {
+  const text = Array.isArray(value) ? value[0] : value;
+  if (!text) return undefined;
+  const ms = /^\d+$/.test(text.trim()) ? Number(text.trim()) * 1000 : Date.parse(text) - now;
+  return Number.isFinite(ms) ? Math.min(Math.max(ms, 0), MAX_RETRY_AFTER_MS) : undefined;
+}
+
+/** ±10 %, so endpoints that failed together are not all retried in the same instant. */
+const jittered = (ms: number): number => Math.round(ms * (0.9 + Math.random() * 0.2));
+
+export function createDeliverer(app: App, resolve: Resolve = systemResolve): Deliverer {
+  const { config } = app;
+  const agent = new Agent({
+    connect: { lookup: guardedLookup(resolve, config.webhookAllowPrivateNetworks), timeout: config.webhookTimeoutMs },
+    keepAliveTimeout: 10_000,
+  });
+  const inFlight = new Map<string, number>();
+
+  async function post(endpoint: WebhookEndpoint, headers: Record<string, string>, body: string): Promise<Answer> {
+    const started = performance.now();
+    const latencyMs = (): number => Math.round(performance.now() - started);
+    const url = new URL(endpoint.url);
+    const refused = refusalOfLiteral(url, config.webhookAllowPrivateNetworks);
+    if (refused) return { error: `address refused: ${refused}`, latencyMs: 0 };
+    try {
+      const response = await request(url, {
+        method: "POST",
+        dispatcher: agent,
+        headers: { "content-type": "application/json", "user-agent": "paygraph-webhooks/1", ...headers },
+        body,
+        signal: AbortSignal.timeout(config.webhookTimeoutMs),
+        headersTimeout: config.webhookTimeoutMs,
+        bodyTimeout: config.webhookTimeoutMs,
+      });
+      const chunks: Buffer[] = [];
+      let kept = 0;
+      for await (const chunk of response.body) {
+        chunks.push(chunk as Buffer);
+        kept += (chunk as Buffer).length;
+        if (kept >= RESPONSE_KEPT_BYTES) break; // leaving the loop discards the rest
+      }
+      const text = Buffer.concat(chunks).subarray(0, RESPONSE_KEPT_BYTES).toString("utf8");
+      return { status: response.statusCode, body: text, retryAfterMs: retryAfterMs(response.headers["retry-after"], Date.now()), latencyMs: latencyMs() };
+    } catch (err) {
+      const e = err as Error & { code?: string; cause?: Error & { code?: string } };
+      const cause = e.name === "TimeoutError" || e.name === "AbortError" ? `timed out after ${config.webhookTimeoutMs} ms` : `${e.cause?.message ?? e.message}`;
+      return { error: cause.slice(0, 500), latencyMs: latencyMs() };
+    }
+  }
+
+  async function deliver(job: Job<WebhookJob>, token: string | undefined): Promise<void> {
+    const { merchantId, endpointId, eventId } = job.data;
+    const endpoint = await app.db.webhookEndpoint.findFirst({ where: { id: endpointId, merchantId } });
+    if (!endpoint?.enabled) return; // deleted or disabled since: nothing to send, nothing to retry
+    const event = await findEvent(app.db, merchantId, eventId);
+    if (!event) return;
+    // Checked and taken with no await in between: concurrent jobs of one endpoint see each other.
+    const busy = inFlight.get(endpointId) ?? 0;
+    if (busy >= config.webhookEndpointConcurrency && token) {
+      // Not a try: the job waits its turn without spending an attempt.
+      await job.moveToDelayed(Date.now() + jittered(BUSY_ENDPOINT_WAIT_MS), token);
+      throw new DelayedError();
+    }
+    inFlight.set(endpointId, busy + 1);
+    let answer: Answer;
+    try {
+      const body = eventBody(event);
+      answer = await post(endpoint, signedHeaders(await signingSecrets(app, endpoint), eventId, body), body);
+    } finally {
+      const left = (inFlight.get(endpointId) ?? 1) - 1;
+      if (left > 0) inFlight.set(endpointId, left);
+      else inFlight.delete(endpointId);
+    }
+    await settle(job, endpoint, answer);
+  }
+
+  /** Records the try; disables the endpoint when its answer or its record says so; throws to be tried again. */
+  async function settle(job: Job<WebhookJob>, endpoint: WebhookEndpoint, answer: Answer): Promise<void> {
+    const now = Date.now();
+    const attempt = job.attemptsMade + 1;
+    const delivered = answer.status !== undefined && answer.status >= 200 && answer.status < 300;
+    const gone = answer.status === 410;
+    const failingSince = delivered ? null : (endpoint.failingSince ?? new Date(now));
+    const failingTooLong = !delivered && now - failingSince!.getTime() >= config.webhookDisableAfterMs;
+    const disable = gone ? "gone" : failingTooLong ? "failing" : undefined;
+    const honoursRetryAfter = answer.status === 429 || answer.status === 503;
+    const retryInMs = !delivered && !disable && attempt < (job.opts.attempts ?? 1)
+      ? (honoursRetryAfter && answer.retryAfterMs !== undefined ? answer.retryAfterMs : jittered(config.webhookRetrySchedule[attempt - 1] ?? 0))
+      : undefined;
+    const status: WebhookDeliveryStatus = delivered ? "SUCCEEDED" : retryInMs !== undefined ? "FAILED" : "GAVE_UP";
+    const ctx: Ctx = { app, merchantId: endpoint.merchantId, requestId: `webhook:${job.id}`, actor: "system:webhooks" };
+    const delivery = await app.db.$transaction(async (tx) => {
+      const row = await tx.webhookDelivery.create({
+        data: {
+          id: newId("whd"), merchantId: endpoint.merchantId, endpointId: endpoint.id, eventId: job.data.eventId, eventType: job.data.eventType, attempt, status,
+          responseStatus: answer.status ?? null, latencyMs: answer.latencyMs, responseBody: answer.body ?? null, error: answer.error ?? null,
+          nextRetryAt: retryInMs !== undefined ? new Date(now + retryInMs) : null, createdAt: new Date(now),
+        },
+      });
+      // Only a change of health writes the endpoint: a healthy one's deliveries cost one INSERT each.
+      if (disable) {
+        const after = await tx.webhookEndpoint.update({ where: { id: endpoint.id }, data: { enabled: false, disabledReason: disable, failingSince, updatedAt: new Date(now) } });
+        await recordAudit(tx, ctx, { action: "webhook_endpoint.disabled", entityType: "webhook_endpoint", entityId: endpoint.id, before: webhookEndpointView(endpoint), after: webhookEndpointView(after) });
+      } else if (delivered && endpoint.failingSince !== null) {
+        await tx.$executeRaw`UPDATE webhook_endpoint SET failing_since = NULL WHERE id = ${endpoint.id}`;
+      } else if (!delivered && endpoint.failingSince === null) {
+        // Concurrent failures keep the first one's time: that is when the endpoint began failing.
+        await tx.$executeRaw`UPDATE webhook_endpoint SET failing_since = COALESCE(failing_since, ${failingSince}) WHERE id = ${endpoint.id}`;
+      }
+      return row;
+    });
+    const changes: { channels: string[]; message: unknown }[] = [{ channels: [deliveryChannel(config.redisPrefix, endpoint.merchantId)], message: deliveryView(delivery) }];
+    if (disable) changes.push({ channels: [endpointChangesChannel(config.redisPrefix)], message: { merchantId: endpoint.merchantId } });
+    await app.pubsub.publish(changes).catch((err: unknown) => app.log.warn({ err }, "webhook delivery update not published"));
+    if (disable) app.log.warn({ endpointId: endpoint.id, merchantId: endpoint.merchantId, reason: disable }, "webhook endpoint disabled");
+    if (retryInMs !== undefined) throw new DeliveryFailed(answer.error ?? `receiver answered ${answer.status}`, retryInMs);
+  }
+
+  return { deliver, close: () => agent.close() };
+}
