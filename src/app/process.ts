@@ -6,7 +6,7 @@ import type { Config } from "../config.js";
 import type { App } from "./app.js";
 import { createDb, createSql } from "../platform/db.js";
 import type { Logger } from "../platform/logger.js";
-import { paymentsByStatusGauge, queueDepthGauge } from "../platform/metrics.js";
+import { paymentsByStatusGauge, queueDepthGauge, webhookQueueGauge } from "../platform/metrics.js";
 import { OutboxRelay } from "../platform/outbox.js";
 import { PubSubHub } from "../platform/pubsub.js";
 import { GATEWAY_JOB_TOPIC, createGatewayQueue } from "../platform/queue.js";
@@ -108,6 +108,7 @@ export function createProcess(config: Config, log: Logger): Process {
   paymentsByStatusGauge(async () =>
     (await db.payment.groupBy({ by: ["status"], _count: { _all: true } })).map((r) => ({ status: r.status, count: r._count._all })));
   queueDepthGauge(() => queue.getJobCounts("waiting", "active", "delayed", "failed"));
+  webhookQueueGauge(() => webhookQueue.getJobCounts("waiting", "active", "delayed"));
 
   return {
     app,

@@ -5,6 +5,11 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom
 export const registry = new Registry();
 collectDefaultMetrics({ register: registry, prefix: "paygraph_" });
 
+// prom-client also reports three sums of its per-type gauges under `*_total`, a suffix Prometheus
+// keeps for counters (`promtool check metrics` fails them); the per-type gauges
+// (`paygraph_nodejs_active_handles{type}`, …) hold the same figures, so the sums go.
+for (const name of ["active_handles", "active_requests", "active_resources"]) registry.removeSingleMetric(`paygraph_nodejs_${name}_total`);
+
 export const httpRequests = new Counter({
   name: "paygraph_http_requests_total",
   help: "HTTP requests served, by route and status code",
@@ -37,6 +42,40 @@ export function queueDepthGauge(collect: () => Promise<Record<string, number>>):
   return new Gauge({
     name: "paygraph_gateway_queue_jobs",
     help: "Jobs in the gateway queue, by state",
+    labelNames: ["state"] as const,
+    registers: [registry],
+    async collect() {
+      for (const [state, count] of Object.entries(await collect())) this.set({ state }, count);
+    },
+  });
+}
+
+export const webhookDeliveries = new Counter({
+  name: "paygraph_webhook_deliveries_total",
+  help: "Webhook delivery tries, by outcome: delivered (2xx), failed (tried again later), gave_up (no more tries)",
+  labelNames: ["outcome"] as const,
+  registers: [registry],
+});
+
+export const webhookLatency = new Histogram({
+  name: "paygraph_webhook_delivery_duration_seconds",
+  help: "Time from sending a webhook to the receiver's answer (or the timeout), by outcome",
+  labelNames: ["outcome"] as const,
+  buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15],
+  registers: [registry],
+});
+
+export const webhookEndpointsDisabled = new Counter({
+  name: "paygraph_webhook_endpoints_disabled_total",
+  help: "Webhook endpoints disabled by paygraph, by reason: gone (410) or failing (WEBHOOK_DISABLE_AFTER of failures)",
+  labelNames: ["reason"] as const,
+  registers: [registry],
+});
+
+export function webhookQueueGauge(collect: () => Promise<Record<string, number>>): Gauge<"state"> {
+  return new Gauge({
+    name: "paygraph_webhook_queue_jobs",
+    help: "Deliveries in the webhook queue, by state",
     labelNames: ["state"] as const,
     registers: [registry],
     async collect() {

@@ -12,6 +12,7 @@ import type { App, Ctx } from "../app/app.js";
 import { recordAudit } from "../audit/audit.js";
 import { webhookEndpointView } from "../audit/views.js";
 import { newId } from "../platform/ids.js";
+import { webhookDeliveries, webhookEndpointsDisabled, webhookLatency } from "../platform/metrics.js";
 import { deliveryChannel, deliveryView } from "./deliveries.js";
 import { endpointChangesChannel, signingSecrets, type WebhookEndpoint } from "./endpoints.js";
 import { eventBody, findEvent } from "./events.js";
@@ -57,12 +58,14 @@ function retryAfterMs(value: string | string[] | undefined, now: number): number
 /** ±10 %, so endpoints that failed together are not all retried in the same instant. */
 const jittered = (ms: number): number => Math.round(ms * (0.9 + Math.random() * 0.2));
 
+/** The HTTP agent of deliveries: every connection's address is resolved and checked by `guardedLookup`. */
+export function webhookAgent(resolve: Resolve, allowPrivate: boolean, timeoutMs: number): Agent {
+  return new Agent({ connect: { lookup: guardedLookup(resolve, allowPrivate), timeout: timeoutMs }, keepAliveTimeout: 10_000 });
+}
+
 export function createDeliverer(app: App, resolve: Resolve = systemResolve): Deliverer {
   const { config } = app;
-  const agent = new Agent({
-    connect: { lookup: guardedLookup(resolve, config.webhookAllowPrivateNetworks), timeout: config.webhookTimeoutMs },
-    keepAliveTimeout: 10_000,
-  });
+  const agent = webhookAgent(resolve, config.webhookAllowPrivateNetworks, config.webhookTimeoutMs);
   const inFlight = new Map<string, number>();
 
   async function post(endpoint: WebhookEndpoint, headers: Record<string, string>, body: string): Promise<Answer> {
@@ -161,7 +164,13 @@ export function createDeliverer(app: App, resolve: Resolve = systemResolve): Del
     const changes: { channels: string[]; message: unknown }[] = [{ channels: [deliveryChannel(config.redisPrefix, endpoint.merchantId)], message: deliveryView(delivery) }];
     if (disable) changes.push({ channels: [endpointChangesChannel(config.redisPrefix)], message: { merchantId: endpoint.merchantId } });
     await app.pubsub.publish(changes).catch((err: unknown) => app.log.warn({ err }, "webhook delivery update not published"));
-    if (disable) app.log.warn({ endpointId: endpoint.id, merchantId: endpoint.merchantId, reason: disable }, "webhook endpoint disabled");
+    const outcome = delivered ? "delivered" : retryInMs !== undefined ? "failed" : "gave_up";
+    webhookDeliveries.inc({ outcome });
+    webhookLatency.observe({ outcome }, answer.latencyMs / 1000);
+    if (disable) {
+      webhookEndpointsDisabled.inc({ reason: disable });
+      app.log.warn({ endpointId: endpoint.id, merchantId: endpoint.merchantId, reason: disable }, "webhook endpoint disabled");
+    }
     if (retryInMs !== undefined) throw new DeliveryFailed(answer.error ?? `receiver answered ${answer.status}`, retryInMs);
   }
 

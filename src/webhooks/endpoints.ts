@@ -29,7 +29,9 @@ async function announce(ctx: Ctx): Promise<void> {
 
 async function checkedUrl(app: App, url: string): Promise<string> {
   const trimmed = url.trim();
-  const refusal = await refusalOfUrl(trimmed, { allowPrivate: app.config.webhookAllowPrivateNetworks, httpsOnly: app.config.env === "production", resolve: systemResolve });
+  // Production wants https, unless the operator allowed private networks (internal receivers are often plain http).
+  const allowPrivate = app.config.webhookAllowPrivateNetworks;
+  const refusal = await refusalOfUrl(trimmed, { allowPrivate, httpsOnly: app.config.env === "production" && !allowPrivate, resolve: systemResolve });
   if (refusal) throw badInput(refusal, "url");
   return new URL(trimmed).href;
 }

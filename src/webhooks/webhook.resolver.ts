@@ -136,6 +136,7 @@ export class WebhookResolver {
     subscribe: async ({ args, context }) => {
       const ctx = merchantCtx(context as GqlContext);
       const endpointId = (args as { endpointId?: string | null }).endpointId ?? undefined;
+      if (endpointId) await getEndpoint(ctx.app, ctx.merchantId, endpointId); // NOT_FOUND at once, not silence
       return ctx.app.pubsub.subscribe<DeliveryView>(
         deliveryChannel(ctx.app.config.redisPrefix, ctx.merchantId),
         undefined,

@@ -17,7 +17,7 @@ const ROLES = ["OWNER", "ADMIN", "DEVELOPER", "ANALYST", "SUPPORT"] as const sat
 // Who holds which scope (src/users/roles.ts is the source; README shows the same table).
 const EVERYONE = ROLES;
 const MANAGERS = ["OWNER", "ADMIN"] as const;                       // users:manage
-const BUILDERS = ["OWNER", "ADMIN", "DEVELOPER"] as const;          // admin, payments:write
+const BUILDERS = ["OWNER", "ADMIN", "DEVELOPER"] as const;          // admin, payments:write, webhooks:write
 const REFUNDERS = ["OWNER", "ADMIN", "DEVELOPER", "SUPPORT"] as const; // refunds:write
 const ANALYSTS = ["OWNER", "ADMIN", "DEVELOPER", "ANALYST"] as const;  // analytics:read
 const NOBODY = [] as const;                                          // platform ADMIN keys only
@@ -55,6 +55,12 @@ const TABLE: Record<string, Row> = {
   oauthClients: { may: BUILDERS, op: `query { oauthClients { id } }` },
   auditLog: { may: BUILDERS, op: `query { auditLog(first: 1) { edges { node { id } } } }` },
   verifyAuditChain: { may: BUILDERS, op: `query { verifyAuditChain { ok } }` },
+  webhookEndpoints: { may: EVERYONE, op: `query { webhookEndpoints { id } }` },
+  webhookEndpoint: { may: EVERYONE, op: `query { webhookEndpoint(id: "we_${NONE}") { id } }` },
+  webhookEventTypes: { may: EVERYONE, op: `query { webhookEventTypes }` },
+  webhookEvents: { may: EVERYONE, op: `query { webhookEvents(first: 1) { edges { node { id } } } }` },
+  webhookEvent: { may: EVERYONE, op: `query { webhookEvent(id: "evt_${NONE}") { id } }` },
+  webhookDeliveries: { may: EVERYONE, op: `query { webhookDeliveries(endpointId: "we_${NONE}") { edges { node { id } } } }` },
   // Mutation
   setApiKeyRateLimit: { may: BUILDERS, op: `mutation { setApiKeyRateLimit(input: { id: "key_${NONE}", rateLimitPerSecond: 1 }) { __typename } }` },
   createCustomer: { may: BUILDERS, op: `mutation { createCustomer(input: { email: "someone@example.test" }) { customer { id } } }` },
@@ -85,10 +91,18 @@ const TABLE: Record<string, Row> = {
   signIn: { may: EVERYONE, anonymous: true, op: `mutation { signIn(input: { email: "nobody@example.test", password: "not a password" }) { token } }` },
   signOut: { may: EVERYONE, fresh: true, op: `mutation { signOut { revoked } }` },
   updateGatewayAccount: { may: BUILDERS, op: `mutation { updateGatewayAccount(input: { id: "gwa_${NONE}", priority: 1 }) { __typename } }` },
+  createWebhookEndpoint: { may: BUILDERS, op: `mutation { createWebhookEndpoint(input: { url: "ftp://x" }) { secret } }` },
+  updateWebhookEndpoint: { may: BUILDERS, op: `mutation { updateWebhookEndpoint(input: { id: "we_${NONE}", enabled: true }) { __typename } }` },
+  deleteWebhookEndpoint: { may: BUILDERS, op: `mutation { deleteWebhookEndpoint(input: { id: "we_${NONE}" }) { __typename } }` },
+  rollWebhookEndpointSecret: { may: BUILDERS, op: `mutation { rollWebhookEndpointSecret(input: { id: "we_${NONE}" }) { secret } }` },
+  sendTestWebhookEvent: { may: BUILDERS, op: `mutation { sendTestWebhookEvent(input: { endpointId: "we_${NONE}" }) { __typename } }` },
+  redeliverWebhookEvent: { may: BUILDERS, op: `mutation { redeliverWebhookEvent(input: { eventId: "evt_${NONE}", endpointId: "we_${NONE}" }) { __typename } }` },
+  replayWebhookEvents: { may: BUILDERS, op: `mutation { replayWebhookEvents(input: { endpointId: "we_${NONE}", from: "2026-01-01T00:00:00Z", to: "2026-01-02T00:00:00Z" }) { queued } }` },
   updateUserRole: { may: MANAGERS, op: `mutation { updateUserRole(input: { id: "usr_${NONE}", role: SUPPORT }) { user { id } } }` },
   // Subscription
   analyticsUpdated: { may: ANALYSTS, op: `subscription { analyticsUpdated(input: ${HOUR}) { interval } }` },
   paymentUpdated: { may: EVERYONE, op: `subscription { paymentUpdated(paymentId: "pay_${NONE}") { id } }` },
+  webhookDeliveryUpdated: { may: EVERYONE, op: `subscription { webhookDeliveryUpdated(endpointId: "we_${NONE}") { id } }` },
 };
 
 let stack: Stack;

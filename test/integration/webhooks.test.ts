@@ -1,6 +1,7 @@
 // Signed webhooks through the real server and worker: endpoints over GraphQL, one event per change
 // of a payment or refund, delivered to a receiver on loopback and verified by two independent
 // Standard Webhooks verifiers (the reference `standardwebhooks` library and svix's).
+import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Webhook as StandardWebhook } from "standardwebhooks";
 import { Webhook as SvixWebhook } from "svix";
@@ -256,5 +257,28 @@ describe("operability", () => {
     ok(await gql(url, SendTestWebhookEventDocument, { input: { endpointId: webhookEndpoint.id } }, { key }));
     const [, second] = await receiver.until("/roll", 2);
     expect(second!.headers["webhook-signature"]!.split(" ")).toHaveLength(1);
+  });
+});
+
+describe("metrics", () => {
+  /** `promtool check metrics` (Debian's prometheus package) on `text`: its exit code and what it printed. */
+  const promtool = (text: string) => new Promise<{ code: number | null; out: string }>((resolve, reject) => {
+    const proc = spawn("promtool", ["check", "metrics"], { stdio: ["pipe", "pipe", "pipe"] });
+    let out = "";
+    proc.stdout.on("data", (c: Buffer) => (out += c.toString()));
+    proc.stderr.on("data", (c: Buffer) => (out += c.toString()));
+    proc.on("error", reject);
+    proc.on("close", (code) => resolve({ code, out }));
+    proc.stdin.end(text);
+  });
+
+  it("/metrics passes promtool's lint, with the webhook figures", async () => {
+    const text = await (await fetch(`${url}/metrics`)).text();
+    expect(text).toMatch(/^paygraph_webhook_deliveries_total\{outcome="delivered"\} [1-9]/m);
+    expect(text).toMatch(/^paygraph_webhook_deliveries_total\{outcome="gave_up"\} [1-9]/m);
+    expect(text).toMatch(/^paygraph_webhook_endpoints_disabled_total\{reason="gone"\} 1$/m);
+    expect(text).toMatch(/^paygraph_webhook_delivery_duration_seconds_bucket/m);
+    expect(text).toMatch(/^paygraph_webhook_queue_jobs\{state="waiting"\}/m);
+    expect(await promtool(text)).toEqual({ code: 0, out: "" });
   });
 });
