@@ -19,6 +19,7 @@ import { randomToken } from "./platform/ids.js";
 import { startSandboxGateway } from "./gateways/sandbox/server.js";
 import { startGatewayWorker } from "./worker/worker.js";
 import { startWebhookWorker } from "./worker/webhook-worker.js";
+import { startBatchWorker } from "./worker/batch-worker.js";
 import { startReconciler } from "./worker/reconciler.js";
 import { startMaintenanceWorker } from "./worker/maintenance.js";
 import { startAnalyticsFold } from "./analytics/fold.js";
@@ -125,10 +126,11 @@ async function runRoles(config: Config, role: Role, tls: ReturnType<typeof loadT
     const maintenance = await startMaintenanceWorker(proc.app, createRedis(config, "maintenance-worker", proc.app.log));
     const fold = startAnalyticsFold(proc.app);
     const webhooks = startWebhookWorker(proc.app, createRedis(config, "webhook-worker", proc.app.log));
+    const batches = startBatchWorker(proc.app, createRedis(config, "batch-worker", proc.app.log));
     closers.unshift(async () => {
       reconciler.stop();
       await fold.stop();
-      await Promise.all([worker.close(), maintenance.close(), webhooks.close()]);
+      await Promise.all([worker.close(), maintenance.close(), webhooks.close(), batches.close()]);
     });
   }
   if (role === "worker") return undefined;

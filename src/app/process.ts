@@ -6,7 +6,7 @@ import type { Config } from "../config.js";
 import type { App } from "./app.js";
 import { createDb, createSql } from "../platform/db.js";
 import type { Logger } from "../platform/logger.js";
-import { paymentsByStatusGauge, queueDepthGauge, webhookQueueGauge } from "../platform/metrics.js";
+import { paymentsByStatusGauge, queueDepthGauge } from "../platform/metrics.js";
 import { OutboxRelay } from "../platform/outbox.js";
 import { PubSubHub } from "../platform/pubsub.js";
 import { GATEWAY_JOB_TOPIC, createGatewayQueue } from "../platform/queue.js";
@@ -22,6 +22,7 @@ import { WebhookDispatch, type DispatchedEvent } from "../webhooks/dispatch.js";
 import { createWebhookQueue } from "../webhooks/queue.js";
 import { eventIdOf, paymentEventType } from "../webhooks/events.js";
 import { REFUND_UPDATED_TOPIC, type RefundUpdatedMessage } from "../refunds/refund.resource.js";
+import { BATCH_START_TOPIC, batchJobOptions, createBatchQueue, type BatchJob, type BatchStartMessage } from "../batches/queue.js";
 
 /** A line a human can act on, or undefined when both services answer. */
 export async function preflight(config: Config, log: Logger): Promise<string | undefined> {
@@ -70,6 +71,8 @@ export function createProcess(config: Config, log: Logger): Process {
   const webhookQueue = createWebhookQueue(redis, config.redisPrefix);
   webhookQueue.on("error", (err) => logConnectionError(log, "bullmq:webhook-queue", err));
   const webhooks = new WebhookDispatch(db, webhookQueue, config);
+  const batchQueue = createBatchQueue(redis, config.redisPrefix);
+  batchQueue.on("error", (err) => logConnectionError(log, "bullmq:batch-queue", err));
   const relay = new OutboxRelay(
     db,
     {
@@ -88,6 +91,12 @@ export function createProcess(config: Config, log: Logger): Process {
         await webhooks.dispatch((payloads as RefundUpdatedMessage[]).map((m) => ({ merchantId: m.merchantId, eventId: eventIdOf(m.auditRecordId), eventType: m.action })));
       },
       [GATEWAY_JOB_TOPIC]: enqueueGatewayJobs(queue, config),
+      [BATCH_START_TOPIC]: async (payloads) => {
+        await batchQueue.addBulk((payloads as BatchStartMessage[]).map((m) => {
+          const data: BatchJob = { kind: "start", batchId: m.batchId, merchantId: m.merchantId };
+          return { name: "start", data, opts: batchJobOptions(data) };
+        }));
+      },
     },
     log,
   );
@@ -107,8 +116,8 @@ export function createProcess(config: Config, log: Logger): Process {
 
   paymentsByStatusGauge(async () =>
     (await db.payment.groupBy({ by: ["status"], _count: { _all: true } })).map((r) => ({ status: r.status, count: r._count._all })));
-  queueDepthGauge(() => queue.getJobCounts("waiting", "active", "delayed", "failed"));
-  webhookQueueGauge(() => webhookQueue.getJobCounts("waiting", "active", "delayed"));
+  queueDepthGauge("gateway", () => queue.getJobCounts("waiting", "active", "delayed", "failed"));
+  queueDepthGauge("webhook", () => webhookQueue.getJobCounts("waiting", "active", "delayed"));
 
   return {
     app,
@@ -117,6 +126,7 @@ export function createProcess(config: Config, log: Logger): Process {
       await (await following)?.();
       await queue.close();
       await webhookQueue.close();
+      await batchQueue.close();
       await closeGatewayPools();
       subscriber.disconnect();
       publisher.disconnect();

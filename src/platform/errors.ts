@@ -24,7 +24,7 @@ export const ErrorCode = {
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
 /** Extra, client-safe fields carried next to the code (`field`, `from`, `allowed`, …). */
-export type ErrorDetails = Record<string, string | number | boolean | string[] | null>;
+export type ErrorDetails = Record<string, string | number | boolean | string[] | null | Record<string, string | number>[]>;
 
 export class AppError extends Error {
   constructor(

@@ -18,6 +18,7 @@ export const IdPrefix = {
   event: "evt",
   webhookEndpoint: "we",
   webhookDelivery: "whd",
+  batch: "bat",
   gatewayAccount: "gwa",
   auditRecord: "aud",
   customer: "cus",

@@ -38,10 +38,11 @@ export function paymentsByStatusGauge(collect: () => Promise<{ status: string; c
   });
 }
 
-export function queueDepthGauge(collect: () => Promise<Record<string, number>>): Gauge<"state"> {
+/** Jobs in a BullMQ queue by state (`paygraph_<queue>_queue_jobs`), read from Redis at scrape time. */
+export function queueDepthGauge(queue: string, collect: () => Promise<Record<string, number>>): Gauge<"state"> {
   return new Gauge({
-    name: "paygraph_gateway_queue_jobs",
-    help: "Jobs in the gateway queue, by state",
+    name: `paygraph_${queue}_queue_jobs`,
+    help: `Jobs in the ${queue} queue, by state`,
     labelNames: ["state"] as const,
     registers: [registry],
     async collect() {
@@ -71,15 +72,3 @@ export const webhookEndpointsDisabled = new Counter({
   labelNames: ["reason"] as const,
   registers: [registry],
 });
-
-export function webhookQueueGauge(collect: () => Promise<Record<string, number>>): Gauge<"state"> {
-  return new Gauge({
-    name: "paygraph_webhook_queue_jobs",
-    help: "Deliveries in the webhook queue, by state",
-    labelNames: ["state"] as const,
-    registers: [registry],
-    async collect() {
-      for (const [state, count] of Object.entries(await collect())) this.set({ state }, count);
-    },
-  });
-}

@@ -195,3 +195,22 @@ export class PubSubHub {
     return async () => messages.return?.();
   }
 }
+
+/**
+ * `first`, then whatever `source` yields: a subscription that starts with the current state. Hand
+ * written for the reason boundedQueue is: return() must end `source` at once, even while a next()
+ * waits on it.
+ */
+export function startingWith<T>(first: readonly T[], source: AsyncIterableIterator<T>): AsyncIterableIterator<T> {
+  const queued = [...first];
+  const iterator: AsyncIterableIterator<T> = {
+    [Symbol.asyncIterator]: () => iterator,
+    next: () => (queued.length ? Promise.resolve({ done: false, value: queued.shift() as T }) : source.next()),
+    return: async () => {
+      queued.length = 0;
+      await source.return?.();
+      return { done: true, value: undefined };
+    },
+  };
+  return iterator;
+}

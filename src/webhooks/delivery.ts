@@ -7,11 +7,12 @@
 // WEBHOOK_ENDPOINT_CONCURRENCY of this process's delivery slots, so a slow receiver waits alone.
 import { DelayedError, type Job } from "bullmq";
 import { Agent, request } from "undici";
-import type { WebhookDeliveryStatus } from "../generated/prisma/client.js";
+import { Prisma, type WebhookDelivery } from "../generated/prisma/client.js";
 import type { App, Ctx } from "../app/app.js";
 import { recordAudit } from "../audit/audit.js";
 import { webhookEndpointView } from "../audit/views.js";
 import { newId } from "../platform/ids.js";
+import { rowInsertSql } from "../platform/sql-columns.js";
 import { webhookDeliveries, webhookEndpointsDisabled, webhookLatency } from "../platform/metrics.js";
 import { deliveryChannel, deliveryView } from "./deliveries.js";
 import { endpointChangesChannel, signingSecrets, type WebhookEndpoint } from "./endpoints.js";
@@ -24,8 +25,11 @@ import type { WebhookJob } from "./queue.js";
 const RESPONSE_KEPT_BYTES = 1024;
 /** A Retry-After longer than this is not believed (a receiver cannot park a delivery for a week). */
 const MAX_RETRY_AFTER_MS = 24 * 3_600_000;
-/** How long a delivery waits for a slot of its busy endpoint before it looks again. */
-const BUSY_ENDPOINT_WAIT_MS = 250;
+/**
+ * How long a delivery waits for a slot of its busy endpoint before it looks again: a slow endpoint's
+ * backlog costs each waiting job one Redis move a second, not more.
+ */
+const BUSY_ENDPOINT_WAIT_MS = 1000;
 
 /** A failed try that will be tried again after `retryInMs` (read by the worker's backoff strategy). */
 export class DeliveryFailed extends Error {
@@ -102,11 +106,7 @@ export function createDeliverer(app: App, resolve: Resolve = systemResolve): Del
 
   async function deliver(job: Job<WebhookJob>, token: string | undefined): Promise<void> {
     const { merchantId, endpointId, eventId } = job.data;
-    const endpoint = await app.db.webhookEndpoint.findFirst({ where: { id: endpointId, merchantId } });
-    if (!endpoint?.enabled) return; // deleted or disabled since: nothing to send, nothing to retry
-    const event = await findEvent(app.db, merchantId, eventId);
-    if (!event) return;
-    // Checked and taken with no await in between: concurrent jobs of one endpoint see each other.
+    // The slot first, before any read: a job of a busy endpoint costs one Redis move, nothing more.
     const busy = inFlight.get(endpointId) ?? 0;
     if (busy >= config.webhookEndpointConcurrency && token) {
       // Not a try: the job waits its turn without spending an attempt.
@@ -115,7 +115,13 @@ export function createDeliverer(app: App, resolve: Resolve = systemResolve): Del
     }
     inFlight.set(endpointId, busy + 1);
     let answer: Answer;
+    let endpoint: WebhookEndpoint | undefined;
     try {
+      // Enabled endpoints come from the process's cache (forgotten on every change, by every process).
+      endpoint = await app.webhooks.endpoint(merchantId, endpointId);
+      if (!endpoint) return; // deleted or disabled since: nothing to send, nothing to retry
+      const event = await findEvent(app.db, merchantId, eventId);
+      if (!event) return;
       const body = eventBody(event);
       answer = await post(endpoint, signedHeaders(await signingSecrets(app, endpoint), eventId, body), body);
     } finally {
@@ -126,41 +132,45 @@ export function createDeliverer(app: App, resolve: Resolve = systemResolve): Del
     await settle(job, endpoint, answer);
   }
 
-  /** Records the try; disables the endpoint when its answer or its record says so; throws to be tried again. */
+  /**
+   * Records the try in one statement that also keeps the endpoint's health: a success clears
+   * `failing_since`, a failure keeps the first failure's time and answers it (the truth, whatever
+   * a process's cache holds). An endpoint answering 410, or failing for WEBHOOK_DISABLE_AFTER, is
+   * then disabled. Throws DeliveryFailed to be tried again.
+   */
   async function settle(job: Job<WebhookJob>, endpoint: WebhookEndpoint, answer: Answer): Promise<void> {
-    const now = Date.now();
+    const now = new Date();
     const attempt = job.attemptsMade + 1;
     const delivered = answer.status !== undefined && answer.status >= 200 && answer.status < 300;
-    const gone = answer.status === 410;
-    const failingSince = delivered ? null : (endpoint.failingSince ?? new Date(now));
-    const failingTooLong = !delivered && now - failingSince!.getTime() >= config.webhookDisableAfterMs;
-    const disable = gone ? "gone" : failingTooLong ? "failing" : undefined;
     const honoursRetryAfter = answer.status === 429 || answer.status === 503;
-    const retryInMs = !delivered && !disable && attempt < (job.opts.attempts ?? 1)
+    let retryInMs = !delivered && answer.status !== 410 && attempt < (job.opts.attempts ?? 1)
       ? (honoursRetryAfter && answer.retryAfterMs !== undefined ? answer.retryAfterMs : jittered(config.webhookRetrySchedule[attempt - 1] ?? 0))
       : undefined;
-    const status: WebhookDeliveryStatus = delivered ? "SUCCEEDED" : retryInMs !== undefined ? "FAILED" : "GAVE_UP";
-    const ctx: Ctx = { app, merchantId: endpoint.merchantId, requestId: `webhook:${job.id}`, actor: "system:webhooks" };
-    const delivery = await app.db.$transaction(async (tx) => {
-      const row = await tx.webhookDelivery.create({
-        data: {
-          id: newId("whd"), merchantId: endpoint.merchantId, endpointId: endpoint.id, eventId: job.data.eventId, eventType: job.data.eventType, attempt, status,
-          responseStatus: answer.status ?? null, latencyMs: answer.latencyMs, responseBody: answer.body ?? null, error: answer.error ?? null,
-          nextRetryAt: retryInMs !== undefined ? new Date(now + retryInMs) : null, createdAt: new Date(now),
-        },
-      });
-      // Only a change of health writes the endpoint: a healthy one's deliveries cost one INSERT each.
-      if (disable) {
-        const after = await tx.webhookEndpoint.update({ where: { id: endpoint.id }, data: { enabled: false, disabledReason: disable, failingSince, updatedAt: new Date(now) } });
+    let delivery: WebhookDelivery = {
+      id: newId("whd"), merchantId: endpoint.merchantId, endpointId: endpoint.id, eventId: job.data.eventId, eventType: job.data.eventType, attempt,
+      status: delivered ? "SUCCEEDED" : retryInMs !== undefined ? "FAILED" : "GAVE_UP",
+      responseStatus: answer.status ?? null, latencyMs: answer.latencyMs, responseBody: answer.body ?? null, error: answer.error ?? null,
+      nextRetryAt: retryInMs !== undefined ? new Date(now.getTime() + retryInMs) : null, createdAt: now,
+    };
+    const health = delivered
+      ? Prisma.sql`UPDATE webhook_endpoint SET failing_since = NULL WHERE id = ${endpoint.id} AND failing_since IS NOT NULL RETURNING failing_since`
+      : Prisma.sql`UPDATE webhook_endpoint SET failing_since = COALESCE(failing_since, ${now}) WHERE id = ${endpoint.id} RETURNING failing_since`;
+    const [row] = await app.db.$queryRaw<{ failing_since: Date | null }[]>`
+      WITH delivery AS (${rowInsertSql("webhook_delivery", Prisma.WebhookDeliveryScalarFieldEnum, delivery)}), health AS (${health})
+      SELECT failing_since FROM health`;
+    const failingSince = row?.failing_since ?? null;
+    const disable = answer.status === 410 ? "gone" : !delivered && failingSince && now.getTime() - failingSince.getTime() >= config.webhookDisableAfterMs ? "failing" : undefined;
+    if (disable) {
+      retryInMs = undefined;
+      delivery = { ...delivery, status: "GAVE_UP", nextRetryAt: null };
+      const ctx: Ctx = { app, merchantId: endpoint.merchantId, requestId: `webhook:${job.id}`, actor: "system:webhooks" };
+      await app.db.$transaction(async (tx) => {
+        await tx.webhookDelivery.update({ where: { id: delivery.id }, data: { status: "GAVE_UP", nextRetryAt: null } });
+        const after = await tx.webhookEndpoint.update({ where: { id: endpoint.id }, data: { enabled: false, disabledReason: disable, updatedAt: now } });
         await recordAudit(tx, ctx, { action: "webhook_endpoint.disabled", entityType: "webhook_endpoint", entityId: endpoint.id, before: webhookEndpointView(endpoint), after: webhookEndpointView(after) });
-      } else if (delivered && endpoint.failingSince !== null) {
-        await tx.$executeRaw`UPDATE webhook_endpoint SET failing_since = NULL WHERE id = ${endpoint.id}`;
-      } else if (!delivered && endpoint.failingSince === null) {
-        // Concurrent failures keep the first one's time: that is when the endpoint began failing.
-        await tx.$executeRaw`UPDATE webhook_endpoint SET failing_since = COALESCE(failing_since, ${failingSince}) WHERE id = ${endpoint.id}`;
-      }
-      return row;
-    });
+      });
+      app.webhooks.forget(endpoint.merchantId);
+    }
     const changes: { channels: string[]; message: unknown }[] = [{ channels: [deliveryChannel(config.redisPrefix, endpoint.merchantId)], message: deliveryView(delivery) }];
     if (disable) changes.push({ channels: [endpointChangesChannel(config.redisPrefix)], message: { merchantId: endpoint.merchantId } });
     await app.pubsub.publish(changes).catch((err: unknown) => app.log.warn({ err }, "webhook delivery update not published"));

@@ -1,21 +1,19 @@
 // From committed changes to queued deliveries. The outbox relay hands over each change's event
 // (src/app/process.ts wires the payment and refund topics here); the merchant's enabled endpoints
-// that take its type each get a delivery job, in one bulk add. Which endpoints a merchant has is
+// that take its type each get a delivery job, in one bulk add. A merchant's enabled endpoints are
 // cached per process and forgotten the moment any process changes one (a Redis message), so a
-// change with no endpoint to tell costs no query and no Redis command.
+// change with no endpoint to tell costs no query and no Redis command, and a delivery reads its
+// endpoint from here rather than from PostgreSQL.
 import type { Queue } from "bullmq";
 import { LRUCache } from "lru-cache";
 import type { Db } from "../platform/db.js";
 import type { Logger } from "../platform/logger.js";
 import type { PubSubHub } from "../platform/pubsub.js";
 import type { Config } from "../config.js";
+import type { WebhookEndpoint } from "../generated/prisma/client.js";
 import { endpointChangesChannel } from "./endpoints.js";
 import { webhookJobOptions, type WebhookJob } from "./queue.js";
 
-interface Route {
-  id: string;
-  events: string[];
-}
 
 /** A committed event to tell the merchant's endpoints about. */
 export interface DispatchedEvent {
@@ -28,7 +26,7 @@ export interface DispatchedEvent {
 const ROUTES_TTL_MS = 60_000;
 
 export class WebhookDispatch {
-  private readonly routes = new LRUCache<string, Route[]>({ max: 10_000, ttl: ROUTES_TTL_MS });
+  private readonly routes = new LRUCache<string, WebhookEndpoint[]>({ max: 10_000, ttl: ROUTES_TTL_MS });
 
   constructor(
     private readonly db: Db,
@@ -51,8 +49,8 @@ export class WebhookDispatch {
     this.routes.delete(merchantId);
   }
 
-  private async routesOf(merchantIds: string[]): Promise<Map<string, Route[]>> {
-    const found = new Map<string, Route[]>();
+  private async routesOf(merchantIds: string[]): Promise<Map<string, WebhookEndpoint[]>> {
+    const found = new Map<string, WebhookEndpoint[]>();
     const missing: string[] = [];
     for (const id of new Set(merchantIds)) {
       const cached = this.routes.get(id);
@@ -60,13 +58,18 @@ export class WebhookDispatch {
       else missing.push(id);
     }
     if (missing.length === 0) return found;
-    const rows = await this.db.webhookEndpoint.findMany({ where: { merchantId: { in: missing }, enabled: true }, select: { id: true, merchantId: true, events: true } });
+    const rows = await this.db.webhookEndpoint.findMany({ where: { merchantId: { in: missing }, enabled: true } });
     for (const id of missing) {
-      const list = rows.filter((r) => r.merchantId === id).map((r) => ({ id: r.id, events: r.events }));
+      const list = rows.filter((r) => r.merchantId === id);
       this.routes.set(id, list);
       found.set(id, list);
     }
     return found;
+  }
+
+  /** The merchant's endpoint if it is enabled (as of the last change this process heard of). */
+  async endpoint(merchantId: string, endpointId: string): Promise<WebhookEndpoint | undefined> {
+    return (await this.routesOf([merchantId])).get(merchantId)?.find((e) => e.id === endpointId);
   }
 
   /** Queues a delivery of each event to each enabled endpoint of its merchant that takes its type. */

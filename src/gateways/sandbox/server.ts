@@ -32,7 +32,15 @@ export interface SandboxGatewayOptions {
   now?: () => Date;
 }
 
-export interface SandboxControl { latencyMs: number; failRate: number; timeoutRate: number; currencies: string[] | null; down: boolean }
+export interface SandboxControl {
+  latencyMs: number;
+  failRate: number;
+  /** The calls `failRate` applies to: authorize only unless told (a flaky acquirer fails captures and refunds too). */
+  failOperations: ("authorize" | "capture" | "void" | "refund")[];
+  timeoutRate: number;
+  currencies: string[] | null;
+  down: boolean;
+}
 
 /** GET /rates's base currency. */
 export const SANDBOX_RATES_BASE = "USD";
@@ -67,6 +75,10 @@ export const TIMEOUT_HANG_MS = 60_000;
 const CONTROL_FIELDS: { [K in keyof SandboxControl]: (v: unknown) => SandboxControl[K] | string } = {
   latencyMs: (v) => (typeof v === "number" && Number.isInteger(v) && v >= 0 && v <= 600_000 ? v : "latencyMs must be an integer 0..600000"),
   failRate: (v) => (typeof v === "number" && v >= 0 && v <= 1 ? v : "failRate must be a number 0..1"),
+  failOperations: (v) =>
+    Array.isArray(v) && v.every((o) => ["authorize", "capture", "void", "refund"].includes(o as string))
+      ? (v as SandboxControl["failOperations"])
+      : "failOperations must be a list of authorize, capture, void, refund",
   timeoutRate: (v) => (typeof v === "number" && v >= 0 && v <= 1 ? v : "timeoutRate must be a number 0..1"),
   currencies: (v) =>
     v === null || (Array.isArray(v) && v.every((c) => typeof c === "string" && /^[A-Z]{3}$/.test(c)))
@@ -92,7 +104,7 @@ export async function startSandboxGateway(opts: SandboxGatewayOptions): Promise<
   const name = opts.name ?? "sandbox";
   const random = opts.random ?? Math.random;
   const control: SandboxControl = {
-    latencyMs: opts.latencyMs ?? 0, failRate: opts.failRate ?? 0, timeoutRate: opts.timeoutRate ?? 0, currencies: opts.currencies ?? null, down: false,
+    latencyMs: opts.latencyMs ?? 0, failRate: opts.failRate ?? 0, failOperations: ["authorize"], timeoutRate: opts.timeoutRate ?? 0, currencies: opts.currencies ?? null, down: false,
   };
   const ledger = new Ledger(opts.now);
   const now = opts.now ?? (() => new Date());
@@ -180,13 +192,14 @@ export async function startSandboxGateway(opts: SandboxGatewayOptions): Promise<
 
   app.get("/healthz", async () => ({ ok: true, name }));
 
+  /** Random 503s happen "in front of" the gateway: before any charge or idempotency lookup. */
+  const injectedFailure = (op: SandboxControl["failOperations"][number]): boolean =>
+    control.failRate > 0 && control.failOperations.includes(op) && random() < control.failRate;
+
   app.post("/v1/authorize", async (req, reply) => {
     const parsed = parseAuthorize(req.body);
     if (!parsed.ok) return send(reply, await slow(fail(400, "invalid_request", parsed.message)));
-    // Random 503s happen "in front of" the gateway: before any charge or idempotency lookup.
-    if (control.failRate > 0 && random() < control.failRate) {
-      return send(reply, await slow(unavailable("Injected failure (failRate)")));
-    }
+    if (injectedFailure("authorize")) return send(reply, await slow(unavailable("Injected failure (failRate)")));
     const a = parsed.value;
     if (control.currencies && !control.currencies.includes(a.currency)) {
       return send(reply, await slow(fail(400, "currency_not_supported", `${name} does not process ${a.currency}`)));
@@ -202,6 +215,7 @@ export async function startSandboxGateway(opts: SandboxGatewayOptions): Promise<
     app.post(`/v1/${op}`, async (req, reply) => {
       const parsed = parseOp(req.body, op !== "void");
       if (!parsed.ok) return send(reply, await slow(fail(400, "invalid_request", parsed.message)));
+      if (injectedFailure(op)) return send(reply, await slow(unavailable("Injected failure (failRate)")));
       const o = parsed.value;
       const fingerprint = [o.reference, o.amount, o.currency ?? ""].join("|");
       const run = (): OpResult => (op === "capture" ? ledger.capture(o) : op === "void" ? ledger.void(o) : ledger.refund(o));

@@ -1,0 +1,35 @@
+// The worker role's batches: a BullMQ worker of its own on the batch queue, so a 10,000-item batch
+// never stands in front of the gateway jobs of single payments.
+import { Worker, type ConnectionOptions } from "bullmq";
+import type { Redis } from "ioredis";
+import type { App } from "../app/app.js";
+import { logConnectionError } from "../platform/unavailable.js";
+import { runItem, startBatch } from "../batches/batch-runner.js";
+import { BATCH_QUEUE, createBatchQueue, type BatchJob } from "../batches/queue.js";
+
+/** Items of one worker process in flight: each waits on the database and a gateway, not on CPU. */
+const BATCH_CONCURRENCY = 16;
+
+export function startBatchWorker(app: App, connection: Redis): { close(): Promise<void> } {
+  const { config } = app;
+  const queue = createBatchQueue(connection, config.redisPrefix);
+  const worker = new Worker<BatchJob>(
+    BATCH_QUEUE,
+    (job) => (job.data.kind === "start" ? startBatch(app, queue, job.data) : runItem(app, job)),
+    {
+      connection: connection as ConnectionOptions,
+      prefix: `${config.redisPrefix}:bull`,
+      concurrency: BATCH_CONCURRENCY,
+      lockDuration: config.jobLockMs,
+      stalledInterval: Math.max(1000, Math.floor(config.jobLockMs / 2)),
+      maxStalledCount: 10,
+    },
+  );
+  worker.on("error", (err) => logConnectionError(app.log, "bullmq:batch-worker", err));
+  return {
+    async close() {
+      await worker.close();
+      await queue.close();
+    },
+  };
+}
