@@ -17,7 +17,8 @@ let worker: Role;
 const WORKER_ENV = () => ({ GATEWAY_URL: gateway });
 
 beforeAll(async () => {
-  stack = await createStack({ JOB_LOCK_MS: "2000", RETRY_BASE_MS: "20" });
+  // Refunds the flaky gateway refused past their retries are picked up by the reconciler within seconds.
+  stack = await createStack({ JOB_LOCK_MS: "2000", RETRY_BASE_MS: "20", GATEWAY_RETRIES: "6", RECONCILE_AFTER_MS: "2000", RECONCILE_EVERY_MS: "1000" });
   gateway = (await stack.start(["sandbox", "--port", "0"])).url;
   api = (await stack.start(["start", "--role", "api", "--port", "0"], { GATEWAY_URL: gateway })).url;
   worker = await stack.start(["start", "--role", "worker"], WORKER_ENV());
@@ -144,11 +145,12 @@ describe("running", () => {
   });
 
   it("applies 1,000 refunds exactly once through a flaky gateway and a killed worker, streaming its counts", async () => {
-    const PAYMENTS = 40;
-    const PER_PAYMENT = 25; // 25 refunds of 0.80 refund each 20.00 payment in full
+    const PAYMENTS = 100;
+    const PER_PAYMENT = 10; // 10 refunds of 2.00 refund each 20.00 payment in full
     const ids = await payments(PAYMENTS, "20.00", "AUTOMATIC");
     await control({ failRate: 0.3, failOperations: ["refund"] });
-    const items = ids.flatMap((paymentId) => Array.from({ length: PER_PAYMENT }, () => ({ paymentId, amount: "0.80", reason: "batch test" })));
+    // Round robin over the payments: items in flight at once touch different payments (their refunds of one payment queue on its row lock).
+    const items = Array.from({ length: PER_PAYMENT }, () => ids.map((paymentId) => ({ paymentId, amount: "2.00", reason: "batch test" }))).flat();
     const batch = ok(await gql(api, CreateBatchDocument, { input: { operation: "REFUND", items, idempotencyKey: `refunds-${ids[0]}` } }, { key })).createBatch.batch;
     expect(batch.total).toBe(1000);
     const client = wsClient(api, key);

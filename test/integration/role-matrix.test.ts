@@ -55,6 +55,8 @@ const TABLE: Record<string, Row> = {
   oauthClients: { may: BUILDERS, op: `query { oauthClients { id } }` },
   auditLog: { may: BUILDERS, op: `query { auditLog(first: 1) { edges { node { id } } } }` },
   verifyAuditChain: { may: BUILDERS, op: `query { verifyAuditChain { ok } }` },
+  batch: { may: EVERYONE, op: `query { batch(id: "bat_${NONE}") { id } }` },
+  batches: { may: EVERYONE, op: `query { batches(first: 1) { edges { node { id } } } }` },
   webhookEndpoints: { may: EVERYONE, op: `query { webhookEndpoints { id } }` },
   webhookEndpoint: { may: EVERYONE, op: `query { webhookEndpoint(id: "we_${NONE}") { id } }` },
   webhookEventTypes: { may: EVERYONE, op: `query { webhookEventTypes }` },
@@ -91,6 +93,8 @@ const TABLE: Record<string, Row> = {
   signIn: { may: EVERYONE, anonymous: true, op: `mutation { signIn(input: { email: "nobody@example.test", password: "not a password" }) { token } }` },
   signOut: { may: EVERYONE, fresh: true, op: `mutation { signOut { revoked } }` },
   updateGatewayAccount: { may: BUILDERS, op: `mutation { updateGatewayAccount(input: { id: "gwa_${NONE}", priority: 1 }) { __typename } }` },
+  createBatch: { may: REFUNDERS, op: `mutation { createBatch(input: { operation: REFUND, items: [{ paymentId: "pay_${NONE}" }] }) { __typename } }` },
+  cancelBatch: { may: EVERYONE, op: `mutation { cancelBatch(input: { id: "bat_${NONE}" }) { __typename } }` },
   createWebhookEndpoint: { may: BUILDERS, op: `mutation { createWebhookEndpoint(input: { url: "ftp://x" }) { secret } }` },
   updateWebhookEndpoint: { may: BUILDERS, op: `mutation { updateWebhookEndpoint(input: { id: "we_${NONE}", enabled: true }) { __typename } }` },
   deleteWebhookEndpoint: { may: BUILDERS, op: `mutation { deleteWebhookEndpoint(input: { id: "we_${NONE}" }) { __typename } }` },
@@ -102,6 +106,7 @@ const TABLE: Record<string, Row> = {
   // Subscription
   analyticsUpdated: { may: ANALYSTS, op: `subscription { analyticsUpdated(input: ${HOUR}) { interval } }` },
   paymentUpdated: { may: EVERYONE, op: `subscription { paymentUpdated(paymentId: "pay_${NONE}") { id } }` },
+  batchUpdated: { may: EVERYONE, op: `subscription { batchUpdated(id: "bat_${NONE}") { id } }` },
   webhookDeliveryUpdated: { may: EVERYONE, op: `subscription { webhookDeliveryUpdated(endpointId: "we_${NONE}") { id } }` },
 };
 
