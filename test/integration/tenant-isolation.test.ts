@@ -295,6 +295,59 @@ const CASES: Record<string, () => Promise<void>> = {
     const r = await asBob('mutation { setExchangeRate(input: { from: "USD", to: "EUR", rate: "9" }) { rate } }');
     expect(code(r)).toBe("FORBIDDEN");
   },
+
+  // --- webhooks: endpoints, events and deliveries are the merchant's own ---
+  "Query.webhookEndpoints": async () => void (await ownDataOnly("{ webhookEndpoints { id url } }")),
+  "Query.webhookEndpoint": () => refusedLikeUnknown("query($id: ID!) { webhookEndpoint(id: $id) { id } }", aliceIds.webhookEndpoint!, (id) => ({ id })),
+  "Query.webhookEventTypes": async () => void (await ownDataOnly("{ webhookEventTypes }")),
+  "Query.webhookEvents": async () => {
+    await ownDataOnly("{ webhookEvents(first: 100) { edges { node { id objectId data } } } }");
+    await ownDataOnly("query($o: ID!) { webhookEvents(first: 100, filter: { objectId: $o }) { edges { node { id } } } }", { o: aliceIds.payment });
+  },
+  "Query.webhookEvent": () => refusedLikeUnknown("query($id: ID!) { webhookEvent(id: $id) { id } }", aliceIds.webhookEvent!, (id) => ({ id })),
+  "Query.webhookDeliveries": () => refusedLikeUnknown("query($id: ID!) { webhookDeliveries(endpointId: $id) { edges { node { id } } } }", aliceIds.webhookEndpoint!, (id) => ({ id })),
+  "Mutation.createWebhookEndpoint": async () => {
+    await ownDataOnly('mutation { createWebhookEndpoint(input: { url: "http://127.0.0.1:9/bob", events: ["test.ping"] }) { webhookEndpoint { id } } }');
+    expect((ok(await asAlice("{ webhookEndpoints { id } }")).webhookEndpoints as unknown[]).length).toBe(1);
+  },
+  "Mutation.updateWebhookEndpoint": () => refusedLikeUnknown("mutation($id: ID!) { updateWebhookEndpoint(input: { id: $id, enabled: false }) { webhookEndpoint { id } } }", aliceIds.webhookEndpoint!, (id) => ({ id })),
+  "Mutation.deleteWebhookEndpoint": () => refusedLikeUnknown("mutation($id: ID!) { deleteWebhookEndpoint(input: { id: $id }) { webhookEndpoint { id } } }", aliceIds.webhookEndpoint!, (id) => ({ id })),
+  "Mutation.rollWebhookEndpointSecret": () => refusedLikeUnknown("mutation($id: ID!) { rollWebhookEndpointSecret(input: { id: $id }) { secret } }", aliceIds.webhookEndpoint!, (id) => ({ id })),
+  "Mutation.sendTestWebhookEvent": () => refusedLikeUnknown("mutation($id: ID!) { sendTestWebhookEvent(input: { endpointId: $id }) { webhookEvent { id } } }", aliceIds.webhookEndpoint!, (id) => ({ id })),
+  "Mutation.redeliverWebhookEvent": async () => {
+    const own = ok(await asBob('mutation { createWebhookEndpoint(input: { url: "http://127.0.0.1:9/bob-redeliver", events: ["test.ping"] }) { webhookEndpoint { id } } }')) as { createWebhookEndpoint: { webhookEndpoint: { id: string } } };
+    const endpointId = own.createWebhookEndpoint.webhookEndpoint.id;
+    await refusedLikeUnknown("mutation($e: ID!, $w: ID!) { redeliverWebhookEvent(input: { eventId: $e, endpointId: $w }) { webhookEvent { id } } }", aliceIds.webhookEvent!, (e) => ({ e, w: endpointId }));
+    await refusedLikeUnknown("mutation($e: ID!, $w: ID!) { redeliverWebhookEvent(input: { eventId: $e, endpointId: $w }) { webhookEvent { id } } }", aliceIds.webhookEndpoint!, (w) => ({ e: aliceIds.webhookEvent, w }));
+  },
+  "Mutation.replayWebhookEvents": () => refusedLikeUnknown('mutation($id: ID!) { replayWebhookEvents(input: { endpointId: $id, from: "2026-01-01T00:00:00Z", to: "2030-01-01T00:00:00Z" }) { queued } }', aliceIds.webhookEndpoint!, (id) => ({ id })),
+  "Subscription.webhookDeliveryUpdated": async () => {
+    const client = wsClient(url, bob);
+    const aimed = subscribe(client, "subscription($id: ID) { webhookDeliveryUpdated(endpointId: $id) { id } }", { id: aliceIds.webhookEndpoint });
+    await eventually(async () => aimed.errors.length, (n) => n > 0);
+    expect(JSON.stringify(aimed.errors)).toContain("NOT_FOUND");
+    aimed.dispose();
+    await client.dispose();
+  },
+
+  // --- batches ---
+  "Query.batch": () => refusedLikeUnknown("query($id: ID!) { batch(id: $id) { id items { items { paymentId } } } }", aliceIds.batch!, (id) => ({ id })),
+  "Query.batches": async () => void (await ownDataOnly("{ batches(first: 100) { edges { node { id } } } }")),
+  "Mutation.createBatch": async () => {
+    const before = await PAYMENT_STATE();
+    // Alice's payment is, to Bob's batch, a payment that does not exist: the same line error.
+    await refusedLikeUnknown("mutation($p: ID!) { createBatch(input: { operation: REFUND, items: [{ paymentId: $p }] }) { batch { id } } }", aliceIds.payment!, (p) => ({ p }), ["BAD_USER_INPUT"]);
+    expect(await PAYMENT_STATE()).toEqual(before);
+  },
+  "Mutation.cancelBatch": () => refusedLikeUnknown("mutation($id: ID!) { cancelBatch(input: { id: $id }) { batch { id } } }", aliceIds.batch!, (id) => ({ id })),
+  "Subscription.batchUpdated": async () => {
+    const client = wsClient(url, bob);
+    const aimed = subscribe(client, "subscription($id: ID!) { batchUpdated(id: $id) { id } }", { id: aliceIds.batch });
+    await eventually(async () => aimed.errors.length, (n) => n > 0);
+    expect(JSON.stringify(aimed.errors)).toContain("NOT_FOUND");
+    aimed.dispose();
+    await client.dispose();
+  },
 };
 
 beforeAll(async () => {
@@ -341,6 +394,16 @@ beforeAll(async () => {
   await eventually(async () => ok(await asAlice(PAYMENT, { id: aliceIds.payment })).payment as { status: string }, (p) => p.status === "CAPTURED");
   const refund = ok(await asAlice('mutation($id: ID!) { refundPayment(input: { paymentId: $id, amount: "1.00" }) { refund { id } } }', { id: aliceIds.payment }));
   aliceIds.refund = (refund.refundPayment as { refund: { id: string } }).refund.id;
+  // A webhook endpoint (taking test pings only, so nothing is sent), an event, and a finished batch.
+  const endpoint = ok(await asAlice('mutation { createWebhookEndpoint(input: { url: "http://127.0.0.1:9/alice", events: ["test.ping"] }) { webhookEndpoint { id } } }'));
+  aliceIds.webhookEndpoint = (endpoint.createWebhookEndpoint as { webhookEndpoint: { id: string } }).webhookEndpoint.id;
+  const events = ok(await asAlice("query($o: ID!) { webhookEvents(first: 1, filter: { objectId: $o }) { edges { node { id } } } }", { o: aliceIds.payment }));
+  aliceIds.webhookEvent = (events.webhookEvents as { edges: { node: { id: string } }[] }).edges[0]!.node.id;
+  const batch = ok(await asAlice('mutation($p: ID!) { createBatch(input: { operation: REFUND, items: [{ paymentId: $p, amount: "1.00" }] }) { batch { id } } }', { p: aliceIds.payment }));
+  aliceIds.batch = (batch.createBatch as { batch: { id: string } }).batch.id;
+  await eventually(async () => ok(await asAlice("query($id: ID!) { batch(id: $id) { status } }", { id: aliceIds.batch })).batch as { status: string }, (b) => b.status === "COMPLETED");
+  // Both refunds settled: the payment no longer changes under the cases that compare it before and after.
+  await eventually(async () => (await PAYMENT_STATE()) as { amountRefunded: { minorUnits: string } }, (p) => p.amountRefunded.minorUnits === "200");
 }, 60_000);
 afterAll(async () => stack?.close());
 
