@@ -6,23 +6,21 @@ import { AppError, ErrorCode } from "../platform/errors.js";
 import type { Page } from "../platform/pagination.js";
 import { startingWith } from "../platform/pubsub.js";
 import { batchChannel } from "./queue.js";
-import { batchScope, cancelBatch, createBatch, getBatch, listBatches, listItems, type Batch } from "./batches.js";
+import { batchMessage, batchScope, cancelBatch, createBatch, getBatch, listBatches, listItems, type BatchMessage, type BatchView } from "./batches.js";
 import { BatchConnection, BatchItemPage, BatchPayload, BatchType, CancelBatchInput, CreateBatchInput } from "./batch.type.js";
 
 /** FORBIDDEN unless the caller holds the scope the batch's operation needs. */
-function requireOperationScope(context: GqlContext, operation: Batch["operation"]): void {
+function requireOperationScope(context: GqlContext, operation: BatchView["operation"]): void {
   const scope = batchScope(operation);
   const scopes = merchantCtx(context).caller?.scopes;
   if (scopes && !scopes.includes(scope)) throw new AppError(ErrorCode.FORBIDDEN, `A ${operation} batch needs the scope '${scope}'`, { missingScope: scope });
 }
 
-type BatchMessage = Omit<Batch, "createdAt" | "updatedAt" | "completedAt"> & { createdAt: string; updatedAt: string; completedAt: string | null };
-
 @Resolver(() => BatchType)
 export class BatchResolver {
   @Authorized("payments:read")
   @Query(() => BatchType)
-  async batch(@Arg("id", () => ID) id: string, @Ctx() context: GqlContext): Promise<Batch> {
+  async batch(@Arg("id", () => ID) id: string, @Ctx() context: GqlContext): Promise<BatchView> {
     return getBatch(merchantCtx(context), id);
   }
 
@@ -32,13 +30,13 @@ export class BatchResolver {
     @Ctx() context: GqlContext,
     @Arg("first", () => Int, { nullable: true }) first?: number,
     @Arg("after", () => String, { nullable: true }) after?: string,
-  ): Promise<Page<Batch>> {
+  ): Promise<Page<BatchView>> {
     return listBatches(merchantCtx(context), { first, after });
   }
 
   @FieldResolver(() => BatchItemPage, { description: "The items in line order; results as CSV: GET /v1/batches/{id}/results.csv" })
   async items(
-    @Root() batch: Batch,
+    @Root() batch: BatchView,
     @Ctx() context: GqlContext,
     @Arg("first", () => Int, { nullable: true, description: "1–1000, default 100" }) first?: number,
     @Arg("after", () => String, { nullable: true }) after?: string,
@@ -68,10 +66,7 @@ export class BatchResolver {
     subscribe: async ({ args, context }) => {
       const ctx = merchantCtx(context as GqlContext);
       const id = (args as { id: string }).id;
-      const current = async (): Promise<BatchMessage[]> => {
-        const b = await getBatch(ctx, id);
-        return [{ ...b, createdAt: b.createdAt.toISOString(), updatedAt: b.updatedAt.toISOString(), completedAt: b.completedAt?.toISOString() ?? null }];
-      };
+      const current = async (): Promise<BatchMessage[]> => [batchMessage(await getBatch(ctx, id))];
       // Subscribe first, then read: a change between the two arrives on the stream, never in a gap.
       const source = await ctx.app.pubsub.subscribe<BatchMessage>(batchChannel(ctx.app.config.redisPrefix, ctx.merchantId), current, { key: id, of: (m) => m.id });
       const first = await current().catch(async (err: unknown) => {
@@ -81,7 +76,7 @@ export class BatchResolver {
       return startingWith(first, source);
     },
   })
-  batchUpdated(@Root() message: BatchMessage, @Arg("id", () => ID) _id: string): Batch {
+  batchUpdated(@Root() message: BatchMessage, @Arg("id", () => ID) _id: string): BatchView {
     return { ...message, createdAt: new Date(message.createdAt), updatedAt: new Date(message.updatedAt), completedAt: message.completedAt ? new Date(message.completedAt) : null };
   }
 }

@@ -18,6 +18,25 @@ import { checkLines, type BatchLine, type LineProblem } from "./validation.js";
 
 export type { Batch, BatchItem };
 
+/** How many items succeeded, failed, were invalid or canceled: counted from the items. */
+export interface BatchCounts {
+  succeeded: number;
+  failed: number;
+  invalid: number;
+  canceled: number;
+}
+export type BatchView = Batch & BatchCounts;
+
+/** The batches with their counts: one GROUP BY over the items (index batch_id, status). */
+export async function withCounts(db: Ctx["app"]["db"], batches: Batch[]): Promise<BatchView[]> {
+  if (batches.length === 0) return [];
+  const rows = await db.batchItem.groupBy({ by: ["batchId", "status"], where: { batchId: { in: batches.map((b) => b.id) } }, _count: { _all: true } });
+  return batches.map((b) => {
+    const count = (status: string): number => rows.find((r) => r.batchId === b.id && r.status === status)?._count._all ?? 0;
+    return { ...b, succeeded: count("SUCCEEDED"), failed: count("FAILED"), invalid: count("INVALID"), canceled: count("CANCELED") };
+  });
+}
+
 /** Inline items (createBatch) and lines of a file (POST /v1/batches). */
 export const MAX_INLINE_ITEMS = 1_000;
 export const MAX_FILE_LINES = 10_000;
@@ -47,14 +66,14 @@ async function existing(ctx: Ctx, key: string, hash: string): Promise<Batch | un
   return batch ?? undefined;
 }
 
-export async function createBatch(ctx: Ctx, input: CreateBatchInput, limit = MAX_INLINE_ITEMS): Promise<Batch> {
+export async function createBatch(ctx: Ctx, input: CreateBatchInput, limit = MAX_INLINE_ITEMS): Promise<BatchView> {
   if (input.items.length === 0) throw badInput("A batch needs at least one item", "items");
   if (input.items.length > limit) throw badInput(`A batch takes at most ${limit} items here${limit === MAX_INLINE_ITEMS ? `; post a file to /v1/batches for up to ${MAX_FILE_LINES}` : ""}`, "items");
   const key = checkKey(input.idempotencyKey ?? undefined);
   const hash = requestHash(input);
   if (key) {
     const found = await existing(ctx, key, hash);
-    if (found) return found;
+    if (found) return (await withCounts(ctx.app.db, [found]))[0]!;
   }
   const checked = await checkLines(ctx.app.db, ctx.merchantId, input.operation, input.items);
   const problems = checked.flatMap((c) => (c.problem ? [c.problem] : []));
@@ -62,7 +81,7 @@ export async function createBatch(ctx: Ctx, input: CreateBatchInput, limit = MAX
   if (problems.length === checked.length) throw invalidLines(problems, checked.length);
   const batch: Batch = {
     id: newId("bat"), merchantId: ctx.merchantId, operation: input.operation, status: "VALIDATING", total: checked.length,
-    succeeded: 0, failed: 0, invalid: problems.length, canceled: 0, skipInvalid: Boolean(input.skipInvalid), actor: ctx.actor,
+    skipInvalid: Boolean(input.skipInvalid), actor: ctx.actor,
     idempotencyKey: key ?? null, requestHash: hash, createdAt: new Date(), updatedAt: new Date(), completedAt: null,
   };
   try {
@@ -74,14 +93,15 @@ export async function createBatch(ctx: Ctx, input: CreateBatchInput, limit = MAX
           status: c.problem ? "INVALID" as const : "PENDING" as const, errorCode: c.problem?.code ?? null, errorMessage: c.problem?.message ?? null,
         })),
       });
-      await recordAudit(tx, ctx, { action: "batch.created", entityType: "batch", entityId: batch.id, after: { id: batch.id, operation: batch.operation, total: batch.total, invalid: batch.invalid } });
+      await recordAudit(tx, ctx, { action: "batch.created", entityType: "batch", entityId: batch.id, after: { id: batch.id, operation: batch.operation, total: batch.total, invalid: problems.length } });
       const start: BatchStartMessage = { batchId: batch.id, merchantId: ctx.merchantId };
       await writeOutbox(tx, [{ topic: BATCH_START_TOPIC, payload: start }]);
-      return batch;
+      return { ...batch, succeeded: 0, failed: 0, invalid: problems.length, canceled: 0 };
     }, { timeout: 30_000 }));
   } catch (err) {
     // The same key submitted twice at once: the other submission's batch is this one.
-    if (key && uniqueViolation(err)) return (await existing(ctx, key, hash)) ?? Promise.reject(err);
+    const other = key && uniqueViolation(err) ? await existing(ctx, key, hash) : undefined;
+    if (other) return (await withCounts(ctx.app.db, [other]))[0]!;
     throw err;
   }
 }
@@ -92,13 +112,13 @@ function invalidLines(problems: LineProblem[], total: number): AppError {
   });
 }
 
-export async function getBatch(ctx: Ctx, id: string): Promise<Batch> {
+export async function getBatch(ctx: Ctx, id: string): Promise<BatchView> {
   const batch = await ctx.app.db.batch.findFirst({ where: { id, merchantId: ctx.merchantId } });
   if (!batch) throw notFound("batch", id);
-  return batch;
+  return (await withCounts(ctx.app.db, [batch]))[0]!;
 }
 
-export async function listBatches(ctx: Ctx, args: { first?: number | null; after?: string | null }): Promise<Page<Batch>> {
+export async function listBatches(ctx: Ctx, args: { first?: number | null; after?: string | null }): Promise<Page<BatchView>> {
   const take = pageSize(args.first);
   const cursor = args.after ? decodeCursor(args.after) : undefined;
   const rows = await ctx.app.db.batch.findMany({
@@ -106,7 +126,7 @@ export async function listBatches(ctx: Ctx, args: { first?: number | null; after
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: take + 1,
   });
-  return toPage(rows, take, cursor);
+  return toPage(await withCounts(ctx.app.db, rows), take, cursor);
 }
 
 /** A page of the batch's items in line order; the cursor is the last line seen. */
@@ -121,25 +141,36 @@ export async function listItems(ctx: Ctx, batchId: string, args: { first?: numbe
 }
 
 /** Items not yet started never run; started ones finish (their counts still arrive). */
-export async function cancelBatch(ctx: Ctx, id: string): Promise<Batch> {
-  const batch = await relayOutbox(ctx, () => ctx.app.db.$transaction(async (tx) => {
+export async function cancelBatch(ctx: Ctx, id: string): Promise<BatchView> {
+  await relayOutbox(ctx, () => ctx.app.db.$transaction(async (tx) => {
     const [locked] = await tx.$queryRaw<{ status: string }[]>`SELECT status FROM batch WHERE id = ${id} AND merchant_id = ${ctx.merchantId} FOR UPDATE`;
     if (!locked) throw notFound("batch", id);
     if (locked.status === "COMPLETED" || locked.status === "CANCELED") {
       throw new AppError(ErrorCode.INVALID_STATE_TRANSITION, `Batch ${id} is ${locked.status}`, { from: locked.status, to: "CANCELED" });
     }
     const stopped = await tx.batchItem.updateMany({ where: { batchId: id, status: "PENDING" }, data: { status: "CANCELED", updatedAt: new Date() } });
-    const after = await tx.batch.update({ where: { id }, data: { status: "CANCELED", canceled: { increment: stopped.count }, updatedAt: new Date() } });
+    await tx.batch.update({ where: { id }, data: { status: "CANCELED", updatedAt: new Date() } });
     await recordAudit(tx, ctx, { action: "batch.canceled", entityType: "batch", entityId: id, after: { id, canceled: stopped.count } });
-    return after;
   }));
-  await publishBatch(ctx.app, batch);
-  return batch;
+  await publishBatch(ctx.app, ctx.merchantId, id);
+  return getBatch(ctx, id);
 }
 
-export async function publishBatch(app: Ctx["app"], batch: Batch): Promise<void> {
-  await app.pubsub.publish([{ channels: [batchChannel(app.config.redisPrefix, batch.merchantId)], message: { ...batch, createdAt: batch.createdAt.toISOString(), updatedAt: batch.updatedAt.toISOString(), completedAt: batch.completedAt?.toISOString() ?? null } }])
-    .catch((err: unknown) => app.log.warn({ err, batchId: batch.id }, "batch update not published"));
+/** A batch's state as subscribers receive it (dates as ISO strings). */
+export type BatchMessage = Omit<BatchView, "createdAt" | "updatedAt" | "completedAt"> & { createdAt: string; updatedAt: string; completedAt: string | null };
+
+export const batchMessage = (b: BatchView): BatchMessage => ({ ...b, createdAt: b.createdAt.toISOString(), updatedAt: b.updatedAt.toISOString(), completedAt: b.completedAt?.toISOString() ?? null });
+
+/** Reads the batch with its counts and tells its subscribers; a failure is logged, not thrown (the next update carries the same). */
+export async function publishBatch(app: Ctx["app"], merchantId: string, id: string): Promise<void> {
+  try {
+    const batch = await app.db.batch.findFirst({ where: { id, merchantId } });
+    if (!batch) return;
+    const [view] = await withCounts(app.db, [batch]);
+    await app.pubsub.publish([{ channels: [batchChannel(app.config.redisPrefix, merchantId)], message: batchMessage(view!) }]);
+  } catch (err) {
+    app.log.warn({ err, batchId: id }, "batch update not published");
+  }
 }
 
 /** Every item as CSV, in line order: what each did, or why not. */

@@ -4,7 +4,7 @@ import { Worker, type ConnectionOptions } from "bullmq";
 import type { Redis } from "ioredis";
 import type { App } from "../app/app.js";
 import { logConnectionError } from "../platform/unavailable.js";
-import { runItem, startBatch } from "../batches/batch-runner.js";
+import { createBatchRunner } from "../batches/batch-runner.js";
 import { BATCH_QUEUE, createBatchQueue, type BatchJob } from "../batches/queue.js";
 
 /** Items of one worker process in flight: each waits on the database and a gateway, not on CPU. */
@@ -13,9 +13,10 @@ const BATCH_CONCURRENCY = 16;
 export function startBatchWorker(app: App, connection: Redis): { close(): Promise<void> } {
   const { config } = app;
   const queue = createBatchQueue(connection, config.redisPrefix);
+  const runner = createBatchRunner(app, queue);
   const worker = new Worker<BatchJob>(
     BATCH_QUEUE,
-    (job) => (job.data.kind === "start" ? startBatch(app, queue, job.data) : runItem(app, job)),
+    (job) => (job.data.kind === "start" ? runner.start(job.data) : runner.item(job)),
     {
       connection: connection as ConnectionOptions,
       prefix: `${config.redisPrefix}:bull`,
