@@ -112,6 +112,23 @@ describe("files", () => {
     expect(rows[0]).toBe("line,paymentId,amount,status,errorCode,errorMessage,resultId");
     expect(rows.slice(1).map((r) => r.split(",")[3])).toEqual(["SUCCEEDED", "SUCCEEDED", "SUCCEEDED"]);
 
+    // The largest file: 10,000 JSON Lines, all but one naming no payment; with skipInvalid the one runs.
+    const [authorized] = await payments(1, "4.00", "MANUAL");
+    const lines = Array.from({ length: 10_000 }, (_, i) => JSON.stringify({ paymentId: i === 9_999 ? authorized : `pay_missing${String(i).padStart(12, "0")}` }));
+    const upload = async (text: string) => {
+      const form = new FormData();
+      form.set("operation", "CAPTURE");
+      form.set("skipInvalid", "true");
+      form.set("file", new Blob([text], { type: "application/x-ndjson" }), "captures.jsonl");
+      return fetch(`${api}/v1/batches`, { method: "POST", headers: { authorization: `Bearer ${key}` }, body: form });
+    };
+    const big = await upload(lines.join("\n"));
+    expect(big.status).toBe(201);
+    const bigBatch = ((await big.json()) as { batch: { id: string } }).batch;
+    expect(await finished(bigBatch.id)).toMatchObject({ total: 10_000, invalid: 9_999, succeeded: 1 });
+    const tooBig = await upload([...lines, lines[0]].join("\n"));
+    expect(tooBig.status).toBe(400);
+
     const bad = new FormData();
     bad.set("operation", "CAPTURE");
     bad.set("file", new Blob(["amount\n1.00\n"], { type: "text/csv" }), "bad.csv");
