@@ -158,7 +158,7 @@ export interface Config {
   webhookDisableAfterMs: number;
   /** Deliver to loopback, private, link-local, CGNAT and metadata addresses (never in production by default). */
   webhookAllowPrivateNetworks: boolean;
-  /** Deliveries in flight per worker process, and to one endpoint: a slow endpoint holds at most its own share. */
+  /** Deliveries in flight per worker process; requests unanswered for a second one endpoint may hold (src/webhooks/delivery.ts). */
   webhookConcurrency: number;
   webhookEndpointConcurrency: number;
 }

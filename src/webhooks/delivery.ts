@@ -25,11 +25,8 @@ import type { WebhookJob } from "./queue.js";
 const RESPONSE_KEPT_BYTES = 1024;
 /** A Retry-After longer than this is not believed (a receiver cannot park a delivery for a week). */
 const MAX_RETRY_AFTER_MS = 24 * 3_600_000;
-/**
- * How long a delivery waits for a slot of its busy endpoint before it looks again: a slow endpoint's
- * backlog costs each waiting job one Redis move a second, not more.
- */
-const BUSY_ENDPOINT_WAIT_MS = 1000;
+/** A request unanswered this long holds a slow slot: an endpoint has WEBHOOK_ENDPOINT_CONCURRENCY of them. */
+const SLOW_AFTER_MS = 1000;
 
 /** A failed try that will be tried again after `retryInMs` (read by the worker's backoff strategy). */
 export class DeliveryFailed extends Error {
@@ -70,7 +67,29 @@ export function webhookAgent(resolve: Resolve, allowPrivate: boolean, timeoutMs:
 export function createDeliverer(app: App, resolve: Resolve = systemResolve): Deliverer {
   const { config } = app;
   const agent = webhookAgent(resolve, config.webhookAllowPrivateNetworks, config.webhookTimeoutMs);
-  const inFlight = new Map<string, number>();
+  /**
+   * Each endpoint's requests in flight in this process, by start time. A fast endpoint's finish at
+   * once and never fill its slots, whatever its volume; an endpoint that does not answer soon holds
+   * at most WEBHOOK_ENDPOINT_CONCURRENCY requests older than SLOW_AFTER_MS, and at most half of the
+   * process's slots in all, so the others always have slots of their own.
+   */
+  const inFlight = new Map<string, Set<{ at: number }>>();
+  const perEndpointCeiling = Math.max(config.webhookEndpointConcurrency, Math.floor(config.webhookConcurrency / 2));
+
+  /** When the endpoint may take one more request; undefined: now. */
+  function busyUntil(endpointId: string, now: number): number | undefined {
+    const started = inFlight.get(endpointId);
+    if (!started) return undefined;
+    let slow = 0;
+    let oldest = now;
+    for (const { at } of started) {
+      if (now - at >= SLOW_AFTER_MS) slow++;
+      oldest = Math.min(oldest, at);
+    }
+    if (slow < config.webhookEndpointConcurrency && started.size < perEndpointCeiling) return undefined;
+    // Its slots free when its oldest request is answered or times out: no point asking before.
+    return Math.max(now + SLOW_AFTER_MS, oldest + config.webhookTimeoutMs);
+  }
 
   async function post(endpoint: WebhookEndpoint, headers: Record<string, string>, body: string): Promise<Answer> {
     const started = performance.now();
@@ -99,7 +118,8 @@ export function createDeliverer(app: App, resolve: Resolve = systemResolve): Del
       return { status: response.statusCode, body: text, retryAfterMs: retryAfterMs(response.headers["retry-after"], Date.now()), latencyMs: latencyMs() };
     } catch (err) {
       const e = err as Error & { code?: string; cause?: Error & { code?: string } };
-      const cause = e.name === "TimeoutError" || e.name === "AbortError" ? `timed out after ${config.webhookTimeoutMs} ms` : `${e.cause?.message ?? e.message}`;
+      const timedOut = e.name === "TimeoutError" || e.name === "AbortError" || /UND_ERR_(HEADERS|BODY|CONNECT)_TIMEOUT/.test(e.code ?? e.cause?.code ?? "");
+      const cause = timedOut ? `timed out after ${config.webhookTimeoutMs} ms` : `${e.cause?.message ?? e.message}`;
       return { error: cause.slice(0, 500), latencyMs: latencyMs() };
     }
   }
@@ -107,13 +127,18 @@ export function createDeliverer(app: App, resolve: Resolve = systemResolve): Del
   async function deliver(job: Job<WebhookJob>, token: string | undefined): Promise<void> {
     const { merchantId, endpointId, eventId } = job.data;
     // The slot first, before any read: a job of a busy endpoint costs one Redis move, nothing more.
-    const busy = inFlight.get(endpointId) ?? 0;
-    if (busy >= config.webhookEndpointConcurrency && token) {
-      // Not a try: the job waits its turn without spending an attempt.
-      await job.moveToDelayed(Date.now() + jittered(BUSY_ENDPOINT_WAIT_MS), token);
+    const now = Date.now();
+    const until = busyUntil(endpointId, now);
+    if (until !== undefined && token) {
+      // Not a try: the job waits its turn without spending an attempt, spread over the next half
+      // timeout so a dead endpoint's backlog does not come back all at once.
+      await job.moveToDelayed(until + Math.round(Math.random() * config.webhookTimeoutMs * 0.5), token);
       throw new DelayedError();
     }
-    inFlight.set(endpointId, busy + 1);
+    const started = inFlight.get(endpointId) ?? new Set<{ at: number }>();
+    const slot = { at: now };
+    started.add(slot);
+    inFlight.set(endpointId, started);
     let answer: Answer;
     let endpoint: WebhookEndpoint | undefined;
     try {
@@ -125,9 +150,8 @@ export function createDeliverer(app: App, resolve: Resolve = systemResolve): Del
       const body = eventBody(event);
       answer = await post(endpoint, signedHeaders(await signingSecrets(app, endpoint), eventId, body), body);
     } finally {
-      const left = (inFlight.get(endpointId) ?? 1) - 1;
-      if (left > 0) inFlight.set(endpointId, left);
-      else inFlight.delete(endpointId);
+      started.delete(slot);
+      if (started.size === 0) inFlight.delete(endpointId);
     }
     await settle(job, endpoint, answer);
   }
