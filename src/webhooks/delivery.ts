@@ -27,6 +27,8 @@ const RESPONSE_KEPT_BYTES = 1024;
 const MAX_RETRY_AFTER_MS = 24 * 3_600_000;
 /** A request unanswered this long holds a slow slot: an endpoint has WEBHOOK_ENDPOINT_CONCURRENCY of them. */
 const SLOW_AFTER_MS = 1000;
+/** How long a job of an endpoint with half the process's slots in flight waits before looking again. */
+const BURST_WAIT_MS = 200;
 
 /** A failed try that will be tried again after `retryInMs` (read by the worker's backoff strategy). */
 export class DeliveryFailed extends Error {
@@ -76,19 +78,24 @@ export function createDeliverer(app: App, resolve: Resolve = systemResolve): Del
   const inFlight = new Map<string, Set<{ at: number }>>();
   const perEndpointCeiling = Math.max(config.webhookEndpointConcurrency, Math.floor(config.webhookConcurrency / 2));
 
-  /** When the endpoint may take one more request; undefined: now. */
+  /** When a job of the endpoint should look again; undefined: it may go now. */
   function busyUntil(endpointId: string, now: number): number | undefined {
     const started = inFlight.get(endpointId);
     if (!started) return undefined;
     let slow = 0;
     let oldest = now;
     for (const { at } of started) {
-      if (now - at >= SLOW_AFTER_MS) slow++;
+      if (now - at < SLOW_AFTER_MS) continue;
+      slow++;
       oldest = Math.min(oldest, at);
     }
-    if (slow < config.webhookEndpointConcurrency && started.size < perEndpointCeiling) return undefined;
-    // Its slots free when its oldest request is answered or times out: no point asking before.
-    return Math.max(now + SLOW_AFTER_MS, oldest + config.webhookTimeoutMs);
+    if (slow >= config.webhookEndpointConcurrency) {
+      // A slow slot frees when its request is answered or times out: no point asking before. Spread
+      // over half a timeout, so a dead endpoint's backlog does not come back all at once.
+      return Math.max(now + SLOW_AFTER_MS, oldest + config.webhookTimeoutMs) + Math.round(Math.random() * config.webhookTimeoutMs * 0.5);
+    }
+    // Many fast requests at once (a burst, or a busy process): a moment's wait.
+    return started.size >= perEndpointCeiling ? now + jittered(BURST_WAIT_MS) : undefined;
   }
 
   async function post(endpoint: WebhookEndpoint, headers: Record<string, string>, body: string): Promise<Answer> {
@@ -130,9 +137,7 @@ export function createDeliverer(app: App, resolve: Resolve = systemResolve): Del
     const now = Date.now();
     const until = busyUntil(endpointId, now);
     if (until !== undefined && token) {
-      // Not a try: the job waits its turn without spending an attempt, spread over the next half
-      // timeout so a dead endpoint's backlog does not come back all at once.
-      await job.moveToDelayed(until + Math.round(Math.random() * config.webhookTimeoutMs * 0.5), token);
+      await job.moveToDelayed(until, token); // not a try: it waits its turn without spending an attempt
       throw new DelayedError();
     }
     const started = inFlight.get(endpointId) ?? new Set<{ at: number }>();
