@@ -42,7 +42,7 @@ if (!(o.durationS > 0 && o.concurrency > 0 && o.warmupS >= 0)) throw new Error("
 const PG_SETTLE_S = 11; // run.mjs's default --settle: backends report their last counts up to 10 s late (anatomy.mjs)
 const MAX_REPLAY = 10_000;
 // What one endpoint may hold in one worker process (src/webhooks/delivery.ts): half of WEBHOOK_CONCURRENCY
-// (64) in all, of which WEBHOOK_ENDPOINT_CONCURRENCY (8) unanswered for over a second; the stack runs one worker.
+// (32 of 64) during its first second, then WEBHOOK_ENDPOINT_CONCURRENCY (8) once it is slow; one worker here.
 const ENDPOINT_SLOTS = 32;
 const log = (line) => process.stderr.write(`[webhooks ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 
@@ -240,7 +240,7 @@ function report(r) {
     `- replay window ${c.window.from} → ${c.window.to}: ${c.queued} events queued for /healthy, ${c.queuedHang} for /hang (queued first)`,
     `- /healthy: ${c.received} deliveries (${c.unique} distinct events${c.complete ? "" : ", INCOMPLETE: gave up waiting"}) in ${c.spanS} s first → last receipt: **${c.deliveriesPerS} deliveries/s**; ${c.fromReplayCallS} s from the replay call to the last receipt`,
     `- /hang while /healthy drained: ${hang(c.hangAtEnd)}; after the ${r.options.pgSettleS} s settle: ${hang(c.hangAfterSettle)}`,
-    `- /hang's deliveries held their slots the whole time: the receiver never answers, so each request stays open until paygraph gives up after WEBHOOK_TIMEOUT_MS (15 s); at most ${ENDPOINT_SLOTS} (half of WEBHOOK_CONCURRENCY; new ones only while fewer than WEBHOOK_ENDPOINT_CONCURRENCY are over a second old) per worker process, 1 worker process here → bound ${ENDPOINT_SLOTS}, seen ${c.hangAfterSettle.maxOpen}${c.hangAfterSettle.maxOpen <= ENDPOINT_SLOTS ? "" : " — OVER THE BOUND"}`,
+    `- /hang's deliveries held their slots the whole time: the receiver never answers, so each request stays open until paygraph gives up after WEBHOOK_TIMEOUT_MS (15 s); at most ${ENDPOINT_SLOTS} (half of WEBHOOK_CONCURRENCY) before it is known to be slow, then WEBHOOK_ENDPOINT_CONCURRENCY (8), per worker process; 1 worker process here → bound ${ENDPOINT_SLOTS}, seen ${c.hangAfterSettle.maxOpen}${c.hangAfterSettle.maxOpen <= ENDPOINT_SLOTS ? "" : " — OVER THE BOUND"}`,
     `- /hang's recorded tries (webhookDeliveries, first 100): ${Object.entries(c.hangRecords).map(([k, v]) => `${k}: ${v}`).join(", ") || "none yet (none has timed out)"}`,
     "", "```", ...fix(anatomyLines("C (hang churn included)", c.perDelivery, "delivery")), "```", "");
   const problems = Object.entries(r.serverLogProblems ?? {}).filter(([, p]) => p.count);

@@ -27,7 +27,7 @@ const RESPONSE_KEPT_BYTES = 1024;
 const MAX_RETRY_AFTER_MS = 24 * 3_600_000;
 /** A request unanswered this long holds a slow slot: an endpoint has WEBHOOK_ENDPOINT_CONCURRENCY of them. */
 const SLOW_AFTER_MS = 1000;
-/** How long a job of an endpoint with half the process's slots in flight waits before looking again. */
+/** How long a job of a fast endpoint holding half the process's slots waits before looking again. */
 const BURST_WAIT_MS = 200;
 
 /** A failed try that will be tried again after `retryInMs` (read by the worker's backoff strategy). */
@@ -70,32 +70,27 @@ export function createDeliverer(app: App, resolve: Resolve = systemResolve): Del
   const { config } = app;
   const agent = webhookAgent(resolve, config.webhookAllowPrivateNetworks, config.webhookTimeoutMs);
   /**
-   * Each endpoint's requests in flight in this process, by start time. A fast endpoint's finish at
-   * once and never fill its slots, whatever its volume; an endpoint that does not answer soon holds
-   * at most WEBHOOK_ENDPOINT_CONCURRENCY requests older than SLOW_AFTER_MS, and at most half of the
-   * process's slots in all, so the others always have slots of their own.
+   * Each endpoint's requests in flight in this process. An endpoint that answers fast may hold up to
+   * half of the process's slots (a burst); one that is slow — a request of it unanswered after
+   * SLOW_AFTER_MS, or its last answer that slow — holds at most WEBHOOK_ENDPOINT_CONCURRENCY. So
+   * however many endpoints hang, the others keep slots of their own.
    */
   const inFlight = new Map<string, Set<{ at: number }>>();
-  const perEndpointCeiling = Math.max(config.webhookEndpointConcurrency, Math.floor(config.webhookConcurrency / 2));
+  const slowLately = new Set<string>();
+  const burstCeiling = Math.max(config.webhookEndpointConcurrency, Math.floor(config.webhookConcurrency / 2));
 
   /** When a job of the endpoint should look again; undefined: it may go now. */
   function busyUntil(endpointId: string, now: number): number | undefined {
     const started = inFlight.get(endpointId);
     if (!started) return undefined;
-    let slow = 0;
     let oldest = now;
-    for (const { at } of started) {
-      if (now - at < SLOW_AFTER_MS) continue;
-      slow++;
-      oldest = Math.min(oldest, at);
-    }
-    if (slow >= config.webhookEndpointConcurrency) {
-      // A slow slot frees when its request is answered or times out: no point asking before. Spread
-      // over half a timeout, so a dead endpoint's backlog does not come back all at once.
-      return Math.max(now + SLOW_AFTER_MS, oldest + config.webhookTimeoutMs) + Math.round(Math.random() * config.webhookTimeoutMs * 0.5);
-    }
-    // Many fast requests at once (a burst, or a busy process): a moment's wait.
-    return started.size >= perEndpointCeiling ? now + jittered(BURST_WAIT_MS) : undefined;
+    for (const { at } of started) oldest = Math.min(oldest, at);
+    const slow = slowLately.has(endpointId) || now - oldest >= SLOW_AFTER_MS;
+    if (started.size < (slow ? config.webhookEndpointConcurrency : burstCeiling)) return undefined;
+    // A slow endpoint's slot frees when its oldest request is answered or times out: no point asking
+    // before. Spread over half a timeout, so a dead endpoint's backlog does not come back all at once.
+    if (slow) return Math.max(now + SLOW_AFTER_MS, oldest + config.webhookTimeoutMs) + Math.round(Math.random() * config.webhookTimeoutMs * 0.5);
+    return now + jittered(BURST_WAIT_MS); // a burst of a fast endpoint: a moment's wait
   }
 
   async function post(endpoint: WebhookEndpoint, headers: Record<string, string>, body: string): Promise<Answer> {
@@ -154,6 +149,8 @@ export function createDeliverer(app: App, resolve: Resolve = systemResolve): Del
       if (!event) return;
       const body = eventBody(event);
       answer = await post(endpoint, signedHeaders(await signingSecrets(app, endpoint), eventId, body), body);
+      if (answer.latencyMs >= SLOW_AFTER_MS) slowLately.add(endpointId);
+      else slowLately.delete(endpointId);
     } finally {
       started.delete(slot);
       if (started.size === 0) inFlight.delete(endpointId);
