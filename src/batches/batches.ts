@@ -12,7 +12,7 @@ import { AppError, ErrorCode, badInput, notFound } from "../platform/errors.js";
 import { checkKey } from "../platform/idempotency.js";
 import { newId } from "../platform/ids.js";
 import { relayOutbox, writeOutbox } from "../platform/outbox.js";
-import { decodeCursor, pageSize, toPage, type Page } from "../platform/pagination.js";
+import { NEWEST_FIRST, afterCursor, decodeCursor, pageSize, toPage, type Page } from "../platform/pagination.js";
 import { BATCH_START_TOPIC, batchChannel, type BatchStartMessage } from "./queue.js";
 import { checkLines, type BatchLine, type LineProblem } from "./validation.js";
 
@@ -122,11 +122,7 @@ export async function getBatch(ctx: Ctx, id: string): Promise<BatchView> {
 export async function listBatches(ctx: Ctx, args: { first?: number | null; after?: string | null }): Promise<Page<BatchView>> {
   const take = pageSize(args.first);
   const cursor = args.after ? decodeCursor(args.after) : undefined;
-  const rows = await ctx.app.db.batch.findMany({
-    where: { merchantId: ctx.merchantId, ...(cursor ? { OR: [{ createdAt: { lt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { lt: cursor.id } }] } : {}) },
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-    take: take + 1,
-  });
+  const rows = await ctx.app.db.batch.findMany({ where: { merchantId: ctx.merchantId, ...afterCursor(cursor) }, orderBy: NEWEST_FIRST, take: take + 1 });
   return toPage(await withCounts(ctx.app.db, rows), take, cursor);
 }
 
