@@ -161,6 +161,13 @@ export interface Config {
   /** Deliveries in flight per worker process; requests unanswered for a second one endpoint may hold (src/webhooks/delivery.ts). */
   webhookConcurrency: number;
   webhookEndpointConcurrency: number;
+  /** How often the worker evaluates the alert rules (src/alerts/evaluator.ts); ALERT_EVALUATE_EVERY_MS. */
+  alertEvaluateEveryMs: number;
+  /** How long a firing alert's condition must stay clear (inside its hysteresis band) before it resolves; ALERT_RESOLVE_AFTER. */
+  alertResolveAfterMs: number;
+  /** Where email alerts are sent from: an smtp:// or smtps:// URL (nodemailer); unset, EMAIL channels are refused. */
+  smtpUrl: string | undefined;
+  smtpFrom: string;
 }
 
 function int(value: string | undefined, fallback: number, name: string): number {
@@ -353,6 +360,10 @@ export function loadConfig(overrides: Partial<Config> = {}, source: NodeJS.Proce
     webhookAllowPrivateNetworks: bool(source.WEBHOOK_ALLOW_PRIVATE_NETWORKS, env !== "production", "WEBHOOK_ALLOW_PRIVATE_NETWORKS"),
     webhookConcurrency: Math.max(1, int(source.WEBHOOK_CONCURRENCY, 64, "WEBHOOK_CONCURRENCY")),
     webhookEndpointConcurrency: Math.max(1, int(source.WEBHOOK_ENDPOINT_CONCURRENCY, 8, "WEBHOOK_ENDPOINT_CONCURRENCY")),
+    alertEvaluateEveryMs: Math.max(100, int(source.ALERT_EVALUATE_EVERY_MS, 30_000, "ALERT_EVALUATE_EVERY_MS")),
+    alertResolveAfterMs: duration(source.ALERT_RESOLVE_AFTER || "2m", "ALERT_RESOLVE_AFTER"),
+    smtpUrl: source.SMTP_URL || undefined,
+    smtpFrom: source.SMTP_FROM || "paygraph alerts <alerts@paygraph.invalid>",
     ...overrides,
   };
   // One of the two alone would silently serve plain HTTP where TLS was meant.
@@ -367,6 +378,7 @@ export function loadConfig(overrides: Partial<Config> = {}, source: NodeJS.Proce
   }
   // The token is the only thing between the metrics and anyone who can reach the port.
   if (config.metricsToken !== undefined && config.metricsToken.length < 16) throw new Error("METRICS_TOKEN must be at least 16 characters");
+  if (config.smtpUrl !== undefined && !/^smtps?:\/\//.test(config.smtpUrl)) throw new Error("SMTP_URL must be an smtp:// or smtps:// URL");
   // A refresh storm would hammer a (possibly paid) rates provider: once a second at most.
   if (config.fxRefreshEveryMs < 1000) throw new Error(`FX_REFRESH_EVERY_MS must be at least 1000, got ${config.fxRefreshEveryMs}`);
   return config;

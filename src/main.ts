@@ -20,6 +20,7 @@ import { startSandboxGateway } from "./gateways/sandbox/server.js";
 import { startGatewayWorker } from "./worker/worker.js";
 import { startWebhookWorker } from "./worker/webhook-worker.js";
 import { startBatchWorker } from "./worker/batch-worker.js";
+import { startAlertWorker } from "./worker/alert-worker.js";
 import { startReconciler } from "./worker/reconciler.js";
 import { startMaintenanceWorker } from "./worker/maintenance.js";
 import { startAnalyticsFold } from "./analytics/fold.js";
@@ -127,10 +128,11 @@ async function runRoles(config: Config, role: Role, tls: ReturnType<typeof loadT
     const fold = startAnalyticsFold(proc.app);
     const webhooks = startWebhookWorker(proc.app, createRedis(config, "webhook-worker", proc.app.log));
     const batches = startBatchWorker(proc.app, createRedis(config, "batch-worker", proc.app.log));
+    const alerts = startAlertWorker(proc.app, createRedis(config, "alert-worker", proc.app.log));
     closers.unshift(async () => {
       reconciler.stop();
       await fold.stop();
-      await Promise.all([worker.close(), maintenance.close(), webhooks.close(), batches.close()]);
+      await Promise.all([worker.close(), maintenance.close(), webhooks.close(), batches.close(), alerts.close()]);
     });
   }
   if (role === "worker") return undefined;

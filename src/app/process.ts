@@ -6,7 +6,7 @@ import type { Config } from "../config.js";
 import type { App } from "./app.js";
 import { createDb, createSql } from "../platform/db.js";
 import type { Logger } from "../platform/logger.js";
-import { paymentsByStatusGauge, queueDepthGauge } from "../platform/metrics.js";
+import { countsGauge, queueDepthGauge } from "../platform/metrics.js";
 import { OutboxRelay } from "../platform/outbox.js";
 import { PubSubHub } from "../platform/pubsub.js";
 import { GATEWAY_JOB_TOPIC, createGatewayQueue } from "../platform/queue.js";
@@ -23,6 +23,8 @@ import { createWebhookQueue } from "../webhooks/queue.js";
 import { eventIdOf, paymentEventType } from "../webhooks/events.js";
 import { REFUND_UPDATED_TOPIC, type RefundUpdatedMessage } from "../refunds/refund.resource.js";
 import { BATCH_START_TOPIC, batchJobOptions, createBatchQueue, type BatchJob, type BatchStartMessage } from "../batches/queue.js";
+import { ALERT_UPDATED_TOPIC, alertChannel, type AlertUpdatedMessage } from "../alerts/incidents.js";
+import { alertJobOptions, createAlertQueue, type AlertJob } from "../alerts/queue.js";
 
 /** A line a human can act on, or undefined when both services answer. */
 export async function preflight(config: Config, log: Logger): Promise<string | undefined> {
@@ -73,6 +75,8 @@ export function createProcess(config: Config, log: Logger): Process {
   const webhooks = new WebhookDispatch(db, webhookQueue, config);
   const batchQueue = createBatchQueue(redis, config.redisPrefix);
   batchQueue.on("error", (err) => logConnectionError(log, "bullmq:batch-queue", err));
+  const alertQueue = createAlertQueue(redis, config.redisPrefix);
+  alertQueue.on("error", (err) => logConnectionError(log, "bullmq:alert-queue", err));
   const relay = new OutboxRelay(
     db,
     {
@@ -97,6 +101,18 @@ export function createProcess(config: Config, log: Logger): Process {
           return { name: "start", data, opts: batchJobOptions(data) };
         }));
       },
+      // An alert fired or resolved: its notices are queued, its subscribers told.
+      [ALERT_UPDATED_TOPIC]: async (payloads) => {
+        const messages = payloads as AlertUpdatedMessage[];
+        const jobs = messages.flatMap((m) => m.notificationIds.map((notificationId) => {
+          const data: AlertJob = { notificationId, merchantId: m.merchantId, eventId: m.eventId };
+          return { name: "notify", data, opts: alertJobOptions(data) };
+        }));
+        await Promise.all([
+          jobs.length ? alertQueue.addBulk(jobs) : undefined,
+          pubsub.publish(messages.map((m) => ({ message: m.alert, channels: [alertChannel(config.redisPrefix, m.merchantId)] }))),
+        ]);
+      },
     },
     log,
   );
@@ -114,10 +130,16 @@ export function createProcess(config: Config, log: Logger): Process {
     return undefined;
   });
 
-  paymentsByStatusGauge(async () =>
-    (await db.payment.groupBy({ by: ["status"], _count: { _all: true } })).map((r) => ({ status: r.status, count: r._count._all })));
+  countsGauge("paygraph_payments", "Payments in the database, by status", "status", async () =>
+    (await db.payment.groupBy({ by: ["status"], _count: { _all: true } })).map((r) => ({ key: r.status, count: r._count._all })));
   queueDepthGauge("gateway", () => queue.getJobCounts("waiting", "active", "delayed", "failed"));
   queueDepthGauge("webhook", () => webhookQueue.getJobCounts("waiting", "active", "delayed"));
+  queueDepthGauge("batch", () => batchQueue.getJobCounts("waiting", "active", "delayed"));
+  queueDepthGauge("alert", () => alertQueue.getJobCounts("waiting", "active", "delayed"));
+  countsGauge("paygraph_batches", "Batches in the database, by status", "status", async () =>
+    (await db.batch.groupBy({ by: ["status"], _count: { _all: true } })).map((r) => ({ key: r.status, count: r._count._all })));
+  countsGauge("paygraph_alerts_firing", "Alerts firing now, by rule kind", "kind", async () =>
+    (await db.alert.groupBy({ by: ["kind"], where: { state: "FIRING" }, _count: { _all: true } })).map((r) => ({ key: r.kind, count: r._count._all })));
 
   return {
     app,
@@ -127,6 +149,7 @@ export function createProcess(config: Config, log: Logger): Process {
       await queue.close();
       await webhookQueue.close();
       await batchQueue.close();
+      await alertQueue.close();
       await closeGatewayPools();
       subscriber.disconnect();
       publisher.disconnect();

@@ -7,6 +7,7 @@
 // batch row changes once, when its last item is done (no row that every item must lock).
 import type { Job, Queue } from "bullmq";
 import type { BatchOperation } from "../generated/prisma/enums.js";
+import { batchItemsFinished } from "./batch-metrics.js";
 import type { App, Ctx } from "../app/app.js";
 import { AppError, ErrorCode } from "../platform/errors.js";
 import { capturePayment } from "../payments/operations/capture.js";
@@ -92,10 +93,11 @@ export function createBatchRunner(app: App, queue: Queue<BatchJob>): BatchRunner
       if (!(err instanceof AppError)) app.log.error({ err, batchId: data.batchId, line: data.line }, "batch item failed unexpectedly");
       outcome = { status: "FAILED", errorCode: err instanceof AppError ? err.code : ErrorCode.INTERNAL, errorMessage: err instanceof AppError ? err.message : "Internal error" };
     }
-    await db.batchItem.updateMany({
+    const settled = await db.batchItem.updateMany({
       where: { batchId: data.batchId, line: data.line, status: "RUNNING" },
       data: { status: outcome.status, resultId: outcome.resultId ?? null, errorCode: outcome.errorCode ?? null, errorMessage: outcome.errorMessage ?? null, updatedAt: new Date() },
     });
+    if (settled.count) batchItemsFinished.inc({ operation: claimed.operation.toLowerCase(), outcome: outcome.status.toLowerCase() });
     // After this item's commit: the item that finishes last sees no other left and completes the batch.
     const completed = await db.$executeRaw`
       UPDATE batch SET status = 'COMPLETED', completed_at = now(), updated_at = now()

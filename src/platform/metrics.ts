@@ -25,15 +25,19 @@ export const gatewayLatency = new Histogram({
   registers: [registry],
 });
 
-export function paymentsByStatusGauge(collect: () => Promise<{ status: string; count: number }[]>): Gauge<"status"> {
+/**
+ * A gauge of rows counted by one label, read from the database at scrape time:
+ * `paygraph_payments{status}`, `paygraph_batches{status}`, `paygraph_alerts_firing{kind}`.
+ */
+export function countsGauge(name: string, help: string, label: string, collect: () => Promise<{ key: string; count: number }[]>): Gauge<string> {
   return new Gauge({
-    name: "paygraph_payments",
-    help: "Payments in the database, by status",
-    labelNames: ["status"] as const,
+    name,
+    help,
+    labelNames: [label],
     registers: [registry],
     async collect() {
       this.reset();
-      for (const row of await collect()) this.set({ status: row.status }, row.count);
+      for (const row of await collect()) this.set({ [label]: row.key }, row.count);
     },
   });
 }
@@ -50,25 +54,3 @@ export function queueDepthGauge(queue: string, collect: () => Promise<Record<str
     },
   });
 }
-
-export const webhookDeliveries = new Counter({
-  name: "paygraph_webhook_deliveries_total",
-  help: "Webhook delivery tries, by outcome: delivered (2xx), failed (tried again later), gave_up (no more tries)",
-  labelNames: ["outcome"] as const,
-  registers: [registry],
-});
-
-export const webhookLatency = new Histogram({
-  name: "paygraph_webhook_delivery_duration_seconds",
-  help: "Time from sending a webhook to the receiver's answer (or the timeout), by outcome",
-  labelNames: ["outcome"] as const,
-  buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15],
-  registers: [registry],
-});
-
-export const webhookEndpointsDisabled = new Counter({
-  name: "paygraph_webhook_endpoints_disabled_total",
-  help: "Webhook endpoints disabled by paygraph, by reason: gone (410) or failing (WEBHOOK_DISABLE_AFTER of failures)",
-  labelNames: ["reason"] as const,
-  registers: [registry],
-});

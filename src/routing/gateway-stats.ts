@@ -117,14 +117,23 @@ export class GatewayStats {
     return stats;
   }
 
-  private async readNow(accountIds: readonly string[], segment: string): Promise<Map<string, GatewayStat>> {
+  /**
+   * Every call of each account (all segments) over the last `windowMs` (rounded up to whole
+   * buckets, at most the policy's window), read now: what alert rules on success rates measure.
+   */
+  recentTotals(accountIds: readonly string[], windowMs: number): Promise<Map<string, GatewayStat>> {
+    const buckets = Math.min(this.policy.buckets, Math.max(1, Math.ceil(windowMs / this.bucketMs)));
+    return this.readNow(accountIds, ALL_SEGMENTS, buckets);
+  }
+
+  private async readNow(accountIds: readonly string[], segment: string, buckets = this.policy.buckets): Promise<Map<string, GatewayStat>> {
     const result = new Map<string, GatewayStat>();
     if (accountIds.length === 0) return result;
     const last = Math.floor(this.now() / this.bucketMs);
     const pipeline = this.redis.pipeline();
     for (const id of accountIds) {
       pipeline.get(this.breakerKey(id));
-      for (let b = last - this.policy.buckets + 1; b <= last; b++) pipeline.hmget(this.windowKey(id, segment, b), "approved", "calls");
+      for (let b = last - buckets + 1; b <= last; b++) pipeline.hmget(this.windowKey(id, segment, b), "approved", "calls");
     }
     const replies = await within(pipeline.exec(), null);
     if (!replies) return result;
@@ -133,7 +142,7 @@ export class GatewayStats {
       const [, raw] = replies[i++]!;
       const breaker = parseBreaker(raw);
       const stat: GatewayStat = { approved: 0, calls: 0, circuit: visibleState(breaker, this.now(), this.policy.breaker) };
-      for (let b = 0; b < this.policy.buckets; b++) {
+      for (let b = 0; b < buckets; b++) {
         const [, fields] = replies[i++]!;
         const [approved, calls] = (fields as (string | null)[] | null) ?? [];
         stat.approved += Number(approved ?? 0);

@@ -16,14 +16,14 @@ export { UserRole };
 export const USER_SCOPES = ["users:read", "users:manage"] as const;
 export type UserScope = (typeof USER_SCOPES)[number];
 
-const READ: Scope[] = ["payments:read", "refunds:read", "webhooks:read"];
+const READ: Scope[] = ["payments:read", "refunds:read", "webhooks:read", "alerts:read"];
 
 /**
  * The table (README "Merchant users and roles" shows it). DEVELOPER builds integrations: keys,
  * gateways, routing rules (the `admin` scope). A DEVELOPER may mint a SECRET key, which holds every
  * API scope, so withholding payments:write or refunds:write from the role would be a fig leaf:
- * it gets them. ANALYST reads everything but changes nothing. SUPPORT reads payments, refunds and
- * webhook endpoints and deliveries (to answer "did my server hear about it?") and issues refunds;
+ * it gets them. ANALYST reads everything but changes nothing. SUPPORT reads payments, refunds,
+ * webhook endpoints and deliveries (to answer "did my server hear about it?") and alerts, and issues refunds;
  * it sees no analytics and configures nothing.
  */
 export const ROLE_SCOPES: Record<UserRole, readonly (Scope | UserScope)[]> = {

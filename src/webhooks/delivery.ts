@@ -13,7 +13,7 @@ import { recordAudit } from "../audit/audit.js";
 import { webhookEndpointView } from "../audit/views.js";
 import { newId } from "../platform/ids.js";
 import { rowInsertSql } from "../platform/sql-columns.js";
-import { webhookDeliveries, webhookEndpointsDisabled, webhookLatency } from "../platform/metrics.js";
+import { webhookDeliveries, webhookEndpointsDisabled, webhookLatency } from "./webhook-metrics.js";
 import { deliveryChannel, deliveryView } from "./deliveries.js";
 import { endpointChangesChannel, signingSecrets, type WebhookEndpoint } from "./endpoints.js";
 import { eventBody, findEvent } from "./events.js";

@@ -17,12 +17,14 @@ export const TEST_PING = "test.ping";
 /** The audit action of `sendTestWebhookEvent`: its record is the `test.ping` event. */
 export const TEST_PING_ACTION = "webhook_endpoint.test_ping";
 const REFUND_TYPES = ["refund.created", "refund.succeeded", "refund.failed"];
+/** An alert's transitions (src/alerts): sent only to the endpoints its rule names as WEBHOOK channels. */
+export const ALERT_TYPES = ["alert.firing", "alert.resolved"];
 
 /** Every event type, for validating an endpoint's `events`. */
 export const EVENT_TYPES: readonly string[] = [
   "payment.created", "payment.updated",
   ...Object.values(PaymentStatus).map((s) => `payment.${s.toLowerCase()}`),
-  ...REFUND_TYPES, TEST_PING,
+  ...REFUND_TYPES, ...ALERT_TYPES, TEST_PING,
 ];
 
 /**
@@ -46,9 +48,9 @@ const eventTypeSql = Prisma.sql`(CASE
 export const eventIdOf = (auditRecordId: string): string => `evt_${auditRecordId.slice("aud_".length)}`;
 const auditIdOf = (eventId: string): string | undefined => (/^evt_[0-9A-Za-z]{8,64}$/.test(eventId) ? `aud_${eventId.slice(4)}` : undefined);
 
-/** The object types a caller may read events of, from its scopes (payments:read, refunds:read, webhooks:read). */
-export type EventObjectType = "payment" | "refund" | "webhook_endpoint";
-export const OBJECT_SCOPES: Record<EventObjectType, string> = { payment: "payments:read", refund: "refunds:read", webhook_endpoint: "webhooks:read" };
+/** The object types a caller may read events of, from its scopes (payments:read, refunds:read, alerts:read, webhooks:read). */
+export type EventObjectType = "payment" | "refund" | "alert" | "webhook_endpoint";
+export const OBJECT_SCOPES: Record<EventObjectType, string> = { payment: "payments:read", refund: "refunds:read", alert: "alerts:read", webhook_endpoint: "webhooks:read" };
 
 export interface WebhookEvent {
   id: string;
@@ -70,7 +72,7 @@ interface EventRow {
   created_at: Date;
 }
 
-const EVENT_WHERE = Prisma.sql`(entity_type IN ('payment', 'refund') AND after IS NOT NULL OR action = ${TEST_PING_ACTION})`;
+const EVENT_WHERE = Prisma.sql`(entity_type IN ('payment', 'refund') AND after IS NOT NULL OR action = ${TEST_PING_ACTION} OR entity_type = 'alert' AND action = ANY(${ALERT_TYPES}::text[]))`;
 const selectEvents = Prisma.sql`SELECT id, entity_type, entity_id, action, ${eventTypeSql} AS type, after, created_at FROM audit_record`;
 
 function toEvent(row: EventRow): WebhookEvent {
@@ -79,7 +81,9 @@ function toEvent(row: EventRow): WebhookEvent {
     ? paymentResource(paymentFromJson(row.after))
     : objectType === "refund"
       ? refundResource(row.after as RefundFacts)
-      : { object: "webhook_endpoint", id: row.entity_id };
+      : objectType === "alert"
+        ? (row.after as Json) // the alert as it stood at the transition (src/alerts/incidents.ts alertResource)
+        : { object: "webhook_endpoint", id: row.entity_id };
   return { id: eventIdOf(row.id), type: row.type, createdAt: row.created_at, objectType, objectId: row.entity_id, data: { object } };
 }
 

@@ -17,7 +17,7 @@ const ROLES = ["OWNER", "ADMIN", "DEVELOPER", "ANALYST", "SUPPORT"] as const sat
 // Who holds which scope (src/users/roles.ts is the source; README shows the same table).
 const EVERYONE = ROLES;
 const MANAGERS = ["OWNER", "ADMIN"] as const;                       // users:manage
-const BUILDERS = ["OWNER", "ADMIN", "DEVELOPER"] as const;          // admin, payments:write, webhooks:write
+const BUILDERS = ["OWNER", "ADMIN", "DEVELOPER"] as const;          // admin, payments:write, webhooks:write, alerts:write
 const REFUNDERS = ["OWNER", "ADMIN", "DEVELOPER", "SUPPORT"] as const; // refunds:write
 const ANALYSTS = ["OWNER", "ADMIN", "DEVELOPER", "ANALYST"] as const;  // analytics:read
 const NOBODY = [] as const;                                          // platform ADMIN keys only
@@ -62,6 +62,9 @@ const TABLE: Record<string, Row> = {
   webhookEventTypes: { may: EVERYONE, op: `query { webhookEventTypes }` },
   webhookEvents: { may: EVERYONE, op: `query { webhookEvents(first: 1) { edges { node { id } } } }` },
   webhookEvent: { may: EVERYONE, op: `query { webhookEvent(id: "evt_${NONE}") { id } }` },
+  alertRules: { may: EVERYONE, op: `query { alertRules { id } }` },
+  alerts: { may: EVERYONE, op: `query { alerts(first: 1) { edges { node { id } } } }` },
+  alert: { may: EVERYONE, op: `query { alert(id: "alt_${NONE}") { id } }` },
   webhookDeliveries: { may: EVERYONE, op: `query { webhookDeliveries(endpointId: "we_${NONE}") { edges { node { id } } } }` },
   // Mutation
   setApiKeyRateLimit: { may: BUILDERS, op: `mutation { setApiKeyRateLimit(input: { id: "key_${NONE}", rateLimitPerSecond: 1 }) { __typename } }` },
@@ -101,6 +104,8 @@ const TABLE: Record<string, Row> = {
   rollWebhookEndpointSecret: { may: BUILDERS, op: `mutation { rollWebhookEndpointSecret(input: { id: "we_${NONE}" }) { secret } }` },
   sendTestWebhookEvent: { may: BUILDERS, op: `mutation { sendTestWebhookEvent(input: { endpointId: "we_${NONE}" }) { __typename } }` },
   redeliverWebhookEvent: { may: BUILDERS, op: `mutation { redeliverWebhookEvent(input: { eventId: "evt_${NONE}", endpointId: "we_${NONE}" }) { __typename } }` },
+  createAlertRule: { may: BUILDERS, op: `mutation { createAlertRule(input: { name: "x", condition: { kind: CIRCUIT_OPEN, gatewayAccountId: "gwa_${NONE}" }, channels: [] }) { __typename } }` },
+  deleteAlertRule: { may: BUILDERS, op: `mutation { deleteAlertRule(input: { id: "alr_${NONE}" }) { __typename } }` },
   replayWebhookEvents: { may: BUILDERS, op: `mutation { replayWebhookEvents(input: { endpointId: "we_${NONE}", from: "2026-01-01T00:00:00Z", to: "2026-01-02T00:00:00Z" }) { queued } }` },
   updateUserRole: { may: MANAGERS, op: `mutation { updateUserRole(input: { id: "usr_${NONE}", role: SUPPORT }) { user { id } } }` },
   // Subscription
@@ -108,6 +113,7 @@ const TABLE: Record<string, Row> = {
   paymentUpdated: { may: EVERYONE, op: `subscription { paymentUpdated(paymentId: "pay_${NONE}") { id } }` },
   batchUpdated: { may: EVERYONE, op: `subscription { batchUpdated(id: "bat_${NONE}") { id } }` },
   webhookDeliveryUpdated: { may: EVERYONE, op: `subscription { webhookDeliveryUpdated(endpointId: "we_${NONE}") { id } }` },
+  alertUpdated: { may: EVERYONE, op: `subscription { alertUpdated(ruleId: "alr_${NONE}") { id } }` },
 };
 
 let stack: Stack;

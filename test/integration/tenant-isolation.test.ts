@@ -7,6 +7,7 @@
 // the first test.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TEST_CARDS, card, createStack, eventually, gql, ok, subscribe, wsClient, type GqlResult, type Stack } from "../support/stack.js";
+import pg from "pg";
 import { PASSWORD, merchantWithOwner, signIn, uniqueEmail, userWithRole } from "../support/users.js";
 
 let stack: Stack;
@@ -330,6 +331,29 @@ const CASES: Record<string, () => Promise<void>> = {
     await client.dispose();
   },
 
+  // --- alerts ---
+  "Query.alertRules": async () => void (await ownDataOnly("{ alertRules { id name condition { gatewayAccountId } channels { target } } }")),
+  "Query.alerts": async () => void (await ownDataOnly("{ alerts(first: 100) { edges { node { id ruleId subject } } } }")),
+  "Query.alert": () => refusedLikeUnknown("query($id: ID!) { alert(id: $id) { id } }", aliceIds.alert!, (id) => ({ id })),
+  "Mutation.createAlertRule": async () => {
+    // Alice's account and endpoint are, to Bob's rules, ones that do not exist: the same input error.
+    await refusedLikeUnknown("mutation($g: ID!) { createAlertRule(input: { name: \"b\", condition: { kind: CIRCUIT_OPEN, gatewayAccountId: $g }, channels: [] }) { alertRule { id } } }", aliceIds.gatewayAccount!, (g) => ({ g }), ["BAD_USER_INPUT"]);
+    await refusedLikeUnknown("mutation($w: String!) { createAlertRule(input: { name: \"b\", condition: { kind: CIRCUIT_OPEN }, channels: [{ kind: WEBHOOK, target: $w }] }) { alertRule { id } } }", aliceIds.webhookEndpoint!, (w) => ({ w }), ["BAD_USER_INPUT"]);
+    expect((ok(await asBob("{ alertRules { id } }")).alertRules as unknown[]).length).toBe(0);
+  },
+  "Mutation.deleteAlertRule": async () => {
+    await refusedLikeUnknown("mutation($id: ID!) { deleteAlertRule(input: { id: $id }) { alertRule { id } } }", aliceIds.alertRule!, (id) => ({ id }));
+    expect((ok(await asAlice("{ alertRules { id } }")).alertRules as unknown[]).length).toBe(1);
+  },
+  "Subscription.alertUpdated": async () => {
+    const client = wsClient(url, bob);
+    const aimed = subscribe(client, "subscription($id: ID) { alertUpdated(ruleId: $id) { id } }", { id: aliceIds.alertRule });
+    await eventually(async () => aimed.errors.length, (n) => n > 0);
+    expect(JSON.stringify(aimed.errors)).toContain("NOT_FOUND");
+    aimed.dispose();
+    await client.dispose();
+  },
+
   // --- batches ---
   "Query.batch": () => refusedLikeUnknown("query($id: ID!) { batch(id: $id) { id items { items { paymentId } } } }", aliceIds.batch!, (id) => ({ id })),
   "Query.batches": async () => void (await ownDataOnly("{ batches(first: 100) { edges { node { id } } } }")),
@@ -402,6 +426,18 @@ beforeAll(async () => {
   const batch = ok(await asAlice('mutation($p: ID!) { createBatch(input: { operation: REFUND, items: [{ paymentId: $p, amount: "1.00" }] }) { batch { id } } }', { p: aliceIds.payment }));
   aliceIds.batch = (batch.createBatch as { batch: { id: string } }).batch.id;
   await eventually(async () => ok(await asAlice("query($id: ID!) { batch(id: $id) { status } }", { id: aliceIds.batch })).batch as { status: string }, (b) => b.status === "COMPLETED");
+  // An alert rule, and an alert of it written straight to the database (firing one for real takes
+  // a degraded gateway and the evaluator's ticks: test/integration/alerts.test.ts does that).
+  const rule = ok(await asAlice("mutation($g: ID!, $w: String!) { createAlertRule(input: { name: \"alice-circuit\", condition: { kind: CIRCUIT_OPEN, gatewayAccountId: $g }, channels: [{ kind: WEBHOOK, target: $w }] }) { alertRule { id } } }", { g: aliceIds.gatewayAccount, w: aliceIds.webhookEndpoint }));
+  aliceIds.alertRule = (rule.createAlertRule as { alertRule: { id: string } }).alertRule.id;
+  aliceIds.alert = "alt_AliceAlertQx7Lm2Np9RsT";
+  const db = new pg.Client({ connectionString: stack.databaseUrl });
+  await db.connect();
+  await db.query(
+    `INSERT INTO alert (id, merchant_id, rule_id, rule_name, kind, subject, dedup_key, state, fired_value, last_value, threshold, summary)
+     SELECT $1, merchant_id, id, name, kind, $2, id || ':' || $2, 'FIRING', 1, 1, 1, 'circuit open' FROM alert_rule WHERE id = $3`,
+    [aliceIds.alert, aliceIds.gatewayAccount, aliceIds.alertRule]);
+  await db.end();
   // Both refunds settled: the payment no longer changes under the cases that compare it before and after.
   await eventually(async () => (await PAYMENT_STATE()) as { amountRefunded: { minorUnits: string } }, (p) => p.amountRefunded.minorUnits === "200");
 }, 60_000);

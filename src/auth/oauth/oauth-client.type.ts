@@ -15,7 +15,7 @@ export class OAuthClientType {
 @InputType()
 export class CreateOAuthClientInput {
   @Field() name!: string;
-  @Field(() => [String], { description: "A subset of the API key scopes: payments:read, payments:write, refunds:read, refunds:write, analytics:read, webhooks:read, webhooks:write, admin" })
+  @Field(() => [String], { description: "A subset of the API key scopes: payments:read, payments:write, refunds:read, refunds:write, analytics:read, webhooks:read, webhooks:write, alerts:read, alerts:write, admin" })
   scopes!: string[];
 }
 
