@@ -9,6 +9,7 @@
 import cluster, { type Worker } from "node:cluster";
 import type { Config } from "./config.js";
 import type { Logger } from "./platform/logger.js";
+import { serveClusterMetrics } from "./platform/metrics.js";
 
 /** Where an api process serves. */
 export interface Listening {
@@ -52,10 +53,17 @@ export async function superviseRoles(config: Config, log: Logger, flags: Flags, 
   };
   const ready = (child: Worker): Promise<RoleReady> =>
     new Promise((resolve, reject) => {
-      child.once("message", (m: RoleReady) => resolve(m));
+      // Only its "listening" message: prom-client's cluster messages travel on the same channel.
+      const onMessage = (m: RoleReady): void => {
+        if (m?.kind !== "listening") return;
+        child.off("message", onMessage);
+        resolve(m);
+      };
+      child.on("message", onMessage);
       child.once("exit", (code) => reject(new Error(`the ${roles.get(child) ?? "paygraph"} process exited (${code}) before it was ready`)));
     });
 
+  serveClusterMetrics();
   const api = Array.from({ length: Math.max(1, config.apiProcesses) }, () => spawn("api"));
   const worker = spawn("worker");
   const answers = await Promise.all([...api, worker].map(ready)).catch(async (err: unknown) => {

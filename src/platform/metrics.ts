@@ -1,6 +1,13 @@
 // Prometheus metrics (prom-client). Gauges that need I/O (payments by status, queue depth) are
 // collected at scrape time by callbacks the process registers, so nothing polls in between.
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+//
+// Under `paygraph start` every process is a node:cluster worker (src/supervisor.ts): /metrics then
+// serves the figures of all of them, summed by the supervisor with prom-client's cluster protocol
+// (counters and histograms add up; gauges read from PostgreSQL or Redis are taken once), so the
+// worker's deliveries, notices and gateway latencies are seen, whichever api process is scraped.
+import cluster from "node:cluster";
+import { randomUUID } from "node:crypto";
+import { AggregatorRegistry, Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 
 export const registry = new Registry();
 collectDefaultMetrics({ register: registry, prefix: "paygraph_" });
@@ -35,6 +42,7 @@ export function countsGauge(name: string, help: string, label: string, collect: 
     help,
     labelNames: [label],
     registers: [registry],
+    aggregator: "first", // every process reads the same rows
     async collect() {
       this.reset();
       for (const row of await collect()) this.set({ [label]: row.key }, row.count);
@@ -49,8 +57,55 @@ export function queueDepthGauge(queue: string, collect: () => Promise<Record<str
     help: `Jobs in the ${queue} queue, by state`,
     labelNames: ["state"] as const,
     registers: [registry],
+    aggregator: "first", // every process reads the same queue
     async collect() {
       for (const [state, count] of Object.entries(await collect())) this.set({ state }, count);
     },
+  });
+}
+
+/** Messages between an api process and the supervisor: "send me everyone's figures". */
+export const METRICS_ASK = "paygraph:metrics-ask";
+export const METRICS_TEXT = "paygraph:metrics-text";
+const CLUSTER_METRICS_TIMEOUT_MS = 6_000;
+
+if (cluster.isWorker) {
+  // Answer the supervisor's prom-client requests with this registry (the constructor adds the listener).
+  AggregatorRegistry.setRegistries([registry]);
+  new AggregatorRegistry();
+}
+
+const asked = new Map<string, (reply: { text?: string; error?: string }) => void>();
+if (cluster.isWorker) {
+  process.on("message", (m: { type?: string; id?: string; text?: string; error?: string }) => {
+    if (m?.type === METRICS_TEXT && m.id) asked.get(m.id)?.(m);
+  });
+}
+
+/** The Prometheus text /metrics serves: this process's figures, or under the supervisor everyone's. */
+export async function metricsText(): Promise<string> {
+  if (!cluster.isWorker || !process.send) return registry.metrics();
+  const id = randomUUID();
+  const reply = await new Promise<{ text?: string; error?: string }>((resolve) => {
+    const timer = setTimeout(() => resolve({ error: "the supervisor did not answer" }), CLUSTER_METRICS_TIMEOUT_MS);
+    asked.set(id, (r) => {
+      clearTimeout(timer);
+      resolve(r);
+    });
+    process.send!({ type: METRICS_ASK, id });
+  }).finally(() => asked.delete(id));
+  if (reply.text === undefined) throw new Error(`cluster metrics unavailable: ${reply.error ?? "no answer"}`);
+  return reply.text;
+}
+
+/** In the supervisor: answers each api process's METRICS_ASK with every process's figures, summed. */
+export function serveClusterMetrics(): void {
+  const aggregator = new AggregatorRegistry();
+  cluster.on("message", (worker, m: { type?: string; id?: string }) => {
+    if (m?.type !== METRICS_ASK) return;
+    aggregator.clusterMetrics().then(
+      (text) => worker.send({ type: METRICS_TEXT, id: m.id, text }),
+      (err: Error) => worker.send({ type: METRICS_TEXT, id: m.id, error: err.message }),
+    );
   });
 }

@@ -4,7 +4,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import type { Config } from "../config.js";
-import { registry } from "../platform/metrics.js";
+import { metricsText, registry } from "../platform/metrics.js";
 
 const digest = (text: string): Buffer => createHash("sha256").update(text).digest();
 
@@ -19,7 +19,7 @@ export function metricsHandler(token: string | undefined) {
     if (token !== undefined && !bearerMatches(req.headers.authorization, token)) {
       return reply.code(401).header("www-authenticate", 'Bearer realm="metrics"').send({ error: "unauthorized", message: "Send Authorization: Bearer <METRICS_TOKEN>" });
     }
-    return reply.type(registry.contentType).send(await registry.metrics());
+    return reply.type(registry.contentType).send(await metricsText());
   };
 }
 

@@ -73,6 +73,14 @@ describe("paygraph start without --role", () => {
       ok(await gql(group.url, ConfirmPaymentDocument, { input: { paymentId: id, card: card(TEST_CARDS.approve) } }, { key: demoKey }));
       await eventually(async () => ok(await gql(group.url, PaymentDocument, { id }, { key: demoKey })).payment, (p) => p.status === "CAPTURED");
 
+      // /metrics, whichever api process answers, holds every process's figures: the gateway call
+      // was the worker's; rows counted in the database are counted once, not once per process.
+      for (let i = 0; i < 3; i++) {
+        const text = await (await fetch(`${group.url}/metrics`)).text();
+        expect(text).toMatch(/^paygraph_gateway_request_duration_seconds_count\{[^}]*\} 1$/m);
+        expect(text).toContain('paygraph_payments{status="CAPTURED"} 1\n');
+      }
+
       const exited = new Promise<number | null>((resolve) => group.proc.once("exit", (code) => resolve(code)));
       group.proc.kill("SIGINT");
       expect(await exited).toBe(0);
