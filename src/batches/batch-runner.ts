@@ -24,7 +24,11 @@ const PUBLISH_EVERY_MS = 250;
 export interface BatchRunner {
   start(job: { batchId: string; merchantId: string }): Promise<void>;
   item(job: Job<BatchJob>): Promise<void>;
+  requeueStranded(olderThanMs: number): Promise<number>;
 }
+
+/** Items handed back per pass of requeueStranded. */
+const STRANDED_BATCH = 200;
 
 export function createBatchRunner(app: App, queue: Queue<BatchJob>): BatchRunner {
   const { db } = app;
@@ -105,7 +109,30 @@ export function createBatchRunner(app: App, queue: Queue<BatchJob>): BatchRunner
     touch(data.merchantId, data.batchId, completed > 0);
   }
 
-  return { start, item };
+  /**
+   * The safety net: an item left RUNNING with no job to finish it (its last try failed while
+   * writing its outcome, or Redis lost the job) is queued again. Re-running is safe: the item runs
+   * under its own idempotency key, so it converges on the capture or refund it may already have made.
+   */
+  async function requeueStranded(olderThanMs: number): Promise<number> {
+    const stale = await db.$queryRaw<{ batchId: string; line: number; merchantId: string }[]>`
+      SELECT i.batch_id AS "batchId", i.line, b.merchant_id AS "merchantId" FROM batch_item i JOIN batch b ON b.id = i.batch_id
+      WHERE b.status = 'RUNNING' AND i.status = 'RUNNING' AND i.updated_at < ${new Date(Date.now() - olderThanMs)}
+      ORDER BY i.updated_at LIMIT ${STRANDED_BATCH}`;
+    let requeued = 0;
+    for (const row of stale) {
+      const data: BatchJob = { kind: "item", ...row };
+      const opts = batchJobOptions(data);
+      const existing = await queue.getJob(opts.jobId!);
+      if (existing && !(await existing.isCompleted()) && !(await existing.isFailed())) continue; // waiting, delayed or running
+      await existing?.remove();
+      await queue.add("item", data, opts);
+      requeued += 1;
+    }
+    return requeued;
+  }
+
+  return { start, item, requeueStranded };
 }
 
 /** Errors worth another try: the operation may well go through in a moment. */

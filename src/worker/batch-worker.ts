@@ -4,6 +4,7 @@ import { Worker, type ConnectionOptions } from "bullmq";
 import type { Redis } from "ioredis";
 import type { App } from "../app/app.js";
 import { logConnectionError } from "../platform/unavailable.js";
+import { every } from "../platform/loop.js";
 import { createBatchRunner } from "../batches/batch-runner.js";
 import { BATCH_QUEUE, createBatchQueue, type BatchJob } from "../batches/queue.js";
 
@@ -27,8 +28,14 @@ export function startBatchWorker(app: App, connection: Redis): { close(): Promis
     },
   );
   worker.on("error", (err) => logConnectionError(app.log, "bullmq:batch-worker", err));
+  // Like the gateway reconciler (same schedule): items stranded RUNNING go back to the queue.
+  const stranded = every(config.reconcileEveryMs, () => runner.requeueStranded(config.reconcileAfterMs).then(
+    (n) => n && app.log.warn({ requeued: n }, "batch items stranded RUNNING handed back to the queue"),
+    (err: unknown) => app.log.warn({ err }, "batch reconciler failed; will retry"),
+  ));
   return {
     async close() {
+      await stranded.stop();
       await worker.close();
       await queue.close();
     },

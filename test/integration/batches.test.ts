@@ -2,6 +2,7 @@
 // anything runs, one batch per idempotency key, files posted to /v1/batches, cancellation, and
 // 1,000 refunds run through a flaky gateway while the worker is killed: every item applied exactly
 // once, the counts reconciled with the gateway's own ledger.
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   BatchDocument, BatchUpdatedDocument, CancelBatchDocument, ConfirmPaymentDocument, CreateApiKeyDocument, CreateBatchDocument, CreatePaymentDocument,
@@ -139,6 +140,22 @@ describe("files", () => {
 });
 
 describe("running", () => {
+  it("hands an item stranded RUNNING back to the queue, where it converges on the refund it already made", async () => {
+    const [id] = await payments(1, "6.00", "AUTOMATIC");
+    const batch = ok(await gql(api, CreateBatchDocument, { input: { operation: "REFUND", items: [{ paymentId: id!, amount: "2.00" }] } }, { key })).createBatch.batch;
+    await finished(batch.id);
+    const before = (await batchOf(batch.id)).items.items[0]!;
+    // As if its last try had died writing the outcome: RUNNING, no job left, the batch not completed.
+    const db = new pg.Client({ connectionString: stack.databaseUrl });
+    await db.connect();
+    await db.query("UPDATE batch SET status = 'RUNNING', completed_at = NULL WHERE id = $1", [batch.id]);
+    await db.query("UPDATE batch_item SET status = 'RUNNING', result_id = NULL, updated_at = now() - interval '1 hour' WHERE batch_id = $1", [batch.id]);
+    await db.end();
+    expect(await finished(batch.id, 30_000)).toMatchObject({ status: "COMPLETED", succeeded: 1 });
+    expect((await batchOf(batch.id)).items.items[0]).toMatchObject({ status: "SUCCEEDED", resultId: before.resultId });
+    expect((await read(id!)).amountRefunded.amount).toBe("2.00"); // one refund, not two
+  });
+
   it("can be canceled: started items finish, the rest never run, and the counts add up", async () => {
     const ids = await payments(30, "2.00", "MANUAL");
     await control({ latencyMs: 200 }); // slow enough to cancel mid-way
