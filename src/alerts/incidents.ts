@@ -79,6 +79,7 @@ function summarize(rule: AlertRule, condition: StoredCondition, o: Observation &
   const spec = KINDS[rule.kind];
   const basis = o.volume !== undefined && condition.windowSeconds ? `; ${o.volume} over ${condition.windowSeconds} s` : "";
   if (rule.kind === "CIRCUIT_OPEN") return `${o.label}: circuit breaker ${o.value >= 1 ? "open" : o.value > 0 ? "half-open" : "closed"}`;
+  if (o.detail) return `${o.label}: ${o.detail}`;
   return `${o.label}: ${spec.describe} is ${formatValue(rule.kind, o.value)} (threshold ${formatValue(rule.kind, condition.threshold)}${basis})`;
 }
 

@@ -20,6 +20,8 @@ export interface Observation {
   value: number | null;
   /** How many calls or attempts the value stands on (windowed kinds). */
   volume?: number;
+  /** Says what happened when the value alone would not (an endpoint disabled). */
+  detail?: string;
 }
 
 /** The queues a QUEUE_AGE_ABOVE rule watches, by name. */
@@ -85,8 +87,10 @@ export async function measure(app: App, rule: AlertRule, condition: StoredCondit
       return endpoints.map((e) => {
         const failingFor = e.failingSince ? Math.max(1, (now - e.failingSince.getTime()) / 1000) : 0;
         // Disabled by paygraph (410, or failing for WEBHOOK_DISABLE_AFTER): breached whatever the threshold.
-        const value = !e.enabled && e.disabledReason ? Math.max(failingFor, condition.threshold, 1) : e.enabled ? failingFor : 0;
-        return { subject: e.id, label: `webhook endpoint ${e.url} (${e.id})${e.disabledReason ? `, disabled: ${e.disabledReason}` : ""}`, value };
+        const disabled = !e.enabled && e.disabledReason;
+        const value = disabled ? Math.max(failingFor, condition.threshold, 1) : e.enabled ? failingFor : 0;
+        const detail = disabled ? `disabled by paygraph (${e.disabledReason === "gone" ? "the receiver answered 410 Gone" : "every delivery failed for WEBHOOK_DISABLE_AFTER"})` : undefined;
+        return { subject: e.id, label: `webhook endpoint ${e.url} (${e.id})`, value, ...(detail ? { detail } : {}) };
       });
     }
     case "QUEUE_AGE_ABOVE": {

@@ -6,11 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Webhook as StandardWebhook } from "standardwebhooks";
 import {
   AlertRulesDocument, AlertUpdatedDocument, AlertsDocument, ConfirmPaymentDocument, CreateAlertRuleDocument, CreateApiKeyDocument,
-  CreateGatewayAccountDocument, CreatePaymentDocument, CreateWebhookEndpointDocument, DeleteAlertRuleDocument,
+  CreateGatewayAccountDocument, CreatePaymentDocument, CreateWebhookEndpointDocument, DeleteAlertRuleDocument, GatewayAccountsDocument,
+  SendTestWebhookEventDocument, UpdateWebhookEndpointDocument,
 } from "../support/generated/graphql.js";
 import { TEST_CARDS, card, createStack, errorCode, eventually, gql, ok, subscribe, wsClient, type Stack } from "../support/stack.js";
 import { startReceiver, type Receiver } from "../support/webhook-receiver.js";
 import { startSmtpCapture, type SmtpCapture } from "../support/smtp-capture.js";
+import { promtool } from "../support/promtool.js";
 
 let stack: Stack;
 let url: string;
@@ -42,9 +44,9 @@ afterAll(async () => {
 
 const control = (settings: Record<string, unknown>) =>
   fetch(`${gateway}/control`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify(settings) });
-const pay = async (): Promise<void> => {
+const pay = async (number: string = TEST_CARDS.approve): Promise<void> => {
   const payment = ok(await gql(url, CreatePaymentDocument, { input: { amount: "5.00", currency: "USD" } }, { key })).createPayment.payment;
-  ok(await gql(url, ConfirmPaymentDocument, { input: { paymentId: payment.id, card: card(TEST_CARDS.approve) } }, { key }));
+  ok(await gql(url, ConfirmPaymentDocument, { input: { paymentId: payment.id, card: card(number) } }, { key }));
 };
 const alerts = async (state?: "FIRING" | "RESOLVED") => ok(await gql(url, AlertsDocument, { first: 10, state }, { key })).alerts.edges.map((e) => e.node);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -133,6 +135,41 @@ describe("alerts", () => {
     expect(metrics).toContain('paygraph_alert_transitions_total{kind="GATEWAY_SUCCESS_RATE_BELOW",state="resolved"} 1');
     expect(metrics).toContain('paygraph_alert_notifications_total{channel="slack",outcome="sent"} 2');
     expect(metrics).toContain('paygraph_alert_notifications_total{channel="email",outcome="sent"} 2');
+    expect(metrics).toMatch(/^paygraph_alert_queue_jobs\{state="waiting"\} 0$/m);
+    expect(await promtool(metrics)).toEqual({ code: 0, out: "" });
+  });
+
+  it("watch decline codes, p99 latency and endpoints paygraph disabled, each under its own key", async () => {
+    const [account] = ok(await gql(url, GatewayAccountsDocument, {}, { key })).gatewayAccounts;
+    // The first test's rule would see the declines below as a failing gateway: it has had its turn.
+    for (const r of ok(await gql(url, AlertRulesDocument, {}, { key })).alertRules) ok(await gql(url, DeleteAlertRuleDocument, { input: { id: r.id } }, { key }));
+    const endpoint = ok(await gql(url, CreateWebhookEndpointDocument, { input: { url: `${receiver.url}/gone`, events: ["test.ping"] } }, { key })).createWebhookEndpoint.webhookEndpoint;
+    receiver.on("/gone", () => ({ status: 410 }));
+    const rule = async (name: string, condition: Record<string, unknown>) =>
+      ok(await gql(url, CreateAlertRuleDocument, { input: { name, condition: condition as never, channels: [] } }, { key })).createAlertRule.alertRule.id;
+    // A window the first test's approvals have left (they would dilute the share).
+    await sleep(3000);
+    const declines = await rule("declines", { kind: "DECLINE_CODE_SHARE_ABOVE", declineCode: "generic_decline", threshold: 0.5, gatewayAccountId: account!.id, windowSeconds: 3, minVolume: 2 });
+    const slow = await rule("slow", { kind: "GATEWAY_LATENCY_P99_ABOVE", threshold: 20, gatewayAccountId: account!.id, windowSeconds: 60, minVolume: 2 });
+    const failing = await rule("endpoint", { kind: "WEBHOOK_ENDPOINT_FAILING", webhookEndpointId: endpoint.id });
+
+    await control({ latencyMs: 40 });
+    for (let i = 0; i < 3; i++) await pay(TEST_CARDS.hardDecline);
+    await control({ latencyMs: 0 });
+    ok(await gql(url, SendTestWebhookEventDocument, { input: { endpointId: endpoint.id } }, { key })); // answered 410: disabled at once
+    const firing = await eventually(() => alerts("FIRING"), (list) => [declines, slow, failing].every((id) => list.some((a) => a.ruleId === id)));
+    const of = (id: string) => firing.find((a) => a.ruleId === id)!;
+    expect(of(declines)).toMatchObject({ subject: "generic_decline", value: 1 });
+    expect(of(slow)).toMatchObject({ subject: account!.id });
+    expect(of(slow).value).toBeGreaterThanOrEqual(40);
+    expect(of(failing)).toMatchObject({ subject: endpoint.id });
+    expect(of(failing).summary).toBe(`webhook endpoint ${receiver.url}/gone (${endpoint.id}): disabled by paygraph (the receiver answered 410 Gone)`);
+
+    // Switched on again, the endpoint is healthy: its alert resolves.
+    ok(await gql(url, UpdateWebhookEndpointDocument, { input: { id: endpoint.id, enabled: true } }, { key }));
+    await eventually(() => alerts("RESOLVED"), (list) => list.some((a) => a.ruleId === failing));
+    for (const id of [declines, slow, failing]) ok(await gql(url, DeleteAlertRuleDocument, { input: { id } }, { key }));
+    expect(await alerts("FIRING")).toEqual([]); // a deleted rule's alerts resolve with it
   });
 
   it("refuses bad rules with BAD_USER_INPUT naming the field, keeps queue rules for platform admins, and deletes", async () => {
@@ -164,7 +201,8 @@ describe("alerts", () => {
     const readOnly = ok(await gql(url, CreateApiKeyDocument, { input: { name: "alerts-read", kind: "RESTRICTED", scopes: ["alerts:read"] } }, { key })).createApiKey.secret;
     const write = await gql(url, CreateAlertRuleDocument, { input: { name: "x", condition: { kind: "CIRCUIT_OPEN" }, channels: [] } }, { key: readOnly });
     expect(write.errors?.[0]?.extensions?.missingScope).toBe("alerts:write");
-    expect(ok(await gql(url, AlertRulesDocument, {}, { key: readOnly })).alertRules.map((r) => r.name)).toEqual(["Acquirer A approvals"]);
+    ok(await gql(url, CreateAlertRuleDocument, { input: { name: "circuits", condition: { kind: "CIRCUIT_OPEN" }, channels: [] } }, { key }));
+    expect(ok(await gql(url, AlertRulesDocument, {}, { key: readOnly })).alertRules.map((r) => r.name)).toEqual(["circuits"]);
 
     ok(await gql(url, DeleteAlertRuleDocument, { input: { id: created.id } }, { key: admin }));
     expect(ok(await gql(url, AlertRulesDocument, {}, { key: admin })).alertRules).toEqual([]);

@@ -1,7 +1,6 @@
 // Signed webhooks through the real server and worker: endpoints over GraphQL, one event per change
 // of a payment or refund, delivered to a receiver on loopback and verified by two independent
 // Standard Webhooks verifiers (the reference `standardwebhooks` library and svix's).
-import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Webhook as StandardWebhook } from "standardwebhooks";
 import { Webhook as SvixWebhook } from "svix";
@@ -13,6 +12,7 @@ import {
 } from "../support/generated/graphql.js";
 import { TEST_CARDS, card, errorCode, eventually, gql, ok, subscribe, useServer, wsClient } from "../support/stack.js";
 import { startReceiver, type Received, type Receiver } from "../support/webhook-receiver.js";
+import { promtool } from "../support/promtool.js";
 
 const server = useServer({
   WEBHOOK_RETRY_SCHEDULE: "1s,1s,1s,1s,1s,1s",
@@ -262,17 +262,6 @@ describe("operability", () => {
 });
 
 describe("metrics", () => {
-  /** `promtool check metrics` (Debian's prometheus package) on `text`: its exit code and what it printed. */
-  const promtool = (text: string) => new Promise<{ code: number | null; out: string }>((resolve, reject) => {
-    const proc = spawn("promtool", ["check", "metrics"], { stdio: ["pipe", "pipe", "pipe"] });
-    let out = "";
-    proc.stdout.on("data", (c: Buffer) => (out += c.toString()));
-    proc.stderr.on("data", (c: Buffer) => (out += c.toString()));
-    proc.on("error", reject);
-    proc.on("close", (code) => resolve({ code, out }));
-    proc.stdin.end(text);
-  });
-
   it("/metrics passes promtool's lint, with the webhook figures", async () => {
     const text = await (await fetch(`${url}/metrics`)).text();
     expect(text).toMatch(/^paygraph_webhook_deliveries_total\{outcome="delivered"\} [1-9]/m);
