@@ -86,6 +86,8 @@ export async function listAlertRules(ctx: Ctx): Promise<AlertRule[]> {
 /** Deletes the rule; its firing alerts resolve at once, without notices (their channels went with it). */
 export async function deleteAlertRule(ctx: Ctx, id: string): Promise<AlertRule> {
   return relayOutbox(ctx, () => ctx.app.db.$transaction(async (tx) => {
+    // Locked first: an evaluator firing this rule meanwhile waits, then finds it gone (incidents.ts).
+    await tx.$queryRaw`SELECT id FROM alert_rule WHERE id = ${id} AND merchant_id = ${ctx.merchantId} FOR UPDATE`;
     const rule = await tx.alertRule.findFirst({ where: { id, merchantId: ctx.merchantId } });
     if (!rule) throw notFound("alert rule", id);
     await resolveAlertsOfDeletedRule(tx, ctx, rule.id);

@@ -92,8 +92,9 @@ export function checkCondition(kind: AlertKind, input: AlertCondition, limits: {
   const threshold = input.threshold ?? spec.defaultThreshold ?? 0;
   if (!Number.isFinite(threshold)) throw badInput("threshold must be a number", "condition.threshold");
   if (spec.unit === "share" && !(threshold > 0 && threshold < 1)) throw badInput("threshold is a share here: more than 0 and less than 1 (0.8 = 80 %)", "condition.threshold");
-  if ((spec.unit === "ms" || spec.unit === "seconds") && !(threshold >= 0 && threshold <= 7 * 86_400_000)) {
-    throw badInput(`threshold is in ${spec.unit} here: 0 or more`, "condition.threshold");
+  const week = spec.unit === "ms" ? 7 * 86_400_000 : 7 * 86_400;
+  if ((spec.unit === "ms" || spec.unit === "seconds") && !(threshold >= 0 && threshold <= week)) {
+    throw badInput(`threshold is in ${spec.unit} here: from 0 to ${week} (a week)`, "condition.threshold");
   }
   const windowed = spec.fields.includes("windowSeconds");
   const maxWindow = kind === "GATEWAY_SUCCESS_RATE_BELOW" ? limits.maxSuccessRateWindowSeconds : MAX_WINDOW_SECONDS;

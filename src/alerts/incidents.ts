@@ -83,7 +83,8 @@ function summarize(rule: AlertRule, condition: StoredCondition, o: Observation &
   return `${o.label}: ${spec.describe} is ${formatValue(rule.kind, o.value)} (threshold ${formatValue(rule.kind, condition.threshold)}${basis})`;
 }
 
-const uniqueViolation = (err: unknown): boolean => err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002";
+/** Another evaluator opened it first (P2002), or the rule was deleted meanwhile (P2003, its foreign key). */
+const lostRace = (err: unknown): boolean => err instanceof Prisma.PrismaClientKnownRequestError && (err.code === "P2002" || err.code === "P2003");
 
 async function writeTransition(tx: Tx, ctx: Ctx, alert: Alert, channels: readonly StoredChannel[]): Promise<void> {
   const transition = alert.state;
@@ -116,7 +117,7 @@ async function fire(ctx: Ctx, rule: AlertRule, condition: StoredCondition, chann
     alertTransitions.inc({ kind: rule.kind, state: "firing" });
     return alert;
   } catch (err) {
-    if (uniqueViolation(err)) return undefined;
+    if (lostRace(err)) return undefined;
     throw err;
   }
 }
@@ -161,7 +162,11 @@ export async function applyObservations(
   for (const o of observations) {
     const alert = openByKey.get(dedupKeyOf(rule.id, o.subject));
     openByKey.delete(dedupKeyOf(rule.id, o.subject));
-    if (o.value === null) continue; // too little to judge: everything stays as it is
+    if (o.value === null) {
+      // Too little to judge: nothing fires or resolves, and a clear spell must start again after the gap.
+      if (alert?.clearSince) await app.db.alert.updateMany({ where: { id: alert.id, state: "FIRING" }, data: { clearSince: null, updatedAt: new Date(now) } });
+      continue;
+    }
     const seen = { ...o, value: o.value };
     const v = verdict(rule.kind, condition.threshold, o.value);
     if (!alert) {

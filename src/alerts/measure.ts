@@ -29,9 +29,10 @@ export type WatchedQueues = ReadonlyMap<string, Queue>;
 
 const CIRCUIT_VALUE = { CLOSED: 0, HALF_OPEN: 0.5, OPEN: 1 } as const;
 
+/** The enabled accounts the rule covers: a disabled or deleted account is gone (its alerts resolve). */
 async function watchedAccounts(app: App, merchantId: string, condition: StoredCondition): Promise<{ id: string; name: string }[]> {
   const accounts = await listGatewayAccounts(app.db, merchantId);
-  return accounts.filter((a) => !condition.gatewayAccountId || a.id === condition.gatewayAccountId).map((a) => ({ id: a.id, name: a.name }));
+  return accounts.filter((a) => a.enabled && (!condition.gatewayAccountId || a.id === condition.gatewayAccountId)).map((a) => ({ id: a.id, name: a.name }));
 }
 
 const accountLabel = (a: { id: string; name: string }): string => `gateway account "${a.name}" (${a.id})`;
@@ -51,10 +52,15 @@ export async function measure(app: App, rule: AlertRule, condition: StoredCondit
     }
     case "CIRCUIT_OPEN": {
       const accounts = await watchedAccounts(app, rule.merchantId, condition);
-      return Promise.all(accounts.map(async (a) => ({ subject: a.id, label: accountLabel(a), value: CIRCUIT_VALUE[(await app.stats.circuit(a.id)).state] })));
+      // A breaker Redis cannot tell now is unknown (null), never "closed": that would resolve a real outage.
+      return Promise.all(accounts.map(async (a) => {
+        const state = await app.stats.circuitIfKnown(a.id);
+        return { subject: a.id, label: accountLabel(a), value: state ? CIRCUIT_VALUE[state] : null };
+      }));
     }
     case "DECLINE_CODE_SHARE_ABOVE": {
       const accounts = await watchedAccounts(app, rule.merchantId, condition);
+      if (accounts.length === 0) return []; // its account (or every account) is gone
       const [row] = await app.db.$queryRaw<{ finished: number; declined: number }[]>`
         SELECT count(*)::int AS finished, (count(*) FILTER (WHERE decline_code = ${condition.declineCode}))::int AS declined
           FROM payment_attempt
@@ -96,10 +102,11 @@ export async function measure(app: App, rule: AlertRule, condition: StoredCondit
     case "QUEUE_AGE_ABOVE": {
       const now = Date.now();
       return Promise.all([...queues].map(async ([name, queue]) => {
-        // The oldest job waiting to start (delayed jobs are waiting on purpose: a retry's backoff).
-        // One per list (the oldest of each), so the older of the two.
-        const oldest = Math.min(...(await queue.getJobs(["wait", "prioritized"], 0, 0, true)).map((job) => job.timestamp));
-        return { subject: name, label: `the ${name} queue`, value: Number.isFinite(oldest) ? Math.max(0, (now - oldest) / 1000) : 0 };
+        // How long the job at the head of the waiting list has been ready to run: since it was
+        // added, its delay ended, or (a retry) its last try. Delayed jobs wait on purpose.
+        const [oldest] = (await queue.getJobs(["wait"], 0, 0, true)).filter((job) => job !== undefined);
+        const readyAt = oldest ? Math.max(oldest.timestamp + (oldest.delay ?? 0), oldest.processedOn ?? 0, oldest.finishedOn ?? 0) : now;
+        return { subject: name, label: `the ${name} queue`, value: Math.max(0, (now - readyAt) / 1000) };
       }));
     }
   }

@@ -9,9 +9,11 @@ import { DelayedError, type Job } from "bullmq";
 import nodemailer, { type Transporter } from "nodemailer";
 import { request } from "undici";
 import type { App } from "../app/app.js";
-import type { Alert, AlertNotification } from "../generated/prisma/client.js";
+import type { AlertNotification } from "../generated/prisma/client.js";
 import { webhookAgent } from "../webhooks/delivery.js";
-import { systemResolve } from "../webhooks/target-guard.js";
+import { findEvent } from "../webhooks/events.js";
+import { refusalOfLiteral, systemResolve } from "../webhooks/target-guard.js";
+import type { AlertResource } from "./incidents.js";
 import { alertNotifications } from "./alert-metrics.js";
 import { channelsOf } from "./alert-rules.js";
 import { slackUrl, type StoredChannel } from "./channels.js";
@@ -28,11 +30,14 @@ const MAX_SENDS = 30;
 /** Why a notice can never be sent (its endpoint or rule is gone): no more tries. */
 class Undeliverable extends Error {}
 
-/** "[FIRING] Gateway EU: … " and, resolved, how long it fired. */
-export function noticeText(alert: Alert, transition: "FIRING" | "RESOLVED"): { subject: string; text: string } {
-  const subject = `[${transition}] ${alert.ruleName}`;
-  const lasted = alert.resolvedAt ? ` after ${formatDuration(alert.resolvedAt.getTime() - alert.createdAt.getTime())}` : "";
-  const when = transition === "FIRING" ? `fired at ${alert.createdAt.toISOString()}` : `resolved${lasted}`;
+/**
+ * "[FIRING] Gateway EU: …" and, resolved, how long it fired: from the alert as its transition left
+ * it (the transition's event), so a notice sent late still tells what happened then.
+ */
+export function noticeText(alert: AlertResource): { subject: string; text: string } {
+  const subject = `[${alert.state}] ${alert.ruleName}`;
+  const lasted = alert.resolvedAt ? ` after ${formatDuration(Date.parse(alert.resolvedAt) - Date.parse(alert.firedAt))}` : "";
+  const when = alert.state === "FIRING" ? `fired at ${alert.firedAt}` : `resolved${lasted}`;
   return { subject, text: `${subject}: ${alert.summary}\nAlert ${alert.id} ${when}.` };
 }
 
@@ -66,12 +71,15 @@ export function createNotifier(app: App): Notifier {
     throw new DelayedError();
   }
 
-  async function slack(job: Job<AlertJob>, token: string | undefined, n: AlertNotification & { alert: Alert }, channel: Extract<StoredChannel, { kind: "SLACK" }>): Promise<void> {
+  async function slack(job: Job<AlertJob>, token: string | undefined, n: AlertNotification, alert: AlertResource, channel: Extract<StoredChannel, { kind: "SLACK" }>): Promise<void> {
     const url = await slackUrl(app, n.merchantId, channel);
+    // The lookup checks every resolved name when connecting; an address literal is checked here.
+    const literal = refusalOfLiteral(new URL(url), config.webhookAllowPrivateNetworks);
+    if (literal) throw new Undeliverable(literal);
     const pace = `${config.redisPrefix}:alerts:slack:${createHash("sha256").update(url).digest("hex").slice(0, 32)}`;
     // One message a second per URL, across every worker: the first to set the key sends.
     if (!(await redis.set(pace, "1", "PX", SLACK_PACE_MS, "NX"))) return later(job, token, Math.max(await redis.pttl(pace), 50));
-    const { text } = noticeText(n.alert, n.transition);
+    const { text } = noticeText(alert);
     const res = await request(url, {
       method: "POST",
       dispatcher: agent,
@@ -90,33 +98,38 @@ export function createNotifier(app: App): Notifier {
     if (res.statusCode < 200 || res.statusCode > 299) throw new Error(`Slack answered ${res.statusCode}`);
   }
 
-  async function email(n: AlertNotification & { alert: Alert }, to: string): Promise<void> {
+  async function email(n: AlertNotification, alert: AlertResource, to: string): Promise<void> {
     if (!config.smtpUrl) throw new Undeliverable("SMTP_URL is not set");
     mailer ??= nodemailer.createTransport(config.smtpUrl);
-    const { subject, text } = noticeText(n.alert, n.transition);
-    const firing = `<${n.alert.id}.firing@paygraph>`;
+    const { subject, text } = noticeText(alert);
+    const firing = `<${alert.id}.firing@paygraph>`;
     await mailer.sendMail({
       from: config.smtpFrom,
       to,
       subject,
       text,
-      messageId: `<${n.alert.id}.${n.transition.toLowerCase()}@paygraph>`,
+      messageId: `<${alert.id}.${n.transition.toLowerCase()}@paygraph>`,
       ...(n.transition === "RESOLVED" ? { inReplyTo: firing, references: [firing] } : {}),
-      headers: { "X-Paygraph-Alert": n.alert.id, "X-Paygraph-Alert-State": n.transition },
+      headers: { "X-Paygraph-Alert": alert.id, "X-Paygraph-Alert-State": n.transition },
     });
   }
 
-  async function deliver(job: Job<AlertJob>, token: string | undefined, n: AlertNotification & { alert: Alert }, channel: StoredChannel): Promise<void> {
-    if (channel.kind === "SLACK") return slack(job, token, n, channel);
-    if (channel.kind === "EMAIL") return email(n, channel.target);
-    const endpoint = await db.webhookEndpoint.findFirst({ where: { id: channel.target, merchantId: n.merchantId }, select: { id: true } });
+  async function deliver(job: Job<AlertJob>, token: string | undefined, n: AlertNotification, channel: StoredChannel): Promise<void> {
+    const event = await findEvent(db, n.merchantId, job.data.eventId);
+    if (!event) throw new Undeliverable(`its event ${job.data.eventId} is gone`);
+    const alert = event.data.object as unknown as AlertResource;
+    if (channel.kind === "SLACK") return slack(job, token, n, alert, channel);
+    if (channel.kind === "EMAIL") return email(n, alert, channel.target);
+    const endpoint = await db.webhookEndpoint.findFirst({ where: { id: channel.target, merchantId: n.merchantId }, select: { id: true, enabled: true } });
     if (!endpoint) throw new Undeliverable(`webhook endpoint ${channel.target} no longer exists`);
+    if (!endpoint.enabled) throw new Undeliverable(`webhook endpoint ${channel.target} is disabled`);
     await app.webhooks.send([{ merchantId: n.merchantId, endpointId: endpoint.id, eventId: job.data.eventId, eventType: `alert.${n.transition.toLowerCase()}` }]);
   }
 
   return {
     async send(job, token) {
       const n = await db.alertNotification.findUnique({ where: { id: job.data.notificationId }, include: { alert: { include: { rule: true } } } });
+      // (The rule gives the channel's target; what the notice says comes from the transition's event.)
       if (!n || n.status !== "PENDING") return; // sent already (a re-queued job), or its alert is gone
       const channel = n.alert.rule ? channelsOf(n.alert.rule)[n.channel] : undefined;
       const kind = n.channelKind.toLowerCase();

@@ -153,6 +153,12 @@ export class GatewayStats {
     return result;
   }
 
+  /** The breaker's state, or undefined when Redis does not answer in time (alerts must not read that as closed). */
+  async circuitIfKnown(accountId: string): Promise<GatewayStat["circuit"] | undefined> {
+    const b = await within(this.breaker(accountId).then((v): Breaker | undefined => v), undefined);
+    return b && visibleState(b, this.now(), this.policy.breaker);
+  }
+
   /** The breaker as readers see it, for the `gateways` query. */
   async circuit(accountId: string): Promise<{ state: GatewayStat["circuit"]; failures: number; openedAt: Date | null }> {
     const b = await within(this.breaker(accountId), closedBreaker());

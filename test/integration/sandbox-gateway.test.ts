@@ -58,7 +58,7 @@ describeGatewayContract("sandbox", async () => {
 
 describe("sandbox gateway specifics", () => {
   let server: SandboxGatewayHandle;
-  const CALM = { latencyMs: 0, failRate: 0, failOperations: ["authorize"], timeoutRate: 0, currencies: null, down: false };
+  const CALM = { latencyMs: 0, failRate: 0, failOperations: ["authorize"], timeoutRate: 0, currencies: null, down: false, challengeTimeoutMs: 600_000 };
   const expYear = new Date().getUTCFullYear() + 2;
   const authBody = (idempotencyKey: string, amount: unknown = "1250") => ({
     idempotencyKey,

@@ -3,7 +3,7 @@
 // charge before it waits out the configured latency (a real gateway charges even if the client
 // hangs up). Idempotency replay lives in server.ts; this file only knows charge state.
 import { randomBytes } from "node:crypto";
-import { decideCard } from "./cards.js";
+import { decideCard, type CardDecision } from "./cards.js";
 import type { ParsedAuthorize, ParsedOp, WireResponse } from "./wire.js";
 
 export type ChargeStatus = "authorized" | "captured" | "voided" | "declined" | "requires_action";
@@ -61,9 +61,17 @@ export class Ledger {
     return this.byKey.get(idempotencyKey);
   }
 
-  authorize(req: ParsedAuthorize): OpResult {
+  /**
+   * `verified`: whether the request's 3-D Secure authentication (if any) proves this card, amount
+   * and currency (the directory server's answer). A card that asks for 3-D Secure is approved only
+   * with one; an authentication that does not verify is declined, whatever the card.
+   */
+  authorize(req: ParsedAuthorize, verified = false): OpResult {
     const createdAt = this.now();
-    const decision = decideCard(req.card, createdAt);
+    const card = decideCard(req.card, createdAt);
+    const decision: CardDecision = req.authentication && !verified
+      ? { kind: "decline", code: "card_declined", declineCode: "authentication_failed", message: "The 3-D Secure authentication does not match this payment." }
+      : card.kind === "requires_action" && verified ? { kind: "approve" } : card;
     if (decision.kind === "processing_error") {
       // No ledger entry: the issuer never saw the charge.
       return error(500, "processing_error", decision.message, false);

@@ -7,6 +7,8 @@ import http from "node:http";
 import Fastify, { type FastifyReply } from "fastify";
 import { Ledger, chargeToJson, type OpResult } from "./ledger.js";
 import { isIdempotencyKey, parseAuthorize, parseOp, type WireResponse } from "./wire.js";
+import { DirectoryServer } from "./three-ds.js";
+import { registerThreeDS } from "./three-ds-routes.js";
 
 export interface SandboxGatewayOptions {
   /** 0 picks a free port; the real one is returned. */
@@ -30,6 +32,8 @@ export interface SandboxGatewayOptions {
   /** Injected for deterministic tests of failRate/expiry; default Math.random / wall clock. */
   random?: () => number;
   now?: () => Date;
+  /** How long a 3-D Secure challenge waits for the cardholder before it ends N (timed out); default 10 minutes (PUT /control changes it). */
+  challengeTimeoutMs?: number;
 }
 
 export interface SandboxControl {
@@ -40,6 +44,8 @@ export interface SandboxControl {
   timeoutRate: number;
   currencies: string[] | null;
   down: boolean;
+  /** How long a 3-D Secure challenge started from now waits for the cardholder before it ends N (timed out). */
+  challengeTimeoutMs: number;
 }
 
 /** GET /rates's base currency. */
@@ -85,6 +91,7 @@ const CONTROL_FIELDS: { [K in keyof SandboxControl]: (v: unknown) => SandboxCont
       ? (v as string[] | null)
       : "currencies must be null or a list of ISO 4217 codes",
   down: (v) => (typeof v === "boolean" ? v : "down must be a boolean"),
+  challengeTimeoutMs: (v) => (typeof v === "number" && Number.isInteger(v) && v >= 100 && v <= 86_400_000 ? v : "challengeTimeoutMs must be an integer 100..86400000"),
 };
 
 export interface SandboxGatewayHandle { url: string; port: number; controlUrl: string | undefined; close(): Promise<void> }
@@ -105,9 +112,11 @@ export async function startSandboxGateway(opts: SandboxGatewayOptions): Promise<
   const random = opts.random ?? Math.random;
   const control: SandboxControl = {
     latencyMs: opts.latencyMs ?? 0, failRate: opts.failRate ?? 0, failOperations: ["authorize"], timeoutRate: opts.timeoutRate ?? 0, currencies: opts.currencies ?? null, down: false,
+    challengeTimeoutMs: opts.challengeTimeoutMs ?? 600_000,
   };
   const ledger = new Ledger(opts.now);
   const now = opts.now ?? (() => new Date());
+  const directory = new DirectoryServer(() => control.challengeTimeoutMs, () => now().getTime());
   // The rate table and its time: set at start, then at each PUT /control that changes it.
   let rates: { table: RateTable; asOf: Date } = { table: { ...SANDBOX_RATES }, asOf: now() };
   // Completed results per `${op}:${key}` (keys are scoped per operation so a client may reuse an
@@ -204,8 +213,9 @@ export async function startSandboxGateway(opts: SandboxGatewayOptions): Promise<
     if (control.currencies && !control.currencies.includes(a.currency)) {
       return send(reply, await slow(fail(400, "currency_not_supported", `${name} does not process ${a.currency}`)));
     }
-    const fingerprint = [a.amount, a.currency, a.card.number, a.capture].join("|");
-    const result = idempotent("authorize", a.idempotencyKey, fingerprint, () => ledger.authorize(a));
+    const fingerprint = [a.amount, a.currency, a.card.number, a.capture, a.authentication?.dsTransId ?? ""].join("|");
+    const verified = a.authentication !== undefined && directory.verifies(a.authentication.dsTransId, a.authentication.authenticationValue, { cardNumber: a.card.number, amount: a.amount, currency: a.currency });
+    const result = idempotent("authorize", a.idempotencyKey, fingerprint, () => ledger.authorize(a, verified));
     // A timeout as clients meet it: the charge is made, the answer comes far too late.
     if (control.timeoutRate > 0 && random() < control.timeoutRate) await sleep(TIMEOUT_HANG_MS);
     return send(reply, await result);
@@ -233,6 +243,9 @@ export async function startSandboxGateway(opts: SandboxGatewayOptions): Promise<
   });
 
   app.get("/ledger", async () => ({ charges: ledger.charges().map(chargeToJson) }));
+
+  // 3-D Secure: the directory server and ACS (three-ds.ts), paced like every gateway call.
+  await registerThreeDS(app, directory, () => sleep(control.latencyMs));
 
   // Exchange rates in the shape paygraph's FX refresh reads (src/fx/provider.ts).
   app.get("/rates", async () => ({ base: SANDBOX_RATES_BASE, asOf: rates.asOf.toISOString(), rates: rates.table }));

@@ -8,6 +8,8 @@ export interface AuthorizeBody {
   currency: string;
   card: { number: string; expMonth: number; expYear: number; cvc?: string };
   capture: boolean;
+  /** A 3-D Secure authentication of this card and amount (POST /v1/3ds/authenticate): its ids and value. */
+  authentication?: { dsTransId: string; authenticationValue: string };
 }
 export interface CaptureBody { idempotencyKey: string; reference: string; amount: string; currency?: string }
 export interface VoidBody { idempotencyKey: string; reference: string }
@@ -26,6 +28,7 @@ export interface ParsedAuthorize {
   currency: string;
   card: { number: string; expMonth: number; expYear: number };
   capture: boolean;
+  authentication?: { dsTransId: string; authenticationValue: string };
 }
 export interface ParsedOp { idempotencyKey: string; reference: string; amount: bigint; currency?: string }
 
@@ -79,6 +82,10 @@ export function parseAuthorize(body: unknown): Parsed<ParsedAuthorize> {
   if (card.cvc !== undefined && (typeof card.cvc !== "string" || !/^\d{3,4}$/.test(card.cvc))) {
     return { ok: false, message: "card.cvc must be 3-4 digits" };
   }
+  const auth = b.authentication;
+  if (auth !== undefined && (!isObj(auth) || typeof auth.dsTransId !== "string" || auth.dsTransId.length > 64 || typeof auth.authenticationValue !== "string" || auth.authenticationValue.length > 64)) {
+    return { ok: false, message: "authentication must be { dsTransId, authenticationValue }" };
+  }
   return {
     ok: true,
     value: {
@@ -87,6 +94,7 @@ export function parseAuthorize(body: unknown): Parsed<ParsedAuthorize> {
       currency: b.currency,
       card: { number: card.number, expMonth: card.expMonth, expYear: card.expYear },
       capture: b.capture,
+      ...(isObj(auth) ? { authentication: { dsTransId: String(auth.dsTransId), authenticationValue: String(auth.authenticationValue) } } : {}),
     },
   };
 }
