@@ -57,7 +57,7 @@ describe("paygraph command", () => {
   it("starts a sandbox gateway with its own behaviour from flags", async () => {
     const sandbox = await stack.start(["sandbox", "--port", "0", "--name", "acquirer-b", "--latency-ms", "5", "--fail-rate", "0.3", "--timeout-rate", "0.1", "--currencies", "usd,eur"]);
     expect(await (await fetch(`${sandbox.url}/healthz`)).json()).toEqual({ ok: true, name: "acquirer-b" });
-    expect(await (await fetch(`${sandbox.url}/control`)).json()).toEqual({ latencyMs: 5, failRate: 0.3, failOperations: ["authorize"], timeoutRate: 0.1, currencies: ["USD", "EUR"], down: false });
+    expect(await (await fetch(`${sandbox.url}/control`)).json()).toEqual({ latencyMs: 5, failRate: 0.3, failOperations: ["authorize"], timeoutRate: 0.1, currencies: ["USD", "EUR"], down: false, challengeTimeoutMs: 600_000 });
     expect((await fails(["sandbox", "--fail-rate", "2"], {})).stderr).toContain("--fail-rate must be");
   });
 
