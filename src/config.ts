@@ -100,6 +100,8 @@ export interface Config {
   /** PENDING attempts/refunds untouched this long are re-queued by the reconciler (worker role). */
   reconcileAfterMs: number;
   reconcileEveryMs: number;
+  /** A 3-D Secure challenge still open this long is abandoned: the payment goes back to REQUIRES_PAYMENT_METHOD. */
+  threeDSTimeoutMs: number;
   outboxPollMs: number;
   /** How often the worker folds analytics deltas into the rollups (and tells subscribers what changed). */
   analyticsFoldMs: number;
@@ -319,6 +321,7 @@ export function loadConfig(overrides: Partial<Config> = {}, source: NodeJS.Proce
     jobLockMs: int(source.JOB_LOCK_MS, 30_000, "JOB_LOCK_MS"),
     reconcileAfterMs: int(source.RECONCILE_AFTER_MS, 60_000, "RECONCILE_AFTER_MS"),
     reconcileEveryMs: int(source.RECONCILE_EVERY_MS, 15_000, "RECONCILE_EVERY_MS"),
+    threeDSTimeoutMs: Math.max(1, int(source.THREEDS_TIMEOUT_SECONDS, 900, "THREEDS_TIMEOUT_SECONDS")) * 1000,
     workerConcurrency: int(source.WORKER_CONCURRENCY, 32, "WORKER_CONCURRENCY"),
     apiProcesses: int(source.API_PROCESSES, Math.max(1, os.availableParallelism() - 1), "API_PROCESSES"),
     outboxPollMs: int(source.OUTBOX_POLL_MS, 500, "OUTBOX_POLL_MS"),

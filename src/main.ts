@@ -8,6 +8,7 @@ import { loadConfig, type Config, type Role } from "./config.js";
 import { createLogger } from "./platform/logger.js";
 import { applyMigrations, ensureDatabase } from "./platform/migrate.js";
 import { AppError } from "./platform/errors.js";
+import { listeningUrl, notePublicUrl } from "./app/public-url.js";
 import { createProcess, preflight } from "./app/process.js";
 import { createHttpServer } from "./server/http.js";
 import { loadTls } from "./server/tls.js";
@@ -139,6 +140,8 @@ async function runRoles(config: Config, role: Role, tls: ReturnType<typeof loadT
   const http = await createHttpServer(proc.app, await buildPaygraphSchema(), tls);
   await http.listen({ port: config.port, host: config.host });
   closers.unshift(() => http.close());
+  const bound = http.server.address();
+  if (typeof bound === "object" && bound) await notePublicUrl(proc.app, listeningUrl(tls !== undefined, config.host, bound.port));
   // METRICS_PORT: /metrics on a port of its own (api processes of one group share it, like the main port).
   const metrics = config.metricsPort !== undefined ? await startMetricsServer(config) : undefined;
   if (metrics) closers.unshift(() => metrics.server.close());

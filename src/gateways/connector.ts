@@ -2,7 +2,7 @@
 // operation and maps the answer (status + parsed body) to the connector-neutral outcome. It does
 // no I/O: HTTP, timeouts, network-error mapping, latency metrics and circuit statistics belong to
 // gateway-call.ts, the one module that calls gateways.
-import type { AuthorizeInput, CaptureInput, ChargeLookup, GatewayOutcome, RefundInput, VoidInput } from "./gateway.js";
+import type { AuthenticateInput, AuthenticationOutcome, AuthorizeInput, CaptureInput, ChargeLookup, GatewayOutcome, RefundInput, VoidInput } from "./gateway.js";
 
 export type GatewayOperation =
   | { op: "authorize"; input: AuthorizeInput }
@@ -10,9 +10,13 @@ export type GatewayOperation =
   | { op: "void"; input: VoidInput }
   | { op: "refund"; input: RefundInput }
   /** What the gateway knows of the authorization made under this key. */
-  | { op: "retrieve"; idempotencyKey: string };
+  | { op: "retrieve"; idempotencyKey: string }
+  /** 3-D Secure: start an authentication (AReq), or read where one stands (after a challenge). */
+  | { op: "authenticate"; input: AuthenticateInput }
+  | { op: "authentication"; transactionId: string };
 
-export type OperationResult<O extends GatewayOperation> = O extends { op: "retrieve" } ? ChargeLookup : GatewayOutcome;
+export type OperationResult<O extends GatewayOperation> =
+  O extends { op: "retrieve" } ? ChargeLookup : O extends { op: "authenticate" | "authentication" } ? AuthenticationOutcome : GatewayOutcome;
 
 export interface HttpRequest {
   method: "GET" | "POST";

@@ -13,7 +13,7 @@ import { segmentOf, type CallResult } from "../routing/gateway-stats.js";
 import { unseal } from "../vault/vault.js";
 import { CONFIG_PURPOSE, type SandboxConfig } from "./accounts/gateway-accounts.js";
 import type { Connector, GatewayOperation, OperationResult } from "./connector.js";
-import { CONNECT_FAILED, type AuthorizeInput, type CaptureInput, type ChargeLookup, type Gateway, type GatewayOutcome, type RefundInput, type VoidInput } from "./gateway.js";
+import { CONNECT_FAILED, type AuthenticationOutcome, type AuthorizeInput, type CaptureInput, type ChargeLookup, type Gateway, type GatewayOutcome, type RefundInput, type VoidInput } from "./gateway.js";
 import { sandboxConnector } from "./sandbox/adapter.js";
 
 /** The connector of each gateway kind. */
@@ -155,8 +155,8 @@ export async function gatewayFor(app: Pick<App, "config" | "db" | "vault">, targ
   return gateway;
 }
 
-const callResult = (outcome: GatewayOutcome | ChargeLookup): CallResult =>
-  outcome.kind === "approved" || outcome.kind === "requires_action" ? "approved" : outcome.kind === "declined" ? "declined" : "failed";
+const callResult = (outcome: GatewayOutcome | ChargeLookup | AuthenticationOutcome): CallResult =>
+  outcome.kind === "approved" || outcome.kind === "requires_action" || outcome.kind === "authentication" ? "approved" : outcome.kind === "declined" ? "declined" : "failed";
 
 export interface CallOptions {
   /** Authorizations: the (currency, brand) window their result counts in for routing and the circuit breaker. */

@@ -19,7 +19,44 @@ export interface AuthorizeInput {
   card: CardDetails;
   /** true: authorize and capture in one step (automatic capture). */
   capture: boolean;
+  /** A 3-D Secure authentication of this card and amount (Y or A): what the issuer checks. */
+  authentication?: { dsTransId: string; authenticationValue: string };
 }
+
+/** An AReq: authenticate `card` for this amount at the gateway's directory server. */
+export interface AuthenticateInput {
+  /** The requestor's transaction id (the attempt's): the same id, the same authentication. */
+  transactionId: string;
+  amount: bigint;
+  currency: string;
+  card: CardDetails;
+  /** Where the ACS sends the shopper's browser (with the CRes) when a challenge ends. */
+  notificationUrl: string;
+}
+
+/** EMV 3DS transStatus: Y, A, N, U, R final; C a challenge is due. */
+export type TransStatus = "Y" | "A" | "N" | "U" | "R" | "C";
+
+/** A directory server's answer (ARes) or its later result (RReq), connector-neutral. */
+export interface ThreeDSResult {
+  version: string;
+  dsTransId: string;
+  acsTransId: string;
+  flow: "FRICTIONLESS" | "CHALLENGE";
+  transStatus: TransStatus;
+  transStatusReason: string | null;
+  eci: string | null;
+  authenticationValue: string | null;
+  /** "01": the shopper cancelled the challenge. */
+  challengeCancel: string | null;
+  /** For C: where the shopper's browser posts `creq`. */
+  challenge: { acsUrl: string; creq: string } | null;
+}
+
+/** What an authentication call came to: a result, a refusal of the request, or a lost answer. */
+export type AuthenticationOutcome =
+  | { kind: "authentication"; result: ThreeDSResult }
+  | Extract<GatewayOutcome, { kind: "declined" | "transient" }>;
 
 export interface CaptureInput { idempotencyKey: string; reference: string; amount: bigint; currency: string }
 export interface VoidInput { idempotencyKey: string; reference: string }

@@ -9,6 +9,11 @@
 // goes anywhere else — a late approval is recorded, and a fate still unknown stays PENDING for the
 // reconciler. Only a call that never connected (or a gateway skipped for its open circuit) proves
 // nothing was charged without asking.
+//
+// 3-D Secure (three-d-secure/): an attempt that requires authentication authenticates first, then
+// authorizes with the result. An issuer that asks for it (a `requires_action` answer, or a STEP_UP
+// row) gets a new attempt at the same gateway that does: a new key, since the first one's charge
+// record at the gateway says "requires action" for ever.
 import type { App, Ctx } from "../app/app.js";
 import { CONNECT_FAILED, TransientGatewayError, type GatewayOutcome } from "../gateways/gateway.js";
 import { callGateway, gatewayFor, type GatewayTarget } from "../gateways/gateway-call.js";
@@ -27,20 +32,24 @@ import { cardDetails, VaultError } from "../vault/vault.js";
 import type { CardDetails } from "../gateways/gateway.js";
 import type { PaymentChange } from "./payment-change.js";
 import { transitionPayment } from "./transition.js";
+import { AUTHENTICATION_REQUIRED, PROCEEDS, authenticateAttempt, authorizationProof } from "./three-d-secure/authentication.js";
+import type { ThreeDSecureAuthentication } from "../generated/prisma/client.js";
 
 /** The code of an attempt that was not sent because its gateway's circuit breaker is open. */
 export const CIRCUIT_OPEN = "circuit_open";
 /** The code of an attempt whose vaulted card could not be decrypted (a VaultError): never sent. */
 export const CARD_UNREADABLE = "card_unreadable";
 
+/** What an issuer that still asks for authentication (after one, or when none can be had) comes to. */
+const stillRequired = (message: string): GatewayOutcome => ({ kind: "declined", code: AUTHENTICATION_REQUIRED, declineCode: AUTHENTICATION_REQUIRED, message });
+
 export function changeForOutcome(outcome: GatewayOutcome, decision: GatewayDecision | null, payment: Payment, attemptId: string): PaymentChange {
   switch (outcome.kind) {
     case "approved":
       return payment.captureMethod === "AUTOMATIC" ? { kind: "captured", amount: payment.amount } : { kind: "authorized" };
-    case "requires_action":
-      return { kind: "requiresAction" };
+    case "requires_action": // a step-up is a new attempt (finish's `next`); one that reaches here is final
+      return { kind: "declined", error: { code: AUTHENTICATION_REQUIRED, declineCode: AUTHENTICATION_REQUIRED, message: "The issuer asks for 3-D Secure authentication", attemptId } };
     case "declined":
-      if (decision === GatewayDecision.STEP_UP) return { kind: "requiresAction" };
       return { kind: "declined", error: { code: outcome.code, declineCode: outcome.declineCode || null, message: outcome.message, attemptId } };
     case "transient":
       return { kind: "declined", error: { code: outcome.code, declineCode: null, message: `${outcome.message} (nothing was charged)`, attemptId } };
@@ -84,7 +93,7 @@ function attemptFields(outcome: GatewayOutcome, decision: GatewayDecision | null
     case "approved":
       return { status: "SUCCEEDED" as const, gatewayReference: outcome.reference, errorCode: null, errorMessage: null, latencyMs };
     case "requires_action":
-      return { status: "REQUIRES_ACTION" as const, gatewayReference: outcome.reference, latencyMs };
+      return { status: "REQUIRES_ACTION" as const, gatewayReference: outcome.reference, latencyMs, decision };
     case "declined":
       return { status: "FAILED" as const, errorCode: outcome.code, declineCode: outcome.declineCode || null, errorMessage: outcome.message, latencyMs, decision };
     case "transient":
@@ -100,29 +109,31 @@ function attemptFields(outcome: GatewayOutcome, decision: GatewayDecision | null
  * with the payment and the card. Undefined once the attempt is settled: nothing is called then.
  * A run that ends without calling (an unreadable card, an open circuit) gives its count back.
  */
-async function stageAttempt(app: App, job: { attemptId: string; merchantId: string }): Promise<{ attempt: PaymentAttempt; payment: Payment; method: PaymentMethod } | undefined> {
-  const A = Prisma.PaymentAttemptScalarFieldEnum, P = Prisma.PaymentScalarFieldEnum, M = Prisma.PaymentMethodScalarFieldEnum;
+async function stageAttempt(app: App, job: { attemptId: string; merchantId: string }): Promise<{ attempt: PaymentAttempt; payment: Payment; method: PaymentMethod; authentication: ThreeDSecureAuthentication | undefined } | undefined> {
+  const A = Prisma.PaymentAttemptScalarFieldEnum, P = Prisma.PaymentScalarFieldEnum, M = Prisma.PaymentMethodScalarFieldEnum, T = Prisma.ThreeDSecureAuthenticationScalarFieldEnum;
   const [row] = await app.sql.rows<Record<string, unknown>>(Prisma.sql`
     WITH a AS (
       UPDATE payment_attempt SET tries = tries + 1, updated_at = now()
       WHERE id = ${job.attemptId} AND merchant_id = ${job.merchantId} AND status = 'PENDING' RETURNING *)
-    SELECT ${columnsAs("a", A)}, ${columnsAs("p", P)}, ${columnsAs("m", M)}
+    SELECT ${columnsAs("a", A)}, ${columnsAs("p", P)}, ${columnsAs("m", M)}, ${columnsAs("t", T)}
     FROM a
     JOIN payment p ON p.id = a.payment_id AND p.merchant_id = a.merchant_id
-    LEFT JOIN payment_method m ON m.id = p.payment_method_id AND m.merchant_id = a.merchant_id`);
+    LEFT JOIN payment_method m ON m.id = p.payment_method_id AND m.merchant_id = a.merchant_id
+    LEFT JOIN three_d_secure_authentication t ON t.attempt_id = a.id`);
   const attempt = row && pickRow<PaymentAttempt>(row, "a", A);
   if (!row || !attempt) return undefined;
   const payment = pickRow<Payment>(row, "p", P)!;
   const method = pickRow<PaymentMethod>(row, "m", M);
   if (!method) throw new Error(`payment ${payment.id} of attempt ${attempt.id} has no payment method`);
-  return { attempt, payment, method };
+  return { attempt, payment, method, authentication: pickRow<ThreeDSecureAuthentication>(row, "t", T) ?? undefined };
 }
 
 export async function runAuthorizeAttempt(app: App, job: { attemptId: string; merchantId: string }, finalTry: boolean): Promise<void> {
   const { db } = app;
   const read = await stageAttempt(app, job);
   if (!read) return; // finished by an earlier run of this job
-  const { attempt, payment, method } = read;
+  const { attempt, method } = read;
+  let { payment, authentication } = read;
   // Decrypted before anything is sent: a card the vault cannot read (its KEK missing or retired,
   // the ciphertext tampered) fails this attempt with `card_unreadable` and is never charged. The
   // VaultError was logged at error level, naming the key.
@@ -134,9 +145,26 @@ export async function runAuthorizeAttempt(app: App, job: { attemptId: string; me
     const unreadable: GatewayOutcome = { kind: "declined", code: CARD_UNREADABLE, declineCode: "", message: `The vault cannot decrypt this card (${err.code}${err.kekId ? `, key ${err.kekId}` : ""}); nothing was charged` };
     return finish(app, attempt, payment, unreadable, GatewayDecision.STOP, null, undefined, undefined, true);
   }
+  if (attempt.authenticationRequired && !authentication) {
+    const step = await authenticateAttempt(app, { attempt, payment, card }, finalTry);
+    if (step.kind === "settled") return;
+    if (step.kind === "refused") return finish(app, attempt, payment, step.outcome, GatewayDecision.STOP, null, undefined, undefined, true);
+    ({ authentication, payment } = step);
+  }
+  // A waiting or refused authentication leaves its attempt no longer PENDING: defensive only.
+  if (authentication && !PROCEEDS.includes(authentication.transStatus)) return;
   const gateway = await gatewayFor(app, attempt);
   let plan: Promise<RouteChoice | undefined> | undefined;
   const next = (): Promise<RouteChoice | undefined> => (plan ??= failoverTarget(app, attempt, payment, method));
+  const failoverTo = async (code: string): Promise<NextAttempt | undefined> => {
+    const route = await next();
+    return route && { ...route, reason: `Failover after ${attempt.gateway} (${code}). ${route.reason}`, authenticationRequired: attempt.authenticationRequired, action: "payment_attempt.failed_over" };
+  };
+  // The issuer asks for 3-D Secure: once per confirmation, at the same gateway, under a new key.
+  const stepUp = (): NextAttempt | undefined => attempt.authenticationRequired ? undefined : {
+    gateway: attempt.gateway, gatewayAccountId: attempt.gatewayAccountId, authenticationRequired: true, action: "payment_attempt.stepped_up",
+    reason: `The issuer asked ${attempt.gateway} for 3-D Secure: authenticating the card, then authorizing again at ${attempt.gateway}`,
+  };
   const account = attempt.gatewayAccountId;
 
   // This run's count (staged above): 1 when no other run has called with this key.
@@ -148,15 +176,24 @@ export async function runAuthorizeAttempt(app: App, job: { attemptId: string; me
     const target = await next();
     if (target && !target.allCircuitsOpen) {
       const skipped: GatewayOutcome = { kind: "transient", code: CIRCUIT_OPEN, message: `${attempt.gateway} was not called: its circuit breaker is open` };
-      return finish(app, attempt, payment, skipped, GatewayDecision.FAIL_OVER, null, target, tries, true);
+      return finish(app, attempt, payment, skipped, GatewayDecision.FAIL_OVER, null, await failoverTo(CIRCUIT_OPEN), tries, true);
     }
   }
 
   const { outcome: answer, latencyMs } = await callGateway(app, attempt, {
     op: "authorize",
-    input: { idempotencyKey: attempt.id, amount: attempt.amount, currency: attempt.currency, card, capture: payment.captureMethod === "AUTOMATIC" },
+    input: {
+      idempotencyKey: attempt.id, amount: attempt.amount, currency: attempt.currency, card, capture: payment.captureMethod === "AUTOMATIC",
+      ...(authorizationProof(authentication) ? { authentication: authorizationProof(authentication) } : {}),
+    },
   }, { segment: { currency: attempt.currency, brand: method.brand } });
-  if (answer.kind === "approved" || answer.kind === "requires_action") return finish(app, attempt, payment, answer, null, latencyMs, undefined);
+  if (answer.kind === "approved") return finish(app, attempt, payment, answer, null, latencyMs, undefined);
+  if (answer.kind === "requires_action") {
+    const up = stepUp();
+    return up
+      ? finish(app, attempt, payment, answer, GatewayDecision.STEP_UP, latencyMs, up)
+      : finish(app, attempt, payment, stillRequired(`The issuer still asks for authentication after 3-D Secure (${authentication?.transStatus ?? "none"})`), GatewayDecision.STOP, latencyMs, undefined);
+  }
 
   const table = await decisionTable(db, attempt.merchantId, gateway.kind);
   let { decision } = classify(answer, table);
@@ -179,15 +216,32 @@ export async function runAuthorizeAttempt(app: App, job: { attemptId: string; me
   }
   // RETRY means "same key again": for a refusal it would only get the same refusal.
   if (outcome.kind === "declined" && decision === GatewayDecision.RETRY) decision = GatewayDecision.STOP;
-  const failedOver = (outcome.kind === "declined" || outcome.kind === "transient") && decision === GatewayDecision.FAIL_OVER;
   const guard = answer.kind === "transient" && answer.code === CONNECT_FAILED && outcome === answer ? tries : undefined;
-  return finish(app, attempt, payment, outcome, outcome.kind === "approved" ? null : decision, latencyMs, failedOver ? await next() : undefined, guard);
+  // A lost answer the gateway's record says was "requires action", or a STEP_UP row: authenticate.
+  if (outcome.kind === "requires_action" || (outcome.kind === "declined" && decision === GatewayDecision.STEP_UP)) {
+    const up = stepUp();
+    if (up) return finish(app, attempt, payment, outcome, GatewayDecision.STEP_UP, latencyMs, up, guard);
+    return finish(app, attempt, payment, stillRequired(`The issuer still asks for authentication after 3-D Secure (${authentication?.transStatus ?? "none"})`), GatewayDecision.STOP, latencyMs, undefined, guard);
+  }
+  const failedOver = (outcome.kind === "declined" || outcome.kind === "transient") && decision === GatewayDecision.FAIL_OVER;
+  return finish(app, attempt, payment, outcome, outcome.kind === "approved" ? null : decision, latencyMs, failedOver ? await failoverTo(outcome.kind === "approved" ? "" : outcome.code) : undefined, guard);
 }
 
-/** Records the outcome; moves the payment, or hands it to the next gateway with a new attempt. */
+/** The attempt that takes over from a failed one: at the next gateway (failover), or the same one with 3-D Secure (step-up). */
+interface NextAttempt {
+  gateway: string;
+  gatewayAccountId: string | null;
+  /** Its routing reason, in words. */
+  reason: string;
+  authenticationRequired: boolean;
+  /** The audit action of the handover. */
+  action: "payment_attempt.failed_over" | "payment_attempt.stepped_up";
+}
+
+/** Records the outcome; moves the payment, or hands it to a new attempt (`failover`: at the next gateway, or the same one for 3-D Secure). */
 async function finish(
   app: App, attempt: PaymentAttempt, payment: Payment, outcome: GatewayOutcome,
-  decision: GatewayDecision | null, latencyMs: number | null, failover: RouteChoice | undefined,
+  decision: GatewayDecision | null, latencyMs: number | null, failover: NextAttempt | undefined,
   /** When the outcome is only known to be harmless if no other run called meanwhile: the tries it saw. */
   triesGuard?: number,
   /** This run never called the gateway: its staged count is given back. */
@@ -207,18 +261,17 @@ async function finish(
       if (!failover) return void (await transitionPayment(tx, ctx, payment.id, changeForOutcome(outcome, decision, payment, attempt.id), { read: payment }));
       // The payment stays PROCESSING: the next gateway gets a new attempt, so a new idempotency key.
       const nextId = newId("att");
-      const code = outcome.kind === "declined" || outcome.kind === "transient" ? outcome.code : outcome.kind;
       const next = await tx.paymentAttempt.create({
         data: {
           id: nextId, merchantId: attempt.merchantId, paymentId: payment.id, status: "PENDING", amount: attempt.amount, currency: attempt.currency,
           gateway: failover.gateway, gatewayAccountId: failover.gatewayAccountId, previousAttemptId: attempt.id,
-          routingReason: `Failover after ${attempt.gateway} (${code}). ${failover.reason}`,
+          routingReason: failover.reason, authenticationRequired: failover.authenticationRequired,
         },
       });
       // The payment does not change (PROCESSING throughout), so its history would not show this.
       const failed = { ...attempt, ...attemptFields(outcome, decision, latencyMs), ...(uncalled ? { tries: attempt.tries - 1 } : {}) };
       await recordAudit(tx, ctx,
-        { action: "payment_attempt.failed_over", entityType: "payment_attempt", entityId: attempt.id, before: attemptView(attempt), after: { ...attemptView(failed as PaymentAttempt), nextAttemptId: nextId } },
+        { action: failover.action, entityType: "payment_attempt", entityId: attempt.id, before: attemptView(attempt), after: { ...attemptView(failed as PaymentAttempt), nextAttemptId: nextId } },
         { action: "payment_attempt.created", entityType: "payment_attempt", entityId: nextId, after: attemptView(next) });
       const job: GatewayJob = { kind: "authorize", attemptId: nextId, merchantId: attempt.merchantId };
       await writeOutbox(tx, [{ topic: GATEWAY_JOB_TOPIC, payload: job }]);

@@ -13,6 +13,26 @@ export interface PaymentError {
   attemptId: string | null;
 }
 
+/** What the shopper must do for the payment to go on (REQUIRES_ACTION): open `redirectUrl` in their browser. */
+export interface NextAction {
+  type: "REDIRECT_TO_URL";
+  redirectUrl: string;
+}
+
+/** The payment's latest 3-D Secure authentication, as the API shows it. */
+export interface ThreeDSecureSummary {
+  /** The authentication's id (3ds_…). */
+  id: string;
+  version: string;
+  flow: "FRICTIONLESS" | "CHALLENGE";
+  /** The EMV letter: Y, A, N, U, R; C while the challenge is open. */
+  transStatus: string;
+  transStatusReason: string | null;
+  eci: string | null;
+  /** Y and A: a fraud chargeback is the issuer's, not the merchant's. */
+  liabilityShifted: boolean;
+}
+
 /** The conversion fixed for a confirmation (src/fx): captures and refunds convert at this rate. */
 export interface Settlement {
   currency: string;
@@ -24,12 +44,16 @@ export interface Settlement {
 
 export type PaymentChange =
   /** `settlement` null: the gateway takes the payment's own currency (an earlier conversion is cleared). */
-  | { kind: "confirm"; paymentMethodId: string; settlement: Settlement | null }
+  | { kind: "confirm"; paymentMethodId: string; settlement: Settlement | null; returnUrl?: string | null }
+  /** A 3-D Secure authentication allowed the authorization to go on (frictionless, or after the challenge). */
+  | { kind: "authenticated"; threeDSecure: ThreeDSecureSummary }
   | { kind: "authorized" }
   | { kind: "captured"; amount: bigint }
   | { kind: "capture"; amount: bigint }
-  | { kind: "requiresAction" }
-  | { kind: "declined"; error: PaymentError }
+  /** A 3-D Secure challenge awaits the shopper. */
+  | { kind: "requiresAction"; nextAction: NextAction; threeDSecure: ThreeDSecureSummary }
+  /** The gateway refused, or (from REQUIRES_ACTION) the authentication failed or was abandoned. */
+  | { kind: "declined"; error: PaymentError; threeDSecure?: ThreeDSecureSummary }
   | { kind: "canceled" }
   | { kind: "refundRequested"; amount: bigint }
   | { kind: "refundSettled"; amount: bigint; succeeded: boolean };
@@ -40,8 +64,10 @@ export interface PaymentUpdate {
   eventType: string;
   data: Partial<Pick<Payment,
     "amountCapturable" | "amountCaptured" | "amountRefunded" | "amountRefundPending" | "paymentMethodId" | "failedAttempts"
-    | "settlementCurrency" | "settlementAmount" | "fxRate" | "fxRateAsOf" | "fxRateSource">> & {
+    | "settlementCurrency" | "settlementAmount" | "fxRate" | "fxRateAsOf" | "fxRateSource" | "returnUrl">> & {
     lastPaymentError?: PaymentError | null;
+    nextAction?: NextAction | null;
+    threeDSecure?: ThreeDSecureSummary | null;
   };
 }
 
@@ -59,15 +85,20 @@ const fmt = (minor: bigint, p: Payment): string => Money.of(minor, p.currency).f
 export function decide(payment: Payment, change: PaymentChange, maxFailedAttempts: number): PaymentUpdate {
   switch (change.kind) {
     case "confirm":
-      accept(payment, [S.REQUIRES_PAYMENT_METHOD, S.REQUIRES_ACTION], "confirm", S.PROCESSING);
+      // Not from REQUIRES_ACTION: a second confirmation never starts a second live challenge (or
+      // charge); the shopper finishes the challenge, or it is abandoned after THREEDS_TIMEOUT_SECONDS.
+      accept(payment, [S.REQUIRES_PAYMENT_METHOD], "confirm", S.PROCESSING);
       return {
         status: S.PROCESSING, eventType: "payment.processing",
         data: {
-          paymentMethodId: change.paymentMethodId, lastPaymentError: null,
+          paymentMethodId: change.paymentMethodId, lastPaymentError: null, returnUrl: change.returnUrl ?? null, nextAction: null, threeDSecure: null,
           settlementCurrency: change.settlement?.currency ?? null, settlementAmount: change.settlement?.amount ?? null,
           fxRate: change.settlement?.rate ?? null, fxRateAsOf: change.settlement?.asOf ?? null, fxRateSource: change.settlement?.source ?? null,
         },
       };
+    case "authenticated":
+      accept(payment, [S.PROCESSING, S.REQUIRES_ACTION], "authenticate", S.PROCESSING);
+      return { status: S.PROCESSING, eventType: "payment.authenticated", data: { nextAction: null, threeDSecure: change.threeDSecure } };
     case "authorized":
       accept(payment, [S.PROCESSING], "authorize", S.AUTHORIZED);
       return { status: S.AUTHORIZED, eventType: "payment.authorized", data: { amountCapturable: payment.amount } };
@@ -82,18 +113,21 @@ export function decide(payment: Payment, change: PaymentChange, maxFailedAttempt
       return { status: S.CAPTURED, eventType: "payment.captured", data: { amountCaptured: change.amount, amountCapturable: 0n } };
     case "requiresAction":
       accept(payment, [S.PROCESSING], "request authentication for", S.REQUIRES_ACTION);
-      return { status: S.REQUIRES_ACTION, eventType: "payment.requires_action", data: {} };
+      return { status: S.REQUIRES_ACTION, eventType: "payment.requires_action", data: { nextAction: change.nextAction, threeDSecure: change.threeDSecure } };
     case "declined": {
       const failedAttempts = payment.failedAttempts + 1;
       // Like Stripe, a decline is data on the payment: the shopper may try another card, until
       // the payment has failed so often that it can no longer succeed.
       const to = failedAttempts >= maxFailedAttempts ? S.FAILED : S.REQUIRES_PAYMENT_METHOD;
-      accept(payment, [S.PROCESSING], "decline", to);
-      return { status: to, eventType: to === S.FAILED ? "payment.failed" : "payment.payment_failed", data: { failedAttempts, lastPaymentError: change.error } };
+      accept(payment, [S.PROCESSING, S.REQUIRES_ACTION], "decline", to);
+      return {
+        status: to, eventType: to === S.FAILED ? "payment.failed" : "payment.payment_failed",
+        data: { failedAttempts, lastPaymentError: change.error, nextAction: null, ...(change.threeDSecure ? { threeDSecure: change.threeDSecure } : {}) },
+      };
     }
     case "canceled":
       accept(payment, [S.REQUIRES_PAYMENT_METHOD, S.REQUIRES_ACTION, S.AUTHORIZED], "cancel", S.CANCELED);
-      return { status: S.CANCELED, eventType: "payment.canceled", data: { amountCapturable: 0n } };
+      return { status: S.CANCELED, eventType: "payment.canceled", data: { amountCapturable: 0n, nextAction: null } };
     case "refundRequested": {
       accept(payment, [S.CAPTURED, S.PARTIALLY_REFUNDED], "refund", payment.status);
       const refundable = payment.amountCaptured - payment.amountRefunded - payment.amountRefundPending;

@@ -6,7 +6,8 @@ import type { Payment, PaymentAttempt } from "../generated/prisma/client.js";
 import type { PaymentEvent } from "./payment.queries.js";
 import { MoneyType } from "../platform/graphql/common.types.js";
 import { merchantCtx, type GqlContext } from "../app/graphql-context.js";
-import type { PaymentError } from "./payment-change.js";
+import type { NextAction, PaymentError, ThreeDSecureSummary } from "./payment-change.js";
+import { NextActionType, ThreeDSecureType } from "./three-d-secure/three-d-secure.type.js";
 import { PaymentAttemptType, PaymentErrorType, PaymentEventType, PaymentType, SettlementType } from "./payment.type.js";
 import { CardSummary } from "../vault/card.type.js";
 
@@ -51,6 +52,21 @@ export class PaymentFieldsResolver {
   @FieldResolver(() => PaymentErrorType, { nullable: true })
   lastPaymentError(@Root() p: Payment): PaymentError | null {
     return (p.lastPaymentError as PaymentError | null) ?? null;
+  }
+
+  @FieldResolver(() => ThreeDSecureType, { nullable: true, description: "The latest 3-D Secure authentication of this confirmation" })
+  threeDSecure(@Root() p: Payment): ThreeDSecureSummary | null {
+    return (p.threeDSecure as ThreeDSecureSummary | null) ?? null;
+  }
+
+  @FieldResolver(() => NextActionType, { nullable: true, description: "What the shopper must do now (REQUIRES_ACTION); null otherwise" })
+  nextAction(@Root() p: Payment): NextAction | null {
+    return (p.nextAction as NextAction | null) ?? null;
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: "Where the shopper's browser goes after a 3-D Secure challenge (confirmPayment's returnUrl)" })
+  returnUrl(@Root() p: Payment): string | null {
+    return p.returnUrl ?? null;
   }
 
   @FieldResolver(() => CardSummary, { nullable: true })

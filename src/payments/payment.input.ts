@@ -4,6 +4,7 @@ import { GraphQLDateTime, GraphQLJSONObject } from "graphql-scalars";
 import { CaptureMethod, PaymentStatus } from "../generated/prisma/enums.js";
 import { PaymentType } from "./payment.type.js";
 import { CardInput } from "../vault/card.type.js";
+import { ThreeDSecureRequest } from "./three-d-secure/three-d-secure.type.js";
 
 const KEY_DOC = "Same key + same request returns the stored answer; the Idempotency-Key header works too";
 
@@ -25,6 +26,9 @@ export class ConfirmPaymentInput {
   @Field(() => String, { nullable: true, description: "A single-use tok_… from POST /v1/tokens (consumed by this call)" }) token?: string | null;
   @Field(() => ID, { nullable: true, description: "A saved card (pm_…): attached to this payment's customer, or unattached and never used" }) paymentMethodId?: string | null;
   @Field(() => Boolean, { nullable: true, description: "Attach the card to the payment's customer for later payments" }) savePaymentMethod?: boolean | null;
+  @Field(() => String, { nullable: true, description: "Where the shopper's browser goes after a 3-D Secure challenge, with ?payment_id=… added (https; http to loopback outside production). Without it: a page of paygraph's" })
+  returnUrl?: string | null;
+  @Field(() => ThreeDSecureRequest, { nullable: true, defaultValue: ThreeDSecureRequest.AUTOMATIC }) requestThreeDSecure?: ThreeDSecureRequest | null;
   @Field(() => String, { nullable: true, description: KEY_DOC }) idempotencyKey?: string | null;
 }
 

@@ -30,6 +30,8 @@ export function paymentResource(p: Payment): Json {
     settlement: p.settlementCurrency && p.settlementAmount !== null && p.fxRate && p.fxRateAsOf
       ? { amount: moneyJson(p.settlementAmount, p.settlementCurrency), rate: p.fxRate, rateAsOf: p.fxRateAsOf.toISOString(), rateSource: p.fxRateSource ?? "" }
       : null,
+    threeDSecure: (p.threeDSecure ?? null) as Json,
+    nextAction: (p.nextAction ?? null) as Json,
     failedAttempts: p.failedAttempts,
     createdAt: p.createdAt.toISOString(),
     updatedAt: p.updatedAt.toISOString(),

@@ -82,7 +82,8 @@ export async function insertPayment(ctx: Ctx, payment: Payment, claim?: Prisma.S
 
 /** The UPDATE of a transition: every field a change may set, guarded by the version read. */
 function updateSql(before: Payment, after: Payment): Prisma.Sql {
-  const error = after.lastPaymentError == null ? null : JSON.stringify(after.lastPaymentError);
+  const json = (v: unknown): string | null => (v == null ? null : JSON.stringify(v));
+  const error = json(after.lastPaymentError);
   return Prisma.sql`UPDATE payment SET
       status = ${after.status}::"PaymentStatus", version = ${after.version}::int, updated_at = ${after.updatedAt}::timestamptz,
       amount_capturable = ${after.amountCapturable}::bigint, amount_captured = ${after.amountCaptured}::bigint,
@@ -90,7 +91,8 @@ function updateSql(before: Payment, after: Payment): Prisma.Sql {
       payment_method_id = ${after.paymentMethodId}::text, failed_attempts = ${after.failedAttempts}::int,
       last_payment_error = ${error}::jsonb,
       settlement_currency = ${after.settlementCurrency}::text, settlement_amount = ${after.settlementAmount}::bigint,
-      fx_rate = ${after.fxRate}::text, fx_rate_as_of = ${after.fxRateAsOf}::timestamptz, fx_rate_source = ${after.fxRateSource}::text
+      fx_rate = ${after.fxRate}::text, fx_rate_as_of = ${after.fxRateAsOf}::timestamptz, fx_rate_source = ${after.fxRateSource}::text,
+      return_url = ${after.returnUrl}::text, next_action = ${json(after.nextAction)}::jsonb, three_d_secure = ${json(after.threeDSecure)}::jsonb
     WHERE id = ${before.id} AND merchant_id = ${before.merchantId} AND version = ${before.version}::int
     RETURNING 1`;
 }
@@ -98,10 +100,12 @@ function updateSql(before: Payment, after: Payment): Prisma.Sql {
 /** What `change` does to `before`: the row as the version-guarded UPDATE leaves it, and the audit action. */
 function applyChange(ctx: Ctx, before: Payment, change: PaymentChange): { after: Payment; eventType: string } {
   const update = decide(before, change, ctx.app.config.maxFailedAttempts);
-  const { lastPaymentError, ...fields } = update.data;
+  const { lastPaymentError, nextAction, threeDSecure, ...fields } = update.data;
   const after: Payment = {
     ...before, ...fields,
     ...(lastPaymentError === undefined ? {} : { lastPaymentError: lastPaymentError === null ? null : { ...lastPaymentError } }),
+    ...(nextAction === undefined ? {} : { nextAction: nextAction === null ? null : { ...nextAction } }),
+    ...(threeDSecure === undefined ? {} : { threeDSecure: threeDSecure === null ? null : { ...threeDSecure } }),
     status: update.status, version: before.version + 1, updatedAt: new Date(),
   };
   return { after, eventType: update.eventType };

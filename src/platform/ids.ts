@@ -32,6 +32,8 @@ export const IdPrefix = {
   invitation: "inv",
   oauthClient: "oac",
   signingKey: "sig",
+  /** A 3-D Secure authentication (src/payments/three-d-secure). */
+  threeDSecure: "3ds",
 } as const;
 export type IdPrefix = (typeof IdPrefix)[keyof typeof IdPrefix];
 

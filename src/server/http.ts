@@ -34,6 +34,7 @@ import { clientAddress } from "./client-ip.js";
 import { CredentialLimiter, rateLimitHeaders, rateLimited, type RateDecision } from "./rate-limit.js";
 import { registerTokenizationRoutes } from "./routes/tokenization.js";
 import { registerBatchRoutes } from "./routes/batches.js";
+import { registerThreeDSecureRoutes } from "./routes/three-d-secure.js";
 import { SubscriptionLimits } from "./subscription-limits.js";
 import { asUnavailable } from "../platform/unavailable.js";
 
@@ -204,6 +205,7 @@ export async function createHttpServer(app: App, schema: GraphQLSchema, tls?: Tl
   fastify.route({ method: ["GET", "POST", "OPTIONS"], url: "/graphql", handler: handleGraphQL });
   await registerTokenizationRoutes(fastify, app, { verifiers, limiter });
   await registerBatchRoutes(fastify, app, { verifiers, limiter });
+  await registerThreeDSecureRoutes(fastify, app);
   fastify.get("/graphiql", (_req, reply) => reply.type("text/html").send(graphiqlPage()));
   fastify.get("/healthz", async () => ({ status: "ok" }));
   fastify.get("/readyz", async (_req, reply) => {

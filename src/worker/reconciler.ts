@@ -1,8 +1,10 @@
 // The safety net under the gateway queue: attempts, refunds and staged captures/voids still PENDING long after their job
 // should have finished (retries exhausted while the gateway was down, a failure outside the
 // gateway call, a Redis that lost its queue) are handed to the queue again. Re-running is safe by
-// construction: the row id is both the job id and the gateway idempotency key.
+// construction: the row id is both the job id and the gateway idempotency key. On the same
+// schedule, 3-D Secure challenges past THREEDS_TIMEOUT_SECONDS are settled or abandoned.
 import type { App } from "../app/app.js";
+import { settleExpiredChallenges } from "../payments/three-d-secure/expiry.js";
 import { gatewayJobId, gatewayJobOptions, type GatewayJob } from "../platform/queue.js";
 
 const BATCH = 200;
@@ -38,6 +40,9 @@ export async function reconcileOnce(app: App, now = new Date()): Promise<number>
 
 export function startReconciler(app: App): { stop(): void } {
   const timer = setInterval(() => {
+    settleExpiredChallenges(app)
+      .then((n) => n && app.log.info({ settled: n }, "3-D Secure challenges past their time settled"))
+      .catch((err: unknown) => app.log.warn({ err }, "3-D Secure expiry sweep failed; will retry"));
     reconcileOnce(app)
       .then((n) => n && app.log.warn({ requeued: n }, "reconciler handed stale gateway work back to the queue"))
       .catch((err: unknown) => app.log.warn({ err }, "reconciler failed; will retry"));

@@ -181,9 +181,11 @@ describe("declines and gateway errors", () => {
     expect(failed.attempts[0]?.tries).toBe(4); // 1 call + GATEWAY_RETRIES (3) retries
   });
 
-  it("stops at REQUIRES_ACTION when the card needs 3-D Secure", async () => {
+  it("waits at REQUIRES_ACTION for the shopper when the card needs a 3-D Secure challenge (test/e2e/three-d-secure.test.ts goes on)", async () => {
     const payment = await create({ amount: "8.00", currency: "USD" });
     await confirm(payment.id, TEST_CARDS.threeDS);
-    expect((await settled(payment.id)).status).toBe("REQUIRES_ACTION");
+    const waiting = await settled(payment.id);
+    expect(waiting.status).toBe("REQUIRES_ACTION");
+    expect(waiting.nextAction).toMatchObject({ type: "REDIRECT_TO_URL", redirectUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/3ds\/3ds_\w+\/challenge$/) });
   });
 });

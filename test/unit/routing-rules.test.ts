@@ -205,8 +205,8 @@ describe("validateRules", () => {
 });
 
 describe("card country from the BIN", () => {
-  it("knows the sandbox's cards: the behaviour cards are US cards, the international ones their own country", () => {
-    for (const number of Object.values(TEST_CARDS)) expect(binCountry(number)).toBe("US");
+  it("knows the sandbox's cards: the behaviour cards are US cards (the SCA one German), the international ones their own country", () => {
+    for (const [name, number] of Object.entries(TEST_CARDS)) expect(binCountry(number), name).toBe(name === "authenticationRequired" ? "DE" : "US");
     for (const [country, number] of Object.entries(INTERNATIONAL_TEST_CARDS)) {
       expect(binCountry(number)).toBe(country.slice(0, 2));
       expect(luhnValid(number)).toBe(true);

@@ -8,6 +8,8 @@ export const TEST_CARDS = {
   softDecline: "4000000000009995",
   processingError: "4000000000000119",
   threeDSecure: "4000000000003220",
+  /** A German card whose issuer declines "authentication_required" (an SCA soft decline) until 3-D Secure is done. */
+  authenticationRequired: "4000002760003184",
 } as const;
 
 /**
@@ -98,6 +100,8 @@ export function decideCard(card: CardFacts, now: Date): CardDecision {
       };
     case TEST_CARDS.threeDSecure:
       return { kind: "requires_action" };
+    case TEST_CARDS.authenticationRequired:
+      return decline("card_declined", "authentication_required", "The issuer requires 3-D Secure authentication for this payment.");
     default:
       // Like Stripe: every other well-formed test number simply succeeds.
       return { kind: "approve" };

@@ -71,7 +71,7 @@ export class Ledger {
     const card = decideCard(req.card, createdAt);
     const decision: CardDecision = req.authentication && !verified
       ? { kind: "decline", code: "card_declined", declineCode: "authentication_failed", message: "The 3-D Secure authentication does not match this payment." }
-      : card.kind === "requires_action" && verified ? { kind: "approve" } : card;
+      : verified && (card.kind === "requires_action" || (card.kind === "decline" && card.declineCode === "authentication_required")) ? { kind: "approve" } : card;
     if (decision.kind === "processing_error") {
       // No ledger entry: the issuer never saw the charge.
       return error(500, "processing_error", decision.message, false);

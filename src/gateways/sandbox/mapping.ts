@@ -2,7 +2,7 @@
 // network failure is gateway-call.ts's) so every branch is unit-testable without a server. The rule of thumb:
 // anything where the charge state is unknown or a retry with the same key may succeed is
 // `transient`; anything the gateway definitively refused is `declined`.
-import type { ChargeLookup, GatewayOutcome } from "../gateway.js";
+import type { AuthenticationOutcome, ChargeLookup, GatewayOutcome, TransStatus } from "../gateway.js";
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -73,4 +73,35 @@ export function mapCharge(status: number, body: unknown): ChargeLookup {
     default:
       return transient("processing_error", "Unrecognised charge status from sandbox gateway");
   }
+}
+
+const TRANS_STATUSES: readonly string[] = ["Y", "A", "N", "U", "R", "C"];
+const strOrNull = (body: Obj, field: string): string | null => (typeof body[field] === "string" ? (body[field] as string) : null);
+
+/** The ARes (POST /v1/3ds/authenticate) or the result (GET /v1/3ds/:id) as an authentication outcome. */
+export function mapAuthentication(status: number, body: unknown): AuthenticationOutcome {
+  if (status !== 200) {
+    const outcome = mapResponse(status, body);
+    return outcome.kind === "declined" || outcome.kind === "transient" ? outcome : transient("processing_error", `Unexpected 3-D Secure answer (HTTP ${status})`) as AuthenticationOutcome;
+  }
+  const transStatus = str(body, "transStatus");
+  const dsTransId = str(body, "dsTransId");
+  const acsTransId = str(body, "acsTransId");
+  if (!isObj(body) || !transStatus || !TRANS_STATUSES.includes(transStatus) || !dsTransId || !acsTransId) {
+    return transient("processing_error", "Unrecognised 3-D Secure answer from sandbox gateway") as AuthenticationOutcome;
+  }
+  const challenge = isObj(body.challenge) && typeof body.challenge.acsUrl === "string" && typeof body.challenge.creq === "string"
+    ? { acsUrl: body.challenge.acsUrl, creq: body.challenge.creq } : null;
+  if (transStatus === "C" && !challenge) return transient("processing_error", "A 3-D Secure challenge without its ACS URL") as AuthenticationOutcome;
+  return {
+    kind: "authentication",
+    result: {
+      version: str(body, "messageVersion") ?? "2.2.0", dsTransId, acsTransId,
+      flow: str(body, "flow") === "CHALLENGE" ? "CHALLENGE" : "FRICTIONLESS",
+      transStatus: transStatus as TransStatus,
+      transStatusReason: strOrNull(body, "transStatusReason"), eci: strOrNull(body, "eci"),
+      authenticationValue: strOrNull(body, "authenticationValue"), challengeCancel: strOrNull(body, "challengeCancel"),
+      challenge,
+    },
+  };
 }

@@ -6,9 +6,9 @@
 // CAVV-like authentication value (an HMAC the sandbox's authorize verifies) and transaction ids.
 // Pure bookkeeping here; the HTTP routes are three-ds-routes.ts.
 import { createHmac, randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
+import type { TransStatus } from "../gateway.js";
 
-/** EMV 3DS transStatus: Y, A, N, U, R final; C a challenge is due. */
-export type TransStatus = "Y" | "A" | "N" | "U" | "R" | "C";
+export type { TransStatus };
 
 export const THREE_DS_VERSION = "2.2.0";
 /** The one-time code the sandbox's challenge accepts. */

@@ -11,6 +11,8 @@ export interface AuthorizeBody {
   /** A 3-D Secure authentication of this card and amount (POST /v1/3ds/authenticate): its ids and value. */
   authentication?: { dsTransId: string; authenticationValue: string };
 }
+/** POST /v1/3ds/authenticate (three-ds-routes.ts validates it). */
+export interface AuthenticateBody { transactionId: string; amount: string; currency: string; card: { number: string }; notificationUrl: string }
 export interface CaptureBody { idempotencyKey: string; reference: string; amount: string; currency?: string }
 export interface VoidBody { idempotencyKey: string; reference: string }
 export interface RefundBody { idempotencyKey: string; reference: string; amount: string; currency?: string }

@@ -24,6 +24,7 @@ import { routeAttempt } from "../../routing/route-attempt.js";
 import { paymentWritten, transitionPayment, transitionPaymentNow, type TransitionOptions } from "../transition.js";
 import type { Tx } from "../../platform/db.js";
 import { decide, type PaymentChange } from "../payment-change.js";
+import { checkReturnUrl } from "../three-d-secure/return-url.js";
 
 export interface ConfirmPaymentInput {
   paymentId: string;
@@ -33,8 +34,15 @@ export interface ConfirmPaymentInput {
   paymentMethodId?: string | null;
   /** Attach the card to the payment's customer for later payments. */
   savePaymentMethod?: boolean | null;
+  /** Where the shopper's browser goes after a 3-D Secure challenge (three-d-secure/return-url.ts). */
+  returnUrl?: string | null;
+  /** ANY: authenticate with 3-D Secure before authorizing; AUTOMATIC (default): when the issuer or the risk step asks. */
+  requestThreeDSecure?: "AUTOMATIC" | "ANY" | null;
   idempotencyKey?: string | null;
 }
+
+/** What a confirmation asks beyond its card: carried into its change and its first attempt. */
+interface ConfirmOptions { returnUrl: string | null; requestThreeDSecure: "AUTOMATIC" | "ANY" }
 
 export async function confirmPayment(ctx: Ctx, input: ConfirmPaymentInput, headerKey?: string): Promise<Payment> {
   const given = exactlyOne(input as unknown as Record<string, unknown>, ["card", "token", "paymentMethodId"]);
@@ -59,6 +67,9 @@ export async function confirmPayment(ctx: Ctx, input: ConfirmPaymentInput, heade
     request = { paymentId: input.paymentId, paymentMethodId: input.paymentMethodId };
   }
   if (save) request.savePaymentMethod = true;
+  const options: ConfirmOptions = { returnUrl: checkReturnUrl(ctx.app.config, input.returnUrl), requestThreeDSecure: input.requestThreeDSecure ?? "AUTOMATIC" };
+  if (options.returnUrl) request.returnUrl = options.returnUrl;
+  if (options.requestThreeDSecure !== "AUTOMATIC") request.requestThreeDSecure = options.requestThreeDSecure;
   const key = checkKey(input.idempotencyKey ?? headerKey);
   // A card given inline, not saved, no idempotency key: everything the confirmation writes (the
   // card, the attempt, the payment's change, their audit records, the job) is one statement, so it
@@ -66,12 +77,12 @@ export async function confirmPayment(ctx: Ctx, input: ConfirmPaymentInput, heade
   if (source.kind === "card" && !save && key === undefined) {
     const card = source;
     return relayOutbox(ctx, () =>
-      confirmWith(ctx, ctx.app.db, () => readPayment(ctx.app.sql, ctx.merchantId, input.paymentId), card, false,
+      confirmWith(ctx, ctx.app.db, () => readPayment(ctx.app.sql, ctx.merchantId, input.paymentId), card, false, options,
         (before, change, writes) => transitionPaymentNow(ctx, before, change, writes)));
   }
   return relayOutbox(ctx, () =>
     idempotent(ctx.app.db, { merchantId: ctx.merchantId, key, operation: "confirmPayment", request }, paymentCodec, (tx) =>
-      confirmWith(ctx, tx, () => getPayment(tx, ctx.merchantId, input.paymentId), source, save,
+      confirmWith(ctx, tx, () => getPayment(tx, ctx.merchantId, input.paymentId), source, save, options,
         (before, change, writes) => transitionPayment(tx, ctx, before.id, change, { ...writes, read: before }))),
   );
 }
@@ -83,7 +94,7 @@ type WriteChange = (before: Payment, change: PaymentChange, writes: Pick<Transit
  * change with the attempt, through `write` (in the caller's transaction, or as a statement alone).
  * `q` is where its reads (and a saved card's or token's writes) go.
  */
-async function confirmWith(ctx: Ctx, q: Tx, loadPayment: () => Promise<Payment>, source: MethodSource, save: boolean, write: WriteChange): Promise<Payment> {
+async function confirmWith(ctx: Ctx, q: Tx, loadPayment: () => Promise<Payment>, source: MethodSource, save: boolean, { returnUrl, requestThreeDSecure }: ConfirmOptions, write: WriteChange): Promise<Payment> {
   let read: Promise<Payment> | undefined;
   const current = (): Promise<Payment> => (read ??= loadPayment());
   const { method, withChange } = await paymentMethodForConfirm(q, ctx, current, source, save);
@@ -109,7 +120,7 @@ async function confirmWith(ctx: Ctx, q: Tx, loadPayment: () => Promise<Payment>,
     amount: settlement?.amount ?? before.amount, currency: settlement?.currency ?? before.currency,
     gatewayReference: null, errorCode: null, declineCode: null, errorMessage: null, tries: 0,
     gatewayAccountId: route.gatewayAccountId, routingReason: route.reason, previousAttemptId: null, decision: null, latencyMs: null,
-    createdAt: now, updatedAt: now,
+    authenticationRequired: requestThreeDSecure === "ANY", createdAt: now, updatedAt: now,
   };
   const job: GatewayJob = { kind: "authorize", attemptId: attempt.id, merchantId: ctx.merchantId };
   // Where the attempt goes, with the settlement rate fixed for it.
@@ -117,7 +128,7 @@ async function confirmWith(ctx: Ctx, q: Tx, loadPayment: () => Promise<Payment>,
     action: "payment_attempt.created", entityType: "payment_attempt", entityId: attempt.id,
     after: { ...attemptView(attempt), settlement: settlement ? { currency: settlement.currency, amount: settlement.amount.toString(), rate: settlement.rate, rateSource: settlement.source } : null },
   }, paymentWritten);
-  return write(before, { kind: "confirm", paymentMethodId: method.id, settlement }, {
+  return write(before, { kind: "confirm", paymentMethodId: method.id, settlement, returnUrl }, {
     also: [{ topic: GATEWAY_JOB_TOPIC, payload: job }],
     writes: [
       Prisma.sql`attempt AS (${rowInsertSql("payment_attempt", Prisma.PaymentAttemptScalarFieldEnum, attempt, paymentWritten)})`,

@@ -52,7 +52,7 @@ export async function createPayment(ctx: Ctx, input: CreatePaymentInput, headerK
     captureMethod, description: input.description ?? null, metadata,
     paymentMethodId: null, customerId: input.customerId ?? null, lastPaymentError: null,
     settlementCurrency: null, settlementAmount: null, fxRate: null, fxRateAsOf: null, fxRateSource: null,
-    failedAttempts: 0, version: 1, createdAt: now, updatedAt: now,
+    failedAttempts: 0, returnUrl: null, nextAction: null, threeDSecure: null, version: 1, createdAt: now, updatedAt: now,
   };
   return relayOutbox(ctx, async () => {
     if (key === undefined) {

@@ -1,0 +1,61 @@
+// The shopper's browser in a 3-D Secure challenge (src/payments/three-d-secure):
+//   GET  /3ds/:id/challenge  the payment's nextAction.redirectUrl: a page that posts the CReq to the ACS
+//   POST /3ds/:id/complete   the notification URL the ACS sends the browser back to (form `cres`):
+//                            paygraph reads the result server to server, moves the payment on, and
+//                            sends the browser on to returnUrl?payment_id=… (or to /3ds/:id/result)
+//                            with a page that navigates (a redirect would be bound by the ACS
+//                            page's form-action)
+//   GET  /3ds/:id/result     paygraph's own result page
+// No credential: the id (131 random bits) names one authentication, and these pages show nothing
+// of the payment beyond its status and id.
+import formbody from "@fastify/formbody";
+import type { FastifyInstance, FastifyReply } from "fastify";
+import type { App } from "../../app/app.js";
+import { browserPath } from "../../payments/three-d-secure/authentication.js";
+import { authenticationForBrowser, settleChallenge } from "../../payments/three-d-secure/challenge.js";
+import { challengeHandOff, notFoundPage, resultPage, sendOnPage, type Page } from "../../payments/three-d-secure/browser-pages.js";
+import { returnTarget } from "../../payments/three-d-secure/return-url.js";
+
+const ID = /^3ds_[0-9A-Za-z]{8,64}$/;
+
+const send = (reply: FastifyReply, p: Page): FastifyReply =>
+  reply.code(p.status).type("text/html; charset=utf-8").header("content-security-policy", p.csp).header("cache-control", "no-store")
+    .header("referrer-policy", "no-referrer").header("x-frame-options", "DENY").header("x-content-type-options", "nosniff").send(p.html);
+
+export async function registerThreeDSecureRoutes(fastify: FastifyInstance, app: App): Promise<void> {
+  await fastify.register(async (scope) => {
+    await scope.register(formbody, { bodyLimit: 16_384 });
+    const idOf = (params: unknown): string | undefined => {
+      const id = (params as { id?: string }).id;
+      return id && ID.test(id) ? id : undefined;
+    };
+    /** The browser's way on once the challenge is over: the merchant's returnUrl, or paygraph's result page. */
+    const sendOn = (reply: FastifyReply, id: string, payment: { id: string; returnUrl: string | null }): FastifyReply =>
+      send(reply, sendOnPage(payment.returnUrl ? returnTarget(payment.returnUrl, payment.id) : browserPath(id, "result")));
+
+    scope.get("/3ds/:id/challenge", async (req, reply) => {
+      const id = idOf(req.params);
+      const auth = id ? await authenticationForBrowser(app, id) : undefined;
+      if (!id || !auth) return send(reply, notFoundPage());
+      // Open and in time: to the ACS. Over (a reload, the back button): on to where the shopper goes next.
+      const open = auth.transStatus === "C" && auth.payment.status === "REQUIRES_ACTION" && (!auth.expiresAt || auth.expiresAt > new Date());
+      if (open && auth.acsUrl && auth.creq) return send(reply, challengeHandOff(auth.acsUrl, auth.creq));
+      return sendOn(reply, id, auth.payment);
+    });
+
+    scope.post("/3ds/:id/complete", async (req, reply) => {
+      const id = idOf(req.params);
+      if (!id) return send(reply, notFoundPage());
+      // The CRes in the body is only a hint: the result is read from the directory server.
+      await settleChallenge(app, id, { expired: false }).catch((err: unknown) => app.log.warn({ err, id }, "3-D Secure result could not be settled now; the expiry sweep will"));
+      const auth = await authenticationForBrowser(app, id);
+      return auth ? sendOn(reply, id, auth.payment) : send(reply, notFoundPage());
+    });
+
+    scope.get("/3ds/:id/result", async (req, reply) => {
+      const id = idOf(req.params);
+      const auth = id ? await authenticationForBrowser(app, id) : undefined;
+      return send(reply, resultPage(auth?.payment.status, auth?.payment.id));
+    });
+  });
+}
