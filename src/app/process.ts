@@ -23,6 +23,7 @@ import { createWebhookQueue } from "../webhooks/queue.js";
 import { eventIdOf, paymentEventType } from "../webhooks/events.js";
 import { REFUND_UPDATED_TOPIC, type RefundUpdatedMessage } from "../refunds/refund.resource.js";
 import { BATCH_START_TOPIC, batchJobOptions, createBatchQueue, type BatchJob, type BatchStartMessage } from "../batches/queue.js";
+import { CHECKOUT_SESSION_EVENT_TOPIC, completeForPayments, paidCheckoutPayments, type CheckoutSessionEventMessage } from "../checkout/checkout-sessions.js";
 import { ALERT_UPDATED_TOPIC, alertChannel, type AlertUpdatedMessage } from "../alerts/incidents.js";
 import { alertJobOptions, createAlertQueue, type AlertJob } from "../alerts/queue.js";
 
@@ -90,6 +91,12 @@ export function createProcess(config: Config, log: Logger): Process {
           pubsub.publish(messages.map((message) => ({ message, channels: [merchantChannel(config.redisPrefix, message.merchantId)] }))),
           webhooks.dispatch(events),
         ]);
+        // A checkout session's payment just paid: the session completes (its own event follows).
+        const paid = paidCheckoutPayments(messages);
+        if (paid.length) await completeForPayments(app, paid);
+      },
+      [CHECKOUT_SESSION_EVENT_TOPIC]: async (payloads) => {
+        await webhooks.dispatch((payloads as CheckoutSessionEventMessage[]).map((m) => ({ merchantId: m.merchantId, eventId: eventIdOf(m.auditRecordId), eventType: m.action })));
       },
       [REFUND_UPDATED_TOPIC]: async (payloads) => {
         await webhooks.dispatch((payloads as RefundUpdatedMessage[]).map((m) => ({ merchantId: m.merchantId, eventId: eventIdOf(m.auditRecordId), eventType: m.action })));

@@ -17,8 +17,11 @@ export async function notePublicUrl(app: Pick<App, "config" | "redis">, url: str
   if (!app.config.publicUrl) await app.redis.set(keyOf(app), url);
 }
 
-/** The base URL of paygraph's pages, without a trailing slash; undefined when no api has said where it is. */
+/**
+ * The base URL of paygraph's pages, without a trailing slash; undefined when unknown. In production
+ * only PUBLIC_URL counts: behind a load balancer the address an api listens on is not the shoppers'.
+ */
 export async function publicUrl(app: Pick<App, "config" | "redis">): Promise<string | undefined> {
-  const url = app.config.publicUrl ?? (await app.redis.get(keyOf(app))) ?? undefined;
+  const url = app.config.publicUrl ?? (app.config.env === "production" ? undefined : await app.redis.get(keyOf(app))) ?? undefined;
   return url?.replace(/\/+$/, "");
 }

@@ -10,6 +10,7 @@ import type { Principal } from "./principal.js";
 import { authenticateAccessToken, looksLikeJwt, type AccessTokenVerifier } from "./oauth/access-tokens.js";
 import { authenticateSession } from "../users/sessions.js";
 import { looksLikeSessionToken } from "../users/secrets.js";
+import { authenticateCheckoutSecret, looksLikeCheckoutSecret } from "../checkout/client-secret.js";
 
 /** What one api process keeps to verify credentials quickly (caches, verification keys). */
 export interface Verifiers {
@@ -25,6 +26,8 @@ export async function verifyCredential(app: App, verifiers: Verifiers, authoriza
   if (credential && looksLikeJwt(credential)) return authenticateAccessToken(verifiers.oauth, credential);
   // A merchant user's session (`pgs_…`, src/users): read on every request, so nothing to cache here.
   if (credential && looksLikeSessionToken(credential)) return authenticateSession(app.db, credential);
+  // A hosted checkout page's session secret (src/checkout): reads and pays that session only.
+  if (credential && looksLikeCheckoutSecret(credential)) return authenticateCheckoutSecret(app.db, credential);
   throw unauthenticated("Malformed credentials: expected 'Authorization: Bearer sk_test_…', an OAuth access token or a user session token");
 }
 

@@ -3,7 +3,7 @@
 import type { ApiKeyKind, ApiKeyRole } from "../generated/prisma/enums.js";
 
 /** How the caller authenticated. */
-export type CredentialKind = "API_KEY" | "OAUTH" | "USER";
+export type CredentialKind = "API_KEY" | "OAUTH" | "USER" | "CHECKOUT";
 
 export interface Principal {
   merchantId: string;
@@ -14,7 +14,7 @@ export interface Principal {
   credentialId: string;
   /** The rate limiter's bucket when it is not the credential (a user's sessions share the user's). */
   rateLimitKey?: string;
-  /** Who acted, for the audit log: `key:key_…`, `oauth:oac_…`, `user:usr_…`. */
+  /** Who acted, for the audit log: `key:key_…`, `oauth:oac_…`, `user:usr_…`, `checkout:cs_…` (a checkout page). */
   actor: string;
   /** Set for API keys: a PUBLISHABLE key only tokenizes cards. */
   keyKind?: ApiKeyKind;

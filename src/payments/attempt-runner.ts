@@ -93,7 +93,8 @@ function attemptFields(outcome: GatewayOutcome, decision: GatewayDecision | null
     case "approved":
       return { status: "SUCCEEDED" as const, gatewayReference: outcome.reference, errorCode: null, errorMessage: null, latencyMs };
     case "requires_action":
-      return { status: "REQUIRES_ACTION" as const, gatewayReference: outcome.reference, latencyMs, decision };
+      // The issuer asked for 3-D Secure: this attempt is over (a stepped-up one authenticates and authorizes).
+      return { status: "FAILED" as const, gatewayReference: outcome.reference, errorCode: AUTHENTICATION_REQUIRED, errorMessage: "The issuer asked for 3-D Secure authentication", latencyMs, decision };
     case "declined":
       return { status: "FAILED" as const, errorCode: outcome.code, declineCode: outcome.declineCode || null, errorMessage: outcome.message, latencyMs, decision };
     case "transient":
@@ -157,6 +158,8 @@ export async function runAuthorizeAttempt(app: App, job: { attemptId: string; me
   let plan: Promise<RouteChoice | undefined> | undefined;
   const next = (): Promise<RouteChoice | undefined> => (plan ??= failoverTarget(app, attempt, payment, method));
   const failoverTo = async (code: string): Promise<NextAttempt | undefined> => {
+    // The shopper has finished a challenge and left: another gateway's would never be answered.
+    if (authentication?.flow === "CHALLENGE") return undefined;
     const route = await next();
     return route && { ...route, reason: `Failover after ${attempt.gateway} (${code}). ${route.reason}`, authenticationRequired: attempt.authenticationRequired, action: "payment_attempt.failed_over" };
   };

@@ -85,9 +85,14 @@ const fmt = (minor: bigint, p: Payment): string => Money.of(minor, p.currency).f
 export function decide(payment: Payment, change: PaymentChange, maxFailedAttempts: number): PaymentUpdate {
   switch (change.kind) {
     case "confirm":
-      // Not from REQUIRES_ACTION: a second confirmation never starts a second live challenge (or
-      // charge); the shopper finishes the challenge, or it is abandoned after THREEDS_TIMEOUT_SECONDS.
-      accept(payment, [S.REQUIRES_PAYMENT_METHOD], "confirm", S.PROCESSING);
+      // Never during a live challenge: a second confirmation never starts a second challenge (or
+      // charge); the shopper finishes it, or it is abandoned after THREEDS_TIMEOUT_SECONDS.
+      if ((payment.threeDSecure as ThreeDSecureSummary | null)?.transStatus === "C") {
+        throw new AppError(ErrorCode.INVALID_STATE_TRANSITION, "The payment awaits the shopper's 3-D Secure challenge (its nextAction): it can be confirmed again once that ends", {
+          from: payment.status, to: S.PROCESSING, action: "confirm", allowed: [],
+        });
+      }
+      accept(payment, [S.REQUIRES_PAYMENT_METHOD, S.REQUIRES_ACTION], "confirm", S.PROCESSING);
       return {
         status: S.PROCESSING, eventType: "payment.processing",
         data: {

@@ -34,7 +34,7 @@ const byPayment = (m: PaymentUpdatedMessage): string => m.paymentId;
  */
 const LOOK_BACK_MS = 10_000;
 
-async function paymentUpdates(context: GqlContext, paymentId: string | undefined): Promise<AsyncIterableIterator<PaymentUpdatedMessage>> {
+export async function paymentUpdates(context: GqlContext, paymentId: string | undefined): Promise<AsyncIterableIterator<PaymentUpdatedMessage>> {
   const ctx = merchantCtx(context);
   const { db, config, log } = ctx.app;
   const message = (payment: PaymentSnapshot): PaymentUpdatedMessage => ({ merchantId: ctx.merchantId, paymentId: payment.id, version: payment.version, payment });

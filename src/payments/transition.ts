@@ -72,12 +72,12 @@ async function writePaymentEvent(
 /**
  * createPayment's write, as one statement on its own (no transaction around it): the payment row,
  * its first audit record and `payment.updated` message, and, when `claim` is given (the CTEs of
- * `claimAnsweredSql`), the idempotency record with the answer. False when the key was taken:
- * nothing was written.
+ * `claimAnsweredSql`), the idempotency record with the answer; `writes` are rows written with it
+ * (a checkout session). False when the key was taken: nothing was written.
  */
-export async function insertPayment(ctx: Ctx, payment: Payment, claim?: Prisma.Sql): Promise<boolean> {
+export async function insertPayment(ctx: Ctx, payment: Payment, claim?: Prisma.Sql, writes?: Prisma.Sql[]): Promise<boolean> {
   const insert = Prisma.sql`${rowInsertSql("payment", Prisma.PaymentScalarFieldEnum, payment, claim ? Prisma.raw("claim") : undefined)} RETURNING 1`;
-  return writePaymentEvent((statement) => ctx.app.sql.rows(statement), ctx, null, payment, "payment.created", [], insert, claim ? { prelude: claim } : {});
+  return writePaymentEvent((statement) => ctx.app.sql.rows(statement), ctx, null, payment, "payment.created", [], insert, { ...(claim ? { prelude: claim } : {}), writes });
 }
 
 /** The UPDATE of a transition: every field a change may set, guarded by the version read. */

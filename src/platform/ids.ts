@@ -34,6 +34,8 @@ export const IdPrefix = {
   signingKey: "sig",
   /** A 3-D Secure authentication (src/payments/three-d-secure). */
   threeDSecure: "3ds",
+  /** A hosted checkout session (src/checkout). */
+  checkoutSession: "cs",
 } as const;
 export type IdPrefix = (typeof IdPrefix)[keyof typeof IdPrefix];
 

@@ -5,7 +5,7 @@ import { merchantCtx, type GqlContext } from "../app/graphql-context.js";
 import { AppError, ErrorCode } from "../platform/errors.js";
 import { ApiKeyRole } from "../generated/prisma/enums.js";
 
-const CALLER = { API_KEY: "API key", OAUTH: "OAuth access token", USER: "user's role" } as const;
+const CALLER = { API_KEY: "API key", OAUTH: "OAuth access token", USER: "user's role", CHECKOUT: "checkout session secret" } as const;
 
 /**
  * The one authorization check, for every credential (API key, OAuth access token, user session).
@@ -14,7 +14,7 @@ const CALLER = { API_KEY: "API key", OAUTH: "OAuth access token", USER: "user's 
  * field's `@Authorized(...)` names a platform role (ADMIN, MERCHANT) the caller lacks or a scope
  * (README: "API keys", "Merchant users and roles") it does not hold, naming it in
  * `extensions.requiredRoles` / `extensions.missingScope`. Every name given must hold:
- * `@Authorized("ADMIN", "admin")` needs both.
+ * `@Authorized("ADMIN", "admin")` needs both; `"a|b"` is one name held by holding either.
  */
 export function authorize(gql: GqlContext, required: string[]): true {
   merchantCtx(gql);
@@ -26,7 +26,8 @@ export function authorize(gql: GqlContext, required: string[]): true {
   if (roles.length && !roles.includes(principal.role)) {
     throw new AppError(ErrorCode.FORBIDDEN, `This needs the platform role ${roles.join(" or ")} (given to API keys from the command line only)`, { requiredRoles: roles });
   }
-  const missingScope = required.filter((r) => !roles.includes(r as ApiKeyRole)).find((scope) => !principal.scopes.includes(scope));
+  // "a|b": either scope will do (a checkout session read by its merchant or by its own page).
+  const missingScope = required.filter((r) => !roles.includes(r as ApiKeyRole)).find((scope) => !scope.split("|").some((one) => principal.scopes.includes(one)));
   if (missingScope !== undefined) {
     throw new AppError(ErrorCode.FORBIDDEN, `This ${CALLER[principal.via]} lacks the scope '${missingScope}'`, { missingScope });
   }

@@ -35,6 +35,7 @@ import { CredentialLimiter, rateLimitHeaders, rateLimited, type RateDecision } f
 import { registerTokenizationRoutes } from "./routes/tokenization.js";
 import { registerBatchRoutes } from "./routes/batches.js";
 import { registerThreeDSecureRoutes } from "./routes/three-d-secure.js";
+import { registerCheckoutPage } from "./routes/checkout-page.js";
 import { SubscriptionLimits } from "./subscription-limits.js";
 import { asUnavailable } from "../platform/unavailable.js";
 
@@ -206,6 +207,7 @@ export async function createHttpServer(app: App, schema: GraphQLSchema, tls?: Tl
   await registerTokenizationRoutes(fastify, app, { verifiers, limiter });
   await registerBatchRoutes(fastify, app, { verifiers, limiter });
   await registerThreeDSecureRoutes(fastify, app);
+  await registerCheckoutPage(fastify);
   fastify.get("/graphiql", (_req, reply) => reply.type("text/html").send(graphiqlPage()));
   fastify.get("/healthz", async () => ({ status: "ok" }));
   fastify.get("/readyz", async (_req, reply) => {

@@ -26,6 +26,7 @@ import { AuditResolver } from "../audit/audit.resolver.js";
 import { UserResolver } from "../users/user.resolver.js";
 import { WebhookResolver } from "../webhooks/webhook.resolver.js";
 import { BatchResolver } from "../batches/batch.resolver.js";
+import { CheckoutSessionResolver } from "../checkout/checkout.resolver.js";
 import { AlertResolver } from "../alerts/alert.resolver.js";
 
 export async function buildPaygraphSchema(): Promise<GraphQLSchema> {
@@ -33,7 +34,7 @@ export async function buildPaygraphSchema(): Promise<GraphQLSchema> {
   return buildSchema({
     resolvers: [PaymentResolver, PaymentFieldsResolver, PaymentSubscriptionResolver, RefundResolver, PaymentRefundsResolver, NodeResolver, GatewayAccountResolver, GatewayDecisionResolver, GatewayHealthResolver, ExchangeRateResolver, RoutingRuleResolver,
       AnalyticsResolver, AnalyticsSubscriptionResolver, ApiKeyResolver, OAuthClientResolver, AuditResolver,
-      CustomerResolver, PaymentMethodResolver, PaymentCustomerResolver, UserResolver, WebhookResolver, BatchResolver, AlertResolver],
+      CustomerResolver, PaymentMethodResolver, PaymentCustomerResolver, UserResolver, WebhookResolver, BatchResolver, AlertResolver, CheckoutSessionResolver],
     authChecker: ({ context }, required) => authorize(context as GqlContext, required),
     validate: false,
     // type-graphql insists on a PubSub, but every subscription here brings its own `subscribe`

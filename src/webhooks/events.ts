@@ -19,12 +19,14 @@ export const TEST_PING_ACTION = "webhook_endpoint.test_ping";
 const REFUND_TYPES = ["refund.created", "refund.succeeded", "refund.failed"];
 /** An alert's transitions (src/alerts): sent only to the endpoints its rule names as WEBHOOK channels. */
 export const ALERT_TYPES = ["alert.firing", "alert.resolved"];
+/** A hosted checkout session's ends (src/checkout). */
+export const CHECKOUT_SESSION_TYPES = ["checkout_session.completed", "checkout_session.expired"];
 
 /** Every event type, for validating an endpoint's `events`. */
 export const EVENT_TYPES: readonly string[] = [
   "payment.created", "payment.updated",
   ...Object.values(PaymentStatus).map((s) => `payment.${s.toLowerCase()}`),
-  ...REFUND_TYPES, ...ALERT_TYPES, TEST_PING,
+  ...REFUND_TYPES, ...ALERT_TYPES, ...CHECKOUT_SESSION_TYPES, TEST_PING,
 ];
 
 /**
@@ -49,8 +51,8 @@ export const eventIdOf = (auditRecordId: string): string => `evt_${auditRecordId
 const auditIdOf = (eventId: string): string | undefined => (/^evt_[0-9A-Za-z]{8,64}$/.test(eventId) ? `aud_${eventId.slice(4)}` : undefined);
 
 /** The object types a caller may read events of, from its scopes (payments:read, refunds:read, alerts:read, webhooks:read). */
-export type EventObjectType = "payment" | "refund" | "alert" | "webhook_endpoint";
-export const OBJECT_SCOPES: Record<EventObjectType, string> = { payment: "payments:read", refund: "refunds:read", alert: "alerts:read", webhook_endpoint: "webhooks:read" };
+export type EventObjectType = "payment" | "refund" | "alert" | "webhook_endpoint" | "checkout_session";
+export const OBJECT_SCOPES: Record<EventObjectType, string> = { payment: "payments:read", refund: "refunds:read", alert: "alerts:read", webhook_endpoint: "webhooks:read", checkout_session: "payments:read" };
 
 export interface WebhookEvent {
   id: string;
@@ -72,7 +74,7 @@ interface EventRow {
   created_at: Date;
 }
 
-const EVENT_WHERE = Prisma.sql`(entity_type IN ('payment', 'refund') AND after IS NOT NULL OR action = ${TEST_PING_ACTION} OR entity_type = 'alert' AND action = ANY(${ALERT_TYPES}::text[]))`;
+const EVENT_WHERE = Prisma.sql`(entity_type IN ('payment', 'refund') AND after IS NOT NULL OR action = ${TEST_PING_ACTION} OR entity_type = 'alert' AND action = ANY(${ALERT_TYPES}::text[]) OR entity_type = 'checkout_session' AND action = ANY(${CHECKOUT_SESSION_TYPES}::text[]))`;
 const selectEvents = Prisma.sql`SELECT id, entity_type, entity_id, action, ${eventTypeSql} AS type, after, created_at FROM audit_record`;
 
 function toEvent(row: EventRow): WebhookEvent {
@@ -81,8 +83,8 @@ function toEvent(row: EventRow): WebhookEvent {
     ? paymentResource(paymentFromJson(row.after))
     : objectType === "refund"
       ? refundResource(row.after as RefundFacts)
-      : objectType === "alert"
-        ? (row.after as Json) // the alert as it stood at the transition (src/alerts/incidents.ts alertResource)
+      : objectType === "alert" || objectType === "checkout_session"
+        ? (row.after as Json) // as it stood at the transition (alertResource, checkoutSessionResource)
         : { object: "webhook_endpoint", id: row.entity_id };
   return { id: eventIdOf(row.id), type: row.type, createdAt: row.created_at, objectType, objectId: row.entity_id, data: { object } };
 }

@@ -2,8 +2,10 @@
 // should have finished (retries exhausted while the gateway was down, a failure outside the
 // gateway call, a Redis that lost its queue) are handed to the queue again. Re-running is safe by
 // construction: the row id is both the job id and the gateway idempotency key. On the same
-// schedule, 3-D Secure challenges past THREEDS_TIMEOUT_SECONDS are settled or abandoned.
+// schedule, 3-D Secure challenges past THREEDS_TIMEOUT_SECONDS are settled or abandoned, and
+// checkout sessions past their time expire.
 import type { App } from "../app/app.js";
+import { expireDueSessions } from "../checkout/checkout-sessions.js";
 import { settleExpiredChallenges } from "../payments/three-d-secure/expiry.js";
 import { gatewayJobId, gatewayJobOptions, type GatewayJob } from "../platform/queue.js";
 
@@ -42,7 +44,9 @@ export function startReconciler(app: App): { stop(): void } {
   const timer = setInterval(() => {
     settleExpiredChallenges(app)
       .then((n) => n && app.log.info({ settled: n }, "3-D Secure challenges past their time settled"))
-      .catch((err: unknown) => app.log.warn({ err }, "3-D Secure expiry sweep failed; will retry"));
+      .then(() => expireDueSessions(app))
+      .then((n) => n && app.log.info({ expired: n }, "checkout sessions past their time expired"))
+      .catch((err: unknown) => app.log.warn({ err }, "3-D Secure / checkout expiry sweep failed; will retry"));
     reconcileOnce(app)
       .then((n) => n && app.log.warn({ requeued: n }, "reconciler handed stale gateway work back to the queue"))
       .catch((err: unknown) => app.log.warn({ err }, "reconciler failed; will retry"));

@@ -147,7 +147,7 @@ describe("challenges in Chromium", () => {
     expect(paid.threeDSecure).toEqual({ version: "2.2.0", flow: "CHALLENGE", transStatus: "Y", transStatusReason: null, eci: "05", liabilityShifted: true });
     expect(paid.nextAction).toBeNull();
     // The issuer's "requires action" on the first attempt; the authenticated authorization on the second, same gateway.
-    expect(paid.attempts.map((a) => [a.status, a.decision])).toEqual([["REQUIRES_ACTION", "STEP_UP"], ["SUCCEEDED", null]]);
+    expect(paid.attempts.map((a) => [a.status, a.errorCode, a.decision])).toEqual([["FAILED", "authentication_required", "STEP_UP"], ["SUCCEEDED", null, null]]);
     expect(paid.attempts[1]!.routingReason).toContain("3-D Secure");
     expect(paid.events.map((e) => e.toStatus)).toEqual(["REQUIRES_PAYMENT_METHOD", "PROCESSING", "REQUIRES_ACTION", "PROCESSING", "CAPTURED"]);
 
@@ -176,7 +176,7 @@ describe("challenges in Chromium", () => {
       expect(failed.lastPaymentError?.code).toBe("authentication_failed");
       expect(failed.lastPaymentError?.message).toMatch(message);
       expect(failed.threeDSecure).toMatchObject({ transStatus: "N", flow: "CHALLENGE", liabilityShifted: false });
-      expect(failed.attempts.map((a) => a.status)).toEqual(["REQUIRES_ACTION", "FAILED"]);
+      expect(failed.attempts.map((a) => a.status)).toEqual(["FAILED", "FAILED"]);
 
       ok(await confirm(server, { paymentId: waiting.id, number: TEST_CARDS.approve }));
       const paid = await settled(server, waiting.id);
@@ -200,7 +200,7 @@ describe("challenges in Chromium", () => {
     });
     const after = await read(hurried, waiting.id);
     expect(after.status).toBe("REQUIRES_PAYMENT_METHOD");
-    expect(after.attempts.map((a) => [a.status, a.errorCode])).toEqual([["REQUIRES_ACTION", null], ["FAILED", "authentication_abandoned"]]);
+    expect(after.attempts.map((a) => [a.status, a.errorCode])).toEqual([["FAILED", "authentication_required"], ["FAILED", "authentication_abandoned"]]);
     // A second confirmation is a new challenge of its own, for a new attempt.
     ok(await confirm(hurried, { paymentId: waiting.id, number: TEST_CARDS.threeDS, returnUrl }));
     const again = await settled(hurried, waiting.id);

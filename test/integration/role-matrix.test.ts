@@ -65,6 +65,7 @@ const TABLE: Record<string, Row> = {
   alertRules: { may: EVERYONE, op: `query { alertRules { id } }` },
   alerts: { may: EVERYONE, op: `query { alerts(first: 1) { edges { node { id } } } }` },
   alert: { may: EVERYONE, op: `query { alert(id: "alt_${NONE}") { id } }` },
+  checkoutSession: { may: EVERYONE, op: `query { checkoutSession(id: "cs_${NONE}") { id } }` },
   webhookDeliveries: { may: EVERYONE, op: `query { webhookDeliveries(endpointId: "we_${NONE}") { edges { node { id } } } }` },
   // Mutation
   setApiKeyRateLimit: { may: BUILDERS, op: `mutation { setApiKeyRateLimit(input: { id: "key_${NONE}", rateLimitPerSecond: 1 }) { __typename } }` },
@@ -105,6 +106,10 @@ const TABLE: Record<string, Row> = {
   sendTestWebhookEvent: { may: BUILDERS, op: `mutation { sendTestWebhookEvent(input: { endpointId: "we_${NONE}" }) { __typename } }` },
   redeliverWebhookEvent: { may: BUILDERS, op: `mutation { redeliverWebhookEvent(input: { eventId: "evt_${NONE}", endpointId: "we_${NONE}" }) { __typename } }` },
   createAlertRule: { may: BUILDERS, op: `mutation { createAlertRule(input: { name: "x", condition: { kind: CIRCUIT_OPEN, gatewayAccountId: "gwa_${NONE}" }, channels: [] }) { __typename } }` },
+  createCheckoutSession: { may: BUILDERS, op: `mutation { createCheckoutSession(input: { amount: "1.00", currency: "EUR", successUrl: "ftp://x" }) { __typename } }` },
+  expireCheckoutSession: { may: BUILDERS, op: `mutation { expireCheckoutSession(input: { id: "cs_${NONE}" }) { __typename } }` },
+  // A checkout page's own secret only: no user or key holds checkout:session.
+  payCheckoutSession: { may: NOBODY, op: `mutation { payCheckoutSession(input: { id: "cs_${NONE}", card: { number: "4242424242424242", expMonth: 12, expYear: 2040 } }) { __typename } }` },
   deleteAlertRule: { may: BUILDERS, op: `mutation { deleteAlertRule(input: { id: "alr_${NONE}" }) { __typename } }` },
   replayWebhookEvents: { may: BUILDERS, op: `mutation { replayWebhookEvents(input: { endpointId: "we_${NONE}", from: "2026-01-01T00:00:00Z", to: "2026-01-02T00:00:00Z" }) { queued } }` },
   updateUserRole: { may: MANAGERS, op: `mutation { updateUserRole(input: { id: "usr_${NONE}", role: SUPPORT }) { user { id } } }` },
@@ -114,6 +119,7 @@ const TABLE: Record<string, Row> = {
   batchUpdated: { may: EVERYONE, op: `subscription { batchUpdated(id: "bat_${NONE}") { id } }` },
   webhookDeliveryUpdated: { may: EVERYONE, op: `subscription { webhookDeliveryUpdated(endpointId: "we_${NONE}") { id } }` },
   alertUpdated: { may: EVERYONE, op: `subscription { alertUpdated(ruleId: "alr_${NONE}") { id } }` },
+  checkoutSessionUpdated: { may: EVERYONE, op: `subscription { checkoutSessionUpdated(id: "cs_${NONE}") { id } }` },
 };
 
 let stack: Stack;

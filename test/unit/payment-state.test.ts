@@ -9,7 +9,7 @@ const payment = (over: Partial<Payment>): Payment => ({
   amountCapturable: 0n, amountCaptured: 0n, amountRefunded: 0n, amountRefundPending: 0n, captureMethod: "AUTOMATIC",
   description: null, metadata: {}, paymentMethodId: null, customerId: null, lastPaymentError: null, failedAttempts: 0, version: 1,
   settlementCurrency: null, settlementAmount: null, fxRate: null, fxRateAsOf: null, fxRateSource: null,
-  returnUrl: null, nextAction: null, threeDSecure: null, createdAt: new Date(), updatedAt: new Date(), ...over,
+  returnUrl: null, nextAction: null, threeDSecure: null, checkoutSessionId: null, createdAt: new Date(), updatedAt: new Date(), ...over,
 });
 
 const refusal = (fn: () => unknown): AppError | undefined => {

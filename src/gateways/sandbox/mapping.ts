@@ -75,6 +75,14 @@ export function mapCharge(status: number, body: unknown): ChargeLookup {
   }
 }
 
+const isWebUrl = (text: string): boolean => {
+  try {
+    return ["https:", "http:"].includes(new URL(text).protocol);
+  } catch {
+    return false;
+  }
+};
+
 const TRANS_STATUSES: readonly string[] = ["Y", "A", "N", "U", "R", "C"];
 const strOrNull = (body: Obj, field: string): string | null => (typeof body[field] === "string" ? (body[field] as string) : null);
 
@@ -92,7 +100,7 @@ export function mapAuthentication(status: number, body: unknown): Authentication
   }
   const challenge = isObj(body.challenge) && typeof body.challenge.acsUrl === "string" && typeof body.challenge.creq === "string"
     ? { acsUrl: body.challenge.acsUrl, creq: body.challenge.creq } : null;
-  if (transStatus === "C" && !challenge) return transient("processing_error", "A 3-D Secure challenge without its ACS URL") as AuthenticationOutcome;
+  if (transStatus === "C" && (!challenge || !isWebUrl(challenge.acsUrl))) return transient("processing_error", "A 3-D Secure challenge without a usable ACS URL") as AuthenticationOutcome;
   return {
     kind: "authentication",
     result: {

@@ -14,6 +14,7 @@ import { publicUrl } from "../../app/public-url.js";
 import { Prisma, type Payment, type PaymentAttempt, type ThreeDSecureAuthentication } from "../../generated/prisma/client.js";
 import { callGateway } from "../../gateways/gateway-call.js";
 import { TransientGatewayError, type CardDetails, type GatewayOutcome, type ThreeDSResult } from "../../gateways/gateway.js";
+import { newId } from "../../platform/ids.js";
 import { relayOutbox } from "../../platform/outbox.js";
 import type { ThreeDSecureSummary } from "../payment-change.js";
 import { transitionPayment } from "../transition.js";
@@ -24,8 +25,12 @@ export const AUTHENTICATION_UNAVAILABLE = "authentication_unavailable";
 /** The issuer still asks for authentication after one was done (or cannot be): final for this confirmation. */
 export const AUTHENTICATION_REQUIRED = "authentication_required";
 
-/** An attempt's authentication id: known before the call, since the notification URL the directory server keeps names it. */
-export const authenticationIdOf = (attemptId: string): string => `3ds_${attemptId.slice(attemptId.indexOf("_") + 1)}`;
+/**
+ * Where the ACS sends the shopper's browser back: one URL for every authentication (the directory
+ * server keeps it in the request's fingerprint, so it must not change between retries); the CRes
+ * names the transaction, and the result is read from the directory server, never from the CRes.
+ */
+export const NOTIFICATION_PATH = "/3ds/complete";
 
 /** Statuses after which the authorization goes on (U without a value). */
 export const PROCEEDS: readonly string[] = ["Y", "A", "U"];
@@ -42,7 +47,8 @@ export function authorizationProof(row: ThreeDSecureAuthentication | undefined):
   return row?.authenticationValue && (row.transStatus === "Y" || row.transStatus === "A") ? { dsTransId: row.dsTransId, authenticationValue: row.authenticationValue } : undefined;
 }
 
-export const browserPath = (id: string, page: "challenge" | "complete" | "result"): string => `/3ds/${id}/${page}`;
+/** The shopper's pages of one authentication: its id is random (131 bits) and appears nowhere else. */
+export const browserPath = (id: string, page: "challenge" | "result"): string => `/3ds/${id}/${page}`;
 
 export type AuthenticationStep =
   /** Authorize now, with this authentication (Y, A; U carries no value). `payment` as the step left it. */
@@ -64,16 +70,20 @@ export interface AttemptToAuthenticate {
 export async function authenticateAttempt(app: App, { attempt, payment, card }: AttemptToAuthenticate, finalTry: boolean): Promise<AuthenticationStep> {
   const base = await publicUrl(app);
   if (!base) return refused("3-D Secure needs paygraph's public URL (PUBLIC_URL) for the shopper's return; nothing was charged");
-  const id = authenticationIdOf(attempt.id);
   const { outcome } = await callGateway(app, attempt, {
     op: "authenticate",
-    input: { transactionId: attempt.id, amount: attempt.amount, currency: attempt.currency, card, notificationUrl: `${base}${browserPath(id, "complete")}` },
+    input: { transactionId: attempt.id, amount: attempt.amount, currency: attempt.currency, card, notificationUrl: `${base}${NOTIFICATION_PATH}` },
   });
   if (outcome.kind === "transient") {
-    if (!finalTry) throw new TransientGatewayError(`3-D Secure: ${outcome.code}: ${outcome.message}`);
+    if (!finalTry) {
+      // No authorization was sent: this run's staged count is given back before the retry.
+      await app.db.paymentAttempt.updateMany({ where: { id: attempt.id, status: "PENDING" }, data: { tries: { decrement: 1 } } });
+      throw new TransientGatewayError(`3-D Secure: ${outcome.code}: ${outcome.message}`);
+    }
     return refused(`The directory server could not be reached (${outcome.code}); nothing was charged`);
   }
   if (outcome.kind === "declined") return refused(`The directory server refused the authentication request (${outcome.code}); nothing was charged`);
+  const id = newId("3ds");
   return record(app, attempt, payment, id, `${base}${browserPath(id, "challenge")}`, outcome.result);
 }
 
@@ -98,12 +108,15 @@ async function record(app: App, attempt: PaymentAttempt, payment: Payment, id: s
       const { count } = await tx.threeDSecureAuthentication.createMany({ data: [row], skipDuplicates: true });
       if (count === 0) {
         // Another run of this attempt recorded it first: go on as it did.
-        const known = await tx.threeDSecureAuthentication.findUniqueOrThrow({ where: { id } });
+        const known = await tx.threeDSecureAuthentication.findUniqueOrThrow({ where: { attemptId: attempt.id } });
         const current = await tx.payment.findFirstOrThrow({ where: { id: attempt.paymentId, merchantId: attempt.merchantId } });
         step = PROCEEDS.includes(known.transStatus) && current.status === "PROCESSING" ? { kind: "proceed", authentication: known, payment: current } : { kind: "settled" };
         return;
       }
       if (PROCEEDS.includes(r.transStatus)) {
+        // Only while the attempt is still this run's to finish (a stale duplicate run stops here).
+        const live = await tx.paymentAttempt.updateMany({ where: { id: attempt.id, status: "PENDING" }, data: { updatedAt: new Date() } });
+        if (live.count !== 1) return;
         const after = await transitionPayment(tx, ctx, payment.id, { kind: "authenticated", threeDSecure }, { read: payment });
         step = { kind: "proceed", authentication: row, payment: after };
         return;

@@ -8,13 +8,18 @@
 //         (expiry.ts; the directory server's own time-out, reason 14, counts the same).
 // Safe to run twice, and from two places at once: only the run that closes the open row moves on.
 import type { App, Ctx } from "../../app/app.js";
-import type { ThreeDSecureAuthentication } from "../../generated/prisma/client.js";
+import type { Payment, ThreeDSecureAuthentication } from "../../generated/prisma/client.js";
+import type { ThreeDSecureSummary } from "../payment-change.js";
 import { callGateway } from "../../gateways/gateway-call.js";
 import type { ThreeDSResult } from "../../gateways/gateway.js";
 import { relayOutbox, writeOutbox } from "../../platform/outbox.js";
 import { GATEWAY_JOB_TOPIC, type GatewayJob } from "../../platform/queue.js";
 import { transitionPayment } from "../transition.js";
 import { AUTHENTICATION_ABANDONED, AUTHENTICATION_FAILED, refusalMessage, summaryOf } from "./authentication.js";
+
+/** Is the payment waiting for this very authentication's challenge? */
+export const awaitsThis = (payment: Pick<Payment, "status" | "threeDSecure">, authenticationId: string): boolean =>
+  payment.status === "REQUIRES_ACTION" && (payment.threeDSecure as ThreeDSecureSummary | null)?.id === authenticationId;
 
 /** The EMV reason of a challenge that timed out at the ACS. */
 const TIMED_OUT = "14";
@@ -30,6 +35,9 @@ export async function settleChallenge(app: App, id: string, { expired }: { expir
   const { outcome } = await callGateway(app, attempt, { op: "authentication", transactionId: attempt.id });
   const result = outcome.kind === "authentication" ? outcome.result : undefined;
   if (!expired && (!result || result.transStatus === "C")) return row; // nothing to settle yet
+  // Past its time but the result unreadable (the directory server down): a shopper who passed must
+  // not be declined for it, so wait, up to a second timeout, for the directory server to answer.
+  if (!result && row.expiresAt && Date.now() < row.expiresAt.getTime() + app.config.threeDSTimeoutMs) return row;
   const final: Pick<ThreeDSResult, "transStatus" | "transStatusReason" | "eci" | "authenticationValue" | "challengeCancel"> =
     result && result.transStatus !== "C" ? result : { transStatus: "N", transStatusReason: TIMED_OUT, eci: row.eci, authenticationValue: null, challengeCancel: null };
   const authenticated = final.transStatus === "Y" || final.transStatus === "A";
@@ -45,18 +53,19 @@ export async function settleChallenge(app: App, id: string, { expired }: { expir
       });
       if (closed.count !== 1) return;
       const payment = await tx.payment.findFirstOrThrow({ where: { id: row.paymentId, merchantId: row.merchantId } });
-      // Cancelled (or moved on) while the shopper was away: the attempt ends, the payment stays.
-      const awaited = payment.status === "REQUIRES_ACTION";
+      // Cancelled (or moved on) while the shopper was away, or a stale row of another attempt: the
+      // attempt ends, the payment stays.
+      const awaited = awaitsThis(payment, row.id);
       const code = abandoned ? AUTHENTICATION_ABANDONED : AUTHENTICATION_FAILED;
       const message = abandoned ? "The shopper did not finish the 3-D Secure challenge in time; nothing was charged" : refusalMessage(final);
       const resumes = authenticated && awaited;
-      await tx.paymentAttempt.updateMany({
+      const held = await tx.paymentAttempt.updateMany({
         where: { id: row.attemptId, status: "REQUIRES_ACTION" },
         data: resumes
           ? { status: "PENDING", updatedAt: new Date() }
           : { status: "FAILED", errorCode: awaited ? code : "payment_moved_on", errorMessage: awaited ? message : `The payment became ${payment.status} during the challenge`, decision: "STOP", updatedAt: new Date() },
       });
-      if (!awaited) return;
+      if (!awaited || held.count !== 1) return;
       if (resumes) {
         const job: GatewayJob = { kind: "authorize", attemptId: row.attemptId, merchantId: row.merchantId };
         await transitionPayment(tx, ctx, payment.id, { kind: "authenticated", threeDSecure }, { read: payment });
@@ -69,10 +78,10 @@ export async function settleChallenge(app: App, id: string, { expired }: { expir
   return after;
 }
 
-/** What the shopper's pages need of an authentication: the challenge to post, and the payment's status and returnUrl. */
-export async function authenticationForBrowser(app: App, id: string) {
-  const auth = await app.db.threeDSecureAuthentication.findUnique({ where: { id }, select: { id: true, paymentId: true, merchantId: true, transStatus: true, acsUrl: true, creq: true, expiresAt: true } });
+/** What the shopper's pages need of an authentication (by its id, or by its attempt's from a CRes): the challenge to post, and the payment's status and returnUrl. */
+export async function authenticationForBrowser(app: App, by: { id: string } | { attemptId: string }) {
+  const auth = await app.db.threeDSecureAuthentication.findUnique({ where: by, select: { id: true, paymentId: true, merchantId: true, transStatus: true, acsUrl: true, creq: true, expiresAt: true } });
   if (!auth) return undefined;
-  const payment = await app.db.payment.findFirst({ where: { id: auth.paymentId, merchantId: auth.merchantId }, select: { id: true, status: true, returnUrl: true } });
-  return payment ? { ...auth, payment } : undefined;
+  const payment = await app.db.payment.findFirst({ where: { id: auth.paymentId, merchantId: auth.merchantId }, select: { id: true, status: true, returnUrl: true, threeDSecure: true } });
+  return payment ? { ...auth, payment, open: auth.transStatus === "C" && awaitsThis(payment, auth.id) && (!auth.expiresAt || auth.expiresAt > new Date()) } : undefined;
 }

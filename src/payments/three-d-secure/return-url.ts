@@ -1,4 +1,5 @@
-// confirmPayment's returnUrl: where the shopper's browser is sent once a 3-D Secure challenge ends.
+// confirmPayment's returnUrl: where the shopper's browser is sent once a 3-D Secure challenge ends
+// (and a checkout session's successUrl and cancelUrl, by the same rule).
 // https only, except plain http to a loopback host outside production (a developer's machine);
 // never credentials in it, never a script or data URL.
 import { isIP } from "node:net";
@@ -7,9 +8,9 @@ import { badInput } from "../../platform/errors.js";
 
 const LOOPBACK_NAMES = new Set(["localhost", "127.0.0.1", "[::1]"]);
 
-export function checkReturnUrl(config: Pick<Config, "env">, given: string | null | undefined): string | null {
+export function checkReturnUrl(config: Pick<Config, "env">, given: string | null | undefined, field = "returnUrl"): string | null {
   if (given === null || given === undefined) return null;
-  const problem = (why: string) => badInput(`returnUrl ${why}`, "returnUrl");
+  const problem = (why: string) => badInput(`${field} ${why}`, field);
   if (given.length > 2048) throw problem("must be at most 2048 characters");
   let url: URL;
   try {
