@@ -15,7 +15,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { randomBytes } from "node:crypto";
-import { CHARGED, anatomyLines, anatomySource, perUnit } from "./lib/anatomy.mjs";
+import { CHARGED, anatomyLines, anatomySource, diffPerUnit, perUnit } from "./lib/anatomy.mjs";
 import { post } from "./lib/gql.mjs";
 import { runLifecycles } from "./lib/lifecycle.mjs";
 import { loadAverage, machine } from "./lib/machine.mjs";
@@ -151,7 +151,7 @@ async function main() {
       byType: bDeliveries.reduce((m, d) => ({ ...m, [d.body.type]: (m[d.body.type] ?? 0) + 1 }), {}),
       latencyMs: summarize(bDeliveries.map((d) => d.at - Date.parse(d.body.createdAt))), unparsed: receiver.healthy.filter((d) => !d.body).length };
     log(`  ${b.lifecyclesPerS} lifecycles/s, ${b.errors} errors; ${bDeliveries.length} deliveries, commit → receipt p50/p99 ${result.B.latencyMs.p50}/${result.B.latencyMs.p99} ms`);
-    result.diff = diffPerLifecycle(a.perLifecycle, b.perLifecycle);
+    result.diff = diffPerUnit(a.perLifecycle, b.perLifecycle);
 
     const hangEp = (await gql(CREATE_ENDPOINT, { input: { url: `${receiver.url}/hang`, events: [] } })).createWebhookEndpoint.webhookEndpoint;
     log(`C: endpoint ${hangEp.id} (/hang, never answers); replaying the run to both`);
@@ -201,16 +201,6 @@ async function main() {
     await stack.stop({ keepDb: flags["keep-db"] }).catch((err) => log(`teardown: ${err.message}`));
   }
   return result;
-}
-
-/** B − A per lifecycle: CPU ms per process, commits, Redis commands in all and by name. */
-function diffPerLifecycle(a, b) {
-  if (!a || !b) return null;
-  const cpuMs = Object.fromEntries(CHARGED.map((g) => [g, round((b.cpuMs[g] ?? 0) - (a.cpuMs[g] ?? 0), 2)]));
-  const names = new Set([...Object.keys(a.redis.byCommand), ...Object.keys(b.redis.byCommand)]);
-  const byCommand = Object.fromEntries([...names].map((k) => [k, round((b.redis.byCommand[k] ?? 0) - (a.redis.byCommand[k] ?? 0), 3)])
-    .filter(([, v]) => v !== 0).sort((x, y) => Math.abs(y[1]) - Math.abs(x[1])));
-  return { cpuMs, cpuMsCharged: round(b.cpuMsCharged - a.cpuMsCharged, 2), commits: round(b.pg.commits - a.pg.commits, 2), redisTotal: round(b.redis.total - a.redis.total, 2), byCommand };
 }
 
 function report(r) {

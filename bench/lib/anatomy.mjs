@@ -143,3 +143,13 @@ export function anatomyBrief(p) {
   const redis = p.redis ? `, ${num(p.redis.total)} Redis commands` : "";
   return `${num(p.pg.commits)} commits, ${num(p.pg.inserted)}/${num(p.pg.updated)}/${num(p.pg.deleted)} rows ins/upd/del${redis}, ${num(p.cpuMsCharged)} ms CPU (api+worker+pg+redis)`;
 }
+
+/** b − a per unit (two phases' perUnit): CPU ms per process, commits, Redis commands in all and by name. */
+export function diffPerUnit(a, b) {
+  if (!a || !b) return null;
+  const cpuMs = Object.fromEntries(CHARGED.map((g) => [g, round((b.cpuMs[g] ?? 0) - (a.cpuMs[g] ?? 0), 2)]));
+  const names = new Set([...Object.keys(a.redis.byCommand), ...Object.keys(b.redis.byCommand)]);
+  const byCommand = Object.fromEntries([...names].map((k) => [k, round((b.redis.byCommand[k] ?? 0) - (a.redis.byCommand[k] ?? 0), 3)])
+    .filter(([, v]) => v !== 0).sort((x, y) => Math.abs(y[1]) - Math.abs(x[1])));
+  return { cpuMs, cpuMsCharged: round(b.cpuMsCharged - a.cpuMsCharged, 2), commits: round(b.pg.commits - a.pg.commits, 2), redisTotal: round(b.redis.total - a.redis.total, 2), byCommand };
+}

@@ -1,5 +1,7 @@
 // The lifecycle load: C virtual clients, each with its own graphql-ws connection, loop
-// createPayment → confirmPayment (4242…) → wait for CAPTURED on paymentUpdated(paymentId:).
+// createPayment → confirmPayment (4242…, or `card` with `confirm` fields) → wait for CAPTURED on
+// paymentUpdated(paymentId:). With `shopper`, a challenged payment's REQUIRES_ACTION is met by
+// `shopper(redirectUrl)` (acs-shopper.mjs) before CAPTURED is awaited.
 // Closed loop by default (a client starts its next lifecycle when the last one ends); with `rate`
 // the clients are paced so that together they start about `rate` lifecycles per second.
 import { randomUUID } from "node:crypto";
@@ -9,6 +11,7 @@ import { round, sleep, summarize } from "./stats.mjs";
 const CREATE = "mutation Create($input: CreatePaymentInput!) { createPayment(input: $input) { payment { id status } } }";
 const CONFIRM = "mutation Confirm($input: ConfirmPaymentInput!) { confirmPayment(input: $input) { payment { id status } } }";
 const CARD = { number: "4242424242424242", expMonth: 12, expYear: 2030, cvc: "123" };
+const NEXT_ACTION = "query Next($id: ID!) { payment(id: $id) { nextAction { redirectUrl } } }";
 
 /**
  * @param {object} o
@@ -20,6 +23,9 @@ const CARD = { number: "4242424242424242", expMonth: 12, expYear: 2030, cvc: "12
  * @param {number} [o.rate]    lifecycles/s to pace at (all clients together); closed loop if absent
  * @param {number} [o.timeoutMs] budget of one whole lifecycle
  * @param {string[]} [o.ids]   captured payment ids are pushed here (the read phase's pool)
+ * @param {string} [o.card]    the card number (default 4242…)
+ * @param {object} [o.confirm] more confirmPayment input fields (requestThreeDSecure, returnUrl)
+ * @param {(redirectUrl: string) => Promise<void>} [o.shopper] meets a 3-D Secure challenge
  */
 export async function runLifecycles(o) {
   const timeoutMs = o.timeoutMs ?? 10_000;
@@ -47,10 +53,15 @@ export async function runLifecycles(o) {
     const created = await post(o.httpUrl, o.key, CREATE, { input: { amount: "12.50", currency: "USD", idempotencyKey: randomUUID() } }, budget());
     const id = created.createPayment.payment.id;
     const t1 = performance.now();
-    const confirmed = await post(o.httpUrl, o.key, CONFIRM, { input: { paymentId: id, card: CARD } }, budget());
+    const confirmed = await post(o.httpUrl, o.key, CONFIRM, { input: { paymentId: id, card: o.card ? { ...CARD, number: o.card } : CARD, ...o.confirm } }, budget());
     const t2 = performance.now();
     if (confirmed.confirmPayment.payment.status !== "PROCESSING") {
       throw new GqlError(`status:${confirmed.confirmPayment.payment.status}`, `confirmPayment answered ${confirmed.confirmPayment.payment.status}`);
+    }
+    if (o.shopper) {
+      await waitForStatus(ws, id, "REQUIRES_ACTION", budget(), ["FAILED", "CANCELED", "REQUIRES_PAYMENT_METHOD", "CAPTURED"]);
+      const next = await post(o.httpUrl, o.key, NEXT_ACTION, { id }, budget());
+      await o.shopper(next.payment.nextAction.redirectUrl);
     }
     await waitForStatus(ws, id, "CAPTURED", budget());
     const t3 = performance.now();

@@ -87,13 +87,14 @@ export function createProcess(config: Config, log: Logger): Process {
         const events: DispatchedEvent[] = messages.flatMap((m) => (m.auditRecordId && m.fromStatus !== undefined
           ? [{ merchantId: m.merchantId, eventId: eventIdOf(m.auditRecordId), eventType: paymentEventType(m.fromStatus, String(m.payment.status)) }]
           : []));
+        // A checkout session's payment just paid: the session completes (its own event follows).
+        // First, and with PostgreSQL alone: a Redis outage must not hold it up.
+        const paid = paidCheckoutPayments(messages);
+        if (paid.length) await completeForPayments(app, paid);
         await Promise.all([
           pubsub.publish(messages.map((message) => ({ message, channels: [merchantChannel(config.redisPrefix, message.merchantId)] }))),
           webhooks.dispatch(events),
         ]);
-        // A checkout session's payment just paid: the session completes (its own event follows).
-        const paid = paidCheckoutPayments(messages);
-        if (paid.length) await completeForPayments(app, paid);
       },
       [CHECKOUT_SESSION_EVENT_TOPIC]: async (payloads) => {
         await webhooks.dispatch((payloads as CheckoutSessionEventMessage[]).map((m) => ({ merchantId: m.merchantId, eventId: eventIdOf(m.auditRecordId), eventType: m.action })));

@@ -12,6 +12,7 @@ import { AppError, ErrorCode, badInput, notFound } from "../platform/errors.js";
 import { newId, randomToken } from "../platform/ids.js";
 import { checkKey, type Codec } from "../platform/idempotency.js";
 import { relayOutbox, writeOutbox } from "../platform/outbox.js";
+import { publicUrl } from "../app/public-url.js";
 import { rowInsertSql } from "../platform/sql-columns.js";
 import type { Tx } from "../platform/db.js";
 import { insertNewPayment, preparePayment, type CreatePaymentInput } from "../payments/operations/create.js";
@@ -55,6 +56,9 @@ export function checkoutSessionResource(s: CheckoutSession): Prisma.InputJsonObj
 }
 
 export async function createCheckoutSession(ctx: Ctx, input: CreateCheckoutSessionInput, headerKey?: string): Promise<CheckoutSession> {
+  if (!(await publicUrl(ctx.app))) {
+    throw new AppError(ErrorCode.SERVICE_UNAVAILABLE, "Hosted checkout needs paygraph's public URL: set PUBLIC_URL (the address shoppers reach paygraph at)");
+  }
   const successUrl = checkReturnUrl(ctx.app.config, input.successUrl, "successUrl")!;
   const cancelUrl = checkReturnUrl(ctx.app.config, input.cancelUrl, "cancelUrl");
   const minutes = input.expiresInMinutes ?? MAX_MINUTES;
@@ -145,16 +149,32 @@ export function paidCheckoutPayments(messages: { merchantId: string; payment: Re
   });
 }
 
-/** The worker's sweep: open sessions past expiresAt whose payment has not started are expired. */
+/**
+ * The worker's sweep over open sessions past expiresAt, oldest first: one whose payment was paid
+ * completes (should its completion have been missed), one whose payment has not started expires,
+ * one whose payment is being processed or authenticated waits (the next sweep looks again, from
+ * `after`: rows that must wait do not hold the others up).
+ */
 export async function expireDueSessions(app: App, now = new Date()): Promise<number> {
-  const due = await app.db.checkoutSession.findMany({ where: { status: "OPEN", expiresAt: { lt: now } }, select: { id: true, merchantId: true }, take: 100 });
-  let expired = 0;
-  for (const s of due) {
-    const ctx: Ctx = { app, merchantId: s.merchantId, requestId: `checkout:${s.id}`, actor: "system:checkout" };
-    // A payment still being processed or authenticated keeps its session until it settles.
-    await expireCheckoutSession(ctx, s.id).then(() => expired++, (err: unknown) => {
-      if (!(err instanceof AppError && err.code === ErrorCode.INVALID_STATE_TRANSITION)) throw err;
+  let ended = 0;
+  for (let after: Date | undefined; ; ) {
+    const due = await app.db.checkoutSession.findMany({
+      where: { status: "OPEN", expiresAt: { lt: now, ...(after ? { gt: after } : {}) } },
+      select: { id: true, merchantId: true, paymentId: true, expiresAt: true }, orderBy: { expiresAt: "asc" }, take: 100,
     });
+    for (const s of due) {
+      const payment = await app.db.payment.findFirst({ where: { id: s.paymentId, merchantId: s.merchantId }, select: { status: true } });
+      if (payment && PAID.includes(payment.status)) {
+        await completeForPayments(app, [{ merchantId: s.merchantId, checkoutSessionId: s.id }]);
+        ended++;
+        continue;
+      }
+      const ctx: Ctx = { app, merchantId: s.merchantId, requestId: `checkout:${s.id}`, actor: "system:checkout" };
+      await expireCheckoutSession(ctx, s.id).then(() => ended++, (err: unknown) => {
+        if (!(err instanceof AppError && err.code === ErrorCode.INVALID_STATE_TRANSITION)) app.log.warn({ err, id: s.id }, "checkout session past its time could not be expired; will retry");
+      });
+    }
+    if (due.length < 100) return ended;
+    after = due.at(-1)!.expiresAt;
   }
-  return expired;
 }

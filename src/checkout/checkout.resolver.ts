@@ -57,7 +57,9 @@ export class CheckoutSessionResolver {
   @Mutation(() => CreateCheckoutSessionPayload, { description: "A payment and its hosted page; send the shopper to `url`" })
   async createCheckoutSession(@Arg("input") input: CreateCheckoutSessionInput, @Ctx() context: GqlContext): Promise<{ checkoutSession: CheckoutSessionView }> {
     const ctx = merchantCtx(context);
-    const session = await createCheckoutSession(ctx, input, context.idempotencyKey);
+    const made = await createCheckoutSession(ctx, input, context.idempotencyKey);
+    // Read again: a retry under the key gets the session as it is now (perhaps paid or expired), not as first made.
+    const session = await getCheckoutSession(ctx.app, ctx.merchantId, made.id);
     return { checkoutSession: viewOf(session, await readPayment(ctx.app.sql, ctx.merchantId, session.paymentId)) };
   }
 
@@ -83,8 +85,9 @@ export class CheckoutSessionResolver {
       const gql = context as GqlContext;
       const session = await view(gql, (args as { id: string }).id);
       const updates = await paymentUpdates(gql, session.paymentId);
+      // Each change reads the session again (it may have completed or expired meanwhile).
       return (async function* () {
-        for await (const message of updates) yield { session, message };
+        for await (const message of updates) yield { session: await getCheckoutSession(gql.app, session.merchantId, session.id), message };
       })();
     },
   })
@@ -92,7 +95,9 @@ export class CheckoutSessionResolver {
     return viewOf(root.session, paymentFromJson(root.message.payment));
   }
 
-  @FieldResolver(() => String, { nullable: true, description: "The hosted page, while the session is OPEN: send the shopper here (its fragment holds the page's secret)" })
+  // The URL carries the page's secret, which can pay: for callers who may create payments, not readers.
+  @Authorized(`payments:write|${CHECKOUT_SCOPE}`)
+  @FieldResolver(() => String, { nullable: true, description: "The hosted page, while the session is OPEN: send the shopper here (its fragment holds the page's secret; needs payments:write)" })
   async url(@Root() v: CheckoutSessionView, @Ctx() context: GqlContext): Promise<string | null> {
     if (statusOf(v, v.payment) !== "OPEN") return null;
     const base = await publicUrl(context.app);

@@ -9,6 +9,11 @@ import type { Principal } from "../auth/principal.js";
 
 export const CHECKOUT_SCOPE = "checkout:session";
 
+/** Requests per second one checkout page may make. */
+const PAGE_RATE_LIMIT = 10;
+/** How long after its session's expiry the secret still reads it. */
+const AFTER_END_MS = 60 * 60_000;
+
 const SHAPE = /^(cs_[0-9A-Za-z]{22})_secret_[0-9A-Za-z]{32}$/;
 
 export const looksLikeCheckoutSecret = (credential: string): boolean => SHAPE.test(credential);
@@ -22,8 +27,9 @@ export async function authenticateCheckoutSecret(db: Db, secret: string): Promis
   }
   return {
     merchantId: session.merchantId, role: "MERCHANT", via: "CHECKOUT", credentialId: session.id, rateLimitKey: `checkout:${session.id}`,
-    actor: `checkout:${session.id}`, rateLimitPerSecond: null, scopes: [CHECKOUT_SCOPE],
-    // The page may still read an ended session (to send the shopper on): its fields say it ended.
-    expiresAt: null,
+    // A page makes a few requests a minute; anyone who opens a checkout holds this secret.
+    actor: `checkout:${session.id}`, rateLimitPerSecond: PAGE_RATE_LIMIT, scopes: [CHECKOUT_SCOPE],
+    // The page may still read its session a while after it ends (to send the shopper on), then not.
+    expiresAt: session.expiresAt.getTime() + AFTER_END_MS,
   };
 }

@@ -25,7 +25,8 @@ export async function payCheckoutSession(ctx: Ctx, input: { id: string; card: Ca
   if (status === "COMPLETE" || payment.status !== "REQUIRES_PAYMENT_METHOD") return { ...session, payment };
   const base = await publicUrl(ctx.app);
   const confirmed = await confirmPayment(ctx, {
-    paymentId: session.paymentId, card: input.card, idempotencyKey: input.idempotencyKey ?? null,
+    // The page's keys live under its session, apart from the merchant's own keys.
+    paymentId: session.paymentId, card: input.card, idempotencyKey: input.idempotencyKey ? `checkout:${session.id}:${input.idempotencyKey.slice(0, 200)}` : null,
     ...(base ? { returnUrl: `${base}/checkout/${session.id}` } : {}),
   }).catch(async (err: unknown) => {
     // Another tab confirmed first: answer the payment as it now stands.

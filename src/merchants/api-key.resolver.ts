@@ -6,7 +6,7 @@ import { ApiKeyType, ApiKeyWithSecretPayload, CreateApiKeyInput, RevokeApiKeyInp
 
 /** The row as GraphQL shows it: effective scopes, never the hash. */
 const view = (row: ApiKeyRow): ApiKeyType => ({
-  id: row.id, name: row.name, kind: row.kind, scopes: effectiveScopes(row.kind, row.scopes), last4: row.last4, rateLimitPerSecond: row.rateLimitPerSecond,
+  id: row.id, name: row.name, kind: row.kind, scopes: effectiveScopes(row.kind, row.scopes), last4: row.last4, allowedOrigins: row.allowedOrigins, rateLimitPerSecond: row.rateLimitPerSecond,
   createdAt: row.createdAt, expiresAt: row.expiresAt, revokedAt: row.revokedAt,
 });
 

@@ -15,6 +15,7 @@ export class ApiKeyType {
   @Field(() => ApiKeyKind) kind!: ApiKeyKind;
   @Field(() => [String], { description: "In effect: every scope for SECRET, none for PUBLISHABLE" }) scopes!: string[];
   @Field({ description: "The secret's last 4 characters, to tell keys apart" }) last4!: string;
+  @Field(() => [String], { description: "PUBLISHABLE keys: the origins whose pages may embed paygraph.js's card form" }) allowedOrigins!: string[];
   @Field(() => Int, { nullable: true, description: "This key's own requests per second (0: unlimited); null: the server's default (RATE_LIMIT_PER_SECOND)" }) rateLimitPerSecond!: number | null;
   @Field(() => GraphQLDateTime) createdAt!: Date;
   @Field(() => GraphQLDateTime, { nullable: true, description: "Set on a rolled key: refused from then on" }) expiresAt!: Date | null;
@@ -27,6 +28,8 @@ export class CreateApiKeyInput {
   @Field(() => ApiKeyKind) kind!: ApiKeyKind;
   @Field(() => [String], { nullable: true, description: "RESTRICTED keys only: e.g. payments:read, payments:write, refunds:write, analytics:read, admin" })
   scopes?: string[] | null;
+  @Field(() => [String], { nullable: true, description: "PUBLISHABLE keys only: the origins (https://shop.example) whose pages may embed paygraph.js's card form" })
+  allowedOrigins?: string[] | null;
 }
 
 @InputType()

@@ -5,6 +5,7 @@ import type { ApiKey } from "../generated/prisma/client.js";
 import type { ApiKeyKind, ApiKeyRole } from "../generated/prisma/enums.js";
 import type { Db, Tx } from "../platform/db.js";
 import type { Ctx } from "../app/app.js";
+import type { Config } from "../config.js";
 import { AppError, ErrorCode, badInput, notFound, unauthenticated } from "../platform/errors.js";
 import { hashSecret, newId, randomToken } from "../platform/ids.js";
 import type { Principal } from "../auth/principal.js";
@@ -41,12 +42,12 @@ export const effectiveScopes = (kind: ApiKeyKind, stored: readonly string[]): st
 export async function insertKey(
   db: Tx,
   merchantId: string,
-  data: { role?: ApiKeyRole; kind?: ApiKeyKind; scopes?: string[]; name?: string; rateLimitPerSecond?: number | null },
+  data: { role?: ApiKeyRole; kind?: ApiKeyKind; scopes?: string[]; name?: string; rateLimitPerSecond?: number | null; allowedOrigins?: string[] },
 ): Promise<{ row: ApiKeyRow; secret: string }> {
   const kind = data.kind ?? "SECRET";
   const secret = `${KEY_PREFIX[kind]}${randomToken(32)}`;
   const row = await db.apiKey.create({
-    data: { id: newId("key"), merchantId, role: data.role ?? "MERCHANT", kind, scopes: data.scopes ?? [], name: data.name ?? "", rateLimitPerSecond: data.rateLimitPerSecond ?? null, hash: hashSecret(secret), last4: secret.slice(-4) },
+    data: { id: newId("key"), merchantId, role: data.role ?? "MERCHANT", kind, scopes: data.scopes ?? [], name: data.name ?? "", rateLimitPerSecond: data.rateLimitPerSecond ?? null, allowedOrigins: data.allowedOrigins ?? [], hash: hashSecret(secret), last4: secret.slice(-4) },
   });
   return { row, secret };
 }
@@ -108,6 +109,41 @@ export async function authenticateApiKey(db: Db, key: string, cache?: KeyCache):
   return identity;
 }
 
+/** At most this many origins per publishable key. */
+const MAX_ORIGINS = 20;
+
+/**
+ * A publishable key's allowed origins: `https://shop.example` (scheme, host, port; no path), or
+ * `http://localhost:…` / `http://127.0.0.1:…` outside production. Each is kept as its origin.
+ */
+export function parseAllowedOrigins(config: Pick<Config, "env">, given: readonly string[] | null | undefined): string[] {
+  if (!given) return [];
+  if (given.length > MAX_ORIGINS) throw badInput(`allowedOrigins may hold at most ${MAX_ORIGINS} origins`, "allowedOrigins");
+  const origins = given.map((text) => {
+    let url: URL | undefined;
+    try {
+      url = new URL(text);
+    } catch {
+      url = undefined;
+    }
+    const bare = url && (url.pathname === "/" || url.pathname === "") && !url.search && !url.hash && !url.username && !url.password && text.length <= 255;
+    const loopback = url && ["localhost", "127.0.0.1", "[::1]"].includes(url.hostname);
+    if (!url || !bare || !(url.protocol === "https:" || (url.protocol === "http:" && loopback && config.env !== "production"))) {
+      throw badInput(`allowedOrigins: '${text.slice(0, 100)}' is not a web origin like https://shop.example (http only to localhost outside production)`, "allowedOrigins");
+    }
+    return url.origin;
+  });
+  return [...new Set(origins)];
+}
+
+/** A live publishable key's merchant and allowed origins (the card form's framing rule), or undefined. */
+export async function publishableKeyOrigins(db: Db, key: string): Promise<{ merchantId: string; allowedOrigins: string[] } | undefined> {
+  if (!key.startsWith(KEY_PREFIX.PUBLISHABLE)) return undefined;
+  const row = await db.apiKey.findUnique({ where: { hash: hashSecret(key) }, select: { merchantId: true, kind: true, revokedAt: true, expiresAt: true, allowedOrigins: true } });
+  if (!row || row.kind !== "PUBLISHABLE" || row.revokedAt || (row.expiresAt && row.expiresAt.getTime() <= Date.now())) return undefined;
+  return { merchantId: row.merchantId, allowedOrigins: row.allowedOrigins };
+}
+
 // --- Management over GraphQL (needs the `admin` scope, see src/server/authorize.ts) ---
 
 /** The Redis channel on which revoked and rolled keys' hashes go to every api process's KeyCache. */
@@ -126,16 +162,18 @@ export async function listApiKeys(ctx: Ctx): Promise<ApiKeyRow[]> {
   });
 }
 
-export async function createApiKey(ctx: Ctx, input: { name: string; kind: ApiKeyKind; scopes?: string[] | null }): Promise<{ apiKey: ApiKeyRow; secret: string }> {
+export async function createApiKey(ctx: Ctx, input: { name: string; kind: ApiKeyKind; scopes?: string[] | null; allowedOrigins?: string[] | null }): Promise<{ apiKey: ApiKeyRow; secret: string }> {
   const name = input.name.trim();
   if (!name || name.length > 100) throw badInput("name must be 1 to 100 characters", "name");
+  const allowedOrigins = parseAllowedOrigins(ctx.app.config, input.allowedOrigins);
+  if (input.kind !== "PUBLISHABLE" && allowedOrigins.length > 0) throw badInput("allowedOrigins are for PUBLISHABLE keys (paygraph.js)", "allowedOrigins");
   const scopes = parseScopes(input.scopes);
   if (input.kind === "RESTRICTED" && scopes.length === 0) throw badInput("A RESTRICTED key needs at least one scope", "scopes");
   if (input.kind !== "RESTRICTED" && scopes.length > 0) throw badInput(`A ${input.kind} key takes no scopes (SECRET has them all, PUBLISHABLE none)`, "scopes");
   assertMayGrant(ctx, effectiveScopes(input.kind, scopes));
   // New keys are MERCHANT keys: the platform-wide ADMIN role is given from the command line only.
   return ctx.app.db.$transaction(async (tx) => {
-    const { row, secret } = await insertKey(tx, ctx.merchantId, { kind: input.kind, scopes, name });
+    const { row, secret } = await insertKey(tx, ctx.merchantId, { kind: input.kind, scopes, name, allowedOrigins });
     await recordAudit(tx, ctx, { action: "api_key.created", entityType: "api_key", entityId: row.id, after: apiKeyView(row) });
     return { apiKey: row, secret };
   });
@@ -157,7 +195,7 @@ export async function rollApiKey(ctx: Ctx, input: { id: string; gracePeriodSecon
   assertMayGrant(ctx, effectiveScopes(old.kind, old.scopes)); // the new key is as strong as the old
   const now = Date.now();
   const created = await ctx.app.db.$transaction(async (tx) => {
-    const made = await insertKey(tx, ctx.merchantId, { role: old.role, kind: old.kind, scopes: old.scopes, name: old.name, rateLimitPerSecond: old.rateLimitPerSecond });
+    const made = await insertKey(tx, ctx.merchantId, { role: old.role, kind: old.kind, scopes: old.scopes, name: old.name, rateLimitPerSecond: old.rateLimitPerSecond, allowedOrigins: old.allowedOrigins });
     const ends = grace === 0 ? { revokedAt: new Date(now) } : { expiresAt: new Date(now + grace * 1000) };
     // Conditional, so two concurrent rolls of one key cannot both succeed (the loser's new key rolls back).
     const { count } = await tx.apiKey.updateMany({ where: { id: old.id, revokedAt: null, rolledToId: null }, data: { rolledToId: made.row.id, ...ends } });

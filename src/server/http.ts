@@ -36,6 +36,7 @@ import { registerTokenizationRoutes } from "./routes/tokenization.js";
 import { registerBatchRoutes } from "./routes/batches.js";
 import { registerThreeDSecureRoutes } from "./routes/three-d-secure.js";
 import { registerCheckoutPage } from "./routes/checkout-page.js";
+import { registerElementsRoutes } from "./routes/elements.js";
 import { SubscriptionLimits } from "./subscription-limits.js";
 import { asUnavailable } from "../platform/unavailable.js";
 
@@ -208,6 +209,7 @@ export async function createHttpServer(app: App, schema: GraphQLSchema, tls?: Tl
   await registerBatchRoutes(fastify, app, { verifiers, limiter });
   await registerThreeDSecureRoutes(fastify, app);
   await registerCheckoutPage(fastify);
+  await registerElementsRoutes(fastify, app);
   fastify.get("/graphiql", (_req, reply) => reply.type("text/html").send(graphiqlPage()));
   fastify.get("/healthz", async () => ({ status: "ok" }));
   fastify.get("/readyz", async (_req, reply) => {

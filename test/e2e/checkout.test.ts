@@ -85,6 +85,10 @@ describe("checkout sessions through the API", () => {
     expect(ok(await gql(server.url, CheckoutSessionDocument, { id: session.id }, { key: secret })).checkoutSession.status).toBe("OPEN");
     expect(errorCode(await gql(server.url, PaymentsDocument, {}, { key: secret }))).toBe("FORBIDDEN");
     expect(errorCode(await gql(server.url, CheckoutSessionWithPaymentDocument, { id: session.id }, { key: secret }))).toBe("FORBIDDEN");
+    // The URL holds a secret that can pay: a read-only credential does not get it.
+    const reader = (ok(await gql(server.url, 'mutation { createApiKey(input: { name: "reader", kind: RESTRICTED, scopes: ["payments:read"] }) { secret } }', {}, { key: server.key })) as { createApiKey: { secret: string } }).createApiKey.secret;
+    expect(errorCode(await gql(server.url, CheckoutSessionDocument, { id: session.id }, { key: reader }))).toBe("FORBIDDEN");
+    expect((ok(await gql(server.url, "query($id: ID!) { checkoutSession(id: $id) { status } }", { id: session.id }, { key: reader })) as { checkoutSession: { status: string } }).checkoutSession.status).toBe("OPEN");
     const other = await createSession();
     expect(errorCode(await gql(server.url, CheckoutSessionDocument, { id: other.id }, { key: secret }))).toBe("FORBIDDEN");
     expect(errorCode(await gql(server.url, CheckoutSessionDocument, { id: session.id }, { key: `${session.id}_secret_${"x".repeat(32)}` }))).toBe("UNAUTHENTICATED");

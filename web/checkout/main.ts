@@ -3,7 +3,8 @@
 // tab's sessionStorage for the way back from 3-D Secure. Everything goes over one graphql-ws
 // connection: the session as it changes (a subscription, not polling), and the payment itself.
 import { createClient, type Client } from "graphql-ws/client";
-import { failureText, formatAmount, messages, type Locale, type Messages } from "./i18n.js";
+import { failureText, formatAmount, messages, type Locale, type Messages } from "../shared/i18n.js";
+import { CardFields } from "../shared/card-fields.js";
 
 interface Session {
   id: string;
@@ -28,7 +29,7 @@ const form = $<HTMLFormElement>("pay");
 const submit = $<HTMLButtonElement>("submit");
 const alertBox = $("alert");
 const statusLine = $("status");
-const inputs = { number: $<HTMLInputElement>("number"), expiry: $<HTMLInputElement>("expiry"), cvc: $<HTMLInputElement>("cvc") };
+const fields = new CardFields($("fields"), messages.en);
 
 const sessionId = location.pathname.split("/").filter(Boolean)[1] ?? "";
 const secret = takeSecret();
@@ -41,7 +42,12 @@ let leaving = false;
 /** The secret from the fragment (then dropped from the address bar), or from this tab's storage. */
 function takeSecret(): string | null {
   const key = `paygraph:checkout:${sessionId}`;
-  const fromHash = decodeURIComponent(location.hash.slice(1));
+  let fromHash = "";
+  try {
+    fromHash = decodeURIComponent(location.hash.slice(1));
+  } catch {
+    // a mangled link: no secret from it
+  }
   if (fromHash.startsWith(`${sessionId}_secret_`)) {
     sessionStorage.setItem(key, fromHash);
     history.replaceState(null, "", location.pathname);
@@ -56,11 +62,9 @@ function setLocale(locale: Locale): void {
   document.documentElement.dir = locale === "ar" ? "rtl" : "ltr";
   document.title = t.title;
   $("title").textContent = t.title;
-  $("number-label").textContent = t.number;
-  $("expiry-label").textContent = t.expiry;
-  $("cvc-label").textContent = t.cvc;
-  inputs.expiry.placeholder = t.expiryPlaceholder;
+  fields.setLocale(t);
   $("cancel").textContent = t.cancel;
+  $("bank").textContent = t.continueVerification;
 }
 
 function say(text: string, done = false): void {
@@ -68,8 +72,8 @@ function say(text: string, done = false): void {
   statusLine.classList.toggle("done", done);
 }
 
+/** The alert region stays in place (a screen reader announces its changes); only its text changes. */
 function announce(text: string | null): void {
-  alertBox.hidden = !text;
   alertBox.textContent = text ?? "";
 }
 
@@ -96,8 +100,11 @@ function render(session: Session): void {
   const canPay = open && session.paymentStatus === "REQUIRES_PAYMENT_METHOD";
   form.hidden = !canPay && !(open && (session.paymentStatus === "PROCESSING" || session.paymentStatus === "REQUIRES_ACTION"));
   submit.disabled = !canPay;
-  for (const input of Object.values(inputs)) input.disabled = !canPay;
+  fields.disabled = !canPay;
+  // The moment the card field first takes keystrokes (bench/checkout.mjs reads it).
+  if (canPay && performance.getEntriesByName("paygraph:checkout-ready").length === 0) performance.mark("paygraph:checkout-ready");
 
+  $("bank").hidden = true;
   if (session.status === "COMPLETE") {
     announce(null);
     say(t.paid, true);
@@ -107,10 +114,19 @@ function render(session: Session): void {
   switch (session.paymentStatus) {
     case "PROCESSING":
       return say(t.processing);
-    case "REQUIRES_ACTION":
-      say(t.verifying);
-      if (session.nextAction) leave(session.nextAction.redirectUrl);
+    case "REQUIRES_ACTION": {
+      // To the bank at once only from the try this page made; a reload, the Back button or a
+      // second tab offers the way instead (never a loop between this page and the challenge).
+      const bank = $<HTMLAnchorElement>("bank");
+      if (session.nextAction && paying) {
+        say(t.verifying);
+        return leave(session.nextAction.redirectUrl);
+      }
+      say(t.verificationPending);
+      bank.hidden = !session.nextAction;
+      if (session.nextAction) bank.href = session.nextAction.redirectUrl;
       return;
+    }
     case "FAILED":
       return say(t.failed);
     case "CANCELED":
@@ -119,60 +135,37 @@ function render(session: Session): void {
       say("");
       if (session.lastPaymentError) {
         announce(failureText(t, session.lastPaymentError));
-        if (paying) inputs.number.focus();
+        if (paying) fields.inputs.number.focus();
       }
       paying = false;
   }
 }
 
-/** MM/YY or MM/YYYY, this month or later. */
-function parseExpiry(text: string): { expMonth: number; expYear: number } | undefined {
-  const m = /^\s*(\d{1,2})\s*\/\s*(\d{2}|\d{4})\s*$/.exec(text);
-  if (!m) return undefined;
-  const expMonth = Number(m[1]);
-  const expYear = m[2]!.length === 2 ? 2000 + Number(m[2]) : Number(m[2]);
-  const now = new Date();
-  if (expMonth < 1 || expMonth > 12 || expYear < now.getFullYear() || (expYear === now.getFullYear() && expMonth < now.getMonth() + 1)) return undefined;
-  return { expMonth, expYear };
-}
-
-function fieldError(name: keyof typeof inputs, text: string | null): boolean {
-  const input = inputs[name];
-  const error = $(`${name}-error`);
-  input.setAttribute("aria-invalid", text ? "true" : "false");
-  error.hidden = !text;
-  error.textContent = text ?? "";
-  return !text;
-}
-
 async function pay(client: Client, event: SubmitEvent): Promise<void> {
   event.preventDefault();
   if (!current || submit.disabled) return;
-  const number = inputs.number.value.replace(/[\s-]/g, "");
-  const expiry = parseExpiry(inputs.expiry.value);
-  const cvc = inputs.cvc.value.trim();
-  const ok = [
-    fieldError("number", /^\d{12,19}$/.test(number) ? null : t.numberInvalid),
-    fieldError("expiry", expiry ? null : t.expiryInvalid),
-    fieldError("cvc", /^\d{3,4}$/.test(cvc) ? null : t.cvcInvalid),
-  ];
-  if (ok.includes(false)) {
-    announce(t.fixErrors);
-    (Object.values(inputs).find((i) => i.getAttribute("aria-invalid") === "true") ?? inputs.number).focus();
-    return;
-  }
+  const card = fields.read(t);
+  if (!card) return announce(t.fixErrors);
   announce(null);
   paying = true;
   submit.disabled = true;
+  // Focus moves to the status line rather than falling to the page when the button is disabled.
   say(t.processing);
-  const input = { id: sessionId, card: { number, ...expiry!, cvc }, idempotencyKey: crypto.randomUUID() };
-  for await (const result of client.iterate<{ payCheckoutSession: { checkoutSession: Session } }>({ query: PAY, variables: { input } })) {
-    if (result.data) render(result.data.payCheckoutSession.checkoutSession);
-    else {
-      paying = false;
-      announce(t.tryAgain);
-      if (current) render(current);
+  statusLine.focus();
+  const input = { id: sessionId, card, idempotencyKey: crypto.randomUUID() };
+  const refused = (): void => {
+    paying = false;
+    announce(t.tryAgain);
+    if (current) render({ ...current });
+    submit.disabled = false;
+  };
+  try {
+    for await (const result of client.iterate<{ payCheckoutSession: { checkoutSession: Session } }>({ query: PAY, variables: { input } })) {
+      if (result.data) render(result.data.payCheckoutSession.checkoutSession);
+      else refused();
     }
+  } catch {
+    refused(); // refused by the server (a rate limit) or the connection dropped: the shopper may try again
   }
 }
 
@@ -193,9 +186,13 @@ async function start(): Promise<void> {
   // The session as it changes, starting with how it is now; after a reconnect the subscription
   // starts again with the current state, so nothing is missed.
   for (;;) {
-    for await (const result of client.iterate<{ checkoutSessionUpdated: Session }>({ query: FOLLOW, variables: { id: sessionId } })) {
-      if (result.data) render(result.data.checkoutSessionUpdated);
-      else if (!current) return say(t.unknownSession);
+    try {
+      for await (const result of client.iterate<{ checkoutSessionUpdated: Session }>({ query: FOLLOW, variables: { id: sessionId } })) {
+        if (result.data) render(result.data.checkoutSessionUpdated);
+        else if (!current) return say(t.unknownSession);
+      }
+    } catch {
+      // refused or cut off: follow again in a moment (the subscription starts with the session as it is)
     }
     if (leaving) return;
     await new Promise((resolve) => setTimeout(resolve, 1000));

@@ -210,6 +210,8 @@ export type CreateAlertRuleInput = {
 };
 
 export type CreateApiKeyInput = {
+  /** PUBLISHABLE keys only: the origins (https://shop.example) whose pages may embed paygraph.js's card form */
+  allowedOrigins?: Array<string> | null | undefined;
   kind: ApiKeyKind;
   name: string;
   /** RESTRICTED keys only: e.g. payments:read, payments:write, refunds:write, analytics:read, admin */

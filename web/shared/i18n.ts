@@ -1,4 +1,4 @@
-// The page's words in English and Arabic (right to left). Amounts are formatted by Intl for the
+// The shopper's words in English and Arabic (right to left), for the checkout page and paygraph.js's card form. Amounts are formatted by Intl for the
 // page's locale with the currency's own number of decimals.
 export type Locale = "en" | "ar";
 
@@ -16,6 +16,8 @@ const en = {
   fixErrors: "Check the highlighted fields.",
   processing: "Processing your payment…",
   verifying: "Your bank asks you to confirm this payment. Taking you to your bank…",
+  verificationPending: "Your bank is waiting for you to confirm this payment.",
+  continueVerification: "Continue the verification with your bank",
   paid: "Payment complete. Taking you back to the shop…",
   expired: "This checkout has expired. Nothing was charged.",
   failed: "The payment could not be completed. Nothing was charged.",
@@ -28,6 +30,7 @@ const en = {
   expiredCard: "This card has expired. Try another card.",
   tryAgain: "The payment did not go through. Nothing was charged; try again or use another card.",
   connection: "Connection lost. Reconnecting…",
+  cardForm: "Card details",
   unknownSession: "This checkout link is not valid.",
 };
 
@@ -45,6 +48,8 @@ const ar: typeof en = {
   fixErrors: "تحقق من الحقول المميّزة.",
   processing: "جارٍ معالجة الدفع…",
   verifying: "يطلب مصرفك تأكيد هذا الدفع. جارٍ نقلك إلى مصرفك…",
+  verificationPending: "ينتظر مصرفك تأكيدك لهذا الدفع.",
+  continueVerification: "متابعة التحقق مع مصرفك",
   paid: "تم الدفع. جارٍ إعادتك إلى المتجر…",
   expired: "انتهت صلاحية صفحة الدفع هذه. لم يُخصم أي مبلغ.",
   failed: "تعذّر إتمام الدفع. لم يُخصم أي مبلغ.",
@@ -57,6 +62,7 @@ const ar: typeof en = {
   expiredCard: "انتهت صلاحية هذه البطاقة. جرّب بطاقة أخرى.",
   tryAgain: "لم يتم الدفع. لم يُخصم أي مبلغ؛ حاول مجددًا أو استخدم بطاقة أخرى.",
   connection: "انقطع الاتصال. جارٍ إعادة الاتصال…",
+  cardForm: "بيانات البطاقة",
   unknownSession: "رابط الدفع هذا غير صالح.",
 };
 
