@@ -50,6 +50,15 @@ const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable
 const log = (line) => process.stderr.write(`[checkout ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 const CREATE_SESSION = "mutation S($input: CreateCheckoutSessionInput!) { createCheckoutSession(input: $input) { checkoutSession { id url } } }";
 
+function freePort() {
+  return new Promise((resolve) => {
+    const probe = http.createServer().listen(0, "127.0.0.1", () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
 /** One cold load: bytes over the wire, and when the card field is usable and has taken a keystroke. */
 async function coldLoad(browser, url, field) {
   const context = await browser.newContext();
@@ -92,7 +101,9 @@ async function main() {
   const result = { runId, options: { ...o, pgSettleS: PG_SETTLE_S }, machine: await machine(), load: { before: loadAverage() }, code: provenance(ROOT) };
   log(machineLine(result.machine));
   log(provenanceLine(result.code));
-  const stack = new Stack({ root: ROOT, runId, profileDir: RESULTS, nodeFlags: o.nodeFlags, ownRedis: true });
+  // Production mode needs PUBLIC_URL for 3-D Secure and checkout pages: a port known up front.
+  const apiPort = await freePort();
+  const stack = new Stack({ root: ROOT, runId, profileDir: RESULTS, nodeFlags: o.nodeFlags, ownRedis: true, apiPort, env: { PUBLIC_URL: `http://127.0.0.1:${apiPort}` } });
   const rss = startRssSampler(250);
   const pids = () => ({ api: stack.procs.api?.pid, worker: stack.procs.worker?.pid, sandbox: stack.procs.sandbox?.pid, redis: stack.redis?.pid, bench: process.pid });
   const cpu = startCpuTracker({ named: pids, databases: { pgOurs: stack.dbName } });

@@ -19,8 +19,9 @@ import { startRedisServer } from "./redis-stats.mjs";
 const LISTENING = /listening on (http:\/\/\S+)/;
 
 export class Stack {
-  constructor({ root, runId, profileDir, nodeFlags = [], snapshot = true, env = {}, ownRedis = false }) {
+  constructor({ root, runId, profileDir, nodeFlags = [], snapshot = true, env = {}, ownRedis = false, apiPort = 0 }) {
     this.ownRedis = ownRedis;
+    this.apiPort = apiPort; // fixed when the bench must know it up front (PUBLIC_URL)
     this.nodeFlags = nodeFlags; // extra node flags for api and worker, e.g. --max-semi-space-size=32
     this.root = root;
     this.runId = runId;
@@ -104,7 +105,7 @@ export class Stack {
     const flags = (role) => [...this.nodeFlags, ...(profile ? ["--cpu-prof", `--cpu-prof-dir=${this.profileDir}`, `--cpu-prof-name=${role}-${this.runId}.cpuprofile`] : [])];
     if (profile) this.profiles = ["api", "worker"].map((role) => ({ role, file: path.join(this.profileDir, `${role}-${this.runId}.cpuprofile`) }));
     // Registered before they are ready, so that a failed start still stops both.
-    const api = (this.procs.api = startNode("api", [...flags("api"), this.main, "start", "--role", "api", "--port", "0"], { cwd: this.root, env: this.env }));
+    const api = (this.procs.api = startNode("api", [...flags("api"), this.main, "start", "--role", "api", "--port", String(this.apiPort)], { cwd: this.root, env: this.env }));
     const worker = (this.procs.worker = startNode("worker", [...flags("worker"), this.main, "start", "--role", "worker"], { cwd: this.root, env: this.env }));
     const [listening] = await Promise.all([api.waitFor(LISTENING), worker.waitFor(/worker started/)]);
     this.httpUrl = `${listening[1]}/graphql`;
