@@ -10,6 +10,7 @@ import type { Redis } from "ioredis";
 import type { GatewayJob } from "../platform/queue.js";
 import type { GatewayStats } from "../routing/gateway-stats.js";
 import type { Vault } from "../vault/vault.js";
+import type { RiskVelocity } from "../risk/velocity.js";
 import type { WebhookDispatch } from "../webhooks/dispatch.js";
 
 export interface App {
@@ -29,6 +30,8 @@ export interface App {
   vault: Vault;
   /** Queues webhook deliveries of committed events to the endpoints that take them. */
   webhooks: WebhookDispatch;
+  /** The risk step's velocity counters (src/risk/velocity.ts), on the fail-fast Redis connection. */
+  velocity: RiskVelocity;
 }
 
 /** The caller of a domain operation: the merchant acted for, and who acted (for the audit log). */

@@ -23,6 +23,7 @@ import { createWebhookQueue } from "../webhooks/queue.js";
 import { eventIdOf, paymentEventType } from "../webhooks/events.js";
 import { REFUND_UPDATED_TOPIC, type RefundUpdatedMessage } from "../refunds/refund.resource.js";
 import { BATCH_START_TOPIC, batchJobOptions, createBatchQueue, type BatchJob, type BatchStartMessage } from "../batches/queue.js";
+import { RiskVelocity } from "../risk/velocity.js";
 import { CHECKOUT_SESSION_EVENT_TOPIC, completeForPayments, paidCheckoutPayments, type CheckoutSessionEventMessage } from "../checkout/checkout-sessions.js";
 import { ALERT_UPDATED_TOPIC, alertChannel, type AlertUpdatedMessage } from "../alerts/incidents.js";
 import { alertJobOptions, createAlertQueue, type AlertJob } from "../alerts/queue.js";
@@ -132,7 +133,8 @@ export function createProcess(config: Config, log: Logger): Process {
     breaker: { failureThreshold: config.breakerFailures, openMs: config.breakerOpenMs },
   });
   const vault = createVault(config, db, log);
-  const app: App = { config, db, sql: createSql(pool), log, relay, pubsub, redis, queue, stats, vault, webhooks };
+  const velocity = new RiskVelocity(publisher, config.redisPrefix);
+  const app: App = { config, db, sql: createSql(pool), log, relay, pubsub, redis, queue, stats, vault, webhooks, velocity };
   const following = webhooks.follow(pubsub, log).catch((err: unknown) => {
     log.warn({ err }, "not following webhook endpoint changes; routes are re-read every minute");
     return undefined;

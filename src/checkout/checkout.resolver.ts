@@ -75,7 +75,7 @@ export class CheckoutSessionResolver {
   @Mutation(() => PayCheckoutSessionPayload, { description: "The session's page pays with the shopper's card (its client secret only)" })
   async payCheckoutSession(@Arg("input") input: PayCheckoutSessionInput, @Ctx() context: GqlContext): Promise<{ checkoutSession: CheckoutSessionView }> {
     ownSession(context, input.id);
-    return { checkoutSession: await payCheckoutSession(merchantCtx(context), input) };
+    return { checkoutSession: await payCheckoutSession(merchantCtx(context), input, context.clientIp) };
   }
 
   @Authorized(READ)

@@ -14,7 +14,7 @@ const PLACEHOLDER = /\{CHECKOUT_SESSION_ID\}|%7BCHECKOUT_SESSION_ID%7D/gi;
 
 export const successUrlOf = (session: Pick<CheckoutSession, "id" | "successUrl">): string => session.successUrl.replace(PLACEHOLDER, session.id);
 
-export async function payCheckoutSession(ctx: Ctx, input: { id: string; card: CardInput; idempotencyKey?: string | null }) {
+export async function payCheckoutSession(ctx: Ctx, input: { id: string; card: CardInput; idempotencyKey?: string | null }, shopperIp?: string) {
   const session = await getCheckoutSession(ctx.app, ctx.merchantId, input.id);
   const payment = await readPayment(ctx.app.sql, ctx.merchantId, session.paymentId);
   const status = statusOf(session, payment);
@@ -28,6 +28,8 @@ export async function payCheckoutSession(ctx: Ctx, input: { id: string; card: Ca
     // The page's keys live under its session, apart from the merchant's own keys.
     paymentId: session.paymentId, card: input.card, idempotencyKey: input.idempotencyKey ? `checkout:${session.id}:${input.idempotencyKey.slice(0, 200)}` : null,
     ...(base ? { returnUrl: `${base}/checkout/${session.id}` } : {}),
+    // The page's request comes from the shopper: its address is the shopper's (the risk step's signal).
+    ...(shopperIp ? { shopper: { ip: shopperIp } } : {}),
   }).catch(async (err: unknown) => {
     // Another tab confirmed first: answer the payment as it now stands.
     if (err instanceof AppError && err.code === ErrorCode.INVALID_STATE_TRANSITION) return readPayment(ctx.app.sql, ctx.merchantId, session.paymentId);

@@ -5,6 +5,7 @@ import type { Payment } from "../generated/prisma/client.js";
 import { AppError, ErrorCode, badInput } from "../platform/errors.js";
 import { Money } from "../platform/money.js";
 import { PaymentStatus, assertTransition } from "./payment-state.js";
+import type { Risk } from "../risk/rules.js";
 
 export interface PaymentError {
   code: string;
@@ -44,7 +45,9 @@ export interface Settlement {
 
 export type PaymentChange =
   /** `settlement` null: the gateway takes the payment's own currency (an earlier conversion is cleared). */
-  | { kind: "confirm"; paymentMethodId: string; settlement: Settlement | null; returnUrl?: string | null }
+  | { kind: "confirm"; paymentMethodId: string; settlement: Settlement | null; returnUrl?: string | null; risk?: Risk | null }
+  /** The risk step blocked the confirmation: nothing is sent to a gateway; it counts as a failed attempt. */
+  | { kind: "blocked"; paymentMethodId: string; risk: Risk; error: PaymentError }
   /** A 3-D Secure authentication allowed the authorization to go on (frictionless, or after the challenge). */
   | { kind: "authenticated"; threeDSecure: ThreeDSecureSummary }
   | { kind: "authorized" }
@@ -65,6 +68,7 @@ export interface PaymentUpdate {
   data: Partial<Pick<Payment,
     "amountCapturable" | "amountCaptured" | "amountRefunded" | "amountRefundPending" | "paymentMethodId" | "failedAttempts"
     | "settlementCurrency" | "settlementAmount" | "fxRate" | "fxRateAsOf" | "fxRateSource" | "returnUrl">> & {
+    risk?: Risk | null;
     lastPaymentError?: PaymentError | null;
     nextAction?: NextAction | null;
     threeDSecure?: ThreeDSecureSummary | null;
@@ -80,27 +84,40 @@ function accept(payment: Payment, allowed: PaymentStatus[], action: string, to: 
   });
 }
 
+/** Never during a live challenge: a second confirmation never starts a second challenge (or charge). */
+function refuseDuringChallenge(payment: Payment): void {
+  if ((payment.threeDSecure as ThreeDSecureSummary | null)?.transStatus !== "C") return;
+  throw new AppError(ErrorCode.INVALID_STATE_TRANSITION, "The payment awaits the shopper's 3-D Secure challenge (its nextAction): it can be confirmed again once that ends", {
+    from: payment.status, to: S.PROCESSING, action: "confirm", allowed: [],
+  });
+}
+
 const fmt = (minor: bigint, p: Payment): string => Money.of(minor, p.currency).format();
 
 export function decide(payment: Payment, change: PaymentChange, maxFailedAttempts: number): PaymentUpdate {
   switch (change.kind) {
     case "confirm":
-      // Never during a live challenge: a second confirmation never starts a second challenge (or
-      // charge); the shopper finishes it, or it is abandoned after THREEDS_TIMEOUT_SECONDS.
-      if ((payment.threeDSecure as ThreeDSecureSummary | null)?.transStatus === "C") {
-        throw new AppError(ErrorCode.INVALID_STATE_TRANSITION, "The payment awaits the shopper's 3-D Secure challenge (its nextAction): it can be confirmed again once that ends", {
-          from: payment.status, to: S.PROCESSING, action: "confirm", allowed: [],
-        });
-      }
+      // The shopper finishes the challenge, or it is abandoned after THREEDS_TIMEOUT_SECONDS.
+      refuseDuringChallenge(payment);
       accept(payment, [S.REQUIRES_PAYMENT_METHOD, S.REQUIRES_ACTION], "confirm", S.PROCESSING);
       return {
         status: S.PROCESSING, eventType: "payment.processing",
         data: {
-          paymentMethodId: change.paymentMethodId, lastPaymentError: null, returnUrl: change.returnUrl ?? null, nextAction: null, threeDSecure: null,
+          paymentMethodId: change.paymentMethodId, lastPaymentError: null, returnUrl: change.returnUrl ?? null, nextAction: null, threeDSecure: null, risk: change.risk ?? null,
           settlementCurrency: change.settlement?.currency ?? null, settlementAmount: change.settlement?.amount ?? null,
           fxRate: change.settlement?.rate ?? null, fxRateAsOf: change.settlement?.asOf ?? null, fxRateSource: change.settlement?.source ?? null,
         },
       };
+    case "blocked": {
+      refuseDuringChallenge(payment);
+      const failedAttempts = payment.failedAttempts + 1;
+      const to = failedAttempts >= maxFailedAttempts ? S.FAILED : S.REQUIRES_PAYMENT_METHOD;
+      accept(payment, [S.REQUIRES_PAYMENT_METHOD, S.REQUIRES_ACTION], "confirm", to);
+      return {
+        status: to, eventType: to === S.FAILED ? "payment.failed" : "payment.blocked",
+        data: { paymentMethodId: change.paymentMethodId, failedAttempts, lastPaymentError: change.error, nextAction: null, threeDSecure: null, risk: change.risk },
+      };
+    }
     case "authenticated":
       accept(payment, [S.PROCESSING, S.REQUIRES_ACTION], "authenticate", S.PROCESSING);
       return { status: S.PROCESSING, eventType: "payment.authenticated", data: { nextAction: null, threeDSecure: change.threeDSecure } };

@@ -8,6 +8,8 @@ import { MoneyType } from "../platform/graphql/common.types.js";
 import { merchantCtx, type GqlContext } from "../app/graphql-context.js";
 import type { NextAction, PaymentError, ThreeDSecureSummary } from "./payment-change.js";
 import { NextActionType, ThreeDSecureType } from "./three-d-secure/three-d-secure.type.js";
+import { RiskType } from "../risk/risk.type.js";
+import type { Risk } from "../risk/rules.js";
 import { PaymentAttemptType, PaymentErrorType, PaymentEventType, PaymentType, SettlementType } from "./payment.type.js";
 import { CardSummary } from "../vault/card.type.js";
 
@@ -57,6 +59,11 @@ export class PaymentFieldsResolver {
   @FieldResolver(() => ThreeDSecureType, { nullable: true, description: "The latest 3-D Secure authentication of this confirmation" })
   threeDSecure(@Root() p: Payment): ThreeDSecureSummary | null {
     return (p.threeDSecure as ThreeDSecureSummary | null) ?? null;
+  }
+
+  @FieldResolver(() => RiskType, { nullable: true, description: "The risk step's assessment of the latest confirmation: score, level, outcome and why" })
+  risk(@Root() p: Payment): Risk | null {
+    return (p.risk as Risk | null) ?? null;
   }
 
   @FieldResolver(() => NextActionType, { nullable: true, description: "What the shopper must do now (REQUIRES_ACTION); null otherwise" })

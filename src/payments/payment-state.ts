@@ -9,7 +9,7 @@ const S = PaymentStatus;
 
 /** Only transitions some change of payment-change.ts produces (a unit test derives them from decide()). */
 export const PAYMENT_TRANSITIONS: Readonly<Record<PaymentStatus, readonly PaymentStatus[]>> = {
-  REQUIRES_PAYMENT_METHOD: [S.PROCESSING, S.CANCELED],
+  REQUIRES_PAYMENT_METHOD: [S.PROCESSING, S.CANCELED, S.FAILED],
   PROCESSING: [S.AUTHORIZED, S.CAPTURED, S.REQUIRES_ACTION, S.REQUIRES_PAYMENT_METHOD, S.FAILED],
   REQUIRES_ACTION: [S.PROCESSING, S.REQUIRES_PAYMENT_METHOD, S.FAILED, S.CANCELED],
   AUTHORIZED: [S.CAPTURED, S.CANCELED],

@@ -5,6 +5,7 @@ import { CaptureMethod, PaymentStatus } from "../generated/prisma/enums.js";
 import { PaymentType } from "./payment.type.js";
 import { CardInput } from "../vault/card.type.js";
 import { ThreeDSecureRequest } from "./three-d-secure/three-d-secure.type.js";
+import { ShopperInput } from "../risk/risk.type.js";
 
 const KEY_DOC = "Same key + same request returns the stored answer; the Idempotency-Key header works too";
 
@@ -29,6 +30,7 @@ export class ConfirmPaymentInput {
   @Field(() => String, { nullable: true, description: "Where the shopper's browser goes after a 3-D Secure challenge, with ?payment_id=… added (https; http to loopback outside production). Without it: a page of paygraph's" })
   returnUrl?: string | null;
   @Field(() => ThreeDSecureRequest, { nullable: true, defaultValue: ThreeDSecureRequest.AUTOMATIC }) requestThreeDSecure?: ThreeDSecureRequest | null;
+  @Field(() => ShopperInput, { nullable: true, description: "The shopper's IP address, email and country, for the risk step" }) shopper?: ShopperInput | null;
   @Field(() => String, { nullable: true, description: KEY_DOC }) idempotencyKey?: string | null;
 }
 

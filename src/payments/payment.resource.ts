@@ -32,6 +32,7 @@ export function paymentResource(p: Payment): Json {
       : null,
     threeDSecure: (p.threeDSecure ?? null) as Json,
     nextAction: (p.nextAction ?? null) as Json,
+    risk: (p.risk ?? null) as Json,
     failedAttempts: p.failedAttempts,
     createdAt: p.createdAt.toISOString(),
     updatedAt: p.updatedAt.toISOString(),

@@ -92,7 +92,8 @@ function updateSql(before: Payment, after: Payment): Prisma.Sql {
       last_payment_error = ${error}::jsonb,
       settlement_currency = ${after.settlementCurrency}::text, settlement_amount = ${after.settlementAmount}::bigint,
       fx_rate = ${after.fxRate}::text, fx_rate_as_of = ${after.fxRateAsOf}::timestamptz, fx_rate_source = ${after.fxRateSource}::text,
-      return_url = ${after.returnUrl}::text, next_action = ${json(after.nextAction)}::jsonb, three_d_secure = ${json(after.threeDSecure)}::jsonb
+      return_url = ${after.returnUrl}::text, next_action = ${json(after.nextAction)}::jsonb, three_d_secure = ${json(after.threeDSecure)}::jsonb,
+      risk = ${json(after.risk)}::jsonb
     WHERE id = ${before.id} AND merchant_id = ${before.merchantId} AND version = ${before.version}::int
     RETURNING 1`;
 }
@@ -100,12 +101,13 @@ function updateSql(before: Payment, after: Payment): Prisma.Sql {
 /** What `change` does to `before`: the row as the version-guarded UPDATE leaves it, and the audit action. */
 function applyChange(ctx: Ctx, before: Payment, change: PaymentChange): { after: Payment; eventType: string } {
   const update = decide(before, change, ctx.app.config.maxFailedAttempts);
-  const { lastPaymentError, nextAction, threeDSecure, ...fields } = update.data;
+  const { lastPaymentError, nextAction, threeDSecure, risk, ...fields } = update.data;
   const after: Payment = {
     ...before, ...fields,
     ...(lastPaymentError === undefined ? {} : { lastPaymentError: lastPaymentError === null ? null : { ...lastPaymentError } }),
     ...(nextAction === undefined ? {} : { nextAction: nextAction === null ? null : { ...nextAction } }),
     ...(threeDSecure === undefined ? {} : { threeDSecure: threeDSecure === null ? null : { ...threeDSecure } }),
+    ...(risk === undefined ? {} : { risk: risk === null ? null : (JSON.parse(JSON.stringify(risk)) as Payment["risk"]) }),
     status: update.status, version: before.version + 1, updatedAt: new Date(),
   };
   return { after, eventType: update.eventType };

@@ -9,7 +9,7 @@ const payment = (over: Partial<Payment>): Payment => ({
   amountCapturable: 0n, amountCaptured: 0n, amountRefunded: 0n, amountRefundPending: 0n, captureMethod: "AUTOMATIC",
   description: null, metadata: {}, paymentMethodId: null, customerId: null, lastPaymentError: null, failedAttempts: 0, version: 1,
   settlementCurrency: null, settlementAmount: null, fxRate: null, fxRateAsOf: null, fxRateSource: null,
-  returnUrl: null, nextAction: null, threeDSecure: null, checkoutSessionId: null, createdAt: new Date(), updatedAt: new Date(), ...over,
+  returnUrl: null, nextAction: null, threeDSecure: null, checkoutSessionId: null, risk: null, createdAt: new Date(), updatedAt: new Date(), ...over,
 });
 
 const refusal = (fn: () => unknown): AppError | undefined => {
@@ -46,7 +46,8 @@ describe("the state table", () => {
     const nextAction = { type: "REDIRECT_TO_URL" as const, redirectUrl: "https://pay.example/3ds/3ds_x/challenge" };
     const changes: PaymentChange[] = [
       { kind: "confirm", paymentMethodId: "pm_x", settlement: null }, { kind: "authorized" }, { kind: "captured", amount: 1000n },
-      { kind: "capture", amount: 500n }, { kind: "requiresAction", nextAction, threeDSecure }, { kind: "authenticated", threeDSecure }, { kind: "canceled" }, { kind: "refundRequested", amount: 100n },
+      { kind: "capture", amount: 500n }, { kind: "requiresAction", nextAction, threeDSecure }, { kind: "authenticated", threeDSecure }, { kind: "canceled" },
+      { kind: "blocked", paymentMethodId: "pm_x", risk: { score: 100, level: "HIGHEST", outcome: "BLOCK", reasons: [], modelVersion: null }, error }, { kind: "refundRequested", amount: 100n },
       { kind: "declined", error },
       { kind: "refundSettled", amount: 100n, succeeded: true }, { kind: "refundSettled", amount: 1000n, succeeded: true },
     ];

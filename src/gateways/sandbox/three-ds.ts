@@ -17,6 +17,7 @@ export const CHALLENGE_CODE = "123456";
 /** By card number; any other card is frictionless Y (3-D Secure supported, nothing asked). */
 export const THREE_DS_CARDS: Readonly<Record<string, { transStatus: TransStatus; transStatusReason?: string; what: string }>> = {
   "4000000000003220": { transStatus: "C", what: "challenged: the code 123456 authenticates" },
+  "4000000000003238": { transStatus: "C", what: "challenged (paygraph's risk step always asks 3-D Secure of this card)" },
   "4000000000003055": { transStatus: "Y", what: "frictionless, authenticated" },
   "4000000000003063": { transStatus: "A", what: "frictionless, attempted (the issuer does not take part; liability still shifts)" },
   "4000000000003071": { transStatus: "N", transStatusReason: "01", what: "frictionless, not authenticated (card authentication failed)" },

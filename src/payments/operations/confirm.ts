@@ -25,6 +25,8 @@ import { paymentWritten, transitionPayment, transitionPaymentNow, type Transitio
 import type { Tx } from "../../platform/db.js";
 import { decide, type PaymentChange } from "../payment-change.js";
 import { checkReturnUrl } from "../three-d-secure/return-url.js";
+import { BLOCKED_BY_RISK, assessRisk } from "../../risk/assess.js";
+import { checkShopper, type Shopper } from "../../risk/shopper.js";
 
 export interface ConfirmPaymentInput {
   paymentId: string;
@@ -38,11 +40,13 @@ export interface ConfirmPaymentInput {
   returnUrl?: string | null;
   /** ANY: authenticate with 3-D Secure before authorizing; AUTOMATIC (default): when the issuer or the risk step asks. */
   requestThreeDSecure?: "AUTOMATIC" | "ANY" | null;
+  /** What the merchant knows of the shopper, for the risk step (src/risk/shopper.ts). */
+  shopper?: { ip?: string | null; email?: string | null; country?: string | null } | null;
   idempotencyKey?: string | null;
 }
 
 /** What a confirmation asks beyond its card: carried into its change and its first attempt. */
-interface ConfirmOptions { returnUrl: string | null; requestThreeDSecure: "AUTOMATIC" | "ANY" }
+interface ConfirmOptions { returnUrl: string | null; requestThreeDSecure: "AUTOMATIC" | "ANY"; shopper: Shopper | null }
 
 export async function confirmPayment(ctx: Ctx, input: ConfirmPaymentInput, headerKey?: string): Promise<Payment> {
   const given = exactlyOne(input as unknown as Record<string, unknown>, ["card", "token", "paymentMethodId"]);
@@ -67,7 +71,8 @@ export async function confirmPayment(ctx: Ctx, input: ConfirmPaymentInput, heade
     request = { paymentId: input.paymentId, paymentMethodId: input.paymentMethodId };
   }
   if (save) request.savePaymentMethod = true;
-  const options: ConfirmOptions = { returnUrl: checkReturnUrl(ctx.app.config, input.returnUrl), requestThreeDSecure: input.requestThreeDSecure ?? "AUTOMATIC" };
+  const options: ConfirmOptions = { returnUrl: checkReturnUrl(ctx.app.config, input.returnUrl), requestThreeDSecure: input.requestThreeDSecure ?? "AUTOMATIC", shopper: checkShopper(input.shopper) };
+  if (options.shopper) request.shopper = options.shopper;
   if (options.returnUrl) request.returnUrl = options.returnUrl;
   if (options.requestThreeDSecure !== "AUTOMATIC") request.requestThreeDSecure = options.requestThreeDSecure;
   const key = checkKey(input.idempotencyKey ?? headerKey);
@@ -94,13 +99,20 @@ type WriteChange = (before: Payment, change: PaymentChange, writes: Pick<Transit
  * change with the attempt, through `write` (in the caller's transaction, or as a statement alone).
  * `q` is where its reads (and a saved card's or token's writes) go.
  */
-async function confirmWith(ctx: Ctx, q: Tx, loadPayment: () => Promise<Payment>, source: MethodSource, save: boolean, { returnUrl, requestThreeDSecure }: ConfirmOptions, write: WriteChange): Promise<Payment> {
+async function confirmWith(ctx: Ctx, q: Tx, loadPayment: () => Promise<Payment>, source: MethodSource, save: boolean, { returnUrl, requestThreeDSecure, shopper }: ConfirmOptions, write: WriteChange): Promise<Payment> {
   let read: Promise<Payment> | undefined;
   const current = (): Promise<Payment> => (read ??= loadPayment());
   const { method, withChange } = await paymentMethodForConfirm(q, ctx, current, source, save);
   const before = await current();
   // Refused before routing: a payment that cannot be confirmed is told so, not that no gateway fits.
   decide(before, { kind: "confirm", paymentMethodId: method.id, settlement: null }, ctx.app.config.maxFailedAttempts);
+  // The risk step (src/risk), before routing: a blocked confirmation reaches no gateway.
+  const risk = await assessRisk(ctx.app, before, method, shopper);
+  const methodWrites = withChange(paymentWritten).map((w, i) => Prisma.sql`method_${Prisma.raw(String(i))} AS (${w})`);
+  if (risk.outcome === "BLOCK") {
+    const error = { code: BLOCKED_BY_RISK, declineCode: null, message: `Blocked by the risk step (${risk.reasons.map((r) => r.message).join("; ")}); nothing was charged`, attemptId: null };
+    return write(before, { kind: "blocked", paymentMethodId: method.id, risk, error }, { also: [], writes: methodWrites });
+  }
   const route = await routeAttempt(ctx.app, q, {
     merchantId: ctx.merchantId, paymentId: before.id, currency: before.currency, amount: before.amount, cardBrand: method.brand, cardCountry: method.country, metadata: before.metadata, tried: [],
   });
@@ -120,7 +132,7 @@ async function confirmWith(ctx: Ctx, q: Tx, loadPayment: () => Promise<Payment>,
     amount: settlement?.amount ?? before.amount, currency: settlement?.currency ?? before.currency,
     gatewayReference: null, errorCode: null, declineCode: null, errorMessage: null, tries: 0,
     gatewayAccountId: route.gatewayAccountId, routingReason: route.reason, previousAttemptId: null, decision: null, latencyMs: null,
-    authenticationRequired: requestThreeDSecure === "ANY", createdAt: now, updatedAt: now,
+    authenticationRequired: requestThreeDSecure === "ANY" || risk.outcome === "REQUEST_3DS", createdAt: now, updatedAt: now,
   };
   const job: GatewayJob = { kind: "authorize", attemptId: attempt.id, merchantId: ctx.merchantId };
   // Where the attempt goes, with the settlement rate fixed for it.
@@ -128,12 +140,12 @@ async function confirmWith(ctx: Ctx, q: Tx, loadPayment: () => Promise<Payment>,
     action: "payment_attempt.created", entityType: "payment_attempt", entityId: attempt.id,
     after: { ...attemptView(attempt), settlement: settlement ? { currency: settlement.currency, amount: settlement.amount.toString(), rate: settlement.rate, rateSource: settlement.source } : null },
   }, paymentWritten);
-  return write(before, { kind: "confirm", paymentMethodId: method.id, settlement, returnUrl }, {
+  return write(before, { kind: "confirm", paymentMethodId: method.id, settlement, returnUrl, risk }, {
     also: [{ topic: GATEWAY_JOB_TOPIC, payload: job }],
     writes: [
       Prisma.sql`attempt AS (${rowInsertSql("payment_attempt", Prisma.PaymentAttemptScalarFieldEnum, attempt, paymentWritten)})`,
       Prisma.sql`attempt_audit AS (${audit})`,
-      ...withChange(paymentWritten).map((w, i) => Prisma.sql`method_${Prisma.raw(String(i))} AS (${w})`),
+      ...methodWrites,
     ],
   });
 }

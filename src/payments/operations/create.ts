@@ -45,7 +45,7 @@ export function preparePayment(ctx: Ctx, input: CreatePaymentInput, extra: Parti
     captureMethod, description: input.description ?? null, metadata,
     paymentMethodId: null, customerId: input.customerId ?? null, lastPaymentError: null,
     settlementCurrency: null, settlementAmount: null, fxRate: null, fxRateAsOf: null, fxRateSource: null,
-    failedAttempts: 0, returnUrl: null, nextAction: null, threeDSecure: null, checkoutSessionId: extra.checkoutSessionId ?? null,
+    failedAttempts: 0, returnUrl: null, nextAction: null, threeDSecure: null, checkoutSessionId: extra.checkoutSessionId ?? null, risk: null,
     version: 1, createdAt: now, updatedAt: now,
   };
   return { payment, request };
