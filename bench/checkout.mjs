@@ -12,6 +12,9 @@
 // each): bytes transferred (CDP's encodedDataLength, and the WebSocket frames until ready), and ms
 // from navigation start until the card field is usable and a keystroke lands in it; beside the
 // same figures for a bare page with one input, served from this process (the ceiling of this run).
+// Risk: the risk step's own time per confirmation, from the api's /metrics histogram
+// (paygraph_risk_scoring_duration_seconds: the rules in process, the velocity Redis call apart),
+// as mean and bucket-bounded p50/p99, and its share of phase A's CPU per lifecycle.
 // Needs `npm run build` first (it runs dist/). Writes bench/results/checkout.json.
 import http from "node:http";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -49,6 +52,37 @@ const PG_SETTLE_S = 11;
 const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
 const log = (line) => process.stderr.write(`[checkout ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 const CREATE_SESSION = "mutation S($input: CreateCheckoutSessionInput!) { createCheckoutSession(input: $input) { checkoutSession { id url } } }";
+
+/** The api's risk-scoring histogram, per part: cumulative bucket counts, sum and count. */
+async function riskHistogram(graphqlUrl) {
+  const text = await (await fetch(graphqlUrl.replace(/\/graphql$/, "/metrics"))).text();
+  const parts = {};
+  for (const line of text.split("\n")) {
+    const m = /^paygraph_risk_scoring_duration_seconds_(bucket|sum|count)\{(?:[^}]*?)part="(\w+)"(?:,le="([^"]+)")?[^}]*\} (\S+)$/.exec(line);
+    if (!m) continue;
+    const p = (parts[m[2]] ??= { buckets: {}, sum: 0, count: 0 });
+    if (m[1] === "bucket") p.buckets[m[3]] = Number(m[4]);
+    else p[m[1]] = Number(m[4]);
+  }
+  return parts;
+}
+
+/** Between two readings: mean, and the upper bounds of the buckets holding p50 and p99, in ms. */
+function scoringFigures(a, b) {
+  const out = {};
+  for (const [part, after] of Object.entries(b)) {
+    const before = a[part] ?? { buckets: {}, sum: 0, count: 0 };
+    const n = after.count - before.count;
+    const bound = (q) => {
+      for (const le of Object.keys(after.buckets).sort((x, y) => (x === "+Inf" ? 1 : y === "+Inf" ? -1 : Number(x) - Number(y)))) {
+        if (after.buckets[le] - (before.buckets[le] ?? 0) >= q * n) return le === "+Inf" ? Infinity : Number(le) * 1000;
+      }
+      return NaN;
+    };
+    out[part] = { n, meanMs: round(((after.sum - before.sum) / n) * 1000, 4), p50AtMostMs: bound(0.5), p99AtMostMs: bound(0.99) };
+  }
+  return out;
+}
 
 function freePort() {
   return new Promise((resolve) => {
@@ -129,7 +163,9 @@ async function main() {
     await sleep(PG_SETTLE_S * 1000);
     for (const [name, p] of Object.entries(phases)) {
       log(`${p.label}: ${o.durationS} s at C=${o.concurrency}`);
+      const before = name === "A" ? await riskHistogram(stack.httpUrl) : undefined;
       const r = await measured(p.label, () => runLifecycles({ ...base, ...p.load }));
+      if (before) result.riskScoring = scoringFigures(before, await riskHistogram(stack.httpUrl));
       r.perLifecycle = perUnit(r.anatomy, r.completed);
       result[name] = brief(r);
       log(`  ${r.lifecyclesPerS} lifecycles/s, ${r.errors} errors${r.errors ? ` (${r.errorSamples.join("; ")})` : ""}`);
@@ -173,6 +209,14 @@ function report(r) {
     row("**CPU ms charged (sum)**", pa.cpuMsCharged, pb.cpuMsCharged, pc.cpuMsCharged, `**${r.diffB.cpuMsCharged}**`, `**${r.diffC.cpuMsCharged}**`),
     row("PostgreSQL commits", pa.pg.commits, pb.pg.commits, pc.pg.commits, r.diffB.commits, r.diffC.commits),
     row("Redis commands", round(pa.redis.total, 1), round(pb.redis.total, 1), round(pc.redis.total, 1), r.diffB.redisTotal, r.diffC.redisTotal), "");
+  const s = r.riskScoring;
+  if (s?.rules) {
+    const share = round((100 * s.rules.meanMs) / r.A.perLifecycle.cpuMsCharged, 2);
+    L.push("## The risk step's cost (phase A, from the api's histogram)", "",
+      `| part | confirmations | mean | p50 ≤ | p99 ≤ |`, "|---|---:|---:|---:|---:|",
+      ...Object.entries(s).map(([part, f]) => `| ${part} | ${f.n} | ${f.meanMs} ms | ${f.p50AtMostMs} ms | ${f.p99AtMostMs} ms |`), "",
+      `rules: ${share} % of a lifecycle's charged CPU (${r.A.perLifecycle.cpuMsCharged} ms); the velocity call is one Redis EVAL per confirmation (in A's Redis commands above), its time mostly the round trip`, "");
+  }
   const p = r.page;
   const fig = (s, unit = "") => `p50 ${s.p50}${unit}, p90 ${s.p90}${unit}`;
   L.push("## The hosted checkout page (cold loads in Chromium)", "",

@@ -7,15 +7,23 @@
 import type { App } from "../app/app.js";
 import type { Payment, PaymentMethod } from "../generated/prisma/client.js";
 import { currencyExponent } from "../platform/money.js";
-import { riskOutcomes, riskScoringSeconds } from "./risk-metrics.js";
+import { riskOutcomes, riskScoringSeconds, riskVelocityUnavailable } from "./risk-metrics.js";
+import { fingerprint } from "../vault/vault.js";
+import { ipForVelocity } from "./velocity.js";
 import { evaluateRules, type Risk } from "./rules.js";
 import type { Shopper } from "./shopper.js";
 
 export const BLOCKED_BY_RISK = "blocked_by_risk";
 
-export async function assessRisk(app: Pick<App, "config" | "velocity">, payment: Payment, method: PaymentMethod, shopper: Shopper | null): Promise<Risk> {
+export async function assessRisk(app: Pick<App, "config" | "velocity" | "vault">, payment: Payment, method: PaymentMethod, shopper: Shopper | null): Promise<Risk> {
   const started = performance.now();
-  const velocity = await app.velocity.count({ merchantId: payment.merchantId, fingerprint: method.fingerprint, customerId: payment.customerId, email: shopper?.email, ip: shopper?.ip });
+  // Emails and addresses reach Redis only as the vault's keyed digests (per merchant, not reversible).
+  const keyed = (kind: string, value: string | null | undefined) => (value ? fingerprint(app.vault, payment.merchantId, `${kind}:${value}`) : null);
+  const [emailKey, ipKey] = await Promise.all([keyed("email", shopper?.email), keyed("ip", shopper?.ip && ipForVelocity(shopper.ip))]);
+  const velocity = await app.velocity.count({
+    merchantId: payment.merchantId, confirmation: `${payment.id}:${payment.version}`, fingerprint: method.fingerprint, customerId: payment.customerId, emailKey, ipKey,
+  });
+  if (!velocity) riskVelocityUnavailable.inc();
   const counted = performance.now();
   const lastError = payment.lastPaymentError as { declineCode?: string | null } | null;
   const risk = evaluateRules({

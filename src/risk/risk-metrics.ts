@@ -11,6 +11,12 @@ export const riskScoringSeconds = new Histogram({
   registers: [registry],
 });
 
+export const riskVelocityUnavailable = new Counter({
+  name: "paygraph_risk_velocity_unavailable_total",
+  help: "Confirmations scored without velocity counts (Redis late or failing): the velocity rules could not fire",
+  registers: [registry],
+});
+
 export const riskOutcomes = new Counter({
   name: "paygraph_risk_outcomes_total",
   help: "Confirmations scored, by outcome (ALLOW, REQUEST_3DS, BLOCK)",

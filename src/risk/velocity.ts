@@ -1,34 +1,43 @@
-// Velocity counters for the risk step, in Redis: in fixed 10-minute windows, the attempts made with
-// a card, and the distinct cards tried per customer, per email and per shopper IP. Read and bumped
-// in one script call per confirmation. Like the gateways' figures, this is advice: on its own
-// fail-fast connection, a Redis that errs or stalls reads as "no counts", never as a refusal.
-import { createHash } from "node:crypto";
+// Velocity counters for the risk step, in Redis sorted sets over a sliding 10-minute window: the
+// confirmations made with a card (one member per payment version, so a retried request is counted
+// once), and the distinct cards tried per customer, per email and per shopper IP. Read and bumped
+// in one script call per confirmation. Like the gateways' figures this is advice: on its own
+// fail-fast connection, a Redis that errs or is late reads as "no counts" (counted on /metrics),
+// never as a refusal.
 import type { Redis } from "ioredis";
+import ipaddr from "ipaddr.js";
 
 export const VELOCITY_WINDOW_MS = 10 * 60_000;
-const REDIS_TIMEOUT_MS = 100;
+/** Longest a confirmation waits for the counts (an event loop busy with other work is part of it). */
+const REDIS_TIMEOUT_MS = 250;
 
-// KEYS[1]: the card's attempt counter; KEYS[2..]: sets of card fingerprints. ARGV: fingerprint, TTL ms.
+// KEYS[1]: the card's confirmations; KEYS[2..]: cards per customer, email, IP.
+// ARGV: now ms, window ms, this confirmation's member, the card's fingerprint.
 const SCRIPT = `
-local counts = { redis.call('INCR', KEYS[1]) }
-if counts[1] == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
-for i = 2, #KEYS do
-  if redis.call('SADD', KEYS[i], ARGV[1]) == 1 and redis.call('PTTL', KEYS[i]) < 0 then redis.call('PEXPIRE', KEYS[i], ARGV[2]) end
-  counts[i] = redis.call('SCARD', KEYS[i])
+local now, window = tonumber(ARGV[1]), tonumber(ARGV[2])
+local counts = {}
+for i = 1, #KEYS do
+  redis.call('ZADD', KEYS[i], now, i == 1 and ARGV[3] or ARGV[4])
+  redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now - window)
+  redis.call('PEXPIRE', KEYS[i], window)
+  counts[i] = redis.call('ZCARD', KEYS[i])
 end
 return counts`;
 
 export interface VelocitySubject {
   merchantId: string;
+  /** This confirmation: counted once however often its request is retried (the payment and its version). */
+  confirmation: string;
   /** The card's keyed fingerprint (the vault's: same card, same merchant, same value). */
   fingerprint: string;
   customerId?: string | null;
-  email?: string | null;
-  ip?: string | null;
+  /** Keyed digests (never the email or address itself): see `signalKey`. */
+  emailKey?: string | null;
+  ipKey?: string | null;
 }
 
 export interface VelocityCounts {
-  /** Attempts with this card in the window, this one included. */
+  /** Confirmations with this card in the window, this one included. */
   cardAttempts: number;
   /** Distinct cards tried in the window, this one included (absent when the signal is absent). */
   cardsPerCustomer?: number;
@@ -36,24 +45,27 @@ export interface VelocityCounts {
   cardsPerIp?: number;
 }
 
-/** Emails and addresses do not appear in Redis keys as such. */
-const digest = (value: string): string => createHash("sha256").update(value).digest("base64url").slice(0, 22);
+/** An IP address as counted: IPv4 (also when IPv4-mapped), or an IPv6 address's /64 (one subscriber's network). */
+export function ipForVelocity(ip: string): string {
+  const parsed = ipaddr.process(ip);
+  if (parsed.kind() === "ipv4") return parsed.toString();
+  return `${(parsed as ipaddr.IPv6).parts.slice(0, 4).map((p) => p.toString(16)).join(":")}::/64`;
+}
 
 export class RiskVelocity {
   constructor(private readonly redis: Redis, private readonly prefix: string, private readonly now: () => number = Date.now) {}
 
-  /** Counts this attempt and answers the window's counts; undefined when Redis did not answer in time. */
+  /** Counts this confirmation and answers the window's counts; undefined when Redis did not answer in time. */
   async count(s: VelocitySubject): Promise<VelocityCounts | undefined> {
-    const bucket = Math.floor(this.now() / VELOCITY_WINDOW_MS);
-    const key = (kind: string, value: string): string => `${this.prefix}:risk:${s.merchantId}:${kind}:${value}:${bucket}`;
+    const key = (kind: string, value: string): string => `${this.prefix}:risk:${s.merchantId}:${kind}:${value}`;
     const sets: [keyof VelocityCounts, string][] = [];
     if (s.customerId) sets.push(["cardsPerCustomer", key("customer", s.customerId)]);
-    if (s.email) sets.push(["cardsPerEmail", key("email", digest(s.email.toLowerCase()))]);
-    if (s.ip) sets.push(["cardsPerIp", key("ip", digest(s.ip))]);
+    if (s.emailKey) sets.push(["cardsPerEmail", key("email", s.emailKey)]);
+    if (s.ipKey) sets.push(["cardsPerIp", key("ip", s.ipKey)]);
     const keys = [key("card", s.fingerprint), ...sets.map(([, k]) => k)];
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), REDIS_TIMEOUT_MS)));
-    const counted = (this.redis.eval(SCRIPT, keys.length, ...keys, s.fingerprint, String(VELOCITY_WINDOW_MS + 60_000)) as Promise<number[]>)
+    const counted = (this.redis.eval(SCRIPT, keys.length, ...keys, String(this.now()), String(VELOCITY_WINDOW_MS), s.confirmation, s.fingerprint) as Promise<number[]>)
       .catch(() => undefined);
     const counts = await Promise.race([counted, late]).finally(() => clearTimeout(timer));
     if (!counts) return undefined;

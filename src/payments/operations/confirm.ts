@@ -72,7 +72,7 @@ export async function confirmPayment(ctx: Ctx, input: ConfirmPaymentInput, heade
   }
   if (save) request.savePaymentMethod = true;
   const options: ConfirmOptions = { returnUrl: checkReturnUrl(ctx.app.config, input.returnUrl), requestThreeDSecure: input.requestThreeDSecure ?? "AUTOMATIC", shopper: checkShopper(input.shopper) };
-  if (options.shopper) request.shopper = options.shopper;
+  // Not in the request's hash: a retry from the shopper's next address is the same request.
   if (options.returnUrl) request.returnUrl = options.returnUrl;
   if (options.requestThreeDSecure !== "AUTOMATIC") request.requestThreeDSecure = options.requestThreeDSecure;
   const key = checkKey(input.idempotencyKey ?? headerKey);
