@@ -58,11 +58,12 @@ async function riskHistogram(graphqlUrl) {
   const text = await (await fetch(graphqlUrl.replace(/\/graphql$/, "/metrics"))).text();
   const parts = {};
   for (const line of text.split("\n")) {
-    const m = /^paygraph_risk_scoring_duration_seconds_(bucket|sum|count)\{(?:[^}]*?)part="(\w+)"(?:,le="([^"]+)")?[^}]*\} (\S+)$/.exec(line);
+    const m = /^paygraph_risk_scoring_duration_seconds_(bucket|sum|count)\{([^}]*)\} (\S+)$/.exec(line);
     if (!m) continue;
-    const p = (parts[m[2]] ??= { buckets: {}, sum: 0, count: 0 });
-    if (m[1] === "bucket") p.buckets[m[3]] = Number(m[4]);
-    else p[m[1]] = Number(m[4]);
+    const labels = Object.fromEntries([...m[2].matchAll(/(\w+)="([^"]*)"/g)].map((l) => [l[1], l[2]]));
+    const p = (parts[labels.part] ??= { buckets: {}, sum: 0, count: 0 });
+    if (m[1] === "bucket") p.buckets[labels.le] = Number(m[3]);
+    else p[m[1]] = Number(m[3]);
   }
   return parts;
 }

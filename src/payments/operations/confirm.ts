@@ -106,16 +106,19 @@ async function confirmWith(ctx: Ctx, q: Tx, loadPayment: () => Promise<Payment>,
   const before = await current();
   // Refused before routing: a payment that cannot be confirmed is told so, not that no gateway fits.
   decide(before, { kind: "confirm", paymentMethodId: method.id, settlement: null }, ctx.app.config.maxFailedAttempts);
-  // The risk step (src/risk), before routing: a blocked confirmation reaches no gateway.
-  const risk = await assessRisk(ctx.app, before, method, shopper);
+  // The risk step (src/risk) and the routing read at once (the risk step's Redis round trip hides
+  // behind the routing's reads); a blocked confirmation then reaches no gateway.
+  const [risk, route] = await Promise.all([
+    assessRisk(ctx.app, before, method, shopper),
+    routeAttempt(ctx.app, q, {
+      merchantId: ctx.merchantId, paymentId: before.id, currency: before.currency, amount: before.amount, cardBrand: method.brand, cardCountry: method.country, metadata: before.metadata, tried: [],
+    }),
+  ]);
   const methodWrites = withChange(paymentWritten).map((w, i) => Prisma.sql`method_${Prisma.raw(String(i))} AS (${w})`);
   if (risk.outcome === "BLOCK") {
     const error = { code: BLOCKED_BY_RISK, declineCode: null, message: `Blocked by the risk step (${risk.reasons.map((r) => r.message).join("; ")}); nothing was charged`, attemptId: null };
     return write(before, { kind: "blocked", paymentMethodId: method.id, risk, error }, { also: [], writes: methodWrites });
   }
-  const route = await routeAttempt(ctx.app, q, {
-    merchantId: ctx.merchantId, paymentId: before.id, currency: before.currency, amount: before.amount, cardBrand: method.brand, cardCountry: method.country, metadata: before.metadata, tried: [],
-  });
   if (!route) {
     throw new AppError(ErrorCode.GATEWAY_UNAVAILABLE, `No enabled gateway account accepts ${before.currency} ${method.brand} cards`, { currency: before.currency, cardBrand: method.brand });
   }
