@@ -53,7 +53,10 @@ export function ipForVelocity(ip: string): string {
 }
 
 export class RiskVelocity {
-  constructor(private readonly redis: Redis, private readonly prefix: string, private readonly now: () => number = Date.now) {}
+  constructor(private readonly redis: Redis, private readonly prefix: string, private readonly now: () => number = Date.now) {
+    // EVALSHA after the first call (ioredis loads the script once per connection).
+    redis.defineCommand("paygraphRiskVelocity", { lua: SCRIPT });
+  }
 
   /** Counts this confirmation and answers the window's counts; undefined when Redis did not answer in time. */
   async count(s: VelocitySubject): Promise<VelocityCounts | undefined> {
@@ -65,7 +68,8 @@ export class RiskVelocity {
     const keys = [key("card", s.fingerprint), ...sets.map(([, k]) => k)];
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), REDIS_TIMEOUT_MS)));
-    const counted = (this.redis.eval(SCRIPT, keys.length, ...keys, String(this.now()), String(VELOCITY_WINDOW_MS), s.confirmation, s.fingerprint) as Promise<number[]>)
+    const script = (this.redis as unknown as { paygraphRiskVelocity(...args: (string | number)[]): Promise<number[]> }).paygraphRiskVelocity;
+    const counted = script.call(this.redis, keys.length, ...keys, String(this.now()), String(VELOCITY_WINDOW_MS), s.confirmation, s.fingerprint)
       .catch(() => undefined);
     const counts = await Promise.race([counted, late]).finally(() => clearTimeout(timer));
     if (!counts) return undefined;
