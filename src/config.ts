@@ -100,6 +100,8 @@ export interface Config {
   /** PENDING attempts/refunds untouched this long are re-queued by the reconciler (worker role). */
   reconcileAfterMs: number;
   reconcileEveryMs: number;
+  /** A payment held for review this long is cancelled (RISK_REVIEW_TIMEOUT_HOURS, may be fractional). */
+  riskReviewTimeoutMs: number;
   /** A 3-D Secure challenge still open this long is abandoned: the payment goes back to REQUIRES_PAYMENT_METHOD. */
   threeDSTimeoutMs: number;
   outboxPollMs: number;
@@ -195,6 +197,14 @@ export function retrySchedule(value: string | undefined): number[] {
   const list = (value || WEBHOOK_RETRY_SCHEDULE).split(",").map((d) => duration(d, "WEBHOOK_RETRY_SCHEDULE"));
   if (list.length > 50) throw new Error("WEBHOOK_RETRY_SCHEDULE: at most 50 retries");
   return list;
+}
+
+/** A positive number of hours (fractions allowed: tests use seconds' worth), in milliseconds. */
+function hours(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined || value === "") return fallback * 3_600_000;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number of hours, got '${value}'`);
+  return Math.round(n * 3_600_000);
 }
 
 function bool(value: string | undefined, fallback: boolean, name: string): boolean {
@@ -322,6 +332,7 @@ export function loadConfig(overrides: Partial<Config> = {}, source: NodeJS.Proce
     reconcileAfterMs: int(source.RECONCILE_AFTER_MS, 60_000, "RECONCILE_AFTER_MS"),
     reconcileEveryMs: int(source.RECONCILE_EVERY_MS, 15_000, "RECONCILE_EVERY_MS"),
     threeDSTimeoutMs: Math.max(1, int(source.THREEDS_TIMEOUT_SECONDS, 900, "THREEDS_TIMEOUT_SECONDS")) * 1000,
+    riskReviewTimeoutMs: hours(source.RISK_REVIEW_TIMEOUT_HOURS, 72, "RISK_REVIEW_TIMEOUT_HOURS"),
     workerConcurrency: int(source.WORKER_CONCURRENCY, 32, "WORKER_CONCURRENCY"),
     apiProcesses: int(source.API_PROCESSES, Math.max(1, os.availableParallelism() - 1), "API_PROCESSES"),
     outboxPollMs: int(source.OUTBOX_POLL_MS, 500, "OUTBOX_POLL_MS"),

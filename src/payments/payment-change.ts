@@ -46,6 +46,10 @@ export interface Settlement {
 export type PaymentChange =
   /** `settlement` null: the gateway takes the payment's own currency (an earlier conversion is cleared). */
   | { kind: "confirm"; paymentMethodId: string; settlement: Settlement | null; returnUrl?: string | null; risk?: Risk | null }
+  /** The risk step held the confirmation for a person: nothing is sent until approvePayment. */
+  | { kind: "review"; paymentMethodId: string; risk: Risk; returnUrl?: string | null }
+  /** approvePayment: on to the gateway the confirmation is now routed to. */
+  | { kind: "approve"; settlement: Settlement | null }
   /** The risk step blocked the confirmation: nothing is sent to a gateway; it counts as a failed attempt. */
   | { kind: "blocked"; paymentMethodId: string; risk: Risk; error: PaymentError }
   /** A 3-D Secure authentication allowed the authorization to go on (frictionless, or after the challenge). */
@@ -57,7 +61,8 @@ export type PaymentChange =
   | { kind: "requiresAction"; nextAction: NextAction; threeDSecure: ThreeDSecureSummary }
   /** The gateway refused, or (from REQUIRES_ACTION) the authentication failed or was abandoned. */
   | { kind: "declined"; error: PaymentError; threeDSecure?: ThreeDSecureSummary }
-  | { kind: "canceled" }
+  /** `error`: why, when a person rejected it in review or its review timed out. */
+  | { kind: "canceled"; error?: PaymentError }
   | { kind: "refundRequested"; amount: bigint }
   | { kind: "refundSettled"; amount: bigint; succeeded: boolean };
 
@@ -108,6 +113,22 @@ export function decide(payment: Payment, change: PaymentChange, maxFailedAttempt
           fxRate: change.settlement?.rate ?? null, fxRateAsOf: change.settlement?.asOf ?? null, fxRateSource: change.settlement?.source ?? null,
         },
       };
+    case "review":
+      refuseDuringChallenge(payment);
+      accept(payment, [S.REQUIRES_PAYMENT_METHOD, S.REQUIRES_ACTION], "confirm", S.REQUIRES_REVIEW);
+      return {
+        status: S.REQUIRES_REVIEW, eventType: "payment.requires_review",
+        data: { paymentMethodId: change.paymentMethodId, lastPaymentError: null, returnUrl: change.returnUrl ?? null, nextAction: null, threeDSecure: null, risk: change.risk },
+      };
+    case "approve":
+      accept(payment, [S.REQUIRES_REVIEW], "approve", S.PROCESSING);
+      return {
+        status: S.PROCESSING, eventType: "payment.approved",
+        data: {
+          settlementCurrency: change.settlement?.currency ?? null, settlementAmount: change.settlement?.amount ?? null,
+          fxRate: change.settlement?.rate ?? null, fxRateAsOf: change.settlement?.asOf ?? null, fxRateSource: change.settlement?.source ?? null,
+        },
+      };
     case "blocked": {
       refuseDuringChallenge(payment);
       const failedAttempts = payment.failedAttempts + 1;
@@ -148,8 +169,8 @@ export function decide(payment: Payment, change: PaymentChange, maxFailedAttempt
       };
     }
     case "canceled":
-      accept(payment, [S.REQUIRES_PAYMENT_METHOD, S.REQUIRES_ACTION, S.AUTHORIZED], "cancel", S.CANCELED);
-      return { status: S.CANCELED, eventType: "payment.canceled", data: { amountCapturable: 0n, nextAction: null } };
+      accept(payment, [S.REQUIRES_PAYMENT_METHOD, S.REQUIRES_ACTION, S.REQUIRES_REVIEW, S.AUTHORIZED], "cancel", S.CANCELED);
+      return { status: S.CANCELED, eventType: "payment.canceled", data: { amountCapturable: 0n, nextAction: null, ...(change.error ? { lastPaymentError: change.error } : {}) } };
     case "refundRequested": {
       accept(payment, [S.CAPTURED, S.PARTIALLY_REFUNDED], "refund", payment.status);
       const refundable = payment.amountCaptured - payment.amountRefunded - payment.amountRefundPending;

@@ -42,6 +42,19 @@ export class CapturePaymentInput {
 }
 
 @InputType()
+export class ApprovePaymentInput {
+  @Field(() => ID) paymentId!: string;
+  @Field(() => String, { nullable: true, description: KEY_DOC }) idempotencyKey?: string | null;
+}
+
+@InputType()
+export class RejectPaymentInput {
+  @Field(() => ID) paymentId!: string;
+  @Field({ description: "Why, in words (1 to 500 characters): the payment's lastPaymentError.message" }) reason!: string;
+  @Field(() => String, { nullable: true, description: KEY_DOC }) idempotencyKey?: string | null;
+}
+
+@InputType()
 export class CancelPaymentInput {
   @Field(() => ID) paymentId!: string;
   @Field(() => String, { nullable: true, description: KEY_DOC }) idempotencyKey?: string | null;
@@ -60,3 +73,5 @@ export class PaymentFilterInput {
 @ObjectType() export class ConfirmPaymentPayload { @Field(() => PaymentType) payment!: PaymentType }
 @ObjectType() export class CapturePaymentPayload { @Field(() => PaymentType) payment!: PaymentType }
 @ObjectType() export class CancelPaymentPayload { @Field(() => PaymentType) payment!: PaymentType }
+@ObjectType() export class ApprovePaymentPayload { @Field(() => PaymentType) payment!: PaymentType }
+@ObjectType() export class RejectPaymentPayload { @Field(() => PaymentType) payment!: PaymentType }

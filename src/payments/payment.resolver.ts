@@ -8,8 +8,9 @@ import { cancelPayment } from "./operations/cancel.js";
 import { capturePayment } from "./operations/capture.js";
 import { confirmPayment } from "./operations/confirm.js";
 import { createPayment } from "./operations/create.js";
+import { approvePayment, rejectPayment } from "./operations/review.js";
 import {
-  CancelPaymentInput, CancelPaymentPayload, CapturePaymentInput, CapturePaymentPayload, ConfirmPaymentInput,
+  ApprovePaymentInput, ApprovePaymentPayload, RejectPaymentInput, RejectPaymentPayload, CancelPaymentInput, CancelPaymentPayload, CapturePaymentInput, CapturePaymentPayload, ConfirmPaymentInput,
   ConfirmPaymentPayload, CreatePaymentInput, CreatePaymentPayload, PaymentFilterInput,
 } from "./payment.input.js";
 import { listPayments, readPayment } from "./payment.queries.js";
@@ -52,6 +53,18 @@ export class PaymentResolver {
   @Mutation(() => CapturePaymentPayload)
   async capturePayment(@Arg("input") input: CapturePaymentInput, @Ctx() context: GqlContext): Promise<{ payment: Payment }> {
     return { payment: await capturePayment(merchantCtx(context), input, context.idempotencyKey) };
+  }
+
+  @Authorized("risk:review")
+  @Mutation(() => ApprovePaymentPayload, { description: "A payment the risk step held for review goes on to a gateway (merchant users with risk:review: OWNER, ADMIN, SUPPORT)" })
+  async approvePayment(@Arg("input") input: ApprovePaymentInput, @Ctx() context: GqlContext): Promise<{ payment: Payment }> {
+    return { payment: await approvePayment(merchantCtx(context), input, context.idempotencyKey) };
+  }
+
+  @Authorized("risk:review")
+  @Mutation(() => RejectPaymentPayload, { description: "A payment the risk step held for review is cancelled, with the reason (merchant users with risk:review)" })
+  async rejectPayment(@Arg("input") input: RejectPaymentInput, @Ctx() context: GqlContext): Promise<{ payment: Payment }> {
+    return { payment: await rejectPayment(merchantCtx(context), input, context.idempotencyKey) };
   }
 
   @Authorized("payments:write")

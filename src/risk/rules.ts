@@ -39,12 +39,13 @@ export interface RiskFacts {
 }
 
 /** Outcome thresholds on the score (per-merchant thresholds come with the merchants' rules). */
-export const THRESHOLDS = { requestThreeDSecure: 50, block: 85 } as const;
+export const THRESHOLDS = { requestThreeDSecure: 50, review: 70, block: 85 } as const;
 
 /** Sandbox cards whose outcome is fixed, by first six and last four digits (README "Fraud and risk"). */
 const TEST_CARDS: Record<string, { outcome: RiskOutcome; score: number; message: string }> = {
   "410000:0019": { outcome: "BLOCK", score: 100, message: "Sandbox test card 4100 0000 0000 0019 is always blocked" },
   "400000:3238": { outcome: "REQUEST_3DS", score: 60, message: "Sandbox test card 4000 0000 0000 3238 always asks for 3-D Secure" },
+  "400000:9235": { outcome: "REVIEW", score: 75, message: "Sandbox test card 4000 0000 0000 9235 is always held for review (elevated risk)" },
 };
 
 const VELOCITY_RULES: { name: string; count: keyof VelocityCounts; at: number; points: number; words: (n: number) => string }[] = [
@@ -62,7 +63,7 @@ export function levelOf(score: number): RiskLevel {
 }
 
 export function outcomeOf(score: number): RiskOutcome {
-  return score >= THRESHOLDS.block ? "BLOCK" : score >= THRESHOLDS.requestThreeDSecure ? "REQUEST_3DS" : "ALLOW";
+  return score >= THRESHOLDS.block ? "BLOCK" : score >= THRESHOLDS.review ? "REVIEW" : score >= THRESHOLDS.requestThreeDSecure ? "REQUEST_3DS" : "ALLOW";
 }
 
 export function evaluateRules(f: RiskFacts): Risk {

@@ -12,8 +12,10 @@ export { UserRole };
  * so a leaked server key can never invite a user or make itself an OWNER.
  * - `users:read`: see the team (names, roles), your own profile (`me`), end your session.
  * - `users:manage`: invite, change roles, remove (within the rules of `mayManage` below); see emails.
+ * - `risk:review`: approve or reject a payment the risk step held (src/payments/operations/review.ts):
+ *   a hold is for a person's judgement, so no automated credential may clear one.
  */
-export const USER_SCOPES = ["users:read", "users:manage"] as const;
+export const USER_SCOPES = ["users:read", "users:manage", "risk:review"] as const;
 export type UserScope = (typeof USER_SCOPES)[number];
 
 const READ: Scope[] = ["payments:read", "refunds:read", "webhooks:read", "alerts:read"];
@@ -27,11 +29,11 @@ const READ: Scope[] = ["payments:read", "refunds:read", "webhooks:read", "alerts
  * it sees no analytics and configures nothing.
  */
 export const ROLE_SCOPES: Record<UserRole, readonly (Scope | UserScope)[]> = {
-  OWNER: [...SCOPES, "users:read", "users:manage"],
-  ADMIN: [...SCOPES, "users:read", "users:manage"],
+  OWNER: [...SCOPES, "users:read", "users:manage", "risk:review"],
+  ADMIN: [...SCOPES, "users:read", "users:manage", "risk:review"],
   DEVELOPER: [...SCOPES, "users:read"],
   ANALYST: [...READ, "analytics:read", "users:read"],
-  SUPPORT: [...READ, "refunds:write", "users:read"],
+  SUPPORT: [...READ, "refunds:write", "users:read", "risk:review"],
 };
 
 export const scopesOf = (role: UserRole): string[] => [...ROLE_SCOPES[role]];

@@ -6,6 +6,7 @@
 // checkout sessions past their time expire.
 import type { App } from "../app/app.js";
 import { expireDueSessions } from "../checkout/checkout-sessions.js";
+import { expireReviews } from "../payments/operations/review.js";
 import { settleExpiredChallenges } from "../payments/three-d-secure/expiry.js";
 import { gatewayJobId, gatewayJobOptions, type GatewayJob } from "../platform/queue.js";
 
@@ -44,6 +45,8 @@ export function startReconciler(app: App): { stop(): void } {
   const timer = setInterval(() => {
     settleExpiredChallenges(app)
       .then((n) => n && app.log.info({ settled: n }, "3-D Secure challenges past their time settled"))
+      .then(() => expireReviews(app))
+      .then((n) => n && app.log.info({ cancelled: n }, "reviews past RISK_REVIEW_TIMEOUT_HOURS cancelled"))
       .then(() => expireDueSessions(app))
       .then((n) => n && app.log.info({ expired: n }, "checkout sessions past their time expired"))
       .catch((err: unknown) => app.log.warn({ err }, "3-D Secure / checkout expiry sweep failed; will retry"));

@@ -144,6 +144,21 @@ describe("the hosted page in Chromium", () => {
     expect(paid.payment.attempts.map((a) => a.status)).toEqual(["FAILED", "SUCCEEDED"]);
   });
 
+  it("two tabs paying the same session at once make one payment, and both shoppers are sent on", async () => {
+    const session = await createSession();
+    const tabs = [await open(session.url!, 1280), await open(session.url!, 1280)];
+    await fillCard(tabs[0]!.page, TEST_CARDS.approve);
+    await fillCard(tabs[1]!.page, "5555555555554444");
+    await Promise.all(tabs.map(({ page }) => page.getByRole("button", { name: "Pay €12.50" }).click()));
+    for (const { page } of tabs) {
+      await page.getByRole("heading", { name: "Back at the shop" }).waitFor();
+      await page.context().close();
+    }
+    const paid = await eventually(() => readSession(session.id), (s) => s.status === "COMPLETE");
+    expect(paid.payment.status).toBe("CAPTURED");
+    expect(paid.payment.attempts).toHaveLength(1);
+  });
+
   it("the 3-D Secure card: to the bank's challenge and back to the page, which sends the shopper on once paid", async () => {
     const session = await createSession({ captureMethod: "MANUAL" });
     const { page } = await open(session.url!, 1280);

@@ -4,10 +4,13 @@
 // challenge, velocity counts hold under concurrent confirmations, and an honest retry after
 // "insufficient funds" is not counted against the card.
 import { beforeAll, describe, expect, it } from "vitest";
-import { ConfirmPaymentDocument, CreatePaymentDocument, PaymentDocument, type ConfirmPaymentInput } from "../support/generated/graphql.js";
+import { ApprovePaymentDocument, ConfirmPaymentDocument, CreatePaymentDocument, PaymentDocument, RejectPaymentDocument, type ConfirmPaymentInput } from "../support/generated/graphql.js";
 import { TEST_CARDS, card, errorCode, eventually, gql, ok, useServer } from "../support/stack.js";
+import { merchantWithOwner, signIn, userWithRole } from "../support/users.js";
 
 const server = useServer({ MAX_FAILED_ATTEMPTS: "12" });
+// Reviews nobody decides are cancelled after 1.8 s here (swept every 250 ms).
+const hurried = useServer({ RISK_REVIEW_TIMEOUT_HOURS: "0.0005", RECONCILE_EVERY_MS: "250" });
 let url: string;
 let key: string;
 beforeAll(() => void ({ url, key } = server));
@@ -95,5 +98,50 @@ describe("the risk step", () => {
       expect([errorCode(result), result.errors?.[0]?.extensions?.field]).toEqual(["BAD_USER_INPUT", field]);
     }
     expect((await read(payment.id)).status).toBe("REQUIRES_PAYMENT_METHOD");
+  });
+});
+
+describe("review", () => {
+  it("holds the reviewed card in REQUIRES_REVIEW until a person with risk:review approves or rejects it; keys and other roles cannot, nor another merchant", async () => {
+    const shop = await merchantWithOwner(server.stack);
+    const owner = await signIn(url, shop.ownerEmail);
+    const support = (await userWithRole(url, owner, "SUPPORT")).token;
+    const developer = (await userWithRole(url, owner, "DEVELOPER")).token;
+    const as = (k: string) => ({ key: k });
+    const held = async () => {
+      const p = ok(await gql(url, CreatePaymentDocument, { input: { amount: "30.00", currency: "EUR" } }, as(shop.secretKey))).createPayment.payment;
+      const answer = ok(await gql(url, ConfirmPaymentDocument, { input: { paymentId: p.id, card: card("4000000000009235") } }, as(shop.secretKey))).confirmPayment.payment;
+      expect([answer.status, answer.risk?.outcome, answer.risk?.level]).toEqual(["REQUIRES_REVIEW", "REVIEW", "HIGHEST"]);
+      return p.id;
+    };
+    const approve = (id: string, k: string) => gql(url, ApprovePaymentDocument, { input: { paymentId: id } }, as(k));
+    const first = await held();
+    for (const k of [shop.secretKey, developer]) {
+      const refused = await approve(first, k);
+      expect([errorCode(refused), refused.errors?.[0]?.extensions?.missingScope]).toEqual(["FORBIDDEN", "risk:review"]);
+    }
+    // Another merchant's owner: as if the payment did not exist.
+    const other = await merchantWithOwner(server.stack);
+    expect(errorCode(await approve(first, await signIn(url, other.ownerEmail)))).toBe("NOT_FOUND");
+    expect((ok(await gql(url, PaymentDocument, { id: first }, as(shop.secretKey)))).payment.attempts).toEqual([]);
+
+    expect(ok(await approve(first, support)).approvePayment.payment.status).toBe("PROCESSING");
+    const paid = await eventually(async () => ok(await gql(url, PaymentDocument, { id: first }, as(shop.secretKey))).payment, (p) => p.status !== "PROCESSING");
+    expect([paid.status, paid.attempts.length]).toEqual(["CAPTURED", 1]);
+    expect(paid.events.map((e) => e.type)).toEqual(["payment.created", "payment.requires_review", "payment.approved", "payment.captured"]);
+    // Approving again is refused: it is no longer held.
+    expect(errorCode(await approve(first, support))).toBe("INVALID_STATE_TRANSITION");
+
+    const second = await held();
+    const rejected = ok(await gql(url, RejectPaymentDocument, { input: { paymentId: second, reason: "Shipping address on a fraud list" } }, as(owner))).rejectPayment.payment;
+    expect([rejected.status, rejected.lastPaymentError?.code, rejected.lastPaymentError?.message]).toEqual(["CANCELED", "rejected_in_review", "Shipping address on a fraud list"]);
+    expect(errorCode(await gql(url, RejectPaymentDocument, { input: { paymentId: second, reason: " " } }, as(owner)))).toBe("BAD_USER_INPUT");
+  });
+
+  it("cancels a review nobody decides in RISK_REVIEW_TIMEOUT_HOURS", async () => {
+    const p = ok(await gql(hurried.url, CreatePaymentDocument, { input: { amount: "30.00", currency: "EUR" } }, { key: hurried.key })).createPayment.payment;
+    expect(ok(await gql(hurried.url, ConfirmPaymentDocument, { input: { paymentId: p.id, card: card("4000000000009235") } }, { key: hurried.key })).confirmPayment.payment.status).toBe("REQUIRES_REVIEW");
+    const ended = await eventually(async () => ok(await gql(hurried.url, PaymentDocument, { id: p.id }, { key: hurried.key })).payment, (x) => x.status !== "REQUIRES_REVIEW");
+    expect([ended.status, ended.lastPaymentError?.code, ended.attempts.length]).toEqual(["CANCELED", "review_timed_out", 0]);
   });
 });

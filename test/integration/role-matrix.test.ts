@@ -20,6 +20,7 @@ const MANAGERS = ["OWNER", "ADMIN"] as const;                       // users:man
 const BUILDERS = ["OWNER", "ADMIN", "DEVELOPER"] as const;          // admin, payments:write, webhooks:write, alerts:write
 const REFUNDERS = ["OWNER", "ADMIN", "DEVELOPER", "SUPPORT"] as const; // refunds:write
 const ANALYSTS = ["OWNER", "ADMIN", "DEVELOPER", "ANALYST"] as const;  // analytics:read
+const REVIEWERS = ["OWNER", "ADMIN", "SUPPORT"] as const;          // risk:review (a user-only scope)
 const NOBODY = [] as const;                                          // platform ADMIN keys only
 
 interface Row {
@@ -106,6 +107,8 @@ const TABLE: Record<string, Row> = {
   sendTestWebhookEvent: { may: BUILDERS, op: `mutation { sendTestWebhookEvent(input: { endpointId: "we_${NONE}" }) { __typename } }` },
   redeliverWebhookEvent: { may: BUILDERS, op: `mutation { redeliverWebhookEvent(input: { eventId: "evt_${NONE}", endpointId: "we_${NONE}" }) { __typename } }` },
   createAlertRule: { may: BUILDERS, op: `mutation { createAlertRule(input: { name: "x", condition: { kind: CIRCUIT_OPEN, gatewayAccountId: "gwa_${NONE}" }, channels: [] }) { __typename } }` },
+  approvePayment: { may: REVIEWERS, op: `mutation { approvePayment(input: { paymentId: "pay_${NONE}" }) { __typename } }` },
+  rejectPayment: { may: REVIEWERS, op: `mutation { rejectPayment(input: { paymentId: "pay_${NONE}", reason: "x" }) { __typename } }` },
   createCheckoutSession: { may: BUILDERS, op: `mutation { createCheckoutSession(input: { amount: "1.00", currency: "EUR", successUrl: "ftp://x" }) { __typename } }` },
   expireCheckoutSession: { may: BUILDERS, op: `mutation { expireCheckoutSession(input: { id: "cs_${NONE}" }) { __typename } }` },
   // A checkout page's own secret only: no user or key holds checkout:session.

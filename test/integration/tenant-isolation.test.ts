@@ -356,6 +356,22 @@ const CASES: Record<string, () => Promise<void>> = {
     await client.dispose();
   },
 
+  // --- review (risk:review is a user-only scope: Bob's key is refused outright, his owner sees nothing of Alice's) ---
+  "Mutation.approvePayment": async () => {
+    const before = await PAYMENT_STATE();
+    const approve = "mutation($id: ID!) { approvePayment(input: { paymentId: $id }) { payment { id } } }";
+    await refusedLikeUnknown(approve, aliceIds.payment!, (id) => ({ id }), ["FORBIDDEN"]);
+    await refusedLikeUnknown(approve, aliceIds.payment!, (id) => ({ id }), ["NOT_FOUND"], bobOwner);
+    expect(await PAYMENT_STATE()).toEqual(before);
+  },
+  "Mutation.rejectPayment": async () => {
+    const before = await PAYMENT_STATE();
+    const reject = 'mutation($id: ID!) { rejectPayment(input: { paymentId: $id, reason: "no" }) { payment { id } } }';
+    await refusedLikeUnknown(reject, aliceIds.payment!, (id) => ({ id }), ["FORBIDDEN"]);
+    await refusedLikeUnknown(reject, aliceIds.payment!, (id) => ({ id }), ["NOT_FOUND"], bobOwner);
+    expect(await PAYMENT_STATE()).toEqual(before);
+  },
+
   // --- hosted checkout ---
   "Query.checkoutSession": () => refusedLikeUnknown("query($id: ID!) { checkoutSession(id: $id) { id status url } }", aliceIds.checkoutSession!, (id) => ({ id })),
   "Mutation.createCheckoutSession": async () => {

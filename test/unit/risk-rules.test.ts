@@ -11,7 +11,7 @@ const facts = (over: Partial<RiskFacts> = {}): RiskFacts => ({
 describe("risk rules", () => {
   it("map scores to levels and outcomes at the documented thresholds", () => {
     expect([0, 49, 50, 74, 75, 100].map(levelOf)).toEqual(["NORMAL", "NORMAL", "ELEVATED", "ELEVATED", "HIGHEST", "HIGHEST"]);
-    expect([0, 49, 50, 84, 85, 100].map(outcomeOf)).toEqual(["ALLOW", "ALLOW", "REQUEST_3DS", "REQUEST_3DS", "BLOCK", "BLOCK"]);
+    expect([0, 49, 50, 69, 70, 84, 85, 100].map(outcomeOf)).toEqual(["ALLOW", "ALLOW", "REQUEST_3DS", "REQUEST_3DS", "REVIEW", "REVIEW", "BLOCK", "BLOCK"]);
   });
 
   it("add up to a capped score, with a reason per rule that fired", () => {

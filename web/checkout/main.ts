@@ -127,6 +127,8 @@ function render(session: Session): void {
       if (session.nextAction) bank.href = session.nextAction.redirectUrl;
       return;
     }
+    case "REQUIRES_REVIEW":
+      return say(t.inReview);
     case "FAILED":
       return say(t.failed);
     case "CANCELED":

@@ -5,9 +5,9 @@
 // mutation returns at once and a crash after commit cannot lose the job. The writes are one
 // statement; it runs in a transaction when a key is claimed or a token or saved card is used
 // first, and alone otherwise (an inline card with no key: the commonest confirmation).
-import { Prisma, type Payment, type PaymentAttempt } from "../../generated/prisma/client.js";
+import { Prisma, type Payment, type PaymentAttempt, type PaymentMethod } from "../../generated/prisma/client.js";
 import type { Ctx } from "../../app/app.js";
-import { relayOutbox } from "../../platform/outbox.js";
+import { relayOutbox, type OutboxMessage } from "../../platform/outbox.js";
 import { checkKey, idempotent } from "../../platform/idempotency.js";
 import { newId } from "../../platform/ids.js";
 import { rowInsertSql } from "../../platform/sql-columns.js";
@@ -20,10 +20,10 @@ import { auditInsertSql } from "../../audit/audit.js";
 import { attemptView } from "../../audit/views.js";
 import { paymentCodec } from "../payment.snapshot.js";
 import { AppError, ErrorCode } from "../../platform/errors.js";
-import { routeAttempt } from "../../routing/route-attempt.js";
+import { routeAttempt, type Route } from "../../routing/route-attempt.js";
 import { paymentWritten, transitionPayment, transitionPaymentNow, type TransitionOptions } from "../transition.js";
 import type { Tx } from "../../platform/db.js";
-import { decide, type PaymentChange } from "../payment-change.js";
+import { decide, type PaymentChange, type Settlement } from "../payment-change.js";
 import { checkReturnUrl } from "../three-d-secure/return-url.js";
 import { BLOCKED_BY_RISK, assessRisk } from "../../risk/assess.js";
 import { checkShopper, type Shopper } from "../../risk/shopper.js";
@@ -119,6 +119,19 @@ async function confirmWith(ctx: Ctx, q: Tx, loadPayment: () => Promise<Payment>,
     const error = { code: BLOCKED_BY_RISK, declineCode: null, message: `Blocked by the risk step (${risk.reasons.map((r) => r.message).join("; ")}); nothing was charged`, attemptId: null };
     return write(before, { kind: "blocked", paymentMethodId: method.id, risk, error }, { also: [], writes: methodWrites });
   }
+  if (risk.outcome === "REVIEW") return write(before, { kind: "review", paymentMethodId: method.id, risk, returnUrl }, { also: [], writes: methodWrites });
+  const { settlement, also, writes } = firstAttempt(ctx, before, method, route, requestThreeDSecure === "ANY" || risk.outcome === "REQUEST_3DS");
+  return write(before, { kind: "confirm", paymentMethodId: method.id, settlement, returnUrl, risk }, { also, writes: [...writes, ...methodWrites] });
+}
+
+/**
+ * A confirmation's first attempt at the gateway `route` chose (or an approval's, after review),
+ * written in the statement that moves the payment (src/payments/transition.ts), so it is one
+ * write round trip: the attempt row and its audit record, and its gateway job through the outbox.
+ */
+export function firstAttempt(
+  ctx: Ctx, before: Payment, method: Pick<PaymentMethod, "brand">, route: Route | undefined, authenticationRequired: boolean,
+): { settlement: Settlement | null; also: OutboxMessage[]; writes: Prisma.Sql[] } {
   if (!route) {
     throw new AppError(ErrorCode.GATEWAY_UNAVAILABLE, `No enabled gateway account accepts ${before.currency} ${method.brand} cards`, { currency: before.currency, cardBrand: method.brand });
   }
@@ -127,15 +140,13 @@ async function confirmWith(ctx: Ctx, q: Tx, loadPayment: () => Promise<Payment>,
   const s = route.settlement;
   const settlement = s ? { currency: s.currency, amount: s.amount, rate: s.rate.rate, asOf: s.rate.asOf, source: s.rate.source } : null;
   const now = new Date();
-  // The attempt exactly as its INSERT leaves it: written, with its audit record, in the
-  // statement that moves the payment (src/payments/transition.ts), so a confirmation is one
-  // write round trip.
+  // The attempt exactly as its INSERT leaves it.
   const attempt: PaymentAttempt = {
     id: newId("att"), merchantId: ctx.merchantId, paymentId: before.id, gateway: route.gateway, status: "PENDING",
     amount: settlement?.amount ?? before.amount, currency: settlement?.currency ?? before.currency,
     gatewayReference: null, errorCode: null, declineCode: null, errorMessage: null, tries: 0,
     gatewayAccountId: route.gatewayAccountId, routingReason: route.reason, previousAttemptId: null, decision: null, latencyMs: null,
-    authenticationRequired: requestThreeDSecure === "ANY" || risk.outcome === "REQUEST_3DS", createdAt: now, updatedAt: now,
+    authenticationRequired, createdAt: now, updatedAt: now,
   };
   const job: GatewayJob = { kind: "authorize", attemptId: attempt.id, merchantId: ctx.merchantId };
   // Where the attempt goes, with the settlement rate fixed for it.
@@ -143,12 +154,12 @@ async function confirmWith(ctx: Ctx, q: Tx, loadPayment: () => Promise<Payment>,
     action: "payment_attempt.created", entityType: "payment_attempt", entityId: attempt.id,
     after: { ...attemptView(attempt), settlement: settlement ? { currency: settlement.currency, amount: settlement.amount.toString(), rate: settlement.rate, rateSource: settlement.source } : null },
   }, paymentWritten);
-  return write(before, { kind: "confirm", paymentMethodId: method.id, settlement, returnUrl, risk }, {
+  return {
+    settlement,
     also: [{ topic: GATEWAY_JOB_TOPIC, payload: job }],
     writes: [
       Prisma.sql`attempt AS (${rowInsertSql("payment_attempt", Prisma.PaymentAttemptScalarFieldEnum, attempt, paymentWritten)})`,
       Prisma.sql`attempt_audit AS (${audit})`,
-      ...methodWrites,
     ],
-  });
+  };
 }
