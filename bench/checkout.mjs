@@ -17,7 +17,7 @@
 // as mean and bucket-bounded p50/p99, and its share of phase A's CPU per lifecycle.
 // Needs `npm run build` first (it runs dist/). Writes bench/results/checkout.json.
 import http from "node:http";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -29,7 +29,7 @@ import { post } from "./lib/gql.mjs";
 import { runLifecycles } from "./lib/lifecycle.mjs";
 import { loadAverage, machine } from "./lib/machine.mjs";
 import { provenance, provenanceLine } from "./lib/provenance.mjs";
-import { machineLine } from "./lib/report.mjs";
+import { finishBench, machineLine } from "./lib/report.mjs";
 import { startCpuTracker } from "./lib/proc-cpu.mjs";
 import { phaseMeter, startRssSampler } from "./lib/sampler.mjs";
 import { Stack } from "./lib/stack.mjs";
@@ -234,13 +234,4 @@ function report(r) {
   return L.join("\n");
 }
 
-main().then((result) => {
-  const file = path.join(RESULTS, "checkout.json");
-  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
-  console.log(report(result));
-  console.log(`\nwritten: ${path.relative(process.cwd(), file)}`);
-  process.exit(0);
-}, (err) => {
-  log(`failed: ${err.stack ?? err}`);
-  process.exit(1);
-});
+finishBench(main, { file: path.join(RESULTS, "checkout.json"), report: report, log });

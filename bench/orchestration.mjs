@@ -13,7 +13,7 @@
 // its own `paygraph sandbox` process; gw-a — the one priority prefers — answers 503 on `--fail-rate`
 // of its authorize calls (PUT /control {"failRate"}) from the start of phase B. Needs `npm run build`
 // first. Writes bench/results/orchestration.json and prints the report as Markdown.
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -26,7 +26,7 @@ import { runLifecycles } from "./lib/lifecycle.mjs";
 import { loadAverage, machine } from "./lib/machine.mjs";
 import { orchestrationReport } from "./lib/orchestration-report.mjs";
 import { provenance, provenanceLine } from "./lib/provenance.mjs";
-import { machineLine } from "./lib/report.mjs";
+import { finishBench, machineLine } from "./lib/report.mjs";
 import { timePlanRoute, timeRouteAttempt } from "./lib/route-timing.mjs";
 import { startCpuTracker } from "./lib/proc-cpu.mjs";
 import { phaseMeter, startRssSampler } from "./lib/sampler.mjs";
@@ -176,13 +176,4 @@ if (flags.report) {
   process.exit(0);
 }
 
-main().then((result) => {
-  const file = path.join(RESULTS, flags["decisions-only"] ? "orchestration-decisions.json" : "orchestration.json");
-  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
-  console.log(orchestrationReport(result));
-  console.log(`\nwritten: ${path.relative(process.cwd(), file)}`);
-  process.exit(0); // keep-alive sockets and timers must not hold the run open
-}, (err) => {
-  log(`failed: ${err.stack ?? err}`);
-  process.exit(1);
-});
+finishBench(main, { file: path.join(RESULTS, flags["decisions-only"] ? "orchestration-decisions.json" : "orchestration.json"), report: orchestrationReport, log });

@@ -10,7 +10,7 @@
 // replayWebhookEvents over the run for both: /healthy's deliveries/s with /hang holding its slots.
 // Needs `npm run build` first (it runs dist/). Writes bench/results/webhooks.json.
 import http from "node:http";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -20,7 +20,7 @@ import { post } from "./lib/gql.mjs";
 import { runLifecycles } from "./lib/lifecycle.mjs";
 import { loadAverage, machine } from "./lib/machine.mjs";
 import { provenance, provenanceLine } from "./lib/provenance.mjs";
-import { machineLine } from "./lib/report.mjs";
+import { finishBench, machineLine } from "./lib/report.mjs";
 import { startCpuTracker } from "./lib/proc-cpu.mjs";
 import { phaseMeter, startRssSampler } from "./lib/sampler.mjs";
 import { Stack } from "./lib/stack.mjs";
@@ -238,13 +238,4 @@ function report(r) {
   return L.join("\n");
 }
 
-main().then((result) => {
-  const file = path.join(RESULTS, "webhooks.json");
-  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
-  console.log(report(result));
-  console.log(`\nwritten: ${path.relative(process.cwd(), file)}`);
-  process.exit(0); // keep-alive sockets and timers must not hold the run open
-}, (err) => {
-  log(`failed: ${err.stack ?? err}`);
-  process.exit(1);
-});
+finishBench(main, { file: path.join(RESULTS, "webhooks.json"), report: report, log });

@@ -1,6 +1,8 @@
 // The end-of-run report: a sweep table per lifecycle phase and a summary table of the headline
 // figures against their ceilings and targets, as text for the terminal. `buildReport` also adds
 // `result.summary` (the headline figures, shares and checks) to the JSON that run.mjs writes.
+import { writeFileSync } from "node:fs";
+import path from "node:path";
 import { anatomyLines, idleLines } from "./anatomy.mjs";
 import { formatProfileSummary } from "./cpuprofile.mjs";
 import { provenanceLine } from "./provenance.mjs";
@@ -132,3 +134,19 @@ function anatomySection(result) {
 }
 
 const fmtCores = (c) => (c ? Object.entries(c).filter(([k]) => k !== "postgres").map(([k, v]) => `${k} ${v}`).join(", ") : "–");
+
+/**
+ * A bench's end: `main`'s result written to `file` (JSON) and its report printed; then the process
+ * exits, since keep-alive sockets and timers must not hold the run open. A failure is logged, exit 1.
+ */
+export function finishBench(main, { file, report, log }) {
+  main().then((result) => {
+    writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+    console.log(report(result));
+    console.log(`\nwritten: ${path.relative(process.cwd(), file)}`);
+    process.exit(0);
+  }, (err) => {
+    log(`failed: ${err.stack ?? err}`);
+    process.exit(1);
+  });
+}

@@ -140,10 +140,13 @@ export function verdict(kind: AlertKind, threshold: number, value: number): Verd
   return value <= clearAt ? "clear" : "within-band";
 }
 
-/** A value as a person reads it: "42.0 %", "1500 ms", "95 s". */
+const SHARE_FORMAT = new Intl.NumberFormat("en-US", { style: "percent", minimumFractionDigits: 1, maximumFractionDigits: 1 });
+
+/** A value as a person reads it: "42.0%", "1500 ms", "95 s". */
 export function formatValue(kind: AlertKind, value: number): string {
   switch (KINDS[kind].unit) {
-    case "share": return `${(value * 100).toFixed(1)} %`;
+    // A share of counts (a success or decline rate), never money: Intl's percent style, one decimal.
+    case "share": return SHARE_FORMAT.format(value);
     case "ms": return `${Math.round(value)} ms`;
     case "seconds": return `${Math.round(value)} s`;
     case "none": return String(value);

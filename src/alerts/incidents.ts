@@ -74,7 +74,7 @@ export const alertChannel = (redisPrefix: string, merchantId: string): string =>
 
 export const dedupKeyOf = (ruleId: string, subject: string): string => `${ruleId}:${subject}`;
 
-/** "gateway account "EU" (gwa_…): the share of … is 42.0 % (threshold 80.0 %; 57 calls over 300 s)". */
+/** "gateway account "EU" (gwa_…): the share of … is 42.0% (threshold 80.0%; 57 calls over 300 s)". */
 function summarize(rule: AlertRule, condition: StoredCondition, o: Observation & { value: number }): string {
   const spec = KINDS[rule.kind];
   const basis = o.volume !== undefined && condition.windowSeconds ? `; ${o.volume} over ${condition.windowSeconds} s` : "";

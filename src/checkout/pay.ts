@@ -1,4 +1,4 @@
-// The page pays its session: the card goes to confirmPayment as any card does, with the page itself
+// The page pays its session: the card goes to confirmPayment like every other card, with the page itself
 // as the 3-D Secure returnUrl (the shopper comes back to see the outcome live). A payment already
 // under way or paid is answered as it stands: a double click, a reload or a second tab pays once.
 import type { Ctx } from "../app/app.js";

@@ -8,6 +8,7 @@ import type { Ctx } from "../app/app.js";
 import type { Config } from "../config.js";
 import { AppError, ErrorCode, badInput, notFound, unauthenticated } from "../platform/errors.js";
 import { hashSecret, newId, randomToken } from "../platform/ids.js";
+import { webSchemeAllowed } from "../platform/web-url.js";
 import type { Principal } from "../auth/principal.js";
 import { recordAudit } from "../audit/audit.js";
 import { assertMayGrant, assertMayManageRole } from "../auth/grants.js";
@@ -127,8 +128,7 @@ export function parseAllowedOrigins(config: Pick<Config, "env">, given: readonly
       url = undefined;
     }
     const bare = url && (url.pathname === "/" || url.pathname === "") && !url.search && !url.hash && !url.username && !url.password && text.length <= 255;
-    const loopback = url && ["localhost", "127.0.0.1", "[::1]"].includes(url.hostname);
-    if (!url || !bare || !(url.protocol === "https:" || (url.protocol === "http:" && loopback && config.env !== "production"))) {
+    if (!url || !bare || !webSchemeAllowed(config.env, url)) {
       throw badInput(`allowedOrigins: '${text.slice(0, 100)}' is not a web origin like https://shop.example (http only to localhost outside production)`, "allowedOrigins");
     }
     return url.origin;

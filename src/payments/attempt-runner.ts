@@ -183,11 +183,12 @@ export async function runAuthorizeAttempt(app: App, job: { attemptId: string; me
     }
   }
 
+  const proof = authorizationProof(authentication);
   const { outcome: answer, latencyMs } = await callGateway(app, attempt, {
     op: "authorize",
     input: {
       idempotencyKey: attempt.id, amount: attempt.amount, currency: attempt.currency, card, capture: payment.captureMethod === "AUTOMATIC",
-      ...(authorizationProof(authentication) ? { authentication: authorizationProof(authentication) } : {}),
+      ...(proof ? { authentication: proof } : {}),
     },
   }, { segment: { currency: attempt.currency, brand: method.brand } });
   if (answer.kind === "approved") return finish(app, attempt, payment, answer, null, latencyMs, undefined);

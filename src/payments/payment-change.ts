@@ -97,6 +97,15 @@ function refuseDuringChallenge(payment: Payment): void {
   });
 }
 
+/**
+ * A failed try (a decline, a block): like Stripe, a decline is data on the payment, and the shopper
+ * may try another card, until the payment has failed so often that it can no longer succeed.
+ */
+function afterFailure(payment: Payment, maxFailedAttempts: number): { failedAttempts: number; to: PaymentStatus } {
+  const failedAttempts = payment.failedAttempts + 1;
+  return { failedAttempts, to: failedAttempts >= maxFailedAttempts ? S.FAILED : S.REQUIRES_PAYMENT_METHOD };
+}
+
 const fmt = (minor: bigint, p: Payment): string => Money.of(minor, p.currency).format();
 
 export function decide(payment: Payment, change: PaymentChange, maxFailedAttempts: number): PaymentUpdate {
@@ -131,8 +140,7 @@ export function decide(payment: Payment, change: PaymentChange, maxFailedAttempt
       };
     case "blocked": {
       refuseDuringChallenge(payment);
-      const failedAttempts = payment.failedAttempts + 1;
-      const to = failedAttempts >= maxFailedAttempts ? S.FAILED : S.REQUIRES_PAYMENT_METHOD;
+      const { failedAttempts, to } = afterFailure(payment, maxFailedAttempts);
       accept(payment, [S.REQUIRES_PAYMENT_METHOD, S.REQUIRES_ACTION], "confirm", to);
       return {
         status: to, eventType: to === S.FAILED ? "payment.failed" : "payment.blocked",
@@ -158,10 +166,7 @@ export function decide(payment: Payment, change: PaymentChange, maxFailedAttempt
       accept(payment, [S.PROCESSING], "request authentication for", S.REQUIRES_ACTION);
       return { status: S.REQUIRES_ACTION, eventType: "payment.requires_action", data: { nextAction: change.nextAction, threeDSecure: change.threeDSecure } };
     case "declined": {
-      const failedAttempts = payment.failedAttempts + 1;
-      // Like Stripe, a decline is data on the payment: the shopper may try another card, until
-      // the payment has failed so often that it can no longer succeed.
-      const to = failedAttempts >= maxFailedAttempts ? S.FAILED : S.REQUIRES_PAYMENT_METHOD;
+      const { failedAttempts, to } = afterFailure(payment, maxFailedAttempts);
       accept(payment, [S.PROCESSING, S.REQUIRES_ACTION], "decline", to);
       return {
         status: to, eventType: to === S.FAILED ? "payment.failed" : "payment.payment_failed",

@@ -53,7 +53,7 @@ export function ipForVelocity(ip: string): string {
 }
 
 export class RiskVelocity {
-  constructor(private readonly redis: Redis, private readonly prefix: string, private readonly now: () => number = Date.now) {
+  constructor(private readonly redis: Redis, private readonly prefix: string) {
     // EVALSHA after the first call (ioredis loads the script once per connection).
     redis.defineCommand("paygraphRiskVelocity", { lua: SCRIPT });
   }
@@ -69,7 +69,7 @@ export class RiskVelocity {
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), REDIS_TIMEOUT_MS)));
     const script = (this.redis as unknown as { paygraphRiskVelocity(...args: (string | number)[]): Promise<number[]> }).paygraphRiskVelocity;
-    const counted = script.call(this.redis, keys.length, ...keys, String(this.now()), String(VELOCITY_WINDOW_MS), s.confirmation, s.fingerprint)
+    const counted = script.call(this.redis, keys.length, ...keys, String(Date.now()), String(VELOCITY_WINDOW_MS), s.confirmation, s.fingerprint)
       .catch(() => undefined);
     const counts = await Promise.race([counted, late]).finally(() => clearTimeout(timer));
     if (!counts) return undefined;

@@ -3,7 +3,7 @@
 // tab's sessionStorage for the way back from 3-D Secure. Everything goes over one graphql-ws
 // connection: the session as it changes (a subscription, not polling), and the payment itself.
 import { createClient, type Client } from "graphql-ws/client";
-import { failureText, formatAmount, messages, type Locale, type Messages } from "../shared/i18n.js";
+import { applyLocale, failureText, formatAmount, messages, type Locale, type Messages } from "../shared/i18n.js";
 import { CardFields } from "../shared/card-fields.js";
 
 interface Session {
@@ -57,10 +57,7 @@ function takeSecret(): string | null {
 }
 
 function setLocale(locale: Locale): void {
-  t = messages[locale] ?? messages.en;
-  document.documentElement.lang = locale;
-  document.documentElement.dir = locale === "ar" ? "rtl" : "ltr";
-  document.title = t.title;
+  t = applyLocale(locale, (words) => words.title);
   $("title").textContent = t.title;
   fields.setLocale(t);
   $("cancel").textContent = t.cancel;

@@ -4,21 +4,18 @@
 // heard, and answers go to that origin only. Framing by any other origin is refused by the
 // server's Content-Security-Policy (frame-ancestors: the publishable key's allowed origins).
 import { CardFields } from "../shared/card-fields.js";
-import { messages, type Locale } from "../shared/i18n.js";
+import { applyLocale, type Locale } from "../shared/i18n.js";
 
 const params = new URLSearchParams(location.search);
 const key = params.get("key") ?? "";
 const parentOrigin = params.get("origin") ?? "";
 const locale: Locale = params.get("locale") === "ar" ? "ar" : "en";
-const t = messages[locale];
+const t = applyLocale(locale, (words) => words.cardForm);
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 const fields = new CardFields($("fields"), t);
 const alertBox = $("alert");
 
-document.documentElement.lang = locale;
-document.documentElement.dir = locale === "ar" ? "rtl" : "ltr";
-document.title = t.cardForm;
 $("legend").textContent = t.cardForm;
 
 type Reply = { type: "ready" } | { type: "resize"; height: number } | { type: "token"; requestId: string; token?: { id: string; card: unknown }; error?: { code: string; message: string } };

@@ -69,6 +69,15 @@ const ar: typeof en = {
 };
 
 export const messages: Record<Locale, typeof en> = { en, ar };
+
+/** The document's language and direction (Arabic right to left), and its title; answers the words. */
+export function applyLocale(locale: Locale, title: (t: Messages) => string): Messages {
+  const t = messages[locale] ?? messages.en;
+  document.documentElement.lang = locale;
+  document.documentElement.dir = locale === "ar" ? "rtl" : "ltr";
+  document.title = title(t);
+  return t;
+}
 export type Messages = typeof en;
 
 /** The shopper's words for why the last try failed (never the gateway's own text). */

@@ -2,11 +2,9 @@
 // (and a checkout session's successUrl and cancelUrl, by the same rule).
 // https only, except plain http to a loopback host outside production (a developer's machine);
 // never credentials in it, never a script or data URL.
-import { isIP } from "node:net";
 import type { Config } from "../../config.js";
 import { badInput } from "../../platform/errors.js";
-
-const LOOPBACK_NAMES = new Set(["localhost", "127.0.0.1", "[::1]"]);
+import { webSchemeAllowed } from "../../platform/web-url.js";
 
 export function checkReturnUrl(config: Pick<Config, "env">, given: string | null | undefined, field = "returnUrl"): string | null {
   if (given === null || given === undefined) return null;
@@ -19,9 +17,7 @@ export function checkReturnUrl(config: Pick<Config, "env">, given: string | null
     throw problem("must be an absolute https URL");
   }
   if (url.username || url.password) throw problem("must not carry credentials");
-  const loopback = LOOPBACK_NAMES.has(url.hostname) || (isIP(url.hostname) === 4 && url.hostname.startsWith("127."));
-  if (url.protocol === "https:") return url.href;
-  if (url.protocol === "http:" && loopback && config.env !== "production") return url.href;
+  if (webSchemeAllowed(config.env, url)) return url.href;
   throw problem(url.protocol === "http:" ? "must be https (plain http only to a loopback host, outside production)" : "must be an https URL");
 }
 

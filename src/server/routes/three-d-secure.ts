@@ -16,6 +16,7 @@ import { NOTIFICATION_PATH, browserPath } from "../../payments/three-d-secure/au
 import { authenticationForBrowser, settleChallenge } from "../../payments/three-d-secure/challenge.js";
 import { challengeHandOff, notFoundPage, resultPage, sendOnPage, type Page } from "../../payments/three-d-secure/browser-pages.js";
 import { returnTarget } from "../../payments/three-d-secure/return-url.js";
+import { pageHeaders } from "../web-assets.js";
 
 const ID = /^3ds_[0-9A-Za-z]{22}$/;
 
@@ -30,9 +31,7 @@ function decodeCres(text: unknown): string | undefined {
   }
 }
 
-const send = (reply: FastifyReply, p: Page): FastifyReply =>
-  reply.code(p.status).type("text/html; charset=utf-8").header("content-security-policy", p.csp).header("cache-control", "no-store")
-    .header("referrer-policy", "no-referrer").header("x-frame-options", "DENY").header("x-content-type-options", "nosniff").send(p.html);
+const send = (reply: FastifyReply, p: Page): FastifyReply => pageHeaders(reply, p.csp).code(p.status).header("x-frame-options", "DENY").send(p.html);
 
 export async function registerThreeDSecureRoutes(fastify: FastifyInstance, app: App): Promise<void> {
   await fastify.register(async (scope) => {
