@@ -111,22 +111,25 @@ function attemptFields(outcome: GatewayOutcome, decision: GatewayDecision | null
  * A run that ends without calling (an unreadable card, an open circuit) gives its count back.
  */
 async function stageAttempt(app: App, job: { attemptId: string; merchantId: string }): Promise<{ attempt: PaymentAttempt; payment: Payment; method: PaymentMethod; authentication: ThreeDSecureAuthentication | undefined } | undefined> {
-  const A = Prisma.PaymentAttemptScalarFieldEnum, P = Prisma.PaymentScalarFieldEnum, M = Prisma.PaymentMethodScalarFieldEnum, T = Prisma.ThreeDSecureAuthenticationScalarFieldEnum;
+  const A = Prisma.PaymentAttemptScalarFieldEnum, P = Prisma.PaymentScalarFieldEnum, M = Prisma.PaymentMethodScalarFieldEnum;
   const [row] = await app.sql.rows<Record<string, unknown>>(Prisma.sql`
     WITH a AS (
       UPDATE payment_attempt SET tries = tries + 1, updated_at = now()
       WHERE id = ${job.attemptId} AND merchant_id = ${job.merchantId} AND status = 'PENDING' RETURNING *)
-    SELECT ${columnsAs("a", A)}, ${columnsAs("p", P)}, ${columnsAs("m", M)}, ${columnsAs("t", T)}
+    SELECT ${columnsAs("a", A)}, ${columnsAs("p", P)}, ${columnsAs("m", M)}
     FROM a
     JOIN payment p ON p.id = a.payment_id AND p.merchant_id = a.merchant_id
-    LEFT JOIN payment_method m ON m.id = p.payment_method_id AND m.merchant_id = a.merchant_id
-    LEFT JOIN three_d_secure_authentication t ON t.attempt_id = a.id`);
+    LEFT JOIN payment_method m ON m.id = p.payment_method_id AND m.merchant_id = a.merchant_id`);
   const attempt = row && pickRow<PaymentAttempt>(row, "a", A);
   if (!row || !attempt) return undefined;
   const payment = pickRow<Payment>(row, "p", P)!;
   const method = pickRow<PaymentMethod>(row, "m", M);
   if (!method) throw new Error(`payment ${payment.id} of attempt ${attempt.id} has no payment method`);
-  return { attempt, payment, method, authentication: pickRow<ThreeDSecureAuthentication>(row, "t", T) ?? undefined };
+  // Only an attempt that authenticates has an authentication to read: the common path reads none.
+  const authentication = attempt.authenticationRequired
+    ? (await app.db.threeDSecureAuthentication.findUnique({ where: { attemptId: attempt.id } })) ?? undefined
+    : undefined;
+  return { attempt, payment, method, authentication };
 }
 
 export async function runAuthorizeAttempt(app: App, job: { attemptId: string; merchantId: string }, finalTry: boolean): Promise<void> {
