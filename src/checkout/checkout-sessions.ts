@@ -18,6 +18,7 @@ import type { Tx } from "../platform/db.js";
 import { insertNewPayment, preparePayment, type CreatePaymentInput } from "../payments/operations/create.js";
 import { paymentWritten, transitionPayment } from "../payments/transition.js";
 import { checkReturnUrl } from "../payments/three-d-secure/return-url.js";
+import { checkShopper } from "../risk/shopper.js";
 
 export const LOCALES = ["en", "ar"] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -36,6 +37,8 @@ export interface CreateCheckoutSessionInput extends Omit<CreatePaymentInput, "id
   cancelUrl?: string | null;
   expiresInMinutes?: number | null;
   locale?: string | null;
+  /** For the risk step: the page adds the shopper's IP address from its own request. */
+  shopper?: { ip?: string | null; email?: string | null; country?: string | null } | null;
   idempotencyKey?: string | null;
 }
 
@@ -65,16 +68,17 @@ export async function createCheckoutSession(ctx: Ctx, input: CreateCheckoutSessi
   if (!Number.isInteger(minutes) || minutes < MIN_MINUTES || minutes > MAX_MINUTES) throw badInput(`expiresInMinutes must be ${MIN_MINUTES} to ${MAX_MINUTES} (24 hours)`, "expiresInMinutes");
   const locale = input.locale ?? "en";
   if (!(LOCALES as readonly string[]).includes(locale)) throw badInput(`locale must be one of ${LOCALES.join(", ")}`, "locale");
+  const shopper = checkShopper(input.shopper);
   const id = newId("cs");
   const { payment, request } = preparePayment(ctx, input, { checkoutSessionId: id });
   const now = payment.createdAt;
   const session: CheckoutSession = {
     id, merchantId: ctx.merchantId, paymentId: payment.id, status: "OPEN", clientSecret: `${id}_secret_${randomToken(32)}`,
-    successUrl, cancelUrl, locale, expiresAt: new Date(now.getTime() + minutes * 60_000), completedAt: null, createdAt: now, updatedAt: now,
+    successUrl, cancelUrl, locale, shopper: shopper ? { ...shopper } : null, expiresAt: new Date(now.getTime() + minutes * 60_000), completedAt: null, createdAt: now, updatedAt: now,
   };
   const scope = {
     merchantId: ctx.merchantId, key: checkKey(input.idempotencyKey ?? headerKey), operation: "createCheckoutSession",
-    request: { ...request, successUrl, cancelUrl, minutes, locale },
+    request: { ...request, successUrl, cancelUrl, minutes, locale, ...(shopper ? { shopper } : {}) },
   };
   return insertNewPayment(ctx, payment, scope, session, sessionCodec, [
     Prisma.sql`checkout_session_row AS (${rowInsertSql("checkout_session", Prisma.CheckoutSessionScalarFieldEnum, session, paymentWritten)})`,

@@ -4,6 +4,7 @@ import { Field, ID, InputType, Int, ObjectType, registerEnumType } from "type-gr
 import { GraphQLDateTime, GraphQLJSONObject } from "graphql-scalars";
 import { CaptureMethod, CheckoutSessionStatus } from "../generated/prisma/enums.js";
 import { CardInput } from "../vault/card.type.js";
+import { ShopperInput } from "../risk/risk.type.js";
 
 registerEnumType(CheckoutSessionStatus, { name: "CheckoutSessionStatus", description: "OPEN until its payment is authorized or captured (COMPLETE), or it expires (EXPIRED)" });
 
@@ -34,6 +35,7 @@ export class CreateCheckoutSessionInput {
   @Field(() => CaptureMethod, { nullable: true, defaultValue: CaptureMethod.AUTOMATIC }) captureMethod?: CaptureMethod;
   @Field(() => String, { nullable: true }) description?: string | null;
   @Field(() => GraphQLJSONObject, { nullable: true, description: "Up to 50 string pairs, set on the payment" }) metadata?: Record<string, unknown> | null;
+  @Field(() => ShopperInput, { nullable: true, description: "The shopper's email and country, for the risk step (the page adds the shopper's IP address from its own request)" }) shopper?: ShopperInput | null;
   @Field(() => String, { nullable: true }) idempotencyKey?: string | null;
 }
 

@@ -7,6 +7,7 @@ import { publicUrl } from "../app/public-url.js";
 import { AppError, ErrorCode } from "../platform/errors.js";
 import { confirmPayment } from "../payments/operations/confirm.js";
 import { readPayment } from "../payments/payment.queries.js";
+import type { Shopper } from "../risk/shopper.js";
 import type { CardInput } from "../vault/card.js";
 import { getCheckoutSession, statusOf } from "./checkout-sessions.js";
 
@@ -28,8 +29,8 @@ export async function payCheckoutSession(ctx: Ctx, input: { id: string; card: Ca
     // The page's keys live under its session, apart from the merchant's own keys.
     paymentId: session.paymentId, card: input.card, idempotencyKey: input.idempotencyKey ? `checkout:${session.id}:${input.idempotencyKey.slice(0, 200)}` : null,
     ...(base ? { returnUrl: `${base}/checkout/${session.id}` } : {}),
-    // The page's request comes from the shopper: its address is the shopper's (the risk step's signal).
-    ...(shopperIp ? { shopper: { ip: shopperIp } } : {}),
+    // What the merchant told of the shopper, and the page's request's address: it comes from the shopper.
+    shopper: { ...(session.shopper as Shopper | null), ...(shopperIp ? { ip: shopperIp } : {}) },
   }).catch(async (err: unknown) => {
     // Another tab confirmed first: answer the payment as it now stands.
     if (err instanceof AppError && err.code === ErrorCode.INVALID_STATE_TRANSITION) return readPayment(ctx.app.sql, ctx.merchantId, session.paymentId);

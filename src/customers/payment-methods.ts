@@ -107,7 +107,8 @@ export type MethodSource =
 /**
  * The card a confirmation pays with, in the confirmation's transaction (a refusal rolls back the
  * token's consumption too). A saved card must be the merchant's; if attached, to this payment's
- * customer; if unattached, unused. `save` attaches the card to the payment's customer.
+ * customer; if unattached, unused. `save` attaches the card to the payment's customer: through
+ * `attach`, which the confirmation calls once the risk step has not blocked the card.
  */
 export async function paymentMethodForConfirm(
   tx: Tx, ctx: Ctx, loadPayment: () => Promise<Payment>, source: MethodSource, save: boolean,
@@ -127,8 +128,7 @@ export async function paymentMethodForConfirm(
   if (source.kind === "card" || source.kind === "token") {
     const method = source.kind === "card" ? await vaultCard(tx, ctx.app.vault, ctx.merchantId, source.card) : await consumeCardToken(tx, ctx.merchantId, source.token);
     if (source.kind === "card") await recordAudit(tx, ctx, created(method));
-    if (save) await attachInTx(tx, ctx, method, payment!.customerId!, null);
-    return { method, withChange: () => [] };
+    return { method, withChange: () => [], ...(save ? { attach: () => attachInTx(tx, ctx, method, payment!.customerId!, null).then(() => undefined) } : {}) };
   }
   const { method, saved } = await getPaymentMethod(tx, ctx.merchantId, source.paymentMethodId);
   if (!saved) throw unusable(`Payment method '${method.id}' paid a payment without being saved and cannot be reused`, "not_reusable");
@@ -145,12 +145,12 @@ export async function paymentMethodForConfirm(
     data: { usedAt: now },
   });
   if (count === 0) throw unusable(`Payment method '${method.id}' was already used (or detached) and cannot pay again`, "spent");
-  if (save && !saved.customerId) {
-    // Used just now, unattached: attach it in the same step (the use above counted as its first).
+  // Used just now, unattached: attached in the same transaction (the use above counted as its first).
+  const attach = async () => {
     await tx.savedPaymentMethod.update({ where: { paymentMethodId: method.id }, data: { customerId: payment!.customerId, attachedAt: now } });
     await recordAudit(tx, ctx, { action: "payment_method.attached", entityType: "payment_method", entityId: method.id, after: cardView(method, payment!.customerId) });
-  }
-  return { method, withChange: () => [] };
+  };
+  return { method, withChange: () => [], ...(save && !saved.customerId ? { attach } : {}) };
 }
 
 /** The card a confirmation pays with, and what to write in the statement of its change of the payment. */
@@ -158,4 +158,6 @@ export interface ConfirmMethod {
   method: PaymentMethod;
   /** Statements (`INSERT … SELECT … FROM guard`) written exactly when `guard`, the payment's change, is. */
   withChange(guard: Prisma.Sql): Prisma.Sql[];
+  /** savePaymentMethod: attaches the card to the payment's customer (not called when the risk step blocks it). */
+  attach?: () => Promise<void>;
 }

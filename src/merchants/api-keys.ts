@@ -18,7 +18,7 @@ const KEY_PATTERN = /^(sk|pk|rk)_(test|live)_[0-9A-Za-z]{32}$/;
 export const KEY_PREFIX: Record<ApiKeyKind, string> = { SECRET: "sk_test_", PUBLISHABLE: "pk_test_", RESTRICTED: "rk_test_" };
 
 /** Every scope a key may carry; the README's table says which operation needs which. */
-export const SCOPES = ["payments:read", "payments:write", "refunds:read", "refunds:write", "analytics:read", "webhooks:read", "webhooks:write", "alerts:read", "alerts:write", "admin"] as const;
+export const SCOPES = ["payments:read", "payments:write", "refunds:read", "refunds:write", "analytics:read", "webhooks:read", "webhooks:write", "alerts:read", "alerts:write", "risk:read", "risk:write", "admin"] as const;
 export type Scope = (typeof SCOPES)[number];
 export const isScope = (s: string): s is Scope => (SCOPES as readonly string[]).includes(s);
 

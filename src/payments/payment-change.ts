@@ -5,7 +5,7 @@ import type { Payment } from "../generated/prisma/client.js";
 import { AppError, ErrorCode, badInput } from "../platform/errors.js";
 import { Money } from "../platform/money.js";
 import { PaymentStatus, assertTransition } from "./payment-state.js";
-import type { Risk } from "../risk/rules.js";
+import type { Risk } from "../risk/decide.js";
 
 export interface PaymentError {
   code: string;

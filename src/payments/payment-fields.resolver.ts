@@ -9,7 +9,7 @@ import { merchantCtx, type GqlContext } from "../app/graphql-context.js";
 import type { NextAction, PaymentError, ThreeDSecureSummary } from "./payment-change.js";
 import { NextActionType, ThreeDSecureType } from "./three-d-secure/three-d-secure.type.js";
 import { RiskType } from "../risk/risk.type.js";
-import type { Risk } from "../risk/rules.js";
+import { riskView } from "../risk/assess.js";
 import { PaymentAttemptType, PaymentErrorType, PaymentEventType, PaymentType, SettlementType } from "./payment.type.js";
 import { CardSummary } from "../vault/card.type.js";
 
@@ -62,8 +62,8 @@ export class PaymentFieldsResolver {
   }
 
   @FieldResolver(() => RiskType, { nullable: true, description: "The risk step's assessment of the latest confirmation: score, level, outcome and why" })
-  risk(@Root() p: Payment): Risk | null {
-    return (p.risk as Risk | null) ?? null;
+  risk(@Root() p: Payment): ReturnType<typeof riskView> {
+    return riskView(p.risk);
   }
 
   @FieldResolver(() => NextActionType, { nullable: true, description: "What the shopper must do now (REQUIRES_ACTION); null otherwise" })

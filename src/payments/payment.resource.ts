@@ -3,6 +3,7 @@
 // so a receiver parses one shape whether it reads the API or its events.
 import type { Payment } from "../generated/prisma/client.js";
 import { Money } from "../platform/money.js";
+import { riskView } from "../risk/assess.js";
 import type { PaymentError } from "./payment-change.js";
 
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
@@ -32,7 +33,7 @@ export function paymentResource(p: Payment): Json {
       : null,
     threeDSecure: (p.threeDSecure ?? null) as Json,
     nextAction: (p.nextAction ?? null) as Json,
-    risk: (p.risk ?? null) as Json,
+    risk: riskView(p.risk) as unknown as Json,
     failedAttempts: p.failedAttempts,
     createdAt: p.createdAt.toISOString(),
     updatedAt: p.updatedAt.toISOString(),

@@ -36,6 +36,8 @@ export const IdPrefix = {
   threeDSecure: "3ds",
   /** A hosted checkout session (src/checkout). */
   checkoutSession: "cs",
+  /** An allow or block list entry of the risk step (src/risk/risk-lists.ts). */
+  riskListEntry: "rle",
 } as const;
 export type IdPrefix = (typeof IdPrefix)[keyof typeof IdPrefix];
 

@@ -5,7 +5,7 @@ import { registry } from "../platform/metrics.js";
 
 export const riskScoringSeconds = new Histogram({
   name: "paygraph_risk_scoring_duration_seconds",
-  help: "Time the risk step takes per confirmation, by part: rules (in process) and velocity (the Redis call)",
+  help: "Time the risk step takes per confirmation, by part: decide (rules, model, lists, in process) and lookup (the Redis counters and the settings and lists, read at once)",
   labelNames: ["part"] as const,
   buckets: [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1],
   registers: [registry],
@@ -19,7 +19,7 @@ export const riskVelocityUnavailable = new Counter({
 
 export const riskOutcomes = new Counter({
   name: "paygraph_risk_outcomes_total",
-  help: "Confirmations scored, by outcome (ALLOW, REQUEST_3DS, BLOCK)",
+  help: "Confirmations scored, by outcome (ALLOW, REQUEST_3DS, REVIEW, BLOCK)",
   labelNames: ["outcome"] as const,
   registers: [registry],
 });

@@ -28,13 +28,14 @@ import { WebhookResolver } from "../webhooks/webhook.resolver.js";
 import { BatchResolver } from "../batches/batch.resolver.js";
 import { CheckoutSessionResolver } from "../checkout/checkout.resolver.js";
 import { AlertResolver } from "../alerts/alert.resolver.js";
+import { RiskResolver } from "../risk/risk.resolver.js";
 
 export async function buildPaygraphSchema(): Promise<GraphQLSchema> {
   validateStateMachine();
   return buildSchema({
     resolvers: [PaymentResolver, PaymentFieldsResolver, PaymentSubscriptionResolver, RefundResolver, PaymentRefundsResolver, NodeResolver, GatewayAccountResolver, GatewayDecisionResolver, GatewayHealthResolver, ExchangeRateResolver, RoutingRuleResolver,
       AnalyticsResolver, AnalyticsSubscriptionResolver, ApiKeyResolver, OAuthClientResolver, AuditResolver,
-      CustomerResolver, PaymentMethodResolver, PaymentCustomerResolver, UserResolver, WebhookResolver, BatchResolver, AlertResolver, CheckoutSessionResolver],
+      CustomerResolver, PaymentMethodResolver, PaymentCustomerResolver, UserResolver, WebhookResolver, BatchResolver, AlertResolver, CheckoutSessionResolver, RiskResolver],
     authChecker: ({ context }, required) => authorize(context as GqlContext, required),
     validate: false,
     // type-graphql insists on a PubSub, but every subscription here brings its own `subscribe`

@@ -18,7 +18,7 @@ export { UserRole };
 export const USER_SCOPES = ["users:read", "users:manage", "risk:review"] as const;
 export type UserScope = (typeof USER_SCOPES)[number];
 
-const READ: Scope[] = ["payments:read", "refunds:read", "webhooks:read", "alerts:read"];
+const READ: Scope[] = ["payments:read", "refunds:read", "webhooks:read", "alerts:read", "risk:read"];
 
 /**
  * The table (README "Merchant users and roles" shows it). DEVELOPER builds integrations: keys,

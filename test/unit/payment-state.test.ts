@@ -47,8 +47,8 @@ describe("the state table", () => {
     const changes: PaymentChange[] = [
       { kind: "confirm", paymentMethodId: "pm_x", settlement: null }, { kind: "authorized" }, { kind: "captured", amount: 1000n },
       { kind: "capture", amount: 500n }, { kind: "requiresAction", nextAction, threeDSecure }, { kind: "authenticated", threeDSecure }, { kind: "canceled" },
-      { kind: "review", paymentMethodId: "pm_x", risk: { score: 75, level: "HIGHEST", outcome: "REVIEW", reasons: [], modelVersion: null } }, { kind: "approve", settlement: null },
-      { kind: "blocked", paymentMethodId: "pm_x", risk: { score: 100, level: "HIGHEST", outcome: "BLOCK", reasons: [], modelVersion: null }, error }, { kind: "refundRequested", amount: 100n },
+      { kind: "review", paymentMethodId: "pm_x", risk: { score: 75, level: "HIGHEST", outcome: "REVIEW", reasons: [], decidedBy: "score", shadowMatches: [], modelVersion: null } }, { kind: "approve", settlement: null },
+      { kind: "blocked", paymentMethodId: "pm_x", risk: { score: 100, level: "HIGHEST", outcome: "BLOCK", reasons: [], decidedBy: "score", shadowMatches: [], modelVersion: null }, error }, { kind: "refundRequested", amount: 100n },
       { kind: "declined", error },
       { kind: "refundSettled", amount: 100n, succeeded: true }, { kind: "refundSettled", amount: 1000n, succeeded: true },
     ];

@@ -102,7 +102,7 @@ type WriteChange = (before: Payment, change: PaymentChange, writes: Pick<Transit
 async function confirmWith(ctx: Ctx, q: Tx, loadPayment: () => Promise<Payment>, source: MethodSource, save: boolean, { returnUrl, requestThreeDSecure, shopper }: ConfirmOptions, write: WriteChange): Promise<Payment> {
   let read: Promise<Payment> | undefined;
   const current = (): Promise<Payment> => (read ??= loadPayment());
-  const { method, withChange } = await paymentMethodForConfirm(q, ctx, current, source, save);
+  const { method, withChange, attach } = await paymentMethodForConfirm(q, ctx, current, source, save);
   const before = await current();
   // Refused before routing: a payment that cannot be confirmed is told so, not that no gateway fits.
   decide(before, { kind: "confirm", paymentMethodId: method.id, settlement: null }, ctx.app.config.maxFailedAttempts);
@@ -115,6 +115,8 @@ async function confirmWith(ctx: Ctx, q: Tx, loadPayment: () => Promise<Payment>,
     }),
   ]);
   const methodWrites = withChange(paymentWritten).map((w, i) => Prisma.sql`method_${Prisma.raw(String(i))} AS (${w})`);
+  // A card the risk step blocks is not saved for the customer (it still pays nothing, and is kept as this payment's).
+  if (risk.outcome !== "BLOCK") await attach?.();
   if (risk.outcome === "BLOCK") {
     const error = { code: BLOCKED_BY_RISK, declineCode: null, message: `Blocked by the risk step (${risk.reasons.map((r) => r.message).join("; ")}); nothing was charged`, attemptId: null };
     return write(before, { kind: "blocked", paymentMethodId: method.id, risk, error }, { also: [], writes: methodWrites });
