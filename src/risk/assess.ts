@@ -6,6 +6,7 @@
 // the card before authorizing (src/payments/three-d-secure), REVIEW holds the payment for a person,
 // BLOCK charges nothing (the payment goes back to REQUIRES_PAYMENT_METHOD with `blocked_by_risk`).
 import type { App } from "../app/app.js";
+import { isDocumentedTestCard } from "../gateways/sandbox/cards.js";
 import { Prisma, type Payment, type PaymentMethod } from "../generated/prisma/client.js";
 import { riskOutcomes, riskScoringSeconds, riskVelocityUnavailable } from "./risk-metrics.js";
 import { decide, type Listed } from "./decide.js";
@@ -48,7 +49,8 @@ export async function assessRisk(app: Pick<App, "config" | "velocity" | "vault" 
     amountMinor: payment.amount, currency: payment.currency, largeAmountMinor: largeAmountFor(payment.currency, settings.largeAmounts),
     card: { bin: method.bin, last4: method.last4, country: method.country, brand: method.brand }, hasCustomer: payment.customerId !== null,
     shopper: { country: shopper?.country ?? null, emailDomain: shopper?.email?.split("@")[1] ?? null },
-    velocity, retryAfterInsufficientFunds: lastError?.declineCode === "insufficient_funds", testCards: app.config.env !== "production",
+    velocity, retryAfterInsufficientFunds: lastError?.declineCode === "insufficient_funds",
+    testCards: app.config.env !== "production", sandboxCard: app.config.env !== "production" && isDocumentedTestCard(method.bin, method.last4),
   }, settings, row!.listed, RISK_MODEL);
   // The decision's own time (built-in rules, the model, lists, the merchant's rules), and apart
   // from it the two reads (Redis and PostgreSQL at once): the bench reads both.

@@ -3,6 +3,7 @@
 //  1. a sandbox test card (outside production) decides alone;
 //  2. the merchant's allow list (card, email, IP address, customer) allows; then its block list blocks;
 //  3. otherwise the score: the larger of the model's and the built-in rules' (their points, summed);
+//     a sandbox-documented card outside production is scored by the rules only (facts.ts);
 //  4. the merchant's ACTIVE rules, by action — ALLOW, then BLOCK, then REVIEW, then REQUEST_3DS —
 //     and within an action in the merchant's order: the first that matches decides;
 //  5. no rule matched: the merchant's thresholds on the score.
@@ -29,7 +30,7 @@ export interface Risk {
   decidedBy: string;
   /** The merchant's SHADOW rules that matched: what they would have done. */
   shadowMatches: { rule: string; action: RiskOutcome }[];
-  /** The model that scored it; null when nothing was scored (a test card). */
+  /** The model that scored it; null when the model did not score it (a sandbox card outside production). */
   modelVersion: string | null;
   /** The model's inputs, by name (kept for reportFraud's training examples; not shown by the API). */
   features?: Record<string, number>;
@@ -56,6 +57,11 @@ function variables(f: RiskFacts, score: number): RuleVariables {
   };
 }
 
+const featureRecord = (f: RiskFacts): Record<string, number> => {
+  const x = featureVector(f);
+  return Object.fromEntries(FEATURES.map((name, i) => [name, x[i]!]));
+};
+
 const SUBJECT_WORDS = { CARD: "card", EMAIL: "email", IP: "IP address", CUSTOMER: "customer" } as const;
 
 export function decide(f: RiskFacts, settings: LoadedRiskSettings, listed: readonly Listed[], model: RiskModel): Risk {
@@ -67,11 +73,10 @@ export function decide(f: RiskFacts, settings: LoadedRiskSettings, listed: reado
     };
   }
   const rules = builtInRules(f);
-  const scored = scoreWithModel(model, f);
-  const score = Math.max(scored.score, Math.min(100, rules.reduce((sum, r) => sum + r.points, 0)));
-  const reasons = [...rules, ...scored.reasons];
-  const x = featureVector(f);
-  const base = { score, level: levelOf(score), modelVersion: model.version, features: Object.fromEntries(FEATURES.map((name, i) => [name, x[i]!])) };
+  const scored = f.sandboxCard ? null : scoreWithModel(model, f);
+  const score = Math.max(scored?.score ?? 0, Math.min(100, rules.reduce((sum, r) => sum + r.points, 0)));
+  const reasons = [...rules, ...(scored?.reasons ?? [])];
+  const base = { score, level: levelOf(score), modelVersion: scored ? model.version : null, ...(scored ? { features: featureRecord(f) } : {}) };
   const vars = variables(f, score);
   const shadowMatches = settings.rules.flatMap((r, i) => (r.mode === "SHADOW" && ruleMatches(settings.compiled[i]!, vars) ? [{ rule: r.name, action: r.action }] : []));
 

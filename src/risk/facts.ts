@@ -18,6 +18,11 @@ export interface RiskFacts {
   retryAfterInsufficientFunds: boolean;
   /** Sandbox test cards act on their own (see README): never outside test and development. */
   testCards: boolean;
+  /**
+   * A card number the sandbox documents (4242…, its decline, international and 3-D Secure cards),
+   * outside production: scored by the rules only, not the model (src/gateways/sandbox/cards.ts says why).
+   */
+  sandboxCard?: boolean;
 }
 
 /**

@@ -62,7 +62,7 @@ async function subjectOf(ctx: Ctx, input: AddRiskListEntryInput): Promise<Subjec
     const customer = await getCustomer(ctx.app.db, ctx.merchantId, input.customerId, "customerId");
     return { subject: "CUSTOMER", value: customer.id, label: customer.id };
   }
-  const shopper = checkShopper({ email: input.email, ip: input.ip });
+  const shopper = checkShopper({ email: input.email, ip: input.ip }, "");
   const subjects = await shopperSubjects(ctx.app.vault, ctx.merchantId, shopper);
   const s = subjects.email ? { subject: "EMAIL" as const, ...subjects.email } : { subject: "IP" as const, ...subjects.ip! };
   return { subject: s.subject, value: s.key, label: s.label };

@@ -11,13 +11,14 @@ export interface Shopper {
   country: string | null;
 }
 
-export function checkShopper(given: { ip?: string | null; email?: string | null; country?: string | null } | null | undefined): Shopper | null {
+/** `at`: where the fields are in the caller's input ("shopper." in confirmPayment's, "" in addRiskListEntry's). */
+export function checkShopper(given: { ip?: string | null; email?: string | null; country?: string | null } | null | undefined, at = "shopper."): Shopper | null {
   if (!given) return null;
   const ip = given.ip?.trim() || null;
-  if (ip && isIP(ip) === 0) throw badInput("shopper.ip must be an IPv4 or IPv6 address", "shopper.ip");
+  if (ip && isIP(ip) === 0) throw badInput(`${at}ip must be an IPv4 or IPv6 address`, `${at}ip`);
   const email = given.email?.trim().toLowerCase() || null;
-  if (email && (email.length > 254 || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email))) throw badInput("shopper.email must be an email address", "shopper.email");
+  if (email && (email.length > 254 || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email))) throw badInput(`${at}email must be an email address`, `${at}email`);
   const country = given.country?.trim().toUpperCase() || null;
-  if (country && !isCountryCode(country)) throw badInput("shopper.country must be an ISO 3166-1 alpha-2 code", "shopper.country");
+  if (country && !isCountryCode(country)) throw badInput(`${at}country must be an ISO 3166-1 alpha-2 code`, `${at}country`);
   return ip || email || country ? { ip, email, country } : null;
 }

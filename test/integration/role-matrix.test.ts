@@ -21,6 +21,7 @@ const BUILDERS = ["OWNER", "ADMIN", "DEVELOPER"] as const;          // admin, pa
 const REFUNDERS = ["OWNER", "ADMIN", "DEVELOPER", "SUPPORT"] as const; // refunds:write
 const ANALYSTS = ["OWNER", "ADMIN", "DEVELOPER", "ANALYST"] as const;  // analytics:read
 const REVIEWERS = ["OWNER", "ADMIN", "SUPPORT"] as const;          // risk:review (a user-only scope)
+const FRAUD_REPORTERS = ["OWNER", "ADMIN", "DEVELOPER", "SUPPORT"] as const; // risk:write or risk:review
 const NOBODY = [] as const;                                          // platform ADMIN keys only
 
 interface Row {
@@ -50,6 +51,8 @@ const TABLE: Record<string, Row> = {
   payments: { may: EVERYONE, op: `query { payments(first: 1) { edges { node { id } } } }` },
   refund: { may: EVERYONE, op: `query { refund(id: "re_${NONE}") { id } }` },
   routingRules: { may: BUILDERS, op: `query { routingRules { name } }` },
+  riskRules: { may: EVERYONE, op: `query { riskRules { version } }` },
+  riskListEntries: { may: EVERYONE, op: `query { riskListEntries(first: 1) { edges { node { id } } } }` },
   users: { may: EVERYONE, op: `query { users { id role } }` },
   customer: { may: EVERYONE, op: `query { customer(id: "cus_${NONE}") { id } }` },
   customers: { may: EVERYONE, op: `query { customers(first: 1) { edges { node { id } } } }` },
@@ -107,6 +110,10 @@ const TABLE: Record<string, Row> = {
   sendTestWebhookEvent: { may: BUILDERS, op: `mutation { sendTestWebhookEvent(input: { endpointId: "we_${NONE}" }) { __typename } }` },
   redeliverWebhookEvent: { may: BUILDERS, op: `mutation { redeliverWebhookEvent(input: { eventId: "evt_${NONE}", endpointId: "we_${NONE}" }) { __typename } }` },
   createAlertRule: { may: BUILDERS, op: `mutation { createAlertRule(input: { name: "x", condition: { kind: CIRCUIT_OPEN, gatewayAccountId: "gwa_${NONE}" }, channels: [] }) { __typename } }` },
+  setRiskRules: { may: BUILDERS, op: `mutation { setRiskRules(input: { rules: [{ name: "x", action: REVIEW, when: "(" }] }) { __typename } }` },
+  addRiskListEntry: { may: BUILDERS, op: `mutation { addRiskListEntry(input: { list: BLOCK, customerId: "cus_${NONE}" }) { __typename } }` },
+  removeRiskListEntry: { may: BUILDERS, op: `mutation { removeRiskListEntry(input: { id: "rle_${NONE}" }) { __typename } }` },
+  reportFraud: { may: FRAUD_REPORTERS, op: `mutation { reportFraud(input: { paymentId: "pay_${NONE}" }) { __typename } }` },
   approvePayment: { may: REVIEWERS, op: `mutation { approvePayment(input: { paymentId: "pay_${NONE}" }) { __typename } }` },
   rejectPayment: { may: REVIEWERS, op: `mutation { rejectPayment(input: { paymentId: "pay_${NONE}", reason: "x" }) { __typename } }` },
   createCheckoutSession: { may: BUILDERS, op: `mutation { createCheckoutSession(input: { amount: "1.00", currency: "EUR", successUrl: "ftp://x" }) { __typename } }` },

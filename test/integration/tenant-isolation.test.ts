@@ -356,6 +356,30 @@ const CASES: Record<string, () => Promise<void>> = {
     await client.dispose();
   },
 
+  // --- fraud and risk: rules and lists are the merchant's own; a report or removal aimed at Alice's ids is unknown ---
+  "Query.riskRules": async () => {
+    const mine = JSON.stringify(await ownDataOnly("{ riskRules { version rules { name } } }"));
+    expect(mine).not.toContain("alice-risk-rule");
+  },
+  "Mutation.setRiskRules": async () => {
+    await ownDataOnly('mutation { setRiskRules(input: { rules: [{ name: "bob-rule", action: REVIEW, when: "amount > 1" }] }) { riskSettings { version } } }');
+    await ownDataOnly('mutation { setRiskRules(input: { rules: [] }) { riskSettings { version } } }');
+    expect(JSON.stringify(ok(await asAlice("{ riskRules { rules { name } } }")))).toContain("alice-risk-rule");
+  },
+  "Query.riskListEntries": async () => void (await ownDataOnly("{ riskListEntries(first: 100) { edges { node { id label } } } }")),
+  "Mutation.addRiskListEntry": async () => {
+    // Alice's customer is as unknown to Bob as a made-up one.
+    await refusedLikeUnknown("mutation($id: ID!) { addRiskListEntry(input: { list: ALLOW, customerId: $id }) { riskListEntry { id } } }", aliceIds.customer!, (id) => ({ id }));
+  },
+  "Mutation.removeRiskListEntry": async () => {
+    await refusedLikeUnknown("mutation($id: ID!) { removeRiskListEntry(input: { id: $id }) { riskListEntry { id } } }", aliceIds.riskListEntry!, (id) => ({ id }));
+    expect(JSON.stringify(ok(await asAlice("{ riskListEntries(first: 100) { edges { node { id } } } }")))).toContain(aliceIds.riskListEntry);
+  },
+  "Mutation.reportFraud": async () => {
+    await refusedLikeUnknown("mutation($id: ID!) { reportFraud(input: { paymentId: $id }) { payment { id } } }", aliceIds.payment!, (id) => ({ id }));
+    expect(JSON.stringify(ok(await asAlice("{ riskListEntries(first: 100) { edges { node { paymentId } } } }")))).not.toContain(aliceIds.payment);
+  },
+
   // --- review (risk:review is a user-only scope: Bob's key is refused outright, his owner sees nothing of Alice's) ---
   "Mutation.approvePayment": async () => {
     const before = await PAYMENT_STATE();
@@ -482,6 +506,9 @@ beforeAll(async () => {
   aliceIds.checkoutSession = session.id;
   aliceIds.checkoutSecret = new URL(session.url).hash.slice(1);
   aliceIds.alert = "alt_AliceAlertQx7Lm2Np9RsT";
+  ok(await asAlice('mutation { setRiskRules(input: { rules: [{ name: "alice-risk-rule", action: REVIEW, when: "amount > 99999999", mode: SHADOW }] }) { riskSettings { version } } }'));
+  const listed = ok(await asAlice("mutation($id: ID!) { addRiskListEntry(input: { list: ALLOW, customerId: $id }) { riskListEntry { id } } }", { id: aliceIds.customer }));
+  aliceIds.riskListEntry = (listed.addRiskListEntry as { riskListEntry: { id: string } }).riskListEntry.id;
   const db = new pg.Client({ connectionString: stack.databaseUrl });
   await db.connect();
   await db.query(

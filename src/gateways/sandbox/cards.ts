@@ -1,6 +1,7 @@
 // Stripe-style test cards: the sandbox decides an authorization purely from the card, so tests
 // (and the worker's end-to-end runs) can provoke every outcome deterministically. No I/O here;
 // the clock is an argument so expiry checks are testable.
+import { THREE_DS_CARDS } from "./three-ds.js";
 
 export const TEST_CARDS = {
   approve: "4242424242424242",
@@ -35,6 +36,21 @@ export const INTERNATIONAL_TEST_CARDS = {
   /** A JCB card from Japan. */
   JP_JCB: "3530111333300000",
 } as const;
+
+/**
+ * Is this one of the card numbers the sandbox documents (README: its behaviour, international and
+ * 3-D Secure cards), by its first six and last four digits? (The risk step's own outcome cards,
+ * src/risk/rules.ts, decide alone before any scoring.)
+ * Outside production the risk step scores these with its rules only, not the model — as Stripe's
+ * test cards carry a normal risk level — so a test suite's thousands of payments on 4242… in
+ * minutes are not read as card testing. Any other number is scored like a real card.
+ */
+export function isDocumentedTestCard(bin: string | null, last4: string): boolean {
+  return bin !== null && DOCUMENTED.has(`${bin}:${last4}`);
+}
+
+const DOCUMENTED = new Set([...Object.values(TEST_CARDS), ...Object.values(INTERNATIONAL_TEST_CARDS), ...Object.keys(THREE_DS_CARDS)]
+  .map((n) => `${n.slice(0, 6)}:${n.slice(-4)}`));
 
 export type CardDecision =
   | { kind: "approve" }

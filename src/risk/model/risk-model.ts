@@ -3,7 +3,7 @@
 import type { RiskModel } from "./score.js";
 
 export const RISK_MODEL: RiskModel = {
-  "version": "lr-3bf21ada3c",
+  "version": "lr-8b68e91158",
   "features": [
     "amount_vs_large",
     "amount_vs_usual",
@@ -15,36 +15,58 @@ export const RISK_MODEL: RiskModel = {
     "country_mismatch"
   ],
   "mean": [
-    -6.955569647,
-    -0.1759003507,
-    0.02056103635,
-    0.003533038864,
-    0.001709885105,
-    0.007869828422,
-    0.0179409245,
-    0.0426665637
+    -6.951144536,
+    -0.1663000373,
+    0.0551586387,
+    0.003120981377,
+    0.02785957754,
+    0.04010272973,
+    0.05551453685,
+    0.04364804999
   ],
   "scale": [
-    1.377434194,
-    0.7869795002,
-    0.1419094082,
-    0.06034144702,
-    0.04454665659,
-    0.142236595,
-    0.2286000336,
-    0.2021042504
+    1.399864118,
+    0.7951618242,
+    0.2282896478,
+    0.05632460555,
+    0.1657921386,
+    0.2413441594,
+    0.3059970329,
+    0.2043107871
   ],
   "weights": [
-    0.5882440915,
-    1.231755604,
-    0.5110737033,
-    0.08724845674,
-    -0.09424652985,
-    -0.01866672713,
-    1.549043609,
-    1.040070216
+    0.834021869,
+    0.8494285958,
+    0.6619681895,
+    0.05940002745,
+    -0.5865294914,
+    -0.05674044148,
+    1.023762143,
+    0.9636091879
   ],
-  "intercept": -7.294348905
+  "intercept": -6.626800867,
+  "range": {
+    "lo": [
+      -10,
+      -4,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0
+    ],
+    "hi": [
+      0.5619996036,
+      6,
+      1,
+      2,
+      1.584962501,
+      4.087462841,
+      4.247927513,
+      1
+    ]
+  }
 };
 
 export const RISK_MODEL_TRAINING = {
@@ -57,83 +79,83 @@ export const RISK_MODEL_TRAINING = {
   "split": "first 75% of days / last 25%",
   "metrics": {
     "train": {
-      "payments": 103594,
-      "fraud": 2120,
-      "prAuc": 0.8595,
-      "rocAuc": 0.988,
+      "payments": 78102,
+      "fraud": 1774,
+      "prAuc": 0.7855,
+      "rocAuc": 0.9757,
       "atScore": [
         {
           "score": 50,
-          "precision": 0.8756,
-          "recall": 0.7137,
-          "flaggedShare": 0.0167
+          "precision": 0.8287,
+          "recall": 0.6218,
+          "flaggedShare": 0.017
         },
         {
           "score": 70,
-          "precision": 0.933,
-          "recall": 0.617,
-          "flaggedShare": 0.0135
+          "precision": 0.9058,
+          "recall": 0.5152,
+          "flaggedShare": 0.0129
         },
         {
           "score": 85,
-          "precision": 0.9687,
-          "recall": 0.5104,
-          "flaggedShare": 0.0108
+          "precision": 0.9702,
+          "recall": 0.385,
+          "flaggedShare": 0.009
         }
       ],
       "recallByScenario": {
-        "compromised_card": 0.5326,
-        "card_testing": 0.9722,
-        "account_takeover": 0.946,
-        "amount_anomaly": 0.5321
+        "compromised_card": 0.4407,
+        "card_testing": 0.8908,
+        "account_takeover": 0.8653,
+        "amount_anomaly": 0.3469
       }
     },
     "heldOut": {
-      "payments": 31913,
-      "fraud": 579,
-      "prAuc": 0.85,
-      "rocAuc": 0.986,
+      "payments": 31073,
+      "fraud": 650,
+      "prAuc": 0.8041,
+      "rocAuc": 0.9816,
       "atScore": [
         {
           "score": 50,
-          "precision": 0.8789,
-          "recall": 0.6891,
-          "flaggedShare": 0.0142
+          "precision": 0.836,
+          "recall": 0.6354,
+          "flaggedShare": 0.0159
         },
         {
           "score": 70,
-          "precision": 0.929,
-          "recall": 0.5872,
-          "flaggedShare": 0.0115
+          "precision": 0.9093,
+          "recall": 0.5246,
+          "flaggedShare": 0.0121
         },
         {
           "score": 85,
-          "precision": 0.9519,
-          "recall": 0.4784,
-          "flaggedShare": 0.0091
+          "precision": 0.9676,
+          "recall": 0.3677,
+          "flaggedShare": 0.0079
         }
       ],
       "recallByScenario": {
-        "compromised_card": 0.5354,
-        "card_testing": 0.9862,
-        "account_takeover": 0.9367,
-        "amount_anomaly": 0.3966
+        "compromised_card": 0.5208,
+        "card_testing": 0.8663,
+        "account_takeover": 0.8387,
+        "amount_anomaly": 0.3692
       }
     }
   },
-  "prAucFloor": 0.83
+  "prAucFloor": 0.78
 };
 
 /** The scores the golden payments (golden.ts) get from this model. */
 export const RISK_MODEL_GOLDEN: Record<string, number> = {
   "everyday": 0,
   "new_card_first_payment": 2,
-  "travelling": 9,
+  "travelling": 10,
   "honest_retries": 0,
-  "big_purchase": 16,
-  "compromised_card": 96,
+  "big_purchase": 11,
+  "compromised_card": 90,
   "card_testing": 100,
-  "account_takeover": 100,
-  "amount_anomaly": 59,
+  "account_takeover": 80,
+  "amount_anomaly": 40,
   "no_counters": 0
 };

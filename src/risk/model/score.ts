@@ -13,6 +13,8 @@ export interface RiskModel {
   scale: readonly number[];
   weights: readonly number[];
   intercept: number;
+  /** Each feature's smallest and largest value in training: scoring clips to them, so the model never extrapolates. */
+  range: { lo: readonly number[]; hi: readonly number[] };
 }
 
 /** A feature is named as a reason when it adds at least this much to the log-odds (×1.5 the odds). */
@@ -23,7 +25,9 @@ const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z));
 
 /** The log-odds each feature adds, relative to the average payment the model learned from. */
 export function contributions(model: RiskModel, x: readonly number[]): number[] {
-  return x.map((value, i) => (model.weights[i]! * (value - model.mean[i]!)) / model.scale[i]!);
+  // A linear model is only known where it was fitted: 500 attempts on one card are not 100× the
+  // evidence of 5 (that is the velocity rules' business, with their own documented thresholds).
+  return x.map((value, i) => (model.weights[i]! * (Math.min(model.range.hi[i]!, Math.max(model.range.lo[i]!, value)) - model.mean[i]!)) / model.scale[i]!);
 }
 
 export function probability(model: RiskModel, x: readonly number[]): number {
@@ -44,8 +48,9 @@ export function scoreWithModel(model: RiskModel, facts: RiskFacts): ModelScore {
   const base = Math.round(100 * sigmoid(model.intercept));
   const named = parts.map((c, i) => ({ c, feature: FEATURES[i]! as Feature })).filter((p) => p.c >= NAMED_FROM).sort((a, b) => b.c - a.c).slice(0, MAX_NAMED);
   const total = named.reduce((sum, p) => sum + p.c, 0);
+  // A feature that moves the score by less than a point is not worth a merchant's reading.
   const reasons = named.map((p) => ({
     code: p.feature, message: featureWords(p.feature, facts), source: `model:${p.feature}`, points: Math.max(0, Math.round(((score - base) * p.c) / total)),
-  }));
+  })).filter((r) => r.points > 0);
   return { score, reasons };
 }

@@ -4,7 +4,11 @@
 //
 // Customers have a home country, one or two cards, an email, an IP address, a usual amount and a
 // rate of payments; some travel, some pay as guests, some retry after "insufficient funds", some
-// buy something big. On top of them, four fraud scenarios:
+// buy something big. What makes honest payments look risky to a naive model is in it on purpose:
+// customers keep arriving (so first payments with a never-seen card are everyday), a third share
+// an address with others (mobile carriers' and offices' NAT, households), and a declined card is
+// often followed by the customer's other card, or a new one, minutes later (the honest "second
+// card" that users of the big APIs complain gets blocked). On top of them, four fraud scenarios:
 // - compromised_card: a customer's card used by someone else, from another country and address,
 //   several times over three days, for 2–6× the customer's usual amount;
 // - card_testing: one address tries 8–40 never-seen cards for small amounts within half an hour;
@@ -46,7 +50,7 @@ const COUNTRIES = ["US", "US", "US", "GB", "GB", "FR", "DE", "DE", "NL", "ES", "
 const LARGE_AMOUNT_MINOR = 500_000n; // USD 5,000.00: the default threshold (facts.ts)
 
 interface Card { fingerprint: string; country: string }
-interface Customer { id: string; country: string; cards: Card[]; email: string; ip: string; usualMinor: number; perDay: number }
+interface Customer { id: string; country: string; cards: Card[]; email: string; ip: string; usualMinor: number; perDay: number; firstDay: number }
 interface Event {
   at: number; seq: number; card: Card; customerId: string | null; email: string | null; ip: string | null; shopperCountry: string | null;
   amountMinor: bigint; retry: boolean; fraud: boolean; scenario: Scenario;
@@ -76,11 +80,16 @@ export function simulate(options: Simulation = DEFAULT_SIMULATION): SimulatedPay
   let ids = 0;
   const newId = (kind: string) => `${kind}${(++ids).toString(36)}`;
   const newCard = (country: string): Card => ({ fingerprint: newId("card"), country });
+  // Addresses shared by many customers (a carrier's or an office's NAT).
+  const sharedIps = Array.from({ length: Math.ceil(options.customers / 30) }, () => newId("ip"));
   const customers: Customer[] = Array.from({ length: options.customers }, () => {
     const country = r.pick(COUNTRIES);
     return {
-      id: newId("cus"), country, cards: [newCard(country), ...(r.chance(0.2) ? [newCard(country)] : [])], email: newId("mail"), ip: newId("ip"),
+      id: newId("cus"), country, cards: [newCard(country), ...(r.chance(0.2) ? [newCard(country)] : [])], email: newId("mail"),
+      ip: r.chance(0.3) ? r.pick(sharedIps) : newId("ip"),
       usualMinor: Math.round(Math.exp(Math.log(4_000) + 0.8 * r.normal())), perDay: r.between(0.05, 0.55),
+      // Half were customers before the simulation starts; the others arrive one day or another.
+      firstDay: r.chance(0.5) ? 0 : r.int(0, options.days - 1),
     };
   });
   const events: Event[] = [];
@@ -90,6 +99,7 @@ export function simulate(options: Simulation = DEFAULT_SIMULATION): SimulatedPay
 
   for (let day = 0; day < options.days; day++) {
     for (const c of customers) {
+      if (day < c.firstDay) continue;
       if (r.chance(0.0004)) c.cards.push(newCard(c.country)); // a new card, now and then
       for (let n = r.poisson(c.perDay); n > 0; n--) {
         const at = daytime(day);
@@ -99,9 +109,16 @@ export function simulate(options: Simulation = DEFAULT_SIMULATION): SimulatedPay
           card, customerId: r.chance(0.1) ? null : c.id, email: c.email, ip: r.chance(0.1) ? newId("ip") : c.ip,
           shopperCountry: travelling ? r.otherCountry(c.country) : r.chance(0.2) ? null : c.country, fraud: false, scenario: "legit" as const,
         };
-        push({ ...base, at, amountMinor: amount(c.usualMinor, r.chance(0.007) ? r.between(4, 10) : 1), retry: false });
+        const price = amount(c.usualMinor, r.chance(0.007) ? r.between(4, 10) : 1);
+        push({ ...base, at, amountMinor: price, retry: false });
         // An honest retry, or two, after "insufficient funds".
-        if (r.chance(0.02)) for (let k = r.int(1, 3), t = at; k > 0; k--) push({ ...base, at: (t += r.between(1, 5) * MINUTE), amountMinor: amount(c.usualMinor), retry: true });
+        if (r.chance(0.02)) for (let k = r.int(1, 3), t = at; k > 0; k--) push({ ...base, at: (t += r.between(1, 5) * MINUTE), amountMinor: price, retry: true });
+        // Declined, then the customer's other card (or a new one) a few minutes later: the
+        // payment's last decline was "insufficient funds" half the time (the retry flag).
+        if (r.chance(0.03)) {
+          const other = c.cards.find((k) => k !== card) ?? (c.cards.push(newCard(c.country)), c.cards[c.cards.length - 1]!);
+          push({ ...base, card: other, at: at + r.between(1, 6) * MINUTE, amountMinor: price, retry: r.chance(0.5) });
+        }
       }
     }
     for (let n = r.poisson(3); n > 0; n--) {

@@ -31,7 +31,7 @@ function solve(a: number[][], b: number[]): number[] {
   return x;
 }
 
-export function trainLogistic(rows: readonly SimulatedPayment[], version: (weights: number[]) => string): RiskModel {
+export function trainLogistic(rows: readonly SimulatedPayment[], version: (fitted: Omit<RiskModel, "version">) => string): RiskModel {
   const d = FEATURES.length;
   const mean = FEATURES.map((_, j) => rows.reduce((s, r) => s + r.x[j]!, 0) / rows.length);
   const scale = FEATURES.map((_, j) => Math.sqrt(rows.reduce((s, r) => s + (r.x[j]! - mean[j]!) ** 2, 0) / rows.length) || 1);
@@ -61,7 +61,10 @@ export function trainLogistic(rows: readonly SimulatedPayment[], version: (weigh
   }
   const round = (v: number) => Number(v.toPrecision(10));
   const weights = beta.slice(1).map(round);
-  return { version: version(weights), features: [...FEATURES], mean: mean.map(round), scale: scale.map(round), weights, intercept: round(beta[0]!) };
+  const lo = FEATURES.map((_, j) => round(rows.reduce((m, r) => Math.min(m, r.x[j]!), Infinity)));
+  const hi = FEATURES.map((_, j) => round(rows.reduce((m, r) => Math.max(m, r.x[j]!), -Infinity)));
+  const fitted = { features: [...FEATURES], mean: mean.map(round), scale: scale.map(round), weights, intercept: round(beta[0]!), range: { lo, hi } };
+  return { version: version(fitted), ...fitted };
 }
 
 /** Average precision (the area under the precision-recall curve, step-wise): ties broken by order. */
