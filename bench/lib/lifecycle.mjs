@@ -23,7 +23,7 @@ const NEXT_ACTION = "query Next($id: ID!) { payment(id: $id) { nextAction { redi
  * @param {number} [o.rate]    lifecycles/s to pace at (all clients together); closed loop if absent
  * @param {number} [o.timeoutMs] budget of one whole lifecycle
  * @param {string[]} [o.ids]   captured payment ids are pushed here (the read phase's pool)
- * @param {string} [o.card]    the card number (default 4242…)
+ * @param {string | (() => string)} [o.card] the card number, or a function giving each lifecycle's (default 4242…)
  * @param {object} [o.confirm] more confirmPayment input fields (requestThreeDSecure, returnUrl)
  * @param {(redirectUrl: string) => Promise<void>} [o.shopper] meets a 3-D Secure challenge
  */
@@ -53,7 +53,7 @@ export async function runLifecycles(o) {
     const created = await post(o.httpUrl, o.key, CREATE, { input: { amount: "12.50", currency: "USD", idempotencyKey: randomUUID() } }, budget());
     const id = created.createPayment.payment.id;
     const t1 = performance.now();
-    const confirmed = await post(o.httpUrl, o.key, CONFIRM, { input: { paymentId: id, card: o.card ? { ...CARD, number: o.card } : CARD, ...o.confirm } }, budget());
+    const confirmed = await post(o.httpUrl, o.key, CONFIRM, { input: { paymentId: id, card: o.card ? { ...CARD, number: typeof o.card === "function" ? o.card() : o.card } : CARD, ...o.confirm } }, budget());
     const t2 = performance.now();
     if (confirmed.confirmPayment.payment.status !== "PROCESSING") {
       throw new GqlError(`status:${confirmed.confirmPayment.payment.status}`, `confirmPayment answered ${confirmed.confirmPayment.payment.status}`);
