@@ -62,7 +62,7 @@ function time(label, fn) {
 const outcomes = {};
 for (const f of facts) { const o = decide(f, settings, listed, RISK_MODEL).outcome; outcomes[o] = (outcomes[o] ?? 0) + 1; }
 const result = {
-  machine: await machine(), code: provenance(ROOT), model: RISK_MODEL.version,
+  machine: await machine(), code: provenance(ROOT), modelVersion: RISK_MODEL.version,
   decide: time("decide (rules, model, 10 merchant rules)", (f) => decide(f, settings, listed, RISK_MODEL)),
   model: time("the model alone (scoreWithModel)", (f) => scoreWithModel(RISK_MODEL, f)),
   outcomes, heldOut: RISK_MODEL_TRAINING.metrics.heldOut,
@@ -71,7 +71,7 @@ mkdirSync(path.join(ROOT, "bench", "results"), { recursive: true });
 writeFileSync(path.join(ROOT, "bench", "results", "risk-scoring.json"), `${JSON.stringify(result, null, 2)}\n`);
 const line = (r) => `| ${r.label} | ${r.calls} | ${r.p50Us} µs | ${r.p99Us} µs | ${r.p999Us} µs | ${r.cpuUsPerCall} µs |`;
 console.log([
-  "# paygraph risk scoring bench", "", machineLine(result.machine), provenanceLine(result.code), `model ${result.model}; ${facts.length} held-out payments, cycled`, "",
+  "# paygraph risk scoring bench", "", machineLine(result.machine), provenanceLine(result.code), `model ${result.modelVersion}; ${facts.length} held-out payments, cycled`, "",
   "| what | calls | p50 | p99 | p99.9 | CPU per call (incl. timing) |", "|---|---:|---:|---:|---:|---:|", line(result.decide), line(result.model), "",
   `outcomes over the held-out payments with these rules: ${JSON.stringify(outcomes)}`, "",
   `model on the held-out later days: PR-AUC ${result.heldOut.prAuc}, ROC-AUC ${result.heldOut.rocAuc}, ` +
