@@ -37,7 +37,7 @@ const RULES = [
   ["watch-1", "REVIEW", "amount_vs_usual > 4.0", "SHADOW"],
   ["watch-2", "REQUEST_3DS", "cards_per_email_10m >= 2", "SHADOW"],
 ].map(([name, action, when, mode = "ACTIVE"]) => ({ name, action, when, mode, message: null }));
-const settings = settingsFromRow("mer_bench", { version: 1, settings: { rules: RULES, thresholds: { requestThreeDSecure: 50, review: 70, block: 85 }, largeAmounts: [] } });
+const settings = settingsFromRow({ version: 1, settings: { rules: RULES, thresholds: { requestThreeDSecure: 50, review: 70, block: 85 }, largeAmounts: [] } });
 
 const { heldOut } = splitByTime(simulate(DEFAULT_SIMULATION));
 const facts = heldOut.map((p) => p.facts);

@@ -43,7 +43,7 @@ export async function assessRisk(app: Pick<App, "config" | "velocity" | "vault" 
   ]);
   if (!velocity) riskVelocityUnavailable.inc();
   const read = performance.now();
-  const settings = settingsFromRow(payment.merchantId, row!.settings);
+  const settings = settingsFromRow(row!.settings);
   const lastError = payment.lastPaymentError as { declineCode?: string | null } | null;
   const risk = decide({
     amountMinor: payment.amount, currency: payment.currency, largeAmountMinor: largeAmountFor(payment.currency, settings.largeAmounts),

@@ -29,6 +29,10 @@ export interface ShopperSubjects {
 /** `j•••@shop.example`: enough for a person to recognise, not the address. */
 export const emailLabel = (email: string): string => `${email.slice(0, 1)}•••${email.slice(email.indexOf("@"))}`;
 
+/** `203.0.113.•` or `2001:db8:•::/64` (from ipForVelocity's form): the network, not the address. */
+const ipLabel = (counted: string): string =>
+  counted.includes(":") ? `${counted.split(":").slice(0, 2).join(":")}:•::/64` : `${counted.split(".").slice(0, 3).join(".")}.•`;
+
 /** The keyed digests (per merchant, not reversible) an email and an IP address are counted and listed by. */
 export async function shopperSubjects(vault: Vault, merchantId: string, shopper: { email: string | null; ip: string | null } | null): Promise<ShopperSubjects> {
   const ip = shopper?.ip ? ipForVelocity(shopper.ip) : null;
@@ -36,7 +40,7 @@ export async function shopperSubjects(vault: Vault, merchantId: string, shopper:
     shopper?.email ? fingerprint(vault, merchantId, `email:${shopper.email}`) : null,
     ip ? fingerprint(vault, merchantId, `ip:${ip}`) : null,
   ]);
-  return { email: emailKey ? { key: emailKey, label: emailLabel(shopper!.email!) } : null, ip: ipKey ? { key: ipKey, label: ip! } : null };
+  return { email: emailKey ? { key: emailKey, label: emailLabel(shopper!.email!) } : null, ip: ipKey ? { key: ipKey, label: ipLabel(ip!) } : null };
 }
 
 export interface AddRiskListEntryInput {
@@ -51,20 +55,21 @@ export interface AddRiskListEntryInput {
 type Subject = { subject: RiskListSubject; value: string; label: string };
 
 async function subjectOf(ctx: Ctx, input: AddRiskListEntryInput): Promise<Subject> {
-  const given = (["paymentMethodId", "email", "ip", "customerId"] as const).filter((k) => input[k]);
+  const given = (["paymentMethodId", "email", "ip", "customerId"] as const).filter((k) => input[k]?.trim());
   if (given.length !== 1) throw badInput("Give exactly one of paymentMethodId, email, ip and customerId", given[1] ?? "paymentMethodId");
-  if (input.paymentMethodId) {
-    const method = await ctx.app.db.paymentMethod.findFirst({ where: { id: input.paymentMethodId, merchantId: ctx.merchantId } });
-    if (!method) throw notFound("payment method", input.paymentMethodId);
+  const which = given[0]!;
+  const value = input[which]!.trim();
+  if (which === "paymentMethodId") {
+    const method = await ctx.app.db.paymentMethod.findFirst({ where: { id: value, merchantId: ctx.merchantId } });
+    if (!method) throw notFound("payment method", value);
     return { subject: "CARD", value: method.fingerprint, label: `${method.brand} •••• ${method.last4}` };
   }
-  if (input.customerId) {
-    const customer = await getCustomer(ctx.app.db, ctx.merchantId, input.customerId, "customerId");
+  if (which === "customerId") {
+    const customer = await getCustomer(ctx.app.db, ctx.merchantId, value, "customerId");
     return { subject: "CUSTOMER", value: customer.id, label: customer.id };
   }
-  const shopper = checkShopper({ email: input.email, ip: input.ip }, "");
-  const subjects = await shopperSubjects(ctx.app.vault, ctx.merchantId, shopper);
-  const s = subjects.email ? { subject: "EMAIL" as const, ...subjects.email } : { subject: "IP" as const, ...subjects.ip! };
+  const subjects = await shopperSubjects(ctx.app.vault, ctx.merchantId, checkShopper({ [which]: value }, ""));
+  const s = which === "email" ? { subject: "EMAIL" as const, ...subjects.email! } : { subject: "IP" as const, ...subjects.ip! };
   return { subject: s.subject, value: s.key, label: s.label };
 }
 

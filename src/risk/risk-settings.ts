@@ -2,7 +2,7 @@
 // thresholds of each outcome, and its large-amount thresholds per currency. One JSONB document per
 // merchant (risk_settings), replaced by setRiskRules in one statement and audited; read by the
 // risk step on every confirmation (one primary-key read, beside the list lookup: lists.ts), so a
-// change applies to the very next payment. Rules are compiled once per settings version.
+// change applies to the very next payment. Each condition is compiled once per process.
 import type { Ctx } from "../app/app.js";
 import type { Prisma } from "../generated/prisma/client.js";
 import { recordAudit } from "../audit/audit.js";
@@ -50,27 +50,38 @@ export const NO_SETTINGS: LoadedRiskSettings = { version: 0, rules: [], threshol
 
 interface StoredSettings { rules: RiskRule[]; thresholds: RiskThresholds; largeAmounts: { currency: string; amount: string }[] }
 
-const compiledByVersion = new Map<string, CompiledRule[]>();
+/** Compiled conditions by their text: the text is the whole of a rule's meaning, so it is the key. */
+const compiledByText = new Map<string, CompiledRule>();
+/** A stored rule that no longer compiles (after a change of the language) matches nothing rather than failing every confirmation. */
+const NEVER = (() => false) as unknown as CompiledRule;
 
-/** Settings as the risk step uses them, from the row's JSON; each version's rules compiled once per process. */
-export function settingsFromRow(merchantId: string, row: { version: number; settings: unknown } | null): LoadedRiskSettings {
+function compiled(when: string): CompiledRule {
+  let rule = compiledByText.get(when);
+  if (!rule) {
+    try {
+      rule = compileRule(when);
+    } catch (err) {
+      if (!(err instanceof RuleRefused)) throw err;
+      rule = NEVER;
+    }
+    if (compiledByText.size >= 10_000) compiledByText.delete(compiledByText.keys().next().value!);
+    compiledByText.set(when, rule);
+  }
+  return rule;
+}
+
+/** Settings as the risk step uses them, from the row's JSON; each condition compiled once per process. */
+export function settingsFromRow(row: { version: number; settings: unknown } | null): LoadedRiskSettings {
   if (!row) return NO_SETTINGS;
   const stored = row.settings as StoredSettings;
-  const key = `${merchantId}:${row.version}`;
-  let compiled = compiledByVersion.get(key);
-  if (!compiled) {
-    compiled = stored.rules.map((r) => compileRule(r.when));
-    if (compiledByVersion.size >= 1_000) compiledByVersion.delete(compiledByVersion.keys().next().value!);
-    compiledByVersion.set(key, compiled);
-  }
   return {
-    version: row.version, rules: stored.rules, thresholds: stored.thresholds, compiled,
+    version: row.version, rules: stored.rules, thresholds: stored.thresholds, compiled: stored.rules.map((r) => compiled(r.when)),
     largeAmounts: stored.largeAmounts.map((a) => ({ currency: a.currency, amountMinor: Money.parse(a.amount, a.currency).minor })),
   };
 }
 
 export async function getRiskSettings(ctx: Ctx): Promise<LoadedRiskSettings> {
-  return settingsFromRow(ctx.merchantId, await ctx.app.db.riskSettings.findUnique({ where: { merchantId: ctx.merchantId } }));
+  return settingsFromRow(await ctx.app.db.riskSettings.findUnique({ where: { merchantId: ctx.merchantId } }));
 }
 
 export interface SetRiskRulesInput {
@@ -152,5 +163,5 @@ export async function setRiskRules(ctx: Ctx, input: SetRiskRulesInput): Promise<
     });
     return after;
   });
-  return settingsFromRow(ctx.merchantId, row);
+  return settingsFromRow(row);
 }

@@ -120,7 +120,7 @@ export class RiskListEntryType {
   @Field(() => ID) id!: string;
   @Field(() => RiskList) list!: RiskList;
   @Field(() => RiskListSubject) subject!: RiskListSubject;
-  @Field({ description: "What it names, for a person: visa •••• 0019, j•••@shop.example, 203.0.113.7, cus_…" }) label!: string;
+  @Field({ description: "What it names, for a person: visa •••• 0019, j•••@shop.example, 203.0.113.•, cus_…" }) label!: string;
   @Field(() => String, { nullable: true }) reason!: string | null;
   @Field(() => ID, { nullable: true, description: "The payment reported as fraud that put it here" }) paymentId!: string | null;
   @Field(() => GraphQLDateTime) createdAt!: Date;

@@ -93,7 +93,7 @@ describe("the risk step", () => {
 
   it("refuses shopper signals that are not what they say, with a typed error and nothing written", async () => {
     const payment = await create();
-    for (const [shopper, field] of [[{ ip: "10.0.0.300" }, "shopper.ip"], [{ email: "not-an-email" }, "shopper.email"], [{ country: "XX" }, "shopper.country"]] as const) {
+    for (const [shopper, field] of [[{ ip: "10.0.0.300" }, "shopper.ip"], [{ ip: "fe80::1%eth-0" }, "shopper.ip"], [{ email: "not-an-email" }, "shopper.email"], [{ country: "XX" }, "shopper.country"]] as const) {
       const result = await confirm(payment.id, TEST_CARDS.approve, { shopper });
       expect([errorCode(result), result.errors?.[0]?.extensions?.field]).toEqual(["BAD_USER_INPUT", field]);
     }

@@ -118,7 +118,9 @@ async function confirmWith(ctx: Ctx, q: Tx, loadPayment: () => Promise<Payment>,
   // A card the risk step blocks is not saved for the customer (it still pays nothing, and is kept as this payment's).
   if (risk.outcome !== "BLOCK") await attach?.();
   if (risk.outcome === "BLOCK") {
-    const error = { code: BLOCKED_BY_RISK, declineCode: null, message: `Blocked by the risk step (${risk.reasons.map((r) => r.message).join("; ")}); nothing was charged`, attemptId: null };
+    // The why stays in `payment.risk` (the merchant's to read): the message may reach the shopper
+    // (the hosted checkout shows it), and a fraudster must not learn which signal to change.
+    const error = { code: BLOCKED_BY_RISK, declineCode: null, message: "Declined by the merchant's risk checks before reaching the card's bank; nothing was charged", attemptId: null };
     return write(before, { kind: "blocked", paymentMethodId: method.id, risk, error }, { also: [], writes: methodWrites });
   }
   if (risk.outcome === "REVIEW") return write(before, { kind: "review", paymentMethodId: method.id, risk, returnUrl }, { also: [], writes: methodWrites });
