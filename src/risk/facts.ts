@@ -14,7 +14,7 @@ export interface RiskFacts {
   shopper: { country: string | null; emailDomain: string | null };
   /** Undefined when the counters could not be read. */
   velocity: VelocityCounts | undefined;
-  /** The card's previous try on this payment was declined for insufficient funds: a retry, not a risk. */
+  /** This payment's previous try was declined for insufficient funds: a retry (this card again, or another), not a risk by itself. */
   retryAfterInsufficientFunds: boolean;
   /** Sandbox test cards act on their own (see README): never outside test and development. */
   testCards: boolean;

@@ -22,7 +22,7 @@ export const RULE_VARIABLES = {
   amount_vs_usual: ["double", "The amount over this card's usual amount here (0.0 when the card is new)"],
   risk_score: ["int", "The score before the merchant's rules: the model's and the built-in rules'"],
   risk_level: ["string", "NORMAL, ELEVATED or HIGHEST"],
-  is_retry_after_insufficient_funds: ["bool", "The card's previous try on this payment was declined for insufficient funds"],
+  is_retry_after_insufficient_funds: ["bool", "This payment's previous try was declined for insufficient funds (this confirmation is a retry)"],
   has_customer: ["bool", "The payment names a customer"],
 } as const;
 
