@@ -37,7 +37,7 @@ export interface CreateCheckoutSessionInput extends Omit<CreatePaymentInput, "id
   cancelUrl?: string | null;
   expiresInMinutes?: number | null;
   locale?: string | null;
-  /** For the risk step: the page adds the shopper's IP address from its own request. */
+  /** For the risk step; the page's own request gives the IP address when it pays. */
   shopper?: { ip?: string | null; email?: string | null; country?: string | null } | null;
   idempotencyKey?: string | null;
 }

@@ -35,7 +35,7 @@ export class CreateCheckoutSessionInput {
   @Field(() => CaptureMethod, { nullable: true, defaultValue: CaptureMethod.AUTOMATIC }) captureMethod?: CaptureMethod;
   @Field(() => String, { nullable: true }) description?: string | null;
   @Field(() => GraphQLJSONObject, { nullable: true, description: "Up to 50 string pairs, set on the payment" }) metadata?: Record<string, unknown> | null;
-  @Field(() => ShopperInput, { nullable: true, description: "The shopper's email and country, for the risk step (the page adds the shopper's IP address from its own request)" }) shopper?: ShopperInput | null;
+  @Field(() => ShopperInput, { nullable: true, description: "The shopper's email, country and IP address, for the risk step (the page's own request gives the IP address when it pays)" }) shopper?: ShopperInput | null;
   @Field(() => String, { nullable: true }) idempotencyKey?: string | null;
 }
 

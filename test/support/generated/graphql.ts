@@ -263,7 +263,7 @@ export type CreateCheckoutSessionInput = {
   locale?: string | null | undefined;
   /** Up to 50 string pairs, set on the payment */
   metadata?: Record<string, unknown> | null | undefined;
-  /** The shopper's email and country, for the risk step (the page adds the shopper's IP address from its own request) */
+  /** The shopper's email, country and IP address, for the risk step (the page's own request gives the IP address when it pays) */
   shopper?: ShopperInput | null | undefined;
   /** Where the shopper goes once paid; {CHECKOUT_SESSION_ID} is replaced by the session's id (https; http to loopback outside production) */
   successUrl: string;
