@@ -36,6 +36,13 @@ export interface Sql {
   rows<T extends object>(query: Prisma.Sql): Promise<T[]>;
 }
 
+/**
+ * The same reads on a transaction's own connection. A transaction that read through the pool
+ * would hold one connection while waiting for another: with the pool spent by requests queued
+ * behind its locks (an idempotency key's waiters), it would stall until they time out.
+ */
+export const sqlIn = (tx: Tx): Sql => ({ rows: <T extends object>(query: Prisma.Sql) => tx.$queryRaw<T[]>(query) });
+
 /** At most this many distinct statement texts get a name (the hot ones are a handful of shapes). */
 const MAX_PREPARED = 200;
 

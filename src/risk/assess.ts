@@ -6,6 +6,7 @@
 // the card before authorizing (src/payments/three-d-secure), REVIEW holds the payment for a person,
 // BLOCK charges nothing (the payment goes back to REQUIRES_PAYMENT_METHOD with `blocked_by_risk`).
 import type { App } from "../app/app.js";
+import type { Sql } from "../platform/db.js";
 import { isDocumentedTestCard } from "../gateways/sandbox/cards.js";
 import { Prisma, type Payment, type PaymentMethod } from "../generated/prisma/client.js";
 import { riskOutcomes, riskScoringSeconds, riskVelocityUnavailable } from "./risk-metrics.js";
@@ -21,16 +22,17 @@ export const BLOCKED_BY_RISK = "blocked_by_risk";
 interface SettingsAndLists { settings: { version: number; settings: unknown } | null; listed: Listed[] }
 
 /** The merchant's settings and the list entries naming any subject of this confirmation: one round trip. */
-function readSettingsAndLists(app: Pick<App, "sql">, merchantId: string, subjects: [Listed["subject"], string | null][]): Promise<SettingsAndLists[]> {
+function readSettingsAndLists(sql: Sql, merchantId: string, subjects: [Listed["subject"], string | null][]): Promise<SettingsAndLists[]> {
   const named = subjects.filter((s): s is [Listed["subject"], string] => s[1] !== null)
     .map(([subject, value]) => Prisma.sql`(e.subject = ${Prisma.raw(`'${subject}'`)} AND e.value = ${value})`);
-  return app.sql.rows<SettingsAndLists>(Prisma.sql`
+  return sql.rows<SettingsAndLists>(Prisma.sql`
     SELECT (SELECT json_build_object('version', s.version, 'settings', s.settings) FROM risk_settings s WHERE s.merchant_id = ${merchantId}) AS settings,
            COALESCE((SELECT json_agg(json_build_object('list', e.list, 'subject', e.subject, 'label', e.label) ORDER BY e.list DESC)
                      FROM risk_list_entry e WHERE e.merchant_id = ${merchantId} AND (${Prisma.join(named, " OR ")})), '[]') AS listed`);
 }
 
-export async function assessRisk(app: Pick<App, "config" | "velocity" | "vault" | "sql">, payment: Payment, method: PaymentMethod, shopper: Shopper | null): Promise<StoredRisk> {
+/** `sql`: where the confirmation reads (its transaction's connection when it has one: see sqlIn). */
+export async function assessRisk(app: Pick<App, "config" | "velocity" | "vault">, sql: Sql, payment: Payment, method: PaymentMethod, shopper: Shopper | null): Promise<StoredRisk> {
   const started = performance.now();
   // Emails and addresses reach Redis and the lists only as the vault's keyed digests (per merchant, not reversible).
   const subjects = await shopperSubjects(app.vault, payment.merchantId, shopper);
@@ -39,7 +41,7 @@ export async function assessRisk(app: Pick<App, "config" | "velocity" | "vault" 
       merchantId: payment.merchantId, confirmation: `${payment.id}:${payment.version}`, fingerprint: method.fingerprint, currency: payment.currency, amountMinor: payment.amount,
       customerId: payment.customerId, emailKey: subjects.email?.key, ipKey: subjects.ip?.key,
     }),
-    readSettingsAndLists(app, payment.merchantId, [["CARD", method.fingerprint], ["EMAIL", subjects.email?.key ?? null], ["IP", subjects.ip?.key ?? null], ["CUSTOMER", payment.customerId]]),
+    readSettingsAndLists(sql, payment.merchantId, [["CARD", method.fingerprint], ["EMAIL", subjects.email?.key ?? null], ["IP", subjects.ip?.key ?? null], ["CUSTOMER", payment.customerId]]),
   ]);
   if (!velocity) riskVelocityUnavailable.inc();
   const read = performance.now();

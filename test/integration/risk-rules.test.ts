@@ -139,7 +139,8 @@ describe("allow and block lists", () => {
     ok(await setRules({ rules: [] }));
     const thief = `thief-${Date.now()}@shop.example`;
     const entry = ok(await gql(server.url, AddRiskListEntryDocument, { input: { list: "BLOCK", email: thief } }, as())).addRiskListEntry.riskListEntry;
-    const blocked = await pay(freshCard(), { shopper: { email: thief } });
+    // With a key, the confirmation runs in a transaction and the risk step reads on its connection.
+    const blocked = await pay(freshCard(), { shopper: { email: thief }, idempotencyKey: `k-${thief}` });
     expect([blocked.status, blocked.risk?.outcome, blocked.risk?.decidedBy, blocked.risk?.reasons[0]?.message])
       .toEqual(["REQUIRES_PAYMENT_METHOD", "BLOCK", "block_list", `The email is on the merchant's block list (${entry.label})`]);
     // The why is the merchant's (risk.reasons); the error's message, which a shopper may see, does not tell it.

@@ -22,7 +22,7 @@ import { paymentCodec } from "../payment.snapshot.js";
 import { AppError, ErrorCode } from "../../platform/errors.js";
 import { routeAttempt, type Route } from "../../routing/route-attempt.js";
 import { paymentWritten, transitionPayment, transitionPaymentNow, type TransitionOptions } from "../transition.js";
-import type { Tx } from "../../platform/db.js";
+import { sqlIn, type Tx } from "../../platform/db.js";
 import { decide, type PaymentChange, type Settlement } from "../payment-change.js";
 import { checkReturnUrl } from "../three-d-secure/return-url.js";
 import { BLOCKED_BY_RISK, assessRisk } from "../../risk/assess.js";
@@ -109,7 +109,8 @@ async function confirmWith(ctx: Ctx, q: Tx, loadPayment: () => Promise<Payment>,
   // The risk step (src/risk) and the routing read at once (the risk step's Redis round trip hides
   // behind the routing's reads); a blocked confirmation then reaches no gateway.
   const [risk, route] = await Promise.all([
-    assessRisk(ctx.app, before, method, shopper),
+    // In a transaction, on its connection (sqlIn says why); alone, through the pool's prepared statements.
+    assessRisk(ctx.app, q === ctx.app.db ? ctx.app.sql : sqlIn(q), before, method, shopper),
     routeAttempt(ctx.app, q, {
       merchantId: ctx.merchantId, paymentId: before.id, currency: before.currency, amount: before.amount, cardBrand: method.brand, cardCountry: method.country, metadata: before.metadata, tried: [],
     }),
