@@ -19,7 +19,7 @@ export interface RiskReason {
 export const TEST_CARDS: Record<string, { outcome: RiskOutcome; score: number; message: string }> = {
   "410000:0019": { outcome: "BLOCK", score: 100, message: "Sandbox test card 4100 0000 0000 0019 is always blocked" },
   "400000:3238": { outcome: "REQUEST_3DS", score: 60, message: "Sandbox test card 4000 0000 0000 3238 always asks for 3-D Secure" },
-  "400000:9235": { outcome: "REVIEW", score: 75, message: "Sandbox test card 4000 0000 0000 9235 is always held for review (elevated risk)" },
+  "400000:9235": { outcome: "REVIEW", score: 72, message: "Sandbox test card 4000 0000 0000 9235 is always held for review (elevated risk)" },
 };
 
 export const testCardOf = (f: RiskFacts) => (f.testCards && f.card.bin ? TEST_CARDS[`${f.card.bin}:${f.card.last4}`] : undefined);

@@ -111,7 +111,7 @@ describe("review", () => {
     const held = async () => {
       const p = ok(await gql(url, CreatePaymentDocument, { input: { amount: "30.00", currency: "EUR" } }, as(shop.secretKey))).createPayment.payment;
       const answer = ok(await gql(url, ConfirmPaymentDocument, { input: { paymentId: p.id, card: card("4000000000009235") } }, as(shop.secretKey))).confirmPayment.payment;
-      expect([answer.status, answer.risk?.outcome, answer.risk?.level]).toEqual(["REQUIRES_REVIEW", "REVIEW", "HIGHEST"]);
+      expect([answer.status, answer.risk?.outcome, answer.risk?.level]).toEqual(["REQUIRES_REVIEW", "REVIEW", "ELEVATED"]);
       return p.id;
     };
     const approve = (id: string, k: string) => gql(url, ApprovePaymentDocument, { input: { paymentId: id } }, as(k));
