@@ -24,6 +24,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { randomBytes } from "node:crypto";
 import { chromium } from "playwright-core";
+import { withLuhnDigit } from "../dist/gateways/sandbox/cards.js";
 import { CHARGED, anatomyLines, anatomySource, diffPerUnit, perUnit } from "./lib/anatomy.mjs";
 import { passChallenge } from "./lib/acs-shopper.mjs";
 import { post } from "./lib/gql.mjs";
@@ -53,11 +54,7 @@ const PG_SETTLE_S = 11;
 const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
 const log = (line) => process.stderr.write(`[checkout ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 /** A valid Visa number never seen before (random digits, Luhn check digit). */
-function newCardNumber() {
-  const body = `4${[...randomBytes(14)].map((b) => b % 10).join("")}`;
-  const sum = [...body].reverse().reduce((acc, ch, i) => { const d = Number(ch) * (i % 2 === 0 ? 2 : 1); return acc + (d > 9 ? d - 9 : d); }, 0);
-  return body + ((10 - (sum % 10)) % 10);
-}
+const newCardNumber = () => withLuhnDigit(`4${[...randomBytes(14)].map((b) => b % 10).join("")}`);
 const CREATE_SESSION = "mutation S($input: CreateCheckoutSessionInput!) { createCheckoutSession(input: $input) { checkoutSession { id url } } }";
 
 /** The api's risk-scoring histogram, per part: cumulative bucket counts, sum and count. */

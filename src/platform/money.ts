@@ -28,6 +28,16 @@ export function canonicalDecimal(amount: string): string {
   return fraction ? `${whole}.${fraction}` : whole;
 }
 
+/**
+ * How many times `b` goes into `a` (two amounts of one currency, in minor units): a dimensionless
+ * number for scores and words ("12.0× the usual amount"), never an amount. The amounts stay
+ * integers: only their quotient, divided in integers to 2^-64, becomes a number.
+ */
+export function amountRatio(a: bigint, b: bigint): number {
+  if (b <= 0n) throw new RangeError("amountRatio: the divisor must be positive");
+  return Number((a << 64n) / b) / 2 ** 64;
+}
+
 export class Money {
   private constructor(
     readonly minor: bigint,

@@ -47,12 +47,13 @@ export async function assessRisk(app: Pick<App, "config" | "velocity" | "vault">
   const read = performance.now();
   const settings = settingsFromRow(row!.settings);
   const lastError = payment.lastPaymentError as { declineCode?: string | null } | null;
+  const sandbox = app.config.env !== "production";
   const risk = decide({
     amountMinor: payment.amount, currency: payment.currency, largeAmountMinor: largeAmountFor(payment.currency, settings.largeAmounts),
     card: { bin: method.bin, last4: method.last4, country: method.country, brand: method.brand }, hasCustomer: payment.customerId !== null,
     shopper: { country: shopper?.country ?? null, emailDomain: shopper?.email?.split("@")[1] ?? null },
     velocity, retryAfterInsufficientFunds: lastError?.declineCode === "insufficient_funds",
-    testCards: app.config.env !== "production", sandboxCard: app.config.env !== "production" && isDocumentedTestCard(method.bin, method.last4),
+    testCards: sandbox, sandboxCard: sandbox && isDocumentedTestCard(method.bin, method.last4),
   }, settings, row!.listed, RISK_MODEL);
   // The decision's own time (built-in rules, the model, lists, the merchant's rules), and apart
   // from it the two reads (Redis and PostgreSQL at once): the bench reads both.

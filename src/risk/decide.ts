@@ -10,7 +10,7 @@
 // SHADOW rules are evaluated too (except for test cards) and recorded as `shadowMatches`, never acted on.
 import type { RiskFacts } from "./facts.js";
 import { ruleMatches, type RuleVariables } from "./language.js";
-import { amountVsUsual, featureVector, FEATURES } from "./model/features.js";
+import { amountVsUsual } from "./model/features.js";
 import { scoreWithModel, type RiskModel } from "./model/score.js";
 import type { LoadedRiskSettings, RiskThresholds } from "./risk-settings.js";
 import { builtInRules, levelOf, testCardOf, type RiskLevel, type RiskOutcome, type RiskReason } from "./rules.js";
@@ -57,11 +57,6 @@ function variables(f: RiskFacts, score: number): RuleVariables {
   };
 }
 
-const featureRecord = (f: RiskFacts): Record<string, number> => {
-  const x = featureVector(f);
-  return Object.fromEntries(FEATURES.map((name, i) => [name, x[i]!]));
-};
-
 const SUBJECT_WORDS = { CARD: "card", EMAIL: "email", IP: "IP address", CUSTOMER: "customer" } as const;
 
 export function decide(f: RiskFacts, settings: LoadedRiskSettings, listed: readonly Listed[], model: RiskModel): Risk {
@@ -76,7 +71,7 @@ export function decide(f: RiskFacts, settings: LoadedRiskSettings, listed: reado
   const scored = f.sandboxCard ? null : scoreWithModel(model, f);
   const score = Math.max(scored?.score ?? 0, Math.min(100, rules.reduce((sum, r) => sum + r.points, 0)));
   const reasons = [...rules, ...(scored?.reasons ?? [])];
-  const base = { score, level: levelOf(score), modelVersion: scored ? model.version : null, ...(scored ? { features: featureRecord(f) } : {}) };
+  const base = { score, level: levelOf(score), modelVersion: scored ? model.version : null, ...(scored ? { features: scored.features } : {}) };
   const vars = variables(f, score);
   const shadowMatches = settings.rules.flatMap((r, i) => (r.mode === "SHADOW" && ruleMatches(settings.compiled[i]!, vars) ? [{ rule: r.name, action: r.action }] : []));
 

@@ -12,7 +12,7 @@ import {
   PayCheckoutSessionDocument, PaymentDocument, RemoveRiskListEntryDocument, ReportFraudDocument, RiskRulesDocument, SetRiskRulesDocument,
   type ConfirmPaymentInput, type SetRiskRulesInput,
 } from "../support/generated/graphql.js";
-import { isDocumentedTestCard } from "../../src/gateways/sandbox/cards.js";
+import { isDocumentedTestCard, withLuhnDigit } from "../../src/gateways/sandbox/cards.js";
 import { RISK_MODEL } from "../../src/risk/model/risk-model.js";
 import { TEST_CARDS as RISK_TEST_CARDS } from "../../src/risk/rules.js";
 import { card, errorCode, eventually, gql, ok, useServer } from "../support/stack.js";
@@ -26,12 +26,7 @@ const as = () => ({ key: server.key });
  */
 function freshCard(prefix = "424242424"): string {
   for (;;) {
-    const body = prefix + Array.from({ length: 15 - prefix.length }, () => randomInt(10)).join("");
-    const sum = [...body].reverse().reduce((s, ch, i) => {
-      const d = Number(ch) * (i % 2 === 0 ? 2 : 1);
-      return s + (d > 9 ? d - 9 : d);
-    }, 0);
-    const number = body + ((10 - (sum % 10)) % 10);
+    const number = withLuhnDigit(prefix + Array.from({ length: 15 - prefix.length }, () => randomInt(10)).join(""));
     const key = `${number.slice(0, 6)}:${number.slice(-4)}`;
     if (!isDocumentedTestCard(number.slice(0, 6), number.slice(-4)) && !(key in RISK_TEST_CARDS)) return number;
   }

@@ -2,7 +2,9 @@
 // live risk step and for training (simulator.ts), so the model sees in production exactly what it
 // learned from. Counts enter as log2 (1 card is 0, 2 is 1, 4 is 2…); amounts as log2 of a ratio,
 // so currencies compare through the merchant's large-amount threshold and the card's own habits.
-// These are features, not money: floats are fine here, nothing is charged from them.
+// These are features, not money: the amounts become ratios in integers (amountRatio), and only
+// the ratios are floats; nothing is charged from them.
+import { amountRatio } from "../../platform/money.js";
 import { VELOCITY_WORDS, countryMismatch, money, usualAmount, type RiskFacts } from "../facts.js";
 
 export const FEATURES = [
@@ -16,14 +18,14 @@ const log2Count = (n: number | undefined): number => (n && n > 1 ? Math.log2(n) 
 /** The amount over the card's usual amount here; 0 when the card has no history. */
 export function amountVsUsual(f: RiskFacts): number {
   const usual = usualAmount(f);
-  return usual && usual > 0n ? Number(f.amountMinor) / Number(usual) : 0;
+  return usual && usual > 0n ? amountRatio(f.amountMinor, usual) : 0;
 }
 
 export function featureVector(f: RiskFacts): number[] {
   const v = f.velocity;
   const ratio = amountVsUsual(f);
   const values: Record<Feature, number> = {
-    amount_vs_large: clip(Math.log2(Number(f.amountMinor) / Number(f.largeAmountMinor)), -10, 3),
+    amount_vs_large: clip(Math.log2(amountRatio(f.amountMinor, f.largeAmountMinor)), -10, 3),
     amount_vs_usual: ratio > 0 ? clip(Math.log2(ratio), -4, 6) : 0,
     new_card: v && v.cardPayments === 0 ? 1 : 0,
     // An honest retry after "insufficient funds" is the same card again: not a sign by itself.

@@ -37,6 +37,8 @@ export function probability(model: RiskModel, x: readonly number[]): number {
 export interface ModelScore {
   score: number;
   reasons: RiskReason[];
+  /** The features it scored, by name (kept with the assessment for reportFraud's training examples). */
+  features: Record<string, number>;
 }
 
 export function scoreWithModel(model: RiskModel, facts: RiskFacts): ModelScore {
@@ -52,5 +54,5 @@ export function scoreWithModel(model: RiskModel, facts: RiskFacts): ModelScore {
   const reasons = named.map((p) => ({
     code: p.feature, message: featureWords(p.feature, facts), source: `model:${p.feature}`, points: Math.max(0, Math.round(((score - base) * p.c) / total)),
   })).filter((r) => r.points > 0);
-  return { score, reasons };
+  return { score, reasons, features: Object.fromEntries(FEATURES.map((name, i) => [name, x[i]!])) };
 }
