@@ -7,6 +7,7 @@ import { recordAudit } from "../audit/audit.js";
 import { AppError, ErrorCode, badInput, notFound } from "../platform/errors.js";
 import { newId } from "../platform/ids.js";
 import { relayOutbox } from "../platform/outbox.js";
+import { planPage, type Page, type PageArgs } from "../platform/pagination.js";
 import { channelView, checkChannels, type AlertChannelInput, type ChannelView, type StoredChannel } from "./channels.js";
 import { KINDS, checkCondition, type AlertCondition, type StoredCondition } from "./conditions.js";
 import { resolveAlertsOfDeletedRule } from "./incidents.js";
@@ -79,8 +80,9 @@ export async function getAlertRule(ctx: Ctx, id: string): Promise<AlertRule> {
   return rule;
 }
 
-export async function listAlertRules(ctx: Ctx): Promise<AlertRule[]> {
-  return ctx.app.db.alertRule.findMany({ where: { merchantId: ctx.merchantId }, orderBy: [{ createdAt: "desc" }, { id: "desc" }] });
+export async function listAlertRules(ctx: Ctx, args: PageArgs): Promise<Page<AlertRule>> {
+  const plan = planPage(args);
+  return plan.finish(await ctx.app.db.alertRule.findMany({ where: { merchantId: ctx.merchantId, ...plan.where }, orderBy: plan.orderBy, take: plan.take }));
 }
 
 /** Deletes the rule; its firing alerts resolve at once, without notices (their channels went with it). */

@@ -1,35 +1,34 @@
 // Thin adapters over alert-rules.ts and incidents.ts. Reading rules and alerts needs alerts:read,
 // changing rules alerts:write; QUEUE_AGE_ABOVE rules are for platform administrators only.
 import { Arg, Args, ArgsType, Authorized, Ctx, Field, ID, Int, Mutation, Query, Resolver, Root, Subscription } from "type-graphql";
+import { ConnectionArgs } from "../platform/graphql/common.types.js";
 import type { AlertNotification } from "../generated/prisma/client.js";
 import { AlertState } from "../generated/prisma/enums.js";
 import { merchantCtx, type GqlContext } from "../app/graphql-context.js";
 import { notFound } from "../platform/errors.js";
-import type { Page } from "../platform/pagination.js";
+import { mapPage, type Page } from "../platform/pagination.js";
 import { createAlertRule, deleteAlertRule, getAlertRule, listAlertRules, ruleView } from "./alert-rules.js";
 import { alertChannel, listAlerts, type Alert, type AlertResource } from "./incidents.js";
-import { AlertConnection, AlertRulePayload, AlertRuleType, AlertType, CreateAlertRuleInput, DeleteAlertRuleInput } from "./alert.type.js";
+import { AlertConnection, AlertRuleConnection, AlertRulePayload, AlertRuleType, AlertType, CreateAlertRuleInput, DeleteAlertRuleInput } from "./alert.type.js";
 import type { AlertChannelKind } from "./channels.js";
 
 @ArgsType()
-class AlertsArgs {
-  @Field(() => Int, { nullable: true }) first?: number | null;
-  @Field(() => String, { nullable: true }) after?: string | null;
+class AlertsArgs extends ConnectionArgs {
   @Field(() => AlertState, { nullable: true }) state?: AlertState | null;
 }
 
 const notificationType = (n: AlertNotification) => ({ ...n, channelKind: n.channelKind as AlertChannelKind });
 
-const alertType = (a: Alert & { notifications: AlertNotification[] }): AlertType => ({
+export const alertView = (a: Alert & { notifications: AlertNotification[] }): AlertType => ({
   ...a, value: a.lastValue, firedAt: a.createdAt, notifications: a.notifications.map(notificationType),
 });
 
 @Resolver()
 export class AlertResolver {
   @Authorized("alerts:read")
-  @Query(() => [AlertRuleType], { description: "Newest first" })
-  async alertRules(@Ctx() context: GqlContext): Promise<AlertRuleType[]> {
-    return (await listAlertRules(merchantCtx(context))).map(ruleView);
+  @Query(() => AlertRuleConnection, { description: "Newest first" })
+  async alertRules(@Args() args: ConnectionArgs, @Ctx() context: GqlContext): Promise<Page<AlertRuleType>> {
+    return mapPage(await listAlertRules(merchantCtx(context), args), ruleView);
   }
 
   @Authorized("alerts:write")
@@ -47,8 +46,7 @@ export class AlertResolver {
   @Authorized("alerts:read")
   @Query(() => AlertConnection, { description: "Newest first (by when they fired)" })
   async alerts(@Args() args: AlertsArgs, @Ctx() context: GqlContext): Promise<Page<AlertType>> {
-    const page = await listAlerts(context.app, merchantCtx(context).merchantId, args);
-    return { ...page, edges: page.edges.map((e) => ({ cursor: e.cursor, node: alertType(e.node) })) };
+    return mapPage(await listAlerts(context.app, merchantCtx(context).merchantId, args), alertView);
   }
 
   @Authorized("alerts:read")
@@ -59,7 +57,7 @@ export class AlertResolver {
       include: { notifications: { orderBy: [{ createdAt: "asc" }, { channel: "asc" }] } },
     });
     if (!found) throw notFound("alert", id);
-    return alertType(found);
+    return alertView(found);
   }
 
   @Authorized("alerts:read")

@@ -3,7 +3,7 @@
 import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
 import { GraphQLDateTime } from "graphql-scalars";
 import { AlertKind, AlertNotificationStatus, AlertState } from "../generated/prisma/enums.js";
-import { PageInfo } from "../platform/graphql/common.types.js";
+import { NodeInterface, connectionOf } from "../platform/graphql/common.types.js";
 import { AlertChannelKind } from "./channels.js";
 
 registerEnumType(AlertKind, { name: "AlertKind" });
@@ -30,7 +30,7 @@ export class AlertChannelType {
   @Field({ description: "WEBHOOK: the endpoint's id; EMAIL: the address; SLACK: the URL's host and last characters only (the URL is a credential)" }) target!: string;
 }
 
-@ObjectType("AlertRule")
+@ObjectType("AlertRule", { implements: NodeInterface })
 export class AlertRuleType {
   @Field(() => ID) id!: string;
   @Field() name!: string;
@@ -38,6 +38,8 @@ export class AlertRuleType {
   @Field(() => [AlertChannelType]) channels!: AlertChannelType[];
   @Field(() => GraphQLDateTime) createdAt!: Date;
 }
+
+export const AlertRuleConnection = connectionOf(AlertRuleType, "AlertRule");
 
 @ObjectType("AlertNotification", { description: "One notice of an alert's firing or resolution on one channel" })
 export class AlertNotificationType {
@@ -50,7 +52,7 @@ export class AlertNotificationType {
   @Field(() => GraphQLDateTime, { nullable: true }) sentAt!: Date | null;
 }
 
-@ObjectType("Alert", { description: "An incident: a rule's condition held for one subject, from firedAt until resolvedAt" })
+@ObjectType("Alert", { implements: NodeInterface, description: "An incident: a rule's condition held for one subject, from firedAt until resolvedAt" })
 export class AlertType {
   @Field(() => ID) id!: string;
   @Field(() => ID, { nullable: true, description: "Null once the rule is deleted" }) ruleId!: string | null;
@@ -68,17 +70,7 @@ export class AlertType {
   @Field(() => [AlertNotificationType], { description: "Its notices, oldest first" }) notifications!: AlertNotificationType[];
 }
 
-@ObjectType("AlertEdge")
-export class AlertEdge {
-  @Field() cursor!: string;
-  @Field(() => AlertType) node!: AlertType;
-}
-
-@ObjectType("AlertConnection")
-export class AlertConnection {
-  @Field(() => [AlertEdge]) edges!: AlertEdge[];
-  @Field(() => PageInfo) pageInfo!: PageInfo;
-}
+export const AlertConnection = connectionOf(AlertType, "Alert");
 
 @InputType()
 export class AlertConditionInput {

@@ -13,7 +13,7 @@ import type { Tx } from "../platform/db.js";
 import { recordAudit } from "../audit/audit.js";
 import { newId } from "../platform/ids.js";
 import { relayOutbox, writeOutbox } from "../platform/outbox.js";
-import { NEWEST_FIRST, afterCursor, decodeCursor, pageSize, toPage, type Page } from "../platform/pagination.js";
+import { planPage, type Page, type PageArgs } from "../platform/pagination.js";
 import { badInput } from "../platform/errors.js";
 import { eventIdOf } from "../webhooks/events.js";
 import type { StoredChannel } from "./channels.js";
@@ -188,20 +188,19 @@ export async function applyObservations(
 
 /** Newest first; `state` filters. */
 export async function listAlerts(
-  app: App, merchantId: string, args: { first?: number | null; after?: string | null; state?: AlertState | null },
+  app: App, merchantId: string, args: PageArgs & { state?: AlertState | null },
 ): Promise<Page<Alert & { notifications: AlertNotification[] }>> {
-  const take = pageSize(args.first);
-  const cursor = args.after ? decodeCursor(args.after) : undefined;
+  const plan = planPage(args);
   if (args.state && args.state !== "FIRING" && args.state !== "RESOLVED") throw badInput("state is FIRING or RESOLVED", "state");
   const rows = await app.db.alert.findMany({
     where: {
       merchantId,
       ...(args.state ? { state: args.state } : {}),
-      ...afterCursor(cursor),
+      ...plan.where,
     },
     include: { notifications: { orderBy: [{ createdAt: "asc" }, { channel: "asc" }] } },
-    orderBy: NEWEST_FIRST,
-    take: take + 1,
+    orderBy: plan.orderBy,
+    take: plan.take,
   });
-  return toPage(rows, take, cursor);
+  return plan.finish(rows);
 }

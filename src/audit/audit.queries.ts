@@ -3,7 +3,7 @@
 import type { AuditRecord, Prisma } from "../generated/prisma/client.js";
 import type { Db } from "../platform/db.js";
 import { badInput } from "../platform/errors.js";
-import { afterCursor, decodeCursor, NEWEST_FIRST, pageSize, toPage, type Page } from "../platform/pagination.js";
+import { planPage, type Page, type PageArgs } from "../platform/pagination.js";
 
 export interface AuditFilter {
   entityId?: string | null;
@@ -17,10 +17,9 @@ export interface AuditFilter {
 }
 
 export async function listAuditRecords(
-  db: Db, merchantId: string, args: { first?: number | null; after?: string | null; filter?: AuditFilter | null },
+  db: Db, merchantId: string, args: PageArgs & { filter?: AuditFilter | null },
 ): Promise<Page<AuditRecord>> {
-  const take = pageSize(args.first);
-  const cursor = args.after ? decodeCursor(args.after) : undefined;
+  const plan = planPage(args);
   const f = args.filter ?? {};
   if (f.from && f.to && f.from.getTime() >= f.to.getTime()) throw badInput("filter.from must be before filter.to", "filter.to");
   const rows = await db.auditRecord.findMany({
@@ -31,12 +30,12 @@ export async function listAuditRecords(
       ...(f.action ? { action: f.action } : {}),
       ...(f.actor ? { actor: f.actor } : {}),
       createdAt: { ...(f.from ? { gte: f.from } : {}), ...(f.to ? { lt: f.to } : {}) },
-      ...afterCursor(cursor),
+      ...plan.where,
     },
-    orderBy: NEWEST_FIRST,
-    take: take + 1,
+    orderBy: plan.orderBy,
+    take: plan.take,
   });
-  return toPage(rows, take, cursor);
+  return plan.finish(rows);
 }
 
 /** The payment's records (formerly payment_event), oldest first by the payment's version. */

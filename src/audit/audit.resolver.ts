@@ -1,13 +1,15 @@
 // Thin adapters over the audit log. Both need the `admin` scope: the log shows every key,
 // gateway account and rule change of the merchant, which is administrative data.
-import { Arg, Authorized, Ctx, Int, Query, Resolver } from "type-graphql";
+import { Arg, Args, Authorized, Ctx, Query, Resolver } from "type-graphql";
 import type { AuditRecord } from "../generated/prisma/client.js";
 import { merchantCtx, type GqlContext } from "../app/graphql-context.js";
+import { ConnectionArgs } from "../platform/graphql/common.types.js";
+import { mapPage, type Page } from "../platform/pagination.js";
 import { listAuditRecords } from "./audit.queries.js";
 import { AuditBreakReason, AuditChainVerification, AuditLogFilter, AuditRecordConnection, AuditRecordType } from "./audit.type.js";
 import { verifyChain } from "./verify.js";
 
-const view = (r: AuditRecord): AuditRecordType => ({ ...r, seq: r.seq?.toString() ?? null });
+export const auditRecordView = (r: AuditRecord): AuditRecordType => ({ ...r, seq: r.seq?.toString() ?? null });
 
 @Resolver(() => AuditRecordType)
 export class AuditResolver {
@@ -15,13 +17,11 @@ export class AuditResolver {
   @Query(() => AuditRecordConnection, { description: "The merchant's audit log, newest first" })
   async auditLog(
     @Ctx() context: GqlContext,
-    @Arg("first", () => Int, { nullable: true }) first?: number,
-    @Arg("after", () => String, { nullable: true }) after?: string,
+    @Args() args: ConnectionArgs,
     @Arg("filter", () => AuditLogFilter, { nullable: true }) filter?: AuditLogFilter,
-  ): Promise<AuditRecordConnection> {
+  ): Promise<Page<AuditRecordType>> {
     const ctx = merchantCtx(context);
-    const page = await listAuditRecords(ctx.app.db, ctx.merchantId, { first, after, filter });
-    return { ...page, edges: page.edges.map((e) => ({ cursor: e.cursor, node: view(e.node) })) };
+    return mapPage(await listAuditRecords(ctx.app.db, ctx.merchantId, { ...args, filter }), auditRecordView);
   }
 
   @Authorized("admin")

@@ -1,9 +1,9 @@
 // GraphQL shape of the audit log and of a chain verification.
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
 import { GraphQLDateTime, GraphQLJSON } from "graphql-scalars";
-import { PageInfo } from "../platform/graphql/common.types.js";
+import { NodeInterface, connectionOf } from "../platform/graphql/common.types.js";
 
-@ObjectType("AuditRecord", { description: "One state change or administrative action; append-only, hash-chained per merchant" })
+@ObjectType("AuditRecord", { implements: NodeInterface, description: "One state change or administrative action; append-only, hash-chained per merchant" })
 export class AuditRecordType {
   @Field(() => ID) id!: string;
   @Field({ description: "Who acted: key:key_…, oauth:…, user:usr_…, system:worker, cli" }) actor!: string;
@@ -18,17 +18,7 @@ export class AuditRecordType {
   @Field(() => String, { nullable: true, description: "SHA-256 (hex) of the record's canonical JSON and the previous hash; null until sealed" }) hash!: string | null;
 }
 
-@ObjectType("AuditRecordEdge")
-export class AuditRecordEdge {
-  @Field() cursor!: string;
-  @Field(() => AuditRecordType) node!: AuditRecordType;
-}
-
-@ObjectType("AuditRecordConnection")
-export class AuditRecordConnection {
-  @Field(() => [AuditRecordEdge]) edges!: AuditRecordEdge[];
-  @Field(() => PageInfo) pageInfo!: PageInfo;
-}
+export const AuditRecordConnection = connectionOf(AuditRecordType, "AuditRecord");
 
 @InputType()
 export class AuditLogFilter {

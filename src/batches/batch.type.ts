@@ -2,7 +2,7 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
 import { GraphQLDateTime } from "graphql-scalars";
 import { BatchItemStatus, BatchOperation, BatchStatus } from "../generated/prisma/enums.js";
-import { PageInfo } from "../platform/graphql/common.types.js";
+import { NodeInterface, connectionOf } from "../platform/graphql/common.types.js";
 
 registerEnumType(BatchOperation, { name: "BatchOperation" });
 registerEnumType(BatchStatus, { name: "BatchStatus" });
@@ -27,7 +27,7 @@ export class BatchItemPage {
   @Field(() => String, { nullable: true, description: "Pass as `after` for the next page" }) endCursor!: string | null;
 }
 
-@ObjectType("Batch", { description: "Many captures, refunds or cancellations, each item run once through the single operation" })
+@ObjectType("Batch", { implements: NodeInterface, description: "Many captures, refunds or cancellations, each item run once through the single operation" })
 export class BatchType {
   @Field(() => ID) id!: string;
   @Field(() => BatchOperation) operation!: BatchOperation;
@@ -66,14 +66,4 @@ export class CancelBatchInput {
   @Field(() => ID) id!: string;
 }
 
-@ObjectType("BatchEdge")
-export class BatchEdge {
-  @Field() cursor!: string;
-  @Field(() => BatchType) node!: BatchType;
-}
-
-@ObjectType("BatchConnection")
-export class BatchConnection {
-  @Field(() => [BatchEdge]) edges!: BatchEdge[];
-  @Field(() => PageInfo) pageInfo!: PageInfo;
-}
+export const BatchConnection = connectionOf(BatchType, "Batch");

@@ -12,7 +12,7 @@ import { AppError, ErrorCode, badInput, notFound } from "../platform/errors.js";
 import { checkKey } from "../platform/idempotency.js";
 import { newId } from "../platform/ids.js";
 import { relayOutbox, writeOutbox } from "../platform/outbox.js";
-import { NEWEST_FIRST, afterCursor, decodeCursor, pageSize, toPage, type Page } from "../platform/pagination.js";
+import { planPage, type Page, type PageArgs } from "../platform/pagination.js";
 import { BATCH_START_TOPIC, batchChannel, type BatchStartMessage } from "./queue.js";
 import { checkLines, type BatchLine, type LineProblem } from "./validation.js";
 
@@ -119,11 +119,10 @@ export async function getBatch(ctx: Ctx, id: string): Promise<BatchView> {
   return (await withCounts(ctx.app.db, [batch]))[0]!;
 }
 
-export async function listBatches(ctx: Ctx, args: { first?: number | null; after?: string | null }): Promise<Page<BatchView>> {
-  const take = pageSize(args.first);
-  const cursor = args.after ? decodeCursor(args.after) : undefined;
-  const rows = await ctx.app.db.batch.findMany({ where: { merchantId: ctx.merchantId, ...afterCursor(cursor) }, orderBy: NEWEST_FIRST, take: take + 1 });
-  return toPage(await withCounts(ctx.app.db, rows), take, cursor);
+export async function listBatches(ctx: Ctx, args: PageArgs): Promise<Page<BatchView>> {
+  const plan = planPage(args);
+  const rows = await ctx.app.db.batch.findMany({ where: { merchantId: ctx.merchantId, ...plan.where }, orderBy: plan.orderBy, take: plan.take });
+  return plan.finish(await withCounts(ctx.app.db, rows));
 }
 
 /** A page of the batch's items in line order; the cursor is the last line seen. */

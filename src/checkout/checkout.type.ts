@@ -1,5 +1,6 @@
 // The GraphQL shapes of a hosted checkout session. A session is read by its merchant (with
 // `payments:read`) and by its own page (with its client secret); `payment` is the merchant's only.
+import { NodeInterface } from "../platform/graphql/common.types.js";
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
 import { GraphQLDateTime, GraphQLJSONObject } from "graphql-scalars";
 import { CaptureMethod, CheckoutSessionStatus } from "../generated/prisma/enums.js";
@@ -15,7 +16,7 @@ export class CheckoutPaymentErrorType {
   @Field() message!: string;
 }
 
-@ObjectType("CheckoutSession", { description: "A hosted page where a shopper pays one payment" })
+@ObjectType("CheckoutSession", { implements: NodeInterface, description: "A hosted page where a shopper pays one payment" })
 export class CheckoutSessionType {
   @Field(() => ID) id!: string;
   @Field(() => GraphQLDateTime) expiresAt!: Date;

@@ -3,7 +3,7 @@
 import type { Customer, PaymentMethod, SavedPaymentMethod } from "../generated/prisma/client.js";
 import type { Tx } from "../platform/db.js";
 import { AppError, ErrorCode } from "../platform/errors.js";
-import { afterCursor, decodeCursor, NEWEST_FIRST, pageSize, toPage, type Page } from "../platform/pagination.js";
+import { planPage, type Page, type PageArgs } from "../platform/pagination.js";
 
 /** NOT_FOUND that names the input field it came from, so a client can point at it. */
 export const missing = (what: string, id: string, field: string): AppError =>
@@ -22,22 +22,21 @@ export interface CustomerFilter {
 
 /** Newest first, stable by (createdAt, id), as payments are. Deleted customers are left out. */
 export async function listCustomers(
-  db: Tx, merchantId: string, args: { first?: number | null; after?: string | null; filter?: CustomerFilter | null },
+  db: Tx, merchantId: string, args: PageArgs & { filter?: CustomerFilter | null },
 ): Promise<Page<Customer>> {
-  const take = pageSize(args.first);
-  const cursor = args.after ? decodeCursor(args.after) : undefined;
+  const plan = planPage(args);
   const email = args.filter?.email?.trim();
   const rows = await db.customer.findMany({
     where: {
       merchantId,
       deletedAt: null,
       ...(email ? { email: { equals: email, mode: "insensitive" as const } } : {}),
-      ...afterCursor(cursor),
+      ...plan.where,
     },
-    orderBy: NEWEST_FIRST,
-    take: take + 1,
+    orderBy: plan.orderBy,
+    take: plan.take,
   });
-  return toPage(rows, take, cursor);
+  return plan.finish(rows);
 }
 
 /** The most cards `Customer.paymentMethods` lists; a customer rarely keeps more than a few. */

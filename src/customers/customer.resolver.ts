@@ -1,10 +1,11 @@
 // Thin adapters for customers and saved cards: authenticate, call one service function, return rows.
 // Customers and saved cards use the payments scopes (a saved card exists to pay).
 import { Arg, Args, ArgsType, Authorized, Ctx, Field, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
+import { ConnectionArgs } from "../platform/graphql/common.types.js";
 import { GraphQLJSONObject } from "graphql-scalars";
 import type { Customer, PaymentMethod } from "../generated/prisma/client.js";
 import { merchantCtx, type GqlContext } from "../app/graphql-context.js";
-import type { Page } from "../platform/pagination.js";
+import { pageOfList, type Page } from "../platform/pagination.js";
 import { CardSummary } from "../vault/card.type.js";
 import { getCustomer, listCustomers } from "./customer.data.js";
 import { customerLoaders } from "./customer.loaders.js";
@@ -13,13 +14,11 @@ import { attachPaymentMethod, createPaymentMethod, detachPaymentMethod } from ".
 import {
   AttachPaymentMethodInput, AttachPaymentMethodPayload, CreateCustomerInput, CreateCustomerPayload, CreatePaymentMethodInput,
   CreatePaymentMethodPayload, CustomerConnection, CustomerFilterInput, CustomerType, DeleteCustomerInput, DeleteCustomerPayload,
-  DetachPaymentMethodInput, DetachPaymentMethodPayload, PaymentMethodType, UpdateCustomerInput, UpdateCustomerPayload,
+  DetachPaymentMethodInput, DetachPaymentMethodPayload, PaymentMethodConnection, PaymentMethodType, UpdateCustomerInput, UpdateCustomerPayload,
 } from "./customer.type.js";
 
 @ArgsType()
-class CustomersArgs {
-  @Field(() => Int, { nullable: true, description: "Page size, 1 to 100 (default 20)" }) first?: number | null;
-  @Field(() => String, { nullable: true }) after?: string | null;
+class CustomersArgs extends ConnectionArgs {
   @Field(() => CustomerFilterInput, { nullable: true }) filter?: CustomerFilterInput | null;
 }
 
@@ -61,9 +60,9 @@ export class CustomerResolver {
     return (c.metadata ?? {}) as object;
   }
 
-  @FieldResolver(() => [PaymentMethodType], { description: "Saved cards attached to this customer, oldest first (at most 100)" })
-  async paymentMethods(@Root() c: Customer, @Ctx() context: GqlContext): Promise<PaymentMethod[]> {
-    return customerLoaders(context).savedCards.load(c.id);
+  @FieldResolver(() => PaymentMethodConnection, { description: "Saved cards attached to this customer, oldest first (at most 100)" })
+  async paymentMethods(@Root() c: Customer, @Args() args: ConnectionArgs, @Ctx() context: GqlContext): Promise<Page<PaymentMethod>> {
+    return pageOfList(await customerLoaders(context).savedCards.load(c.id), args, "oldestFirst");
   }
 }
 

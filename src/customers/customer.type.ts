@@ -2,7 +2,7 @@
 // database rows; computed fields are in customer.resolver.ts.
 import { Field, ID, InputType, ObjectType } from "type-graphql";
 import { GraphQLDateTime, GraphQLJSONObject } from "graphql-scalars";
-import { NodeInterface, PageInfo } from "../platform/graphql/common.types.js";
+import { NodeInterface, connectionOf } from "../platform/graphql/common.types.js";
 import { CardInput } from "../vault/card.type.js";
 
 @ObjectType("Customer", { implements: NodeInterface, description: "A merchant's customer; saved cards attach to it" })
@@ -19,17 +19,9 @@ export class PaymentMethodType extends NodeInterface {
   @Field(() => GraphQLDateTime) createdAt!: Date;
 }
 
-@ObjectType("CustomerEdge")
-export class CustomerEdge {
-  @Field() cursor!: string;
-  @Field(() => CustomerType) node!: CustomerType;
-}
+export const PaymentMethodConnection = connectionOf(PaymentMethodType, "PaymentMethod");
 
-@ObjectType("CustomerConnection")
-export class CustomerConnection {
-  @Field(() => [CustomerEdge]) edges!: CustomerEdge[];
-  @Field(() => PageInfo) pageInfo!: PageInfo;
-}
+export const CustomerConnection = connectionOf(CustomerType, "Customer");
 
 @InputType()
 export class CustomerFilterInput {

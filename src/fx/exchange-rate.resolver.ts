@@ -6,7 +6,7 @@ import { merchantCtx, type GqlContext } from "../app/graphql-context.js";
 import { Money } from "../platform/money.js";
 import type { Tx } from "../platform/db.js";
 import { convertMinor } from "./conversion.js";
-import { ConversionType, ExchangeRateType, RoundingMode, SetExchangeRateInput } from "./exchange-rate.type.js";
+import { ConversionType, ExchangeRateType, RoundingMode, SetExchangeRateInput, SetExchangeRatePayload } from "./exchange-rate.type.js";
 import { currencyCode, findRate, setExchangeRateAsAdmin, type RateQuote } from "./rates.js";
 
 async function rateOrNotFound(db: Tx, from: string, to: string): Promise<RateQuote> {
@@ -44,8 +44,8 @@ export class ExchangeRateResolver {
   }
 
   @Authorized("ADMIN", "admin")
-  @Mutation(() => ExchangeRateType, { description: "Admin keys only: records a rate (source \"manual\"), kept in the history like every other" })
-  async setExchangeRate(@Arg("input") input: SetExchangeRateInput, @Ctx() context: GqlContext): Promise<RateQuote> {
-    return setExchangeRateAsAdmin(merchantCtx(context), input);
+  @Mutation(() => SetExchangeRatePayload, { description: "Admin keys only: records a rate (source \"manual\"), kept in the history like every other" })
+  async setExchangeRate(@Arg("input") input: SetExchangeRateInput, @Ctx() context: GqlContext): Promise<{ exchangeRate: RateQuote }> {
+    return { exchangeRate: await setExchangeRateAsAdmin(merchantCtx(context), input) };
   }
 }

@@ -39,3 +39,8 @@ export class SetExchangeRateInput {
   @Field(() => GraphQLDateTime, { nullable: true, description: "The rate's time; default now, never in the future. The latest asOf of a pair is the rate in force" })
   asOf?: Date | null;
 }
+
+@ObjectType()
+export class SetExchangeRatePayload {
+  @Field(() => ExchangeRateType, { description: "The rate as recorded (source \"manual\")" }) exchangeRate!: ExchangeRateType;
+}

@@ -1,4 +1,5 @@
 // GraphQL shape of API keys. The secret appears once, in the payload of the mutation that made it.
+import { NodeInterface, connectionOf } from "../platform/graphql/common.types.js";
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
 import { GraphQLDateTime } from "graphql-scalars";
 import { ApiKeyKind } from "../generated/prisma/enums.js";
@@ -8,7 +9,7 @@ registerEnumType(ApiKeyKind, {
   description: "SECRET (sk_): server side, every scope. PUBLISHABLE (pk_): client-side tokenization only. RESTRICTED (rk_): only its scopes",
 });
 
-@ObjectType("ApiKey", { description: "An API key; its secret is never returned after creation" })
+@ObjectType("ApiKey", { implements: NodeInterface, description: "An API key; its secret is never returned after creation" })
 export class ApiKeyType {
   @Field(() => ID) id!: string;
   @Field() name!: string;
@@ -21,6 +22,8 @@ export class ApiKeyType {
   @Field(() => GraphQLDateTime, { nullable: true, description: "Set on a rolled key: refused from then on" }) expiresAt!: Date | null;
   @Field(() => GraphQLDateTime, { nullable: true }) revokedAt!: Date | null;
 }
+
+export const ApiKeyConnection = connectionOf(ApiKeyType, "ApiKey");
 
 @InputType()
 export class CreateApiKeyInput {

@@ -13,6 +13,7 @@ import type { Principal } from "../auth/principal.js";
 import { recordAudit } from "../audit/audit.js";
 import { assertMayGrant, assertMayManageRole } from "../auth/grants.js";
 import { apiKeyView } from "../audit/views.js";
+import { planPage, type Page, type PageArgs } from "../platform/pagination.js";
 
 const KEY_PATTERN = /^(sk|pk|rk)_(test|live)_[0-9A-Za-z]{32}$/;
 export const KEY_PREFIX: Record<ApiKeyKind, string> = { SECRET: "sk_test_", PUBLISHABLE: "pk_test_", RESTRICTED: "rk_test_" };
@@ -155,11 +156,13 @@ async function invalidate(ctx: Ctx, hash: string): Promise<void> {
 }
 
 /** Keys in use (not revoked, not past their grace), newest first. */
-export async function listApiKeys(ctx: Ctx): Promise<ApiKeyRow[]> {
-  return ctx.app.db.apiKey.findMany({
-    where: { merchantId: ctx.merchantId, revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: new Date() } }] },
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-  });
+export async function listApiKeys(ctx: Ctx, args: PageArgs): Promise<Page<ApiKeyRow>> {
+  const plan = planPage(args);
+  return plan.finish(await ctx.app.db.apiKey.findMany({
+    where: { merchantId: ctx.merchantId, revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: new Date() } }], AND: [plan.where] },
+    orderBy: plan.orderBy,
+    take: plan.take,
+  }));
 }
 
 export async function createApiKey(ctx: Ctx, input: { name: string; kind: ApiKeyKind; scopes?: string[] | null; allowedOrigins?: string[] | null }): Promise<{ apiKey: ApiKeyRow; secret: string }> {

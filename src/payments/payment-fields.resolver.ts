@@ -1,16 +1,17 @@
 // Payment's computed fields: money from minor units, the card summary, the last error, and the
 // children, each list loaded through the request's DataLoaders (one query per kind per request).
-import { Ctx, FieldResolver, Resolver, Root } from "type-graphql";
+import { Args, Ctx, FieldResolver, Resolver, Root } from "type-graphql";
 import { GraphQLJSONObject } from "graphql-scalars";
 import type { Payment, PaymentAttempt } from "../generated/prisma/client.js";
 import type { PaymentEvent } from "./payment.queries.js";
-import { MoneyType } from "../platform/graphql/common.types.js";
+import { ConnectionArgs, MoneyType } from "../platform/graphql/common.types.js";
+import { pageOfList, type Page } from "../platform/pagination.js";
 import { merchantCtx, type GqlContext } from "../app/graphql-context.js";
 import type { NextAction, PaymentError, ThreeDSecureSummary } from "./payment-change.js";
 import { NextActionType, ThreeDSecureType } from "./three-d-secure/three-d-secure.type.js";
 import { RiskType } from "../risk/risk.type.js";
 import { riskView } from "../risk/assess.js";
-import { PaymentAttemptType, PaymentErrorType, PaymentEventType, PaymentType, SettlementType } from "./payment.type.js";
+import { PaymentAttemptConnection, PaymentErrorType, PaymentEventConnection, PaymentType, SettlementType } from "./payment.type.js";
 import { CardSummary } from "../vault/card.type.js";
 
 @Resolver(() => PaymentType)
@@ -81,13 +82,13 @@ export class PaymentFieldsResolver {
     return p.paymentMethodId ? merchantCtx(context).loaders.paymentMethods.load(p.paymentMethodId) : null;
   }
 
-  @FieldResolver(() => [PaymentAttemptType])
-  async attempts(@Root() p: Payment, @Ctx() context: GqlContext): Promise<PaymentAttempt[]> {
-    return merchantCtx(context).loaders.attempts.load(p.id);
+  @FieldResolver(() => PaymentAttemptConnection, { description: "Oldest first (`last: 1` is the latest)" })
+  async attempts(@Root() p: Payment, @Args() args: ConnectionArgs, @Ctx() context: GqlContext): Promise<Page<PaymentAttempt>> {
+    return pageOfList(await merchantCtx(context).loaders.attempts.load(p.id), args, "oldestFirst");
   }
 
-  @FieldResolver(() => [PaymentEventType], { description: "The audit trail, oldest first" })
-  async events(@Root() p: Payment, @Ctx() context: GqlContext): Promise<PaymentEvent[]> {
-    return merchantCtx(context).loaders.events.load(p.id);
+  @FieldResolver(() => PaymentEventConnection, { description: "The audit trail, oldest first" })
+  async events(@Root() p: Payment, @Args() args: ConnectionArgs, @Ctx() context: GqlContext): Promise<Page<PaymentEvent>> {
+    return pageOfList(await merchantCtx(context).loaders.events.load(p.id), args, "oldestFirst");
   }
 }

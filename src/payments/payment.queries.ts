@@ -6,7 +6,7 @@ import { paymentAuditRecords } from "../audit/audit.queries.js";
 import type { Db, Sql, Tx } from "../platform/db.js";
 import { columnsAs, pickRow } from "../platform/sql-columns.js";
 import { notFound } from "../platform/errors.js";
-import { afterCursor, decodeCursor, NEWEST_FIRST, pageSize, toPage, type Page } from "../platform/pagination.js";
+import { planPage, type Page, type PageArgs } from "../platform/pagination.js";
 import type { PaymentStatus } from "./payment-state.js";
 
 /** Works inside a transaction too (pass its `tx`): never take a second pool connection there. */
@@ -39,10 +39,9 @@ export interface PaymentFilter {
 
 /** Newest first, stable by (createdAt, id), so a page never skips or repeats a payment. */
 export async function listPayments(
-  db: Db, merchantId: string, args: { first?: number | null; after?: string | null; filter?: PaymentFilter | null },
+  db: Db, merchantId: string, args: PageArgs & { filter?: PaymentFilter | null },
 ): Promise<Page<Payment>> {
-  const take = pageSize(args.first);
-  const cursor = args.after ? decodeCursor(args.after) : undefined;
+  const plan = planPage(args);
   const f = args.filter ?? {};
   const rows = await db.payment.findMany({
     where: {
@@ -50,12 +49,12 @@ export async function listPayments(
       ...(f.status ? { status: f.status } : {}),
       ...(f.currency ? { currency: f.currency.toUpperCase() } : {}),
       createdAt: { ...(f.createdAfter ? { gte: f.createdAfter } : {}), ...(f.createdBefore ? { lt: f.createdBefore } : {}) },
-      ...afterCursor(cursor),
+      ...plan.where,
     },
-    orderBy: NEWEST_FIRST,
-    take: take + 1,
+    orderBy: plan.orderBy,
+    take: plan.take,
   });
-  return toPage(rows, take, cursor);
+  return plan.finish(rows);
 }
 
 function groupBy<T extends { paymentId: string }>(ids: readonly string[], rows: T[]): T[][] {
@@ -75,11 +74,20 @@ export interface PaymentEvent {
   createdAt: Date;
 }
 
+/** `pev_X` is the audit record `aud_X` of a payment: one prefix, one type (node(id:) reads either). */
+export const paymentEventIdOf = (auditRecordId: string): string => `pev_${auditRecordId.slice("aud_".length)}`;
+
 const toEvent = (r: AuditRecord): PaymentEvent => {
   const before = r.before as { status?: PaymentStatus } | null;
   const after = r.after as { status: PaymentStatus; version: number };
-  return { id: r.id, type: r.action, fromStatus: before?.status ?? null, toStatus: after.status, version: Number(after.version), requestId: r.requestId, createdAt: r.createdAt };
+  return { id: paymentEventIdOf(r.id), type: r.action, fromStatus: before?.status ?? null, toStatus: after.status, version: Number(after.version), requestId: r.requestId, createdAt: r.createdAt };
 };
+
+/** One entry of a payment's history by its `pev_` id, or null when it is not the merchant's. */
+export async function findPaymentEvent(db: Db, merchantId: string, id: string): Promise<PaymentEvent | null> {
+  const record = await db.auditRecord.findFirst({ where: { id: `aud_${id.slice("pev_".length)}`, merchantId, entityType: "payment" } });
+  return record?.after ? toEvent(record) : null;
+}
 
 export interface PaymentLoaders {
   payments: DataLoader<string, Payment | null>;

@@ -1,6 +1,7 @@
 // Thin adapters: authenticate, call one operation, return its rows. Payment's computed fields
 // live in payment-fields.resolver.ts.
 import { Arg, Args, ArgsType, Authorized, Ctx, Field, ID, Int, Mutation, Query, Resolver } from "type-graphql";
+import { ConnectionArgs } from "../platform/graphql/common.types.js";
 import type { Payment } from "../generated/prisma/client.js";
 import { merchantCtx, type GqlContext } from "../app/graphql-context.js";
 import type { Page } from "../platform/pagination.js";
@@ -17,9 +18,7 @@ import { listPayments, readPayment } from "./payment.queries.js";
 import { PaymentConnection, PaymentType } from "./payment.type.js";
 
 @ArgsType()
-class PaymentsArgs {
-  @Field(() => Int, { nullable: true, description: "Page size, 1 to 100 (default 20)" }) first?: number | null;
-  @Field(() => String, { nullable: true }) after?: string | null;
+class PaymentsArgs extends ConnectionArgs {
   @Field(() => PaymentFilterInput, { nullable: true }) filter?: PaymentFilterInput | null;
 }
 

@@ -4,7 +4,7 @@ import { Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
 import { GraphQLDateTime } from "graphql-scalars";
 import { AttemptStatus, CaptureMethod, GatewayDecision, PaymentStatus } from "../generated/prisma/enums.js";
 import "../routing/decision.types.js"; // registers GatewayDecision
-import { MoneyType, NodeInterface, PageInfo } from "../platform/graphql/common.types.js";
+import { MoneyType, NodeInterface, connectionOf } from "../platform/graphql/common.types.js";
 
 registerEnumType(PaymentStatus, { name: "PaymentStatus" });
 registerEnumType(CaptureMethod, { name: "CaptureMethod", description: "AUTOMATIC captures on authorization; MANUAL waits for capturePayment" });
@@ -39,7 +39,7 @@ export class PaymentErrorType {
   @Field(() => ID, { nullable: true }) attemptId!: string | null;
 }
 
-@ObjectType("PaymentAttempt", { description: "One try of the payment at a gateway" })
+@ObjectType("PaymentAttempt", { implements: NodeInterface, description: "One try of the payment at a gateway" })
 export class PaymentAttemptType {
   @Field(() => ID) id!: string;
   @Field() gateway!: string;
@@ -54,7 +54,9 @@ export class PaymentAttemptType {
   @Field(() => GraphQLDateTime) createdAt!: Date;
 }
 
-@ObjectType("PaymentEvent", { description: "An entry of the payment's append-only audit trail" })
+export const PaymentAttemptConnection = connectionOf(PaymentAttemptType, "PaymentAttempt");
+
+@ObjectType("PaymentEvent", { implements: NodeInterface, description: "An entry of the payment's append-only audit trail" })
 export class PaymentEventType {
   @Field(() => ID) id!: string;
   @Field() type!: string;
@@ -65,14 +67,6 @@ export class PaymentEventType {
   @Field(() => GraphQLDateTime) createdAt!: Date;
 }
 
-@ObjectType("PaymentEdge")
-export class PaymentEdge {
-  @Field() cursor!: string;
-  @Field(() => PaymentType) node!: PaymentType;
-}
+export const PaymentEventConnection = connectionOf(PaymentEventType, "PaymentEvent");
 
-@ObjectType("PaymentConnection")
-export class PaymentConnection {
-  @Field(() => [PaymentEdge]) edges!: PaymentEdge[];
-  @Field(() => PageInfo) pageInfo!: PageInfo;
-}
+export const PaymentConnection = connectionOf(PaymentType, "Payment");

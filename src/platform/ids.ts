@@ -16,6 +16,8 @@ export const IdPrefix = {
   paymentMethod: "pm",
   /** A webhook event: the audit record `aud_X` of a payment or refund, as receivers see it (`evt_X`). */
   event: "evt",
+  /** An entry of `Payment.events`: the payment's audit record `aud_X`, as its own history shows it (`pev_X`). */
+  paymentEvent: "pev",
   webhookEndpoint: "we",
   webhookDelivery: "whd",
   batch: "bat",

@@ -1,13 +1,14 @@
 // Refund queries, the refundPayment mutation, Refund's computed fields and Payment.refunds.
-import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { Payment, Refund } from "../generated/prisma/client.js";
-import { MoneyType } from "../platform/graphql/common.types.js";
+import { ConnectionArgs, MoneyType } from "../platform/graphql/common.types.js";
+import { pageOfList, type Page } from "../platform/pagination.js";
 import { merchantCtx, type GqlContext } from "../app/graphql-context.js";
 import { notFound } from "../platform/errors.js";
 import { PaymentType } from "../payments/payment.type.js";
 import { refundPayment, type RefundResult } from "./operations/refund.js";
 import { getRefund } from "./refund.queries.js";
-import { RefundPaymentInput, RefundPaymentPayload, RefundType } from "./refund.type.js";
+import { RefundConnection, RefundPaymentInput, RefundPaymentPayload, RefundType } from "./refund.type.js";
 
 @Resolver(() => RefundType)
 export class RefundResolver {
@@ -38,8 +39,8 @@ export class RefundResolver {
 
 @Resolver(() => PaymentType)
 export class PaymentRefundsResolver {
-  @FieldResolver(() => [RefundType], { description: "Oldest first" })
-  async refunds(@Root() p: Payment, @Ctx() context: GqlContext): Promise<Refund[]> {
-    return merchantCtx(context).loaders.refunds.load(p.id);
+  @FieldResolver(() => RefundConnection, { description: "Oldest first" })
+  async refunds(@Root() p: Payment, @Args() args: ConnectionArgs, @Ctx() context: GqlContext): Promise<Page<Refund>> {
+    return pageOfList(await merchantCtx(context).loaders.refunds.load(p.id), args, "oldestFirst");
   }
 }

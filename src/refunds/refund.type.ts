@@ -2,7 +2,7 @@
 import { Field, ID, InputType, ObjectType, registerEnumType } from "type-graphql";
 import { GraphQLDateTime } from "graphql-scalars";
 import { RefundStatus } from "../generated/prisma/enums.js";
-import { NodeInterface } from "../platform/graphql/common.types.js";
+import { NodeInterface, connectionOf } from "../platform/graphql/common.types.js";
 import { PaymentType } from "../payments/payment.type.js";
 
 registerEnumType(RefundStatus, { name: "RefundStatus" });
@@ -15,6 +15,8 @@ export class RefundType extends NodeInterface {
   @Field(() => GraphQLDateTime) createdAt!: Date;
   @Field(() => GraphQLDateTime) updatedAt!: Date;
 }
+
+export const RefundConnection = connectionOf(RefundType, "Refund");
 
 @InputType()
 export class RefundPaymentInput {

@@ -11,7 +11,7 @@ import { recordAudit } from "../audit/audit.js";
 import { getCustomer } from "../customers/customer.data.js";
 import { AppError, ErrorCode, badInput, notFound } from "../platform/errors.js";
 import { newId } from "../platform/ids.js";
-import { NEWEST_FIRST, afterCursor, decodeCursor, pageSize, toPage, type Page } from "../platform/pagination.js";
+import { NEWEST_FIRST, planPage, type Page, type PageArgs } from "../platform/pagination.js";
 import type { Tx } from "../platform/db.js";
 import { fingerprint, type Vault } from "../vault/vault.js";
 import type { Risk } from "./decide.js";
@@ -109,13 +109,12 @@ export async function removeRiskListEntry(ctx: Ctx, id: string): Promise<RiskLis
   });
 }
 
-export async function listRiskListEntries(ctx: Ctx, args: { first?: number | null; after?: string | null; list?: RiskList | null }): Promise<Page<RiskListEntry>> {
-  const take = pageSize(args.first);
-  const cursor = args.after ? decodeCursor(args.after) : undefined;
+export async function listRiskListEntries(ctx: Ctx, args: PageArgs & { list?: RiskList | null }): Promise<Page<RiskListEntry>> {
+  const plan = planPage(args);
   const rows = await ctx.app.db.riskListEntry.findMany({
-    where: { merchantId: ctx.merchantId, ...(args.list ? { list: args.list } : {}), ...afterCursor(cursor) }, orderBy: NEWEST_FIRST, take: take + 1,
+    where: { merchantId: ctx.merchantId, ...(args.list ? { list: args.list } : {}), ...plan.where }, orderBy: plan.orderBy, take: plan.take,
   });
-  return toPage(rows, take, cursor);
+  return plan.finish(rows);
 }
 
 /** What the risk step stored on a payment, with what it keeps of the shopper (assess.ts). */

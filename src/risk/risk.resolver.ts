@@ -5,7 +5,7 @@ import { Arg, Args, ArgsType, Authorized, Ctx, Field, Int, Mutation, ObjectType,
 import type { Payment } from "../generated/prisma/client.js";
 import { RiskList } from "../generated/prisma/enums.js";
 import { merchantCtx, type GqlContext } from "../app/graphql-context.js";
-import { MoneyType } from "../platform/graphql/common.types.js";
+import { MoneyType, ConnectionArgs } from "../platform/graphql/common.types.js";
 import type { Page } from "../platform/pagination.js";
 import { PaymentType } from "../payments/payment.type.js";
 import { RULE_VARIABLES } from "./language.js";
@@ -17,9 +17,7 @@ import {
 } from "./risk.type.js";
 
 @ArgsType()
-class RiskListEntriesArgs {
-  @Field(() => Int, { nullable: true }) first?: number | null;
-  @Field(() => String, { nullable: true }) after?: string | null;
+class RiskListEntriesArgs extends ConnectionArgs {
   @Field(() => RiskList, { nullable: true }) list?: RiskList | null;
 }
 

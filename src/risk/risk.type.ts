@@ -3,7 +3,7 @@
 import { GraphQLDateTime } from "graphql-scalars";
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
 import { RiskList, RiskListSubject } from "../generated/prisma/enums.js";
-import { MoneyType, PageInfo } from "../platform/graphql/common.types.js";
+import { MoneyType, NodeInterface, connectionOf } from "../platform/graphql/common.types.js";
 
 export enum RiskOutcomeKind { ALLOW = "ALLOW", REVIEW = "REVIEW", BLOCK = "BLOCK", REQUEST_3DS = "REQUEST_3DS" }
 registerEnumType(RiskOutcomeKind, { name: "RiskOutcome", description: "ALLOW: on to a gateway; REQUEST_3DS: 3-D Secure first; REVIEW: held for a person (REQUIRES_REVIEW); BLOCK: nothing charged (blocked_by_risk)" });
@@ -115,7 +115,7 @@ export class SetRiskRulesPayload {
   @Field(() => RiskSettingsType) riskSettings!: RiskSettingsType;
 }
 
-@ObjectType("RiskListEntry")
+@ObjectType("RiskListEntry", { implements: NodeInterface })
 export class RiskListEntryType {
   @Field(() => ID) id!: string;
   @Field(() => RiskList) list!: RiskList;
@@ -126,17 +126,7 @@ export class RiskListEntryType {
   @Field(() => GraphQLDateTime) createdAt!: Date;
 }
 
-@ObjectType("RiskListEntryEdge")
-export class RiskListEntryEdge {
-  @Field() cursor!: string;
-  @Field(() => RiskListEntryType) node!: RiskListEntryType;
-}
-
-@ObjectType("RiskListEntryConnection")
-export class RiskListEntryConnection {
-  @Field(() => [RiskListEntryEdge]) edges!: RiskListEntryEdge[];
-  @Field(() => PageInfo) pageInfo!: PageInfo;
-}
+export const RiskListEntryConnection = connectionOf(RiskListEntryType, "RiskListEntry");
 
 @InputType({ description: "Exactly one of paymentMethodId (its card), email, ip, customerId" })
 export class AddRiskListEntryInput {

@@ -3,7 +3,7 @@ import { Arg, Authorized, Ctx, Mutation, Query, Resolver } from "type-graphql";
 import { GatewayKind } from "../generated/prisma/enums.js";
 import { merchantCtx, type GqlContext } from "../app/graphql-context.js";
 import { decisionTable, setDecisionOverrides, type TableRule } from "./decision-table.js";
-import { DecisionSource, GatewayDecisionRule, SetGatewayDecisionOverridesInput } from "./decision.types.js";
+import { DecisionSource, GatewayDecisionRule, SetGatewayDecisionOverridesInput, SetGatewayDecisionOverridesPayload } from "./decision.types.js";
 
 const shape = (rules: TableRule[]): GatewayDecisionRule[] =>
   rules.map((r) => ({ code: r.code, declineCode: r.declineCode ?? null, messageContains: r.messageContains ?? null, decision: r.decision, description: r.description ?? null, source: r.source as DecisionSource }));
@@ -18,8 +18,8 @@ export class GatewayDecisionResolver {
   }
 
   @Authorized("admin")
-  @Mutation(() => [GatewayDecisionRule], { description: "Replaces your overrides of a gateway kind's outcome table; returns the table in force" })
-  async setGatewayDecisionOverrides(@Arg("input") input: SetGatewayDecisionOverridesInput, @Ctx() context: GqlContext): Promise<GatewayDecisionRule[]> {
-    return shape(await setDecisionOverrides(merchantCtx(context), input.kind, input.rules));
+  @Mutation(() => SetGatewayDecisionOverridesPayload, { description: "Replaces your overrides of a gateway kind's outcome table; returns the table in force" })
+  async setGatewayDecisionOverrides(@Arg("input") input: SetGatewayDecisionOverridesInput, @Ctx() context: GqlContext): Promise<SetGatewayDecisionOverridesPayload> {
+    return { rules: shape(await setDecisionOverrides(merchantCtx(context), input.kind, input.rules)) };
   }
 }

@@ -36,6 +36,11 @@ export class GatewayDecisionRuleInput {
   @Field(() => String, { nullable: true }) description?: string | null;
 }
 
+@ObjectType()
+export class SetGatewayDecisionOverridesPayload {
+  @Field(() => [GatewayDecisionRule], { description: "The table in force: your overrides first, then the connector's defaults" }) rules!: GatewayDecisionRule[];
+}
+
 @InputType()
 export class SetGatewayDecisionOverridesInput {
   @Field(() => GatewayKind) kind!: GatewayKind;

@@ -1,55 +1,44 @@
-// Relay object identification: node(id:) resolves any prefixed id of the merchant's.
+// Relay object identification: node(id:) and nodes(ids:) read any prefixed id of the merchant's.
 import { Arg, Authorized, Ctx, ID, Query, Resolver } from "type-graphql";
-import type { Customer, GatewayAccount, Payment, PaymentMethod, Refund } from "../generated/prisma/client.js";
 import { NodeInterface } from "../platform/graphql/common.types.js";
-import { merchantCtx, type GqlContext } from "../app/graphql-context.js";
-import { notFound } from "../platform/errors.js";
-import { prefixOf, type IdPrefix } from "../platform/ids.js";
-import { getPayment } from "../payments/payment.queries.js";
-import { getRefund } from "../refunds/refund.queries.js";
-import { getCustomer, getPaymentMethod } from "../customers/customer.data.js";
+import type { GqlContext } from "../app/graphql-context.js";
+import { AppError, ErrorCode, badInput } from "../platform/errors.js";
+import { prefixOf } from "../platform/ids.js";
+import { MAX_PAGE } from "../platform/pagination.js";
 import { authorize } from "./authorize.js";
+import { NODES } from "./node-registry.js";
 
 /**
- * The scope each type's own query demands (`payment`, `refund`, `gatewayAccounts`, `customer`; a
- * payment method is read through its customer), demanded by node(id:) too: judged from the id's
- * prefix before any lookup, so the answer is the same FORBIDDEN whether the object exists or not.
+ * One id: null when it is malformed, of no readable type, not there, or another merchant's (all
+ * indistinguishable). The scope of the id's type is judged from its prefix before any read, so a
+ * credential without it gets the same FORBIDDEN (naming `missingScope`) whether the object exists or not.
  */
-const NODE_SCOPES: Partial<Record<IdPrefix, string>> = {
-  pay: "payments:read",
-  re: "refunds:read",
-  gwa: "admin",
-  cus: "payments:read",
-  pm: "payments:read",
-};
+async function readNode(context: GqlContext, id: string): Promise<unknown> {
+  const prefix = prefixOf(id);
+  const kind = prefix && NODES[prefix];
+  if (!kind) return null;
+  if (kind.scope) authorize(context, [kind.scope]);
+  try {
+    return (await kind.read(context, id)) ?? null;
+  } catch (err) {
+    if (err instanceof AppError && err.code === ErrorCode.NOT_FOUND) return null;
+    throw err;
+  }
+}
 
 @Resolver()
 export class NodeResolver {
-  // No scope here: the id names it (below). This still refuses a missing credential or a publishable key.
+  // No scope here: the id names it (readNode). This still refuses a missing credential or a publishable key.
   @Authorized()
-  @Query(() => NodeInterface)
-  async node(@Arg("id", () => ID) id: string, @Ctx() context: GqlContext): Promise<Payment | Refund | GatewayAccount | Customer | PaymentMethod> {
-    const prefix = prefixOf(id);
-    const scope = prefix && NODE_SCOPES[prefix];
-    if (!scope) throw notFound("object", id);
-    authorize(context, [scope]);
-    const { merchantId } = merchantCtx(context);
-    switch (prefix) {
-      case "pay":
-        return getPayment(context.app.db, merchantId, id);
-      case "re":
-        return getRefund(context.app.db, merchantId, id);
-      case "gwa": {
-        const account = await context.app.db.gatewayAccount.findFirst({ where: { id, merchantId } });
-        if (!account) throw notFound("gateway account", id);
-        return account;
-      }
-      case "cus":
-        return getCustomer(context.app.db, merchantId, id);
-      case "pm":
-        return (await getPaymentMethod(context.app.db, merchantId, id, "id")).method;
-      default:
-        throw notFound("object", id);
-    }
+  @Query(() => NodeInterface, { nullable: true, description: "Any object of yours by its id; null when there is none (or it is not yours)" })
+  async node(@Arg("id", () => ID) id: string, @Ctx() context: GqlContext): Promise<unknown> {
+    return readNode(context, id);
+  }
+
+  @Authorized()
+  @Query(() => [NodeInterface], { nullable: "items", description: "Objects by id, in the order asked (at most 100); null for each that node(id:) would answer null" })
+  async nodes(@Arg("ids", () => [ID]) ids: string[], @Ctx() context: GqlContext): Promise<unknown[]> {
+    if (ids.length > MAX_PAGE) throw badInput(`ids takes at most ${MAX_PAGE} ids`, "ids");
+    return Promise.all(ids.map((id) => readNode(context, id)));
   }
 }

@@ -10,6 +10,7 @@ import { mayManage, type UserRole } from "./roles.js";
 import { createSession, type NewSession } from "./sessions.js";
 import { looksLikeInviteToken, newInviteToken } from "./secrets.js";
 import { hashSecret } from "../platform/ids.js";
+import { planPage, type Page, type PageArgs } from "../platform/pagination.js";
 
 /** Who is asking when nobody is signed in yet: the request, before a merchant is known. */
 export type Anonymous = Pick<Ctx, "app" | "requestId">;
@@ -76,11 +77,13 @@ export async function acceptInvitation(req: Anonymous, input: { token: string; p
 }
 
 /** Invitations still open (not accepted, revoked or expired), newest first. */
-export async function listInvitations(ctx: Ctx): Promise<UserInvitation[]> {
-  return ctx.app.db.userInvitation.findMany({
-    where: { merchantId: ctx.merchantId, acceptedAt: null, revokedAt: null, expiresAt: { gt: new Date() } },
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-  });
+export async function listInvitations(ctx: Ctx, args: PageArgs): Promise<Page<UserInvitation>> {
+  const plan = planPage(args);
+  return plan.finish(await ctx.app.db.userInvitation.findMany({
+    where: { merchantId: ctx.merchantId, acceptedAt: null, revokedAt: null, expiresAt: { gt: new Date() }, ...plan.where },
+    orderBy: plan.orderBy,
+    take: plan.take,
+  }));
 }
 
 /** Withdraws an open invitation (within the role rules: an ADMIN cannot withdraw an OWNER's invitation of an ADMIN). */

@@ -36,15 +36,20 @@ export async function signIn(req: Anonymous & { clientIp: string }, input: { ema
 }
 
 /** Revokes the session the request came with. */
-export async function signOut(ctx: Ctx, sessionId: string): Promise<boolean> {
+/** Revokes this session, or (everywhere) every live session of its user; answers how many. */
+export async function signOut(ctx: Ctx, sessionId: string, everywhere: boolean): Promise<number> {
   const now = new Date();
   const revoked = await ctx.app.db.$transaction(async (tx) => {
-    const { count } = await tx.userSession.updateMany({ where: { id: sessionId, merchantId: ctx.merchantId, revokedAt: null }, data: { revokedAt: now } });
-    if (count) await recordAudit(tx, ctx, { action: "session.revoked", entityType: "user_session", entityId: sessionId, after: { revokedAt: now.toISOString(), reason: "sign_out" } });
-    return count > 0;
+    const live = { merchantId: ctx.merchantId, revokedAt: null };
+    const session = await tx.userSession.findFirst({ where: { id: sessionId, ...live } });
+    if (!session) return [];
+    const ids = everywhere ? (await tx.userSession.findMany({ where: { userId: session.userId, ...live }, select: { id: true } })).map((s) => s.id) : [sessionId];
+    await tx.userSession.updateMany({ where: { id: { in: ids }, ...live }, data: { revokedAt: now } });
+    for (const id of ids) await recordAudit(tx, ctx, { action: "session.revoked", entityType: "user_session", entityId: id, after: { revokedAt: now.toISOString(), reason: everywhere ? "sign_out_everywhere" : "sign_out" } });
+    return ids;
   });
-  if (revoked) await announceSessionsEnded(ctx, [sessionId]);
-  return revoked;
+  if (revoked.length) await announceSessionsEnded(ctx, revoked);
+  return revoked.length;
 }
 
 export async function me(ctx: Ctx): Promise<User> {

@@ -1,20 +1,22 @@
 // Thin adapters over the users services. signIn and acceptInvitation need no credential; the rest
 // declare their scope (roles.ts says which roles hold it), and the role rules live in the services.
-import { Arg, Authorized, Ctx, Mutation, Query, Resolver } from "type-graphql";
+import { Arg, Args, Authorized, Ctx, Mutation, Query, Resolver } from "type-graphql";
 import { merchantCtx, type GqlContext } from "../app/graphql-context.js";
+import { ConnectionArgs } from "../platform/graphql/common.types.js";
+import { mapPage, type Page } from "../platform/pagination.js";
 import { acceptInvitation, inviteUser, listInvitations, revokeInvitation } from "./invitations.js";
 import { removeUser, updateUserRole } from "./membership.js";
 import { scopesOf } from "./roles.js";
 import { me, signIn, signOut } from "./signin.js";
 import {
-  AcceptInvitationInput, AcceptInvitationPayload, CurrentUser, InvitationType, InviteUserInput, InviteUserPayload, RemoveUserInput, RemoveUserPayload,
+  AcceptInvitationInput, AcceptInvitationPayload, CurrentUser, InvitationConnection, InvitationType, InviteUserInput, InviteUserPayload, RemoveUserInput, RemoveUserPayload,
   RevokeInvitationInput, RevokeInvitationPayload,
-  SignInInput, SignInPayload, SignOutPayload, UpdateUserRoleInput, UpdateUserRolePayload, UserType,
+  SignInInput, SignInPayload, SignOutInput, SignOutPayload, UpdateUserRoleInput, UpdateUserRolePayload, UserConnection, UserType,
 } from "./user.type.js";
 import { listUsers, type User } from "./users.data.js";
 
-const current = (u: User): CurrentUser => ({ id: u.id, merchantId: u.merchantId, name: u.name, email: u.email, role: u.role, scopes: scopesOf(u.role) });
-const member = (u: User): UserType => ({ id: u.id, name: u.name, email: u.email, role: u.role, createdAt: u.createdAt, disabledAt: u.disabledAt });
+export const userView = (u: User): UserType => ({ id: u.id, name: u.name, email: u.email, role: u.role, createdAt: u.createdAt, disabledAt: u.disabledAt });
+const current = (u: User): CurrentUser => ({ user: userView(u), merchantId: u.merchantId, name: u.name, email: u.email, role: u.role, scopes: scopesOf(u.role) });
 const anonymous = (context: GqlContext) => ({ app: context.app, requestId: context.requestId, clientIp: context.clientIp ?? "unknown" });
 
 @Resolver()
@@ -26,9 +28,9 @@ export class UserResolver {
   }
 
   @Authorized("users:read")
-  @Query(() => [UserType], { description: "The merchant's users, removed ones included, oldest first" })
-  async users(@Ctx() context: GqlContext): Promise<UserType[]> {
-    return (await listUsers(merchantCtx(context))).map(member);
+  @Query(() => UserConnection, { description: "The merchant's users, removed ones included, newest first" })
+  async users(@Args() args: ConnectionArgs, @Ctx() context: GqlContext): Promise<Page<UserType>> {
+    return mapPage(await listUsers(merchantCtx(context), args), userView);
   }
 
   @Authorized("users:manage")
@@ -39,9 +41,9 @@ export class UserResolver {
   }
 
   @Authorized("users:manage")
-  @Query(() => [InvitationType], { description: "Open invitations (not accepted, withdrawn or expired), newest first" })
-  async invitations(@Ctx() context: GqlContext): Promise<InvitationType[]> {
-    return listInvitations(merchantCtx(context));
+  @Query(() => InvitationConnection, { description: "Open invitations (not accepted, withdrawn or expired), newest first" })
+  async invitations(@Args() args: ConnectionArgs, @Ctx() context: GqlContext): Promise<Page<InvitationType>> {
+    return listInvitations(merchantCtx(context), args);
   }
 
   @Authorized("users:manage")
@@ -63,20 +65,21 @@ export class UserResolver {
   }
 
   @Authorized("users:read")
-  @Mutation(() => SignOutPayload, { description: "Revokes the session this request came with" })
-  async signOut(@Ctx() context: GqlContext): Promise<SignOutPayload> {
-    return { revoked: await signOut(merchantCtx(context), context.principal!.credentialId) };
+  @Mutation(() => SignOutPayload, { description: "Revokes the session this request came with (with everywhere: every session of its user)" })
+  async signOut(@Arg("input", () => SignOutInput, { nullable: true }) input: SignOutInput | null, @Ctx() context: GqlContext): Promise<SignOutPayload> {
+    const revokedSessions = await signOut(merchantCtx(context), context.principal!.credentialId, input?.everywhere ?? false);
+    return { revoked: revokedSessions > 0, revokedSessions };
   }
 
   @Authorized("users:manage")
   @Mutation(() => UpdateUserRolePayload, { description: "Within the role rules; the last OWNER cannot be demoted (CONFLICT)" })
   async updateUserRole(@Arg("input") input: UpdateUserRoleInput, @Ctx() context: GqlContext): Promise<UpdateUserRolePayload> {
-    return { user: member(await updateUserRole(merchantCtx(context), input)) };
+    return { user: userView(await updateUserRole(merchantCtx(context), input)) };
   }
 
   @Authorized("users:manage")
   @Mutation(() => RemoveUserPayload, { description: "Disables the user and revokes their sessions at once; the last OWNER cannot be removed (CONFLICT)" })
   async removeUser(@Arg("input") input: RemoveUserInput, @Ctx() context: GqlContext): Promise<RemoveUserPayload> {
-    return { user: member(await removeUser(merchantCtx(context), input)) };
+    return { user: userView(await removeUser(merchantCtx(context), input)) };
   }
 }

@@ -1,7 +1,8 @@
 // GraphQL shape of users, invitations and sessions. Password hashes and token hashes never appear;
 // invitation and session tokens appear once, in the payload of the mutation that made them.
-import { Field, ID, InputType, ObjectType, registerEnumType, Authorized } from "type-graphql";
+import { Field, ID, InputType, Int, ObjectType, registerEnumType, Authorized } from "type-graphql";
 import { GraphQLDateTime } from "graphql-scalars";
+import { NodeInterface, connectionOf } from "../platform/graphql/common.types.js";
 import { UserRole } from "./roles.js";
 
 registerEnumType(UserRole, {
@@ -9,7 +10,7 @@ registerEnumType(UserRole, {
   description: "OWNER and ADMIN manage users; DEVELOPER builds integrations (keys, gateways, rules); ANALYST reads; SUPPORT reads and refunds (README: 'Merchant users and roles')",
 });
 
-@ObjectType("User", { description: "A person operating this merchant account, as their team sees them" })
+@ObjectType("User", { implements: NodeInterface, description: "A person operating this merchant account, as their team sees them" })
 export class UserType {
   @Field(() => ID) id!: string;
   @Field() name!: string;
@@ -22,9 +23,11 @@ export class UserType {
   @Field(() => GraphQLDateTime, { nullable: true, description: "Set when the user was removed" }) disabledAt!: Date | null;
 }
 
-@ObjectType({ description: "The signed-in user's own view: their email and what their role lets them do" })
+export const UserConnection = connectionOf(UserType, "User");
+
+@ObjectType({ description: "The signed-in user's own view: their email and what their role lets them do (no id of its own: `user` is the User)" })
 export class CurrentUser {
-  @Field(() => ID) id!: string;
+  @Field(() => UserType) user!: UserType;
   @Field(() => ID) merchantId!: string;
   @Field() name!: string;
   @Field() email!: string;
@@ -32,7 +35,7 @@ export class CurrentUser {
   @Field(() => [String], { description: "The scopes of the role (README: 'Merchant users and roles')" }) scopes!: string[];
 }
 
-@ObjectType("Invitation")
+@ObjectType("Invitation", { implements: NodeInterface })
 export class InvitationType {
   @Field(() => ID) id!: string;
   @Field() email!: string;
@@ -44,6 +47,8 @@ export class InvitationType {
   @Field(() => ID, { description: "The inviting user's id" }) invitedBy!: string;
   @Field(() => GraphQLDateTime) createdAt!: Date;
 }
+
+export const InvitationConnection = connectionOf(InvitationType, "Invitation");
 
 @ObjectType({ description: "A bearer session: send 'Authorization: Bearer <token>' (HTTP) or as connectionParams.Authorization (graphql-ws)" })
 export class SessionType {
@@ -84,7 +89,14 @@ export class SessionType {
   @Field(() => GraphQLDateTime) expiresAt!: Date;
 }
 
-@ObjectType() export class SignOutPayload { @Field({ description: "False when the session was already revoked" }) revoked!: boolean }
+@InputType() export class SignOutInput {
+  @Field({ defaultValue: false, description: "Every session of the signed-in user, not just this one (a lost laptop)" }) everywhere!: boolean;
+}
+
+@ObjectType() export class SignOutPayload {
+  @Field({ description: "False when the session was already revoked" }) revoked!: boolean;
+  @Field(() => Int, { description: "Sessions revoked by this call" }) revokedSessions!: number;
+}
 
 @InputType() export class UpdateUserRoleInput {
   @Field(() => ID) id!: string;

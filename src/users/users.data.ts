@@ -3,6 +3,7 @@ import { Prisma, type User, type UserInvitation } from "../generated/prisma/clie
 import type { Ctx } from "../app/app.js";
 import type { Db, Tx } from "../platform/db.js";
 import { AppError, ErrorCode, badInput, notFound } from "../platform/errors.js";
+import { planPage, type Page, type PageArgs } from "../platform/pagination.js";
 
 export type { User, UserInvitation };
 
@@ -35,8 +36,9 @@ export async function activeUser(db: Db | Tx, merchantId: string, id: string): P
   return user;
 }
 
-export async function listUsers(ctx: Ctx): Promise<User[]> {
-  return ctx.app.db.user.findMany({ where: { merchantId: ctx.merchantId }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
+export async function listUsers(ctx: Ctx, args: PageArgs): Promise<Page<User>> {
+  const plan = planPage(args);
+  return plan.finish(await ctx.app.db.user.findMany({ where: { merchantId: ctx.merchantId, ...plan.where }, orderBy: plan.orderBy, take: plan.take }));
 }
 
 /**

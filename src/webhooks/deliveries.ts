@@ -5,7 +5,7 @@ import type { Ctx } from "../app/app.js";
 import { recordAudit } from "../audit/audit.js";
 import { badInput } from "../platform/errors.js";
 import { randomToken } from "../platform/ids.js";
-import { afterCursor, decodeCursor, NEWEST_FIRST, pageSize, toPage, type Page } from "../platform/pagination.js";
+import { planPage, type Page, type PageArgs } from "../platform/pagination.js";
 import { getEndpoint } from "./endpoints.js";
 import { eventIdOf, eventsBetween, getEvent, TEST_PING, TEST_PING_ACTION, type WebhookEvent } from "./events.js";
 
@@ -21,16 +21,15 @@ export type DeliveryView = Omit<WebhookDelivery, "createdAt" | "nextRetryAt"> & 
 export const deliveryView = (d: WebhookDelivery): DeliveryView => ({ ...d, createdAt: d.createdAt.toISOString(), nextRetryAt: d.nextRetryAt?.toISOString() ?? null });
 export const deliveryFromView = (v: DeliveryView): WebhookDelivery => ({ ...v, createdAt: new Date(v.createdAt), nextRetryAt: v.nextRetryAt ? new Date(v.nextRetryAt) : null });
 
-export async function listDeliveries(ctx: Ctx, args: { endpointId: string; first?: number | null; after?: string | null }): Promise<Page<WebhookDelivery>> {
+export async function listDeliveries(ctx: Ctx, args: PageArgs & { endpointId: string }): Promise<Page<WebhookDelivery>> {
   await getEndpoint(ctx.app, ctx.merchantId, args.endpointId);
-  const take = pageSize(args.first);
-  const cursor = args.after ? decodeCursor(args.after) : undefined;
+  const plan = planPage(args);
   const rows = await ctx.app.db.webhookDelivery.findMany({
-    where: { merchantId: ctx.merchantId, endpointId: args.endpointId, ...afterCursor(cursor) },
-    orderBy: NEWEST_FIRST,
-    take: take + 1,
+    where: { merchantId: ctx.merchantId, endpointId: args.endpointId, ...plan.where },
+    orderBy: plan.orderBy,
+    take: plan.take,
   });
-  return toPage(rows, take, cursor);
+  return plan.finish(rows);
 }
 
 async function enabledEndpoint(ctx: Ctx, endpointId: string) {

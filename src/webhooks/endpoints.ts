@@ -11,6 +11,7 @@ import { seal, unseal } from "../vault/vault.js";
 import { EVENT_TYPES } from "./events.js";
 import { newSigningSecret } from "./signing.js";
 import { refusalOfUrl, systemResolve } from "./target-guard.js";
+import { planPage, type Page, type PageArgs } from "../platform/pagination.js";
 
 export type { WebhookEndpoint };
 
@@ -54,8 +55,9 @@ export async function getEndpoint(app: App, merchantId: string, id: string): Pro
   return endpoint;
 }
 
-export async function listEndpoints(ctx: Ctx): Promise<WebhookEndpoint[]> {
-  return ctx.app.db.webhookEndpoint.findMany({ where: { merchantId: ctx.merchantId }, orderBy: [{ createdAt: "desc" }, { id: "desc" }] });
+export async function listEndpoints(ctx: Ctx, args: PageArgs): Promise<Page<WebhookEndpoint>> {
+  const plan = planPage(args);
+  return plan.finish(await ctx.app.db.webhookEndpoint.findMany({ where: { merchantId: ctx.merchantId, ...plan.where }, orderBy: plan.orderBy, take: plan.take }));
 }
 
 export async function createEndpoint(

@@ -7,7 +7,7 @@
 import { Prisma } from "../generated/prisma/client.js";
 import type { Db } from "../platform/db.js";
 import { badInput, notFound } from "../platform/errors.js";
-import { decodeCursor, pageSize, toPage, type Page } from "../platform/pagination.js";
+import { emptyPage, planPage, type Page, type PageArgs } from "../platform/pagination.js";
 import { PaymentStatus } from "../generated/prisma/enums.js";
 import { paymentFromJson } from "../payments/payment.snapshot.js";
 import { paymentResource, type Json } from "../payments/payment.resource.js";
@@ -117,23 +117,25 @@ export interface EventFilter {
 
 /** Newest first, only of the object types the caller may read. */
 export async function listEvents(
-  db: Db, merchantId: string, objectTypes: EventObjectType[], args: { first?: number | null; after?: string | null; filter?: EventFilter | null },
+  db: Db, merchantId: string, objectTypes: EventObjectType[], args: PageArgs & { filter?: EventFilter | null },
 ): Promise<Page<WebhookEvent>> {
-  const take = pageSize(args.first);
-  const cursor = args.after ? decodeCursor(args.after) : undefined;
+  const plan = planPage(args);
   const f = args.filter ?? {};
   if (f.type && !EVENT_TYPES.includes(f.type)) throw badInput(`Unknown event type '${f.type.slice(0, 60)}'`, "filter.type");
-  if (objectTypes.length === 0) return toPage([], take, cursor);
+  if (objectTypes.length === 0) return emptyPage();
+  const cursor = plan.cursor && { createdAt: plan.cursor.createdAt, id: auditIdOf(plan.cursor.id) ?? "" };
   const conditions = [
     Prisma.sql`merchant_id = ${merchantId}`, EVENT_WHERE, Prisma.sql`entity_type = ANY(${objectTypes}::text[])`,
     ...(f.type ? [Prisma.sql`${eventTypeSql} = ${f.type}`] : []),
     ...(f.objectId ? [Prisma.sql`entity_id = ${f.objectId}`] : []),
     ...(f.from ? [Prisma.sql`created_at >= ${f.from}`] : []),
     ...(f.to ? [Prisma.sql`created_at < ${f.to}`] : []),
-    ...(cursor ? [Prisma.sql`(created_at, id) < (${cursor.createdAt}, ${auditIdOf(cursor.id) ?? ""})`] : []),
+    ...(cursor && !plan.backward ? [Prisma.sql`(created_at, id) < (${cursor.createdAt}, ${cursor.id})`] : []),
+    ...(cursor && plan.backward ? [Prisma.sql`(created_at, id) > (${cursor.createdAt}, ${cursor.id})`] : []),
   ];
-  const rows = await db.$queryRaw<EventRow[]>`${selectEvents} WHERE ${Prisma.join(conditions, " AND ")} ORDER BY created_at DESC, id DESC LIMIT ${take + 1}`;
-  return toPage(rows.map(toEvent), take, cursor);
+  const order = plan.backward ? Prisma.sql`ORDER BY created_at ASC, id ASC` : Prisma.sql`ORDER BY created_at DESC, id DESC`;
+  const rows = await db.$queryRaw<EventRow[]>`${selectEvents} WHERE ${Prisma.join(conditions, " AND ")} ${order} LIMIT ${plan.take}`;
+  return plan.finish(rows.map(toEvent));
 }
 
 /** Events of the merchant's in [from, to), oldest first, of every type an endpoint takes: what a replay sends. */

@@ -2,6 +2,7 @@
 // webhooks:read / webhooks:write; an event needs the read scope of its object (payments:read,
 // refunds:read; webhooks:read for test pings).
 import { Arg, Args, ArgsType, Authorized, Ctx, Field, ID, Int, Mutation, Query, Resolver, Root, Subscription } from "type-graphql";
+import { ConnectionArgs } from "../platform/graphql/common.types.js";
 import type { WebhookDelivery } from "../generated/prisma/client.js";
 import { merchantCtx, type GqlContext } from "../app/graphql-context.js";
 import { AppError, ErrorCode } from "../platform/errors.js";
@@ -13,21 +14,16 @@ import {
   CreateWebhookEndpointInput, CreateWebhookEndpointPayload, DeleteWebhookEndpointInput, RedeliverWebhookEventInput, ReplayWebhookEventsInput,
   ReplayWebhookEventsPayload, RollWebhookEndpointSecretInput, RollWebhookEndpointSecretPayload, SendTestWebhookEventInput, UpdateWebhookEndpointInput,
   WebhookDeliveryConnection, WebhookDeliveryType, WebhookEndpointPayload, WebhookEndpointType, WebhookEventConnection, WebhookEventFilter,
-  WebhookEventPayload, WebhookEventType,
-} from "./webhook.type.js";
+  WebhookEventPayload, WebhookEventType, WebhookEndpointConnection } from "./webhook.type.js";
 
 @ArgsType()
-class WebhookEventsArgs {
-  @Field(() => Int, { nullable: true }) first?: number | null;
-  @Field(() => String, { nullable: true }) after?: string | null;
+class WebhookEventsArgs extends ConnectionArgs {
   @Field(() => WebhookEventFilter, { nullable: true }) filter?: WebhookEventFilter | null;
 }
 
 @ArgsType()
-class WebhookDeliveriesArgs {
+class WebhookDeliveriesArgs extends ConnectionArgs {
   @Field(() => ID) endpointId!: string;
-  @Field(() => Int, { nullable: true }) first?: number | null;
-  @Field(() => String, { nullable: true }) after?: string | null;
 }
 
 /** The object types whose events the caller may read; FORBIDDEN (naming payments:read) when none. */
@@ -43,9 +39,9 @@ const eventType = (e: WebhookEvent): WebhookEventType => ({ ...e, data: e.data a
 @Resolver()
 export class WebhookResolver {
   @Authorized("webhooks:read")
-  @Query(() => [WebhookEndpointType], { description: "Newest first" })
-  async webhookEndpoints(@Ctx() context: GqlContext): Promise<WebhookEndpointType[]> {
-    return listEndpoints(merchantCtx(context));
+  @Query(() => WebhookEndpointConnection, { description: "Newest first" })
+  async webhookEndpoints(@Args() args: ConnectionArgs, @Ctx() context: GqlContext): Promise<Page<WebhookEndpointType>> {
+    return listEndpoints(merchantCtx(context), args);
   }
 
   @Authorized("webhooks:read")

@@ -3,11 +3,11 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
 import { GraphQLDateTime, GraphQLJSONObject } from "graphql-scalars";
 import { WebhookDeliveryStatus } from "../generated/prisma/enums.js";
-import { PageInfo } from "../platform/graphql/common.types.js";
+import { NodeInterface, connectionOf } from "../platform/graphql/common.types.js";
 
 registerEnumType(WebhookDeliveryStatus, { name: "WebhookDeliveryStatus" });
 
-@ObjectType("WebhookEndpoint", { description: "A receiver of signed webhooks (Standard Webhooks v1)" })
+@ObjectType("WebhookEndpoint", { implements: NodeInterface, description: "A receiver of signed webhooks (Standard Webhooks v1)" })
 export class WebhookEndpointType {
   @Field(() => ID) id!: string;
   @Field() url!: string;
@@ -22,6 +22,8 @@ export class WebhookEndpointType {
   @Field(() => GraphQLDateTime) createdAt!: Date;
   @Field(() => GraphQLDateTime) updatedAt!: Date;
 }
+
+export const WebhookEndpointConnection = connectionOf(WebhookEndpointType, "WebhookEndpoint");
 
 @InputType()
 export class CreateWebhookEndpointInput {
@@ -67,7 +69,7 @@ export class RollWebhookEndpointSecretPayload {
   @Field({ description: "The new signing secret: in this answer only" }) secret!: string;
 }
 
-@ObjectType("WebhookEvent", { description: "Something that happened to a payment or refund, as webhook receivers are told (not the audit trail of Payment.events)" })
+@ObjectType("WebhookEvent", { implements: NodeInterface, description: "Something that happened to a payment or refund, as webhook receivers are told (not the audit trail of Payment.events)" })
 export class WebhookEventType {
   @Field(() => ID, { description: "`evt_…`: the `webhook-id` of every delivery of it" }) id!: string;
   @Field({ description: "`payment.created`, `payment.<new status>`, `payment.updated` (status kept), `refund.created|succeeded|failed`, `test.ping`" }) type!: string;
@@ -86,19 +88,9 @@ export class WebhookEventFilter {
   @Field(() => GraphQLDateTime, { nullable: true, description: "Created before" }) to?: Date | null;
 }
 
-@ObjectType("WebhookEventEdge")
-export class WebhookEventEdge {
-  @Field() cursor!: string;
-  @Field(() => WebhookEventType) node!: WebhookEventType;
-}
+export const WebhookEventConnection = connectionOf(WebhookEventType, "WebhookEvent");
 
-@ObjectType("WebhookEventConnection")
-export class WebhookEventConnection {
-  @Field(() => [WebhookEventEdge]) edges!: WebhookEventEdge[];
-  @Field(() => PageInfo) pageInfo!: PageInfo;
-}
-
-@ObjectType("WebhookDelivery", { description: "One try to deliver one event to one endpoint" })
+@ObjectType("WebhookDelivery", { implements: NodeInterface, description: "One try to deliver one event to one endpoint" })
 export class WebhookDeliveryType {
   @Field(() => ID) id!: string;
   @Field(() => ID) endpointId!: string;
@@ -114,17 +106,7 @@ export class WebhookDeliveryType {
   @Field(() => GraphQLDateTime) createdAt!: Date;
 }
 
-@ObjectType("WebhookDeliveryEdge")
-export class WebhookDeliveryEdge {
-  @Field() cursor!: string;
-  @Field(() => WebhookDeliveryType) node!: WebhookDeliveryType;
-}
-
-@ObjectType("WebhookDeliveryConnection")
-export class WebhookDeliveryConnection {
-  @Field(() => [WebhookDeliveryEdge]) edges!: WebhookDeliveryEdge[];
-  @Field(() => PageInfo) pageInfo!: PageInfo;
-}
+export const WebhookDeliveryConnection = connectionOf(WebhookDeliveryType, "WebhookDelivery");
 
 @InputType()
 export class SendTestWebhookEventInput {

@@ -10,6 +10,7 @@ import { hashSecret, newId, randomToken } from "../../platform/ids.js";
 import { recordAudit } from "../../audit/audit.js";
 import { assertMayGrant } from "../grants.js";
 import { parseScopes } from "../../merchants/api-keys.js";
+import { planPage, type Page, type PageArgs } from "../../platform/pagination.js";
 
 export type OAuthClientRow = OAuthClient;
 
@@ -44,8 +45,9 @@ export async function createOAuthClient(ctx: Ctx, input: { name: string; scopes:
 }
 
 /** Clients not revoked, newest first. */
-export async function listOAuthClients(ctx: Ctx): Promise<OAuthClientRow[]> {
-  return ctx.app.db.oAuthClient.findMany({ where: { merchantId: ctx.merchantId, revokedAt: null }, orderBy: [{ createdAt: "desc" }, { id: "desc" }] });
+export async function listOAuthClients(ctx: Ctx, args: PageArgs): Promise<Page<OAuthClientRow>> {
+  const plan = planPage(args);
+  return plan.finish(await ctx.app.db.oAuthClient.findMany({ where: { merchantId: ctx.merchantId, revokedAt: null, ...plan.where }, orderBy: plan.orderBy, take: plan.take }));
 }
 
 /** Revoked at once: no new tokens, and every api process refuses its live tokens (ClientCache below). */

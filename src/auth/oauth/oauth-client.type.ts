@@ -1,8 +1,9 @@
 // GraphQL shape of OAuth clients. The secret appears once, in createOAuthClient's payload.
+import { NodeInterface, connectionOf } from "../../platform/graphql/common.types.js";
 import { Field, ID, InputType, ObjectType } from "type-graphql";
 import { GraphQLDateTime } from "graphql-scalars";
 
-@ObjectType("OAuthClient", { description: "An OAuth 2.0 client (client credentials grant); its secret is never returned after creation" })
+@ObjectType("OAuthClient", { implements: NodeInterface, description: "An OAuth 2.0 client (client credentials grant); its secret is never returned after creation" })
 export class OAuthClientType {
   @Field(() => ID, { description: "The OAuth client_id (`oac_…`)" }) id!: string;
   @Field() name!: string;
@@ -11,6 +12,8 @@ export class OAuthClientType {
   @Field(() => GraphQLDateTime) createdAt!: Date;
   @Field(() => GraphQLDateTime, { nullable: true }) revokedAt!: Date | null;
 }
+
+export const OAuthClientConnection = connectionOf(OAuthClientType, "OAuthClient");
 
 @InputType()
 export class CreateOAuthClientInput {

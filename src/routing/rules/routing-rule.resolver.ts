@@ -2,7 +2,7 @@
 import { Arg, Authorized, Ctx, Mutation, Query, Resolver } from "type-graphql";
 import { merchantCtx, type GqlContext } from "../../app/graphql-context.js";
 import { getRoutingRules, setRoutingRules, type RulesWithAccounts } from "./routing-rules.js";
-import { RoutingRuleInput, RoutingRuleType } from "./routing-rule.type.js";
+import { RoutingRuleType, SetRoutingRulesInput, SetRoutingRulesPayload } from "./routing-rule.type.js";
 
 const shown = ({ rules, accounts }: RulesWithAccounts): RoutingRuleType[] => rules.map((r) => RoutingRuleType.of(r, accounts));
 
@@ -15,8 +15,8 @@ export class RoutingRuleResolver {
   }
 
   @Authorized("admin")
-  @Mutation(() => [RoutingRuleType], { description: "Replaces all routing rules (an empty list clears them); the first rule whose conditions hold decides" })
-  async setRoutingRules(@Arg("rules", () => [RoutingRuleInput]) rules: RoutingRuleInput[], @Ctx() context: GqlContext): Promise<RoutingRuleType[]> {
-    return shown(await setRoutingRules(merchantCtx(context), rules));
+  @Mutation(() => SetRoutingRulesPayload, { description: "Replaces all routing rules (an empty list clears them); the first rule whose conditions hold decides" })
+  async setRoutingRules(@Arg("input") input: SetRoutingRulesInput, @Ctx() context: GqlContext): Promise<SetRoutingRulesPayload> {
+    return { rules: shown(await setRoutingRules(merchantCtx(context), input.rules)) };
   }
 }

@@ -118,3 +118,13 @@ export class RoutingRuleInput {
   when?: RoutingConditionsInput | null;
   @Field(() => RoutingActionInput) action!: RoutingActionInput;
 }
+
+@InputType()
+export class SetRoutingRulesInput {
+  @Field(() => [RoutingRuleInput], { description: "Replaces all routing rules, in the order they are tried; [] clears them" }) rules!: RoutingRuleInput[];
+}
+
+@ObjectType()
+export class SetRoutingRulesPayload {
+  @Field(() => [RoutingRuleType], { description: "The rules in force, in the order they are tried" }) rules!: RoutingRuleType[];
+}
