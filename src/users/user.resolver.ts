@@ -16,7 +16,7 @@ import {
 import { listUsers, type User } from "./users.data.js";
 
 export const userView = (u: User): UserType => ({ id: u.id, name: u.name, email: u.email, role: u.role, createdAt: u.createdAt, disabledAt: u.disabledAt });
-const current = (u: User): CurrentUser => ({ user: userView(u), merchantId: u.merchantId, name: u.name, email: u.email, role: u.role, scopes: scopesOf(u.role) });
+const current = (u: User): CurrentUser => ({ userId: u.id, user: userView(u), merchantId: u.merchantId, name: u.name, email: u.email, role: u.role, scopes: scopesOf(u.role) });
 const anonymous = (context: GqlContext) => ({ app: context.app, requestId: context.requestId, clientIp: context.clientIp ?? "unknown" });
 
 @Resolver()

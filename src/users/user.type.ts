@@ -27,6 +27,7 @@ export const UserConnection = connectionOf(UserType, "User");
 
 @ObjectType({ description: "The signed-in user's own view: their email and what their role lets them do (no id of its own: `user` is the User)" })
 export class CurrentUser {
+  @Field(() => ID, { description: "The User's id (`user` reads it)" }) userId!: string;
   @Field(() => UserType) user!: UserType;
   @Field(() => ID) merchantId!: string;
   @Field() name!: string;

@@ -141,7 +141,7 @@ describe("the hosted page in Chromium", () => {
     await page.getByRole("heading", { name: "Back at the shop" }).waitFor();
     await page.context().close();
     const paid = await eventually(() => readSession(session.id), (s) => s.status === "COMPLETE");
-    expect(paid.payment.attempts.map((a) => a.status)).toEqual(["FAILED", "SUCCEEDED"]);
+    expect(paid.payment.attempts.nodes.map((a) => a.status)).toEqual(["FAILED", "SUCCEEDED"]);
   });
 
   it("two tabs paying the same session at once make one payment, and both shoppers are sent on", async () => {

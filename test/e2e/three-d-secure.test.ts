@@ -74,7 +74,7 @@ describe("frictionless 3-D Secure, through the API", () => {
     expect(y.status).toBe("CAPTURED");
     expect(y.threeDSecure).toEqual({ version: "2.2.0", flow: "FRICTIONLESS", transStatus: "Y", transStatusReason: null, eci: "05", liabilityShifted: true });
     expect(y.nextAction).toBeNull();
-    expect(y.events.map((e) => [e.type, e.toStatus])).toEqual([
+    expect(y.events.nodes.map((e) => [e.type, e.toStatus])).toEqual([
       ["payment.created", "REQUIRES_PAYMENT_METHOD"], ["payment.processing", "PROCESSING"], ["payment.authenticated", "PROCESSING"], ["payment.captured", "CAPTURED"],
     ]);
     expect(y.attempts).toMatchObject([{ status: "SUCCEEDED", tries: 1 }]);
@@ -97,7 +97,7 @@ describe("frictionless 3-D Secure, through the API", () => {
     // An issuer's SCA soft decline (a STEP_UP row of the outcome table): authenticated, then approved at the same gateway.
     const stepped = await pay(server, "4000002760003184");
     expect([stepped.status, stepped.threeDSecure?.transStatus, stepped.threeDSecure?.flow]).toEqual(["CAPTURED", "Y", "FRICTIONLESS"]);
-    expect(stepped.attempts.map((a) => [a.status, a.declineCode, a.decision])).toEqual([["FAILED", "authentication_required", "STEP_UP"], ["SUCCEEDED", null, null]]);
+    expect(stepped.attempts.nodes.map((a) => [a.status, a.declineCode, a.decision])).toEqual([["FAILED", "authentication_required", "STEP_UP"], ["SUCCEEDED", null, null]]);
 
     // AUTOMATIC (the default): a card nobody asks to authenticate is not.
     const plain = await pay(server, TEST_CARDS.approve);
@@ -147,16 +147,16 @@ describe("challenges in Chromium", () => {
     expect(paid.threeDSecure).toEqual({ version: "2.2.0", flow: "CHALLENGE", transStatus: "Y", transStatusReason: null, eci: "05", liabilityShifted: true });
     expect(paid.nextAction).toBeNull();
     // The issuer's "requires action" on the first attempt; the authenticated authorization on the second, same gateway.
-    expect(paid.attempts.map((a) => [a.status, a.errorCode, a.decision])).toEqual([["FAILED", "authentication_required", "STEP_UP"], ["SUCCEEDED", null, null]]);
-    expect(paid.attempts[1]!.routingReason).toContain("3-D Secure");
-    expect(paid.events.map((e) => e.toStatus)).toEqual(["REQUIRES_PAYMENT_METHOD", "PROCESSING", "REQUIRES_ACTION", "PROCESSING", "CAPTURED"]);
+    expect(paid.attempts.nodes.map((a) => [a.status, a.errorCode, a.decision])).toEqual([["FAILED", "authentication_required", "STEP_UP"], ["SUCCEEDED", null, null]]);
+    expect(paid.attempts.nodes[1]!.routingReason).toContain("3-D Secure");
+    expect(paid.events.nodes.map((e) => e.toStatus)).toEqual(["REQUIRES_PAYMENT_METHOD", "PROCESSING", "REQUIRES_ACTION", "PROCESSING", "CAPTURED"]);
 
     // The link again (the back button): no second challenge, straight on to the merchant.
     const page = await browser.newPage();
     await page.goto(redirectUrl);
     await page.getByRole("heading", { name: "Back at the merchant" }).waitFor();
     await page.close();
-    expect((await read(server, payment.id)).attempts.filter((a) => a.status === "SUCCEEDED")).toHaveLength(1);
+    expect((await read(server, payment.id)).attempts.nodes.filter((a) => a.status === "SUCCEEDED")).toHaveLength(1);
   });
 
   it("failed with a wrong code, or cancelled: back to REQUIRES_PAYMENT_METHOD with a clear error, paygraph's result page, and another card can pay", async () => {
@@ -176,7 +176,7 @@ describe("challenges in Chromium", () => {
       expect(failed.lastPaymentError?.code).toBe("authentication_failed");
       expect(failed.lastPaymentError?.message).toMatch(message);
       expect(failed.threeDSecure).toMatchObject({ transStatus: "N", flow: "CHALLENGE", liabilityShifted: false });
-      expect(failed.attempts.map((a) => a.status)).toEqual(["FAILED", "FAILED"]);
+      expect(failed.attempts.nodes.map((a) => a.status)).toEqual(["FAILED", "FAILED"]);
 
       ok(await confirm(server, { paymentId: waiting.id, number: TEST_CARDS.approve }));
       const paid = await settled(server, waiting.id);
@@ -200,12 +200,12 @@ describe("challenges in Chromium", () => {
     });
     const after = await read(hurried, waiting.id);
     expect(after.status).toBe("REQUIRES_PAYMENT_METHOD");
-    expect(after.attempts.map((a) => [a.status, a.errorCode])).toEqual([["FAILED", "authentication_required"], ["FAILED", "authentication_abandoned"]]);
+    expect(after.attempts.nodes.map((a) => [a.status, a.errorCode])).toEqual([["FAILED", "authentication_required"], ["FAILED", "authentication_abandoned"]]);
     // A second confirmation is a new challenge of its own, for a new attempt.
     ok(await confirm(hurried, { paymentId: waiting.id, number: TEST_CARDS.threeDS, returnUrl }));
     const again = await settled(hurried, waiting.id);
     expect(again.status).toBe("REQUIRES_ACTION");
     expect(again.nextAction?.redirectUrl).not.toBe(waiting.nextAction?.redirectUrl);
-    expect(again.attempts.filter((a) => a.status === "SUCCEEDED")).toHaveLength(0);
+    expect(again.attempts.nodes.filter((a) => a.status === "SUCCEEDED")).toHaveLength(0);
   });
 });

@@ -142,7 +142,7 @@ describe("alerts", () => {
   it("watch decline codes, p99 latency and endpoints paygraph disabled, each under its own key", async () => {
     const [account] = ok(await gql(url, GatewayAccountsDocument, {}, { key })).gatewayAccounts;
     // The first test's rule would see the declines below as a failing gateway: it has had its turn.
-    for (const r of ok(await gql(url, AlertRulesDocument, {}, { key })).alertRules) ok(await gql(url, DeleteAlertRuleDocument, { input: { id: r.id } }, { key }));
+    for (const r of ok(await gql(url, AlertRulesDocument, {}, { key })).alertRules.nodes) ok(await gql(url, DeleteAlertRuleDocument, { input: { id: r.id } }, { key }));
     const endpoint = ok(await gql(url, CreateWebhookEndpointDocument, { input: { url: `${receiver.url}/gone`, events: ["test.ping"] } }, { key })).createWebhookEndpoint.webhookEndpoint;
     receiver.on("/gone", () => ({ status: 410 }));
     const rule = async (name: string, condition: Record<string, unknown>) =>
@@ -202,7 +202,7 @@ describe("alerts", () => {
     const write = await gql(url, CreateAlertRuleDocument, { input: { name: "x", condition: { kind: "CIRCUIT_OPEN" }, channels: [] } }, { key: readOnly });
     expect(write.errors?.[0]?.extensions?.missingScope).toBe("alerts:write");
     ok(await gql(url, CreateAlertRuleDocument, { input: { name: "circuits", condition: { kind: "CIRCUIT_OPEN" }, channels: [] } }, { key }));
-    expect(ok(await gql(url, AlertRulesDocument, {}, { key: readOnly })).alertRules.map((r) => r.name)).toEqual(["circuits"]);
+    expect(ok(await gql(url, AlertRulesDocument, {}, { key: readOnly })).alertRules.nodes.map((r) => r.name)).toEqual(["circuits"]);
 
     ok(await gql(url, DeleteAlertRuleDocument, { input: { id: created.id } }, { key: admin }));
     expect(ok(await gql(url, AlertRulesDocument, {}, { key: admin })).alertRules).toEqual([]);

@@ -45,11 +45,11 @@ describe("API keys", () => {
     expect(publishable.apiKey.scopes).toEqual([]);
 
     const listed = await gql(apiB, ApiKeysDocument, {}, { key });
-    const ids = ok(listed).apiKeys.map((k) => k.id);
+    const ids = ok(listed).apiKeys.nodes.map((k) => k.id);
     expect(ids).toEqual(expect.arrayContaining([secret.apiKey.id, publishable.apiKey.id, restricted.apiKey.id]));
     const text = JSON.stringify(listed.data);
     for (const made of [secret, publishable, restricted]) expect(text).not.toContain(made.secret);
-    expect(errorCode(await gql(apiA, "{ apiKeys { id secret } }", {}, { key }))).toBe("GRAPHQL_VALIDATION_FAILED");
+    expect(errorCode(await gql(apiA, "{ apiKeys { nodes { id secret } } }", {}, { key }))).toBe("GRAPHQL_VALIDATION_FAILED");
   });
 
   it("holds a restricted key to its scopes, naming the one missing", async () => {
@@ -77,9 +77,10 @@ describe("API keys", () => {
     expect(forbidden(await node(account.id, reader))).toEqual({ code: "FORBIDDEN", missingScope: "admin" });
     expect(forbidden(await node("re_0000000000000000000000", reader))).toEqual({ code: "FORBIDDEN", missingScope: "refunds:read" });
     expect(forbidden(await gql(apiB, `{ refund(id: "re_0000000000000000000000") { id } }`, {}, { key: reader }))).toEqual({ code: "FORBIDDEN", missingScope: "refunds:read" });
-    expect(errorCode(await node("cus_0000000000000000000000", reader))).toBe("NOT_FOUND");
+    // Held scope, no such object (or not ours): null, not an error, so one missing id nulls nothing else.
+    expect(ok(await node("cus_0000000000000000000000", reader))).toEqual({ node: null });
     const refundsOnly = (await create({ name: "refund-reader", kind: "RESTRICTED", scopes: ["refunds:read"] })).secret;
-    expect(errorCode(await node("re_0000000000000000000000", refundsOnly))).toBe("NOT_FOUND");
+    expect(ok(await node("re_0000000000000000000000", refundsOnly))).toEqual({ node: null });
     expect(forbidden(await node(payment.id, refundsOnly))).toEqual({ code: "FORBIDDEN", missingScope: "payments:read" });
     expect(ok(await node(account.id, key)).node).toEqual({ id: account.id, __typename: "GatewayAccount" });
   });
@@ -102,7 +103,7 @@ describe("API keys", () => {
     await eventually(() => listPayments(apiB, old.secret), (r) => errorCode(r) === "UNAUTHENTICATED", 10_000);
     await eventually(() => listPayments(apiA, old.secret), (r) => errorCode(r) === "UNAUTHENTICATED", 10_000);
     ok(await listPayments(apiB, rolled.secret));
-    const listed = ok(await gql(apiA, ApiKeysDocument, {}, { key })).apiKeys.map((k) => k.id);
+    const listed = ok(await gql(apiA, ApiKeysDocument, {}, { key })).apiKeys.nodes.map((k) => k.id);
     expect(listed).toContain(rolled.apiKey.id);
     expect(listed).not.toContain(old.apiKey.id);
   });
@@ -136,13 +137,13 @@ describe("API keys", () => {
     expect(errorCode(await gql(apiA, RollApiKeyDocument, { input: { id: secretKey, gracePeriodSeconds: 0 } }, { key: adminOnly }))).toBe("FORBIDDEN");
     // Within its own scopes it may: a RESTRICTED `admin` key.
     expect((await create({ name: "another-manager", kind: "RESTRICTED", scopes: ["admin"] }, apiA, adminOnly)).secret).toMatch(/^rk_test_/);
-    expect(ok(await gql(apiA, ApiKeysDocument, {}, { key })).apiKeys.map((k) => k.name)).not.toContain("escalate");
+    expect(ok(await gql(apiA, ApiKeysDocument, {}, { key })).apiKeys.nodes.map((k) => k.name)).not.toContain("escalate");
   });
 
   it("keeps the platform ADMIN key out of a merchant key's reach: no roll, no revoke", async () => {
     const admin = await stack.merchant("Platform", { admin: true });
     const merchantKey = (await create({ name: "ordinary", kind: "SECRET" }, apiA, admin.secretKey)).secret;
-    const adminKeyId = ok(await gql(apiA, ApiKeysDocument, {}, { key: merchantKey })).apiKeys.find((k) => k.last4 === admin.secretKey.slice(-4))!.id;
+    const adminKeyId = ok(await gql(apiA, ApiKeysDocument, {}, { key: merchantKey })).apiKeys.nodes.find((k) => k.last4 === admin.secretKey.slice(-4))!.id;
     for (const r of [
       await gql(apiA, RollApiKeyDocument, { input: { id: adminKeyId, gracePeriodSeconds: 0 } }, { key: merchantKey }),
       await gql(apiA, RevokeApiKeyDocument, { input: { id: adminKeyId } }, { key: merchantKey }),
@@ -158,7 +159,7 @@ describe("API keys", () => {
     const theirs = await create({ name: "theirs", kind: "SECRET" }, apiA, other.secretKey);
     expect(errorCode(await gql(apiA, RevokeApiKeyDocument, { input: { id: theirs.apiKey.id } }, { key }))).toBe("NOT_FOUND");
     expect(errorCode(await gql(apiB, RollApiKeyDocument, { input: { id: theirs.apiKey.id, gracePeriodSeconds: 0 } }, { key }))).toBe("NOT_FOUND");
-    expect(ok(await gql(apiA, ApiKeysDocument, {}, { key })).apiKeys.map((k) => k.id)).not.toContain(theirs.apiKey.id);
+    expect(ok(await gql(apiA, ApiKeysDocument, {}, { key })).apiKeys.nodes.map((k) => k.id)).not.toContain(theirs.apiKey.id);
     ok(await listPayments(apiA, theirs.secret));
   });
 

@@ -31,7 +31,7 @@ const log = async (as: string, filter?: AuditLogFilter, first = 100): Promise<Re
 const verify = async (as: string) => ok(await gql(url, VerifyAuditChainDocument, {}, { key: as })).verifyAuditChain;
 /** Waits until the chainer has sealed everything written so far. */
 const sealed = (as: string) => eventually(() => verify(as), (v) => v.unsealed === 0 && Number(v.headSeq) > 0);
-const keyId = async (as: string) => ok(await gql(url, ApiKeysDocument, {}, { key: as })).apiKeys.find((k) => as.endsWith(k.last4))!.id;
+const keyId = async (as: string) => ok(await gql(url, ApiKeysDocument, {}, { key: as })).apiKeys.nodes.find((k) => as.endsWith(k.last4))!.id;
 const makeKeys = async (as: string, n: number) => {
   for (let i = 0; i < n; i++) ok(await gql(url, CreateApiKeyDocument, { input: { name: `k${i}`, kind: "RESTRICTED", scopes: ["payments:read"] } }, { key: as }));
 };
@@ -69,7 +69,7 @@ describe("what is recorded", () => {
     expect(text).not.toContain("ciphertext");
 
     // Payment.events reads the same records (payment_event is gone), in version order.
-    const events = ok(await gql(url, PaymentDocument, { id: created.id }, { key })).payment.events;
+    const events = ok(await gql(url, PaymentDocument, { id: created.id }, { key })).payment.events.nodes;
     expect(events.map((e) => [e.type, e.fromStatus, e.toStatus, e.version])).toEqual([
       ["payment.created", null, "REQUIRES_PAYMENT_METHOD", 1], ["payment.processing", "REQUIRES_PAYMENT_METHOD", "PROCESSING", 2], ["payment.captured", "PROCESSING", "CAPTURED", 3],
     ]);

@@ -111,7 +111,7 @@ describe("customers", () => {
     const small = await count(2);
     const large = await count(5);
     expect(large.queries).toBe(small.queries);
-    const cards = Object.fromEntries(large.result.customers.edges.map((e) => [e.node.id, e.node.paymentMethods.map((m) => m.card.last4)]));
+    const cards = Object.fromEntries(large.result.customers.edges.map((e) => [e.node.id, e.node.paymentMethods.nodes.map((m) => m.card.last4)]));
     expect(cards[mine[4]!.id]).toEqual(["9995"]);
     expect(cards[mine[0]!.id] ?? ["4242"]).toEqual(["4242"]);
   });
@@ -127,7 +127,7 @@ describe("paying with a saved card", () => {
     const good = await saveCard(customer.id, TEST_CARDS.approve);
     const declining = await saveCard(customer.id, TEST_CARDS.hardDecline);
     expect(good).toMatchObject({ card: { brand: "visa", last4: "4242" }, customer: { id: customer.id } });
-    const listed = ok(await gql(url, CustomerDocument, { id: customer.id }, { key })).customer.paymentMethods.map((m) => m.id);
+    const listed = ok(await gql(url, CustomerDocument, { id: customer.id }, { key })).customer.paymentMethods.nodes.map((m) => m.id);
     expect(listed).toEqual([good.id, declining.id]);
 
     const attemptsCharged: string[] = [];
@@ -137,7 +137,7 @@ describe("paying with a saved card", () => {
       expect(confirmed.card).toMatchObject({ last4: "4242" });
       const done = await settled(payment.id);
       expect(done).toMatchObject({ status: "CAPTURED", amountCaptured: { amount } });
-      attemptsCharged.push(done.attempts[0]!.id);
+      attemptsCharged.push(done.attempts.nodes[0]!.id);
       expect(ok(await gql(url, PaymentCustomerDocument, { id: payment.id }, { key })).payment.customer).toMatchObject({ id: customer.id, email: "saved@example.com" });
     }
     const declined = await newPayment(customer.id, "13.00");
@@ -149,7 +149,7 @@ describe("paying with a saved card", () => {
     const byKey = new Map(charges.map((c) => [c.idempotencyKey, c]));
     for (const [i, attempt] of attemptsCharged.entries()) expect(byKey.get(attempt)).toMatchObject({ status: "captured", amount: String(1100 + i * 100) });
     // The declining card was the one sent for the third payment: the issuer declined it.
-    expect(byKey.get(afterDecline.attempts[0]!.id)?.status).toBe("declined");
+    expect(byKey.get(afterDecline.attempts.nodes[0]!.id)?.status).toBe("declined");
   });
 
   it("saves the card of a confirmation with savePaymentMethod, then pays with it", async () => {
@@ -157,7 +157,7 @@ describe("paying with a saved card", () => {
     const first = await newPayment(customer.id);
     ok(await gql(url, ConfirmPaymentDocument, { input: { paymentId: first.id, card: card(TEST_CARDS.approve), savePaymentMethod: true } }, { key }));
     expect((await settled(first.id)).status).toBe("CAPTURED");
-    const saved = ok(await gql(url, CustomerDocument, { id: customer.id }, { key })).customer.paymentMethods;
+    const saved = ok(await gql(url, CustomerDocument, { id: customer.id }, { key })).customer.paymentMethods.nodes;
     expect(saved).toHaveLength(1);
     const second = await newPayment(customer.id);
     ok(await gql(url, ConfirmPaymentDocument, { input: { paymentId: second.id, paymentMethodId: saved[0]!.id } }, { key }));

@@ -27,7 +27,7 @@ describe("payments page", () => {
       const result = await gql(url, PaymentsDocument, { first }, { key });
       const page = ok(result).payments.edges;
       expect(page).toHaveLength(first);
-      expect(page.every((e) => e.node.attempts.length === 1 && e.node.refunds.length === 1)).toBe(true);
+      expect(page.every((e) => e.node.attempts.nodes.length === 1 && e.node.refunds.nodes.length === 1)).toBe(true);
       return Number(result.headers.get("x-sql-queries"));
     };
     await queries(1); // warms the key cache, so both counts below are made alike

@@ -38,7 +38,7 @@ describe("gateway accounts", () => {
   it("sends attempts to the server's default gateway while none is connected", async () => {
     const id = await pay("1.00", "USD");
     const done = await eventually(() => read(id), (p) => p.status === "CAPTURED");
-    expect(done.attempts[0]).toMatchObject({ gateway: "sandbox", routingReason: expect.stringContaining("No gateway account connected") });
+    expect(done.attempts.nodes[0]).toMatchObject({ gateway: "sandbox", routingReason: expect.stringContaining("No gateway account connected") });
   });
 
   it("connects gateways without ever returning their config, and lists them in routing order", async () => {
@@ -59,10 +59,10 @@ describe("gateway accounts", () => {
     const usd = await pay("12.00", "USD");
     const eur = await pay("13.00", "EUR");
     const [paidUsd, paidEur] = await Promise.all([usd, eur].map((id) => eventually(() => read(id), (p) => p.status === "CAPTURED")));
-    expect(paidUsd?.attempts[0]).toMatchObject({ gateway: "acquirer-a", routingReason: "Ranked 1st of 2 for USD visa: priority 10 at a tied success rate and cost (next acquirer-b)" });
-    expect(paidEur?.attempts[0]).toMatchObject({ gateway: "acquirer-b", routingReason: "Ranked 1st of 1 for EUR visa: the only candidate" });
-    expect((await ledger(acquirerA)).map((c) => c.idempotencyKey)).toEqual([paidUsd?.attempts[0]?.id]);
-    expect((await ledger(acquirerB)).map((c) => c.idempotencyKey)).toEqual([paidEur?.attempts[0]?.id]);
+    expect(paidUsd?.attempts.nodes[0]).toMatchObject({ gateway: "acquirer-a", routingReason: "Ranked 1st of 2 for USD visa: priority 10 at a tied success rate and cost (next acquirer-b)" });
+    expect(paidEur?.attempts.nodes[0]).toMatchObject({ gateway: "acquirer-b", routingReason: "Ranked 1st of 1 for EUR visa: the only candidate" });
+    expect((await ledger(acquirerA)).map((c) => c.idempotencyKey)).toEqual([paidUsd?.attempts.nodes[0]?.id]);
+    expect((await ledger(acquirerB)).map((c) => c.idempotencyKey)).toEqual([paidEur?.attempts.nodes[0]?.id]);
 
     ok(await gql(url, RefundPaymentDocument, { input: { paymentId: usd, amount: "2.00" } }, { key }));
     await eventually(() => read(usd), (p) => p.status === "PARTIALLY_REFUNDED");
@@ -111,14 +111,14 @@ describe("failover between connected gateways", () => {
     const done = await eventually(() => read(id), (p) => p.status !== "PROCESSING");
     expect(done.status).toBe("REQUIRES_PAYMENT_METHOD");
     expect(done.lastPaymentError?.declineCode).toBe("insufficient_funds");
-    expect(done.attempts.map((a) => a.gateway)).toEqual(["acquirer-a", "acquirer-b"]);
+    expect(done.attempts.nodes.map((a) => a.gateway)).toEqual(["acquirer-a", "acquirer-b"]);
   });
 
   it("never fails over after a hard decline", async () => {
     const id = await confirmWith(TEST_CARDS.hardDecline);
     const done = await eventually(() => read(id), (p) => p.status !== "PROCESSING");
     expect(done.lastPaymentError?.declineCode).toBe("generic_decline");
-    expect(done.attempts.map((a) => a.gateway)).toEqual(["acquirer-a"]);
+    expect(done.attempts.nodes.map((a) => a.gateway)).toEqual(["acquirer-a"]);
   });
   // Last: it kills acquirer A.
   it("moves to the next gateway at once when the first cannot be reached at all, charging only there", async () => {
@@ -126,13 +126,13 @@ describe("failover between connected gateways", () => {
     const id = await confirmWith(TEST_CARDS.approve);
     const done = await eventually(() => read(id), (p) => p.status !== "PROCESSING");
     expect(done.status).toBe("CAPTURED");
-    expect(done.attempts.map((a) => [a.gateway, a.status, a.errorCode])).toEqual([
+    expect(done.attempts.nodes.map((a) => [a.gateway, a.status, a.errorCode])).toEqual([
       ["acquirer-a", "FAILED", "connect_failed"],
       ["acquirer-b", "SUCCEEDED", null],
     ]);
-    expect(done.attempts[0]?.tries).toBe(1); // no retries spent on a gateway that refused the connection
-    expect(done.attempts[1]?.routingReason).toMatch(/^Failover after acquirer-a \(connect_failed\)\. Ranked 1st of 1 for USD visa, not yet tried/);
-    expect((await ledger(acquirerB)).filter((c) => c.idempotencyKey === done.attempts[1]?.id)).toHaveLength(1);
+    expect(done.attempts.nodes[0]?.tries).toBe(1); // no retries spent on a gateway that refused the connection
+    expect(done.attempts.nodes[1]?.routingReason).toMatch(/^Failover after acquirer-a \(connect_failed\)\. Ranked 1st of 1 for USD visa, not yet tried/);
+    expect((await ledger(acquirerB)).filter((c) => c.idempotencyKey === done.attempts.nodes[1]?.id)).toHaveLength(1);
   });
 
 });

@@ -33,13 +33,13 @@ describe("gateway outages", () => {
   it("keeps a payment PROCESSING while the gateway is down, and settles it consistently once it is back", async () => {
     await control({ down: true });
     const id = await confirmedPayment();
-    const waiting = await eventually(() => read(id), (p) => (p.attempts[0]?.tries ?? 0) >= 4); // 1 call + 3 retries, all refused
+    const waiting = await eventually(() => read(id), (p) => (p.attempts.nodes[0]?.tries ?? 0) >= 4); // 1 call + 3 retries, all refused
     expect(waiting.status).toBe("PROCESSING"); // an outage is not the shopper's decline while its outcome is unknown
-    expect(waiting.attempts[0]).toMatchObject({ status: "PENDING", errorCode: "gateway_unavailable" });
+    expect(waiting.attempts.nodes[0]).toMatchObject({ status: "PENDING", errorCode: "gateway_unavailable" });
 
     await control({ down: false });
     const done = await eventually(() => read(id), (p) => p.status !== "PROCESSING");
-    const charges = (await ledger(gateway)).filter((c) => c.idempotencyKey === done.attempts[0]?.id);
+    const charges = (await ledger(gateway)).filter((c) => c.idempotencyKey === done.attempts.nodes[0]?.id);
     // Once the gateway answers, either the re-run authorization charges (once), or the gateway's
     // record shows nothing was charged and the shopper is told; which one depends on which call
     // reaches the recovered gateway first. Never both, never twice.
@@ -56,8 +56,8 @@ describe("gateway outages", () => {
     // first call is still in flight waits for it at the sandbox, so every answer is lost.
     await control({ latencyMs: 6000 });
     const id = await confirmedPayment();
-    const lost = await eventually(() => read(id), (p) => (p.attempts[0]?.tries ?? 0) >= 4);
-    const attemptId = lost.attempts[0]?.id ?? "";
+    const lost = await eventually(() => read(id), (p) => (p.attempts.nodes[0]?.tries ?? 0) >= 4);
+    const attemptId = lost.attempts.nodes[0]?.id ?? "";
     expect(lost.status).toBe("PROCESSING"); // not a decline: the card may have been charged
     expect((await ledger(gateway)).filter((c) => c.idempotencyKey === attemptId)).toHaveLength(1);
 
@@ -74,7 +74,7 @@ describe("gateway outages", () => {
     ok(await gql(url, RefundPaymentDocument, { input: { paymentId: id, amount: "4.00" } }, { key }));
     await new Promise((r) => setTimeout(r, 1500)); // retries exhausted (RETRY_BASE_MS 50) and one reconcile round
     const during = await read(id);
-    expect(during.refunds[0]?.status).toBe("PENDING");
+    expect(during.refunds.nodes[0]?.status).toBe("PENDING");
     expect(during.amountRefundPending.amount).toBe("4.00");
 
     await control({ down: false });
@@ -89,7 +89,7 @@ describe("gateway outages", () => {
     await control({ latencyMs: 0 });
     const id = await confirmedPayment("MANUAL");
     const p = await eventually(() => read(id), (x) => x.status === "AUTHORIZED");
-    return { id, attemptId: p.attempts[0]?.id ?? "" };
+    return { id, attemptId: p.attempts.nodes[0]?.id ?? "" };
   }
   const chargeOf = async (attemptId: string) => (await ledger(gateway)).find((c) => c.idempotencyKey === attemptId);
 

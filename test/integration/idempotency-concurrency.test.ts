@@ -131,7 +131,7 @@ describe("concurrent refunds", () => {
     );
     expect(final.amountRefunded.amount).toBe("98.00");
     expect(BigInt(final.amountRefunded.minorUnits)).toBeLessThanOrEqual(BigInt(final.amountCaptured.minorUnits));
-    expect(final.refunds.filter((r) => r.status === "SUCCEEDED")).toHaveLength(14);
+    expect(final.refunds.nodes.filter((r) => r.status === "SUCCEEDED")).toHaveLength(14);
     expect(final.status).toBe("PARTIALLY_REFUNDED");
   });
 });

@@ -37,7 +37,7 @@ const burst = (key: string, n: number, url = limited): Promise<GqlResult<unknown
 
 /** Sets the merchant's (one) key's limit through the API, on the process without a rate limit. */
 async function setKeyLimit(secretKey: string, perSecond: number | null): Promise<GqlResult<SetApiKeyRateLimitMutation>> {
-  const [key] = ok(await gql(strict, ApiKeysDocument, {}, { key: secretKey })).apiKeys;
+  const [key] = ok(await gql(strict, ApiKeysDocument, {}, { key: secretKey })).apiKeys.nodes;
   return gql(strict, SetApiKeyRateLimitDocument, { input: { id: key!.id, rateLimitPerSecond: perSecond } }, { key: secretKey });
 }
 
@@ -119,9 +119,9 @@ describe("per-key rate limits", () => {
       expect(errorCode(r)).toBe("BAD_USER_INPUT");
       expect(r.errors?.[0]?.extensions?.field).toBe("rateLimitPerSecond");
     }
-    const [keyOfA] = ok(await gql(strict, ApiKeysDocument, {}, { key: a.secretKey })).apiKeys;
+    const [keyOfA] = ok(await gql(strict, ApiKeysDocument, {}, { key: a.secretKey })).apiKeys.nodes;
     expect(errorCode(await gql(strict, SetApiKeyRateLimitDocument, { input: { id: keyOfA!.id, rateLimitPerSecond: 1 } }, { key: b.secretKey }))).toBe("NOT_FOUND");
-    expect(ok(await gql(strict, ApiKeysDocument, {}, { key: a.secretKey })).apiKeys[0]?.rateLimitPerSecond).toBeNull();
+    expect(ok(await gql(strict, ApiKeysDocument, {}, { key: a.secretKey })).apiKeys.nodes[0]?.rateLimitPerSecond).toBeNull();
   });
 
   it("counts every subscription operation, and refuses those past the limit with RATE_LIMITED", async () => {
@@ -172,7 +172,7 @@ describe("query limits", () => {
   });
 
   it("refuses a too-deep query", async () => {
-    tooComplex(await gql(strict, '{ payment(id: "pay_x") { refunds { payment { refunds { payment { refunds { id } } } } } } }', {}, { key }), "maxDepth");
+    tooComplex(await gql(strict, '{ payment(id: "pay_x") { refunds { nodes { payment { refunds { nodes { payment { refunds { nodes { id } } } } } } } } } }', {}, { key }), "maxDepth");
   });
 
   it("refuses a too-aliased query", async () => {
@@ -180,7 +180,7 @@ describe("query limits", () => {
   });
 
   it("refuses a too-costly query", async () => {
-    const fields = "id status createdAt amount { amount currency } amountCaptured { amount currency } amountRefunded { amount currency } attempts { id gateway status latencyMs } events { id }";
+    const fields = "id status createdAt amount { amount currency } amountCaptured { amount currency } amountRefunded { amount currency } attempts { nodes { id gateway status latencyMs } } events { nodes { id } }";
     tooComplex(await gql(strict, `{ payments(first: 5) { edges { node { ${fields} } } } }`, {}, { key }), "maxCost");
   });
 

@@ -134,13 +134,13 @@ describe("OAuth 2.0 client credentials", () => {
     expect(client.secret.length).toBeGreaterThanOrEqual(48);
     expect(client.view).toMatchObject({ scopes: ["payments:read", "payments:write"], last4: client.secret.slice(-4), revokedAt: null });
     const listed = await gql(apiE, OAuthClientsDocument, {}, { key });
-    expect(ok(listed).oauthClients.map((c) => c.id)).toContain(client.id);
+    expect(ok(listed).oauthClients.nodes.map((c) => c.id)).toContain(client.id);
     expect(JSON.stringify(listed.data)).not.toContain(client.secret);
-    expect(errorCode(await gql(apiA, `{ oauthClients { id clientSecret } }`, {}, { key }))).toBe("GRAPHQL_VALIDATION_FAILED");
+    expect(errorCode(await gql(apiA, `{ oauthClients { nodes { id clientSecret } } }`, {}, { key }))).toBe("GRAPHQL_VALIDATION_FAILED");
 
     const revoked = ok(await gql(apiA, RevokeOAuthClientDocument, { input: { id: client.id } }, { key })).revokeOAuthClient.client;
     expect(revoked.revokedAt).not.toBeNull();
-    expect(ok(await gql(apiA, OAuthClientsDocument, {}, { key })).oauthClients.map((c) => c.id)).not.toContain(client.id);
+    expect(ok(await gql(apiA, OAuthClientsDocument, {}, { key })).oauthClients.nodes.map((c) => c.id)).not.toContain(client.id);
     expect(errorCode(await gql(apiA, RevokeOAuthClientDocument, { input: { id: client.id } }, { key }))).toBe("NOT_FOUND");
 
     const db = new pg.Client({ connectionString: stack.databaseUrl });

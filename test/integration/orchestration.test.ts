@@ -47,18 +47,18 @@ describe("routing", () => {
   it("follows the merchant's rules before any ranking, and says which rule on the attempt", async () => {
     const m = await merchant([{ sandbox: "a", priority: 1 }, { sandbox: "b", priority: 2 }]);
     ok(await gql(url, SetRoutingRulesDocument, {
-      rules: [
+      input: { rules: [
         { name: "big-usd", when: { amount: { currency: "USD", min: "500.00" } }, action: { type: "FIXED", gateways: [{ gatewayAccountId: m.ids.b! }] } },
         { name: "de-cards", when: { cardCountries: ["DE"] }, action: { type: "ORDERED", gateways: [{ gatewayAccountId: m.ids.b! }, { gatewayAccountId: m.ids.a! }] } },
-      ],
+      ] },
     }, { key: m.key }));
     const big = await pay(m, "600.00", "USD");
-    expect(big.attempts[0]).toMatchObject({ gateway: "acquirer-b", routingReason: 'Rule "big-usd": fixed → acquirer-b' });
+    expect(big.attempts.nodes[0]).toMatchObject({ gateway: "acquirer-b", routingReason: 'Rule "big-usd": fixed → acquirer-b' });
     const german = await pay(m, "10.00", "USD", DE_CARD);
     expect(german.card?.country).toBe("DE");
-    expect(german.attempts[0]).toMatchObject({ gateway: "acquirer-b", routingReason: expect.stringContaining('Rule "de-cards": ordered → acquirer-b, then acquirer-a') });
+    expect(german.attempts.nodes[0]).toMatchObject({ gateway: "acquirer-b", routingReason: expect.stringContaining('Rule "de-cards": ordered → acquirer-b, then acquirer-a') });
     const plain = await pay(m, "10.00", "USD");
-    expect(plain.attempts[0]).toMatchObject({ gateway: "acquirer-a", routingReason: expect.stringMatching(/^Ranked 1st of 2 for USD visa/) });
+    expect(plain.attempts.nodes[0]).toMatchObject({ gateway: "acquirer-a", routingReason: expect.stringMatching(/^Ranked 1st of 2 for USD visa/) });
     expect([big, german, plain].map((p) => p.status)).toEqual(["CAPTURED", "CAPTURED", "CAPTURED"]);
   });
 
@@ -66,13 +66,13 @@ describe("routing", () => {
     const m = await merchant([{ sandbox: "a", priority: 1 }, { sandbox: "b", priority: 2 }]);
     const declined = await Promise.all(Array.from({ length: 10 }, () => pay(m, "5.00", "EUR", TEST_CARDS.hardDecline)));
     // Hard declines stop at the first gateway: A now has 0 approvals in 10 calls for EUR visa.
-    expect(declined.map((p) => p.attempts.map((a) => a.gateway).join())).toEqual(Array(10).fill("acquirer-a"));
+    expect(declined.map((p) => p.attempts.nodes.map((a) => a.gateway).join())).toEqual(Array(10).fill("acquirer-a"));
     const next = await pay(m, "5.00", "EUR");
     expect(next.status).toBe("CAPTURED");
-    expect(next.attempts[0]).toMatchObject({ gateway: "acquirer-b", routingReason: expect.stringContaining("best success rate") });
-    expect(next.attempts[0]?.routingReason).toContain("next acquirer-a 0.0% of 10");
+    expect(next.attempts.nodes[0]).toMatchObject({ gateway: "acquirer-b", routingReason: expect.stringContaining("best success rate") });
+    expect(next.attempts.nodes[0]?.routingReason).toContain("next acquirer-a 0.0% of 10");
     // Another segment (USD) is judged on its own record.
-    expect((await pay(m, "5.00", "USD")).attempts[0]?.gateway).toBe("acquirer-a");
+    expect((await pay(m, "5.00", "USD")).attempts.nodes[0]?.gateway).toBe("acquirer-a");
   });
 });
 
@@ -84,15 +84,15 @@ describe("the outcome table", () => {
     expect(table.at(-1)).toMatchObject({ code: "*", decision: "STOP" });
 
     const soft = await pay(m, "7.00", "USD", TEST_CARDS.softDecline);
-    expect(soft.attempts.map((a) => [a.gateway, a.decision])).toEqual([["acquirer-a", "FAIL_OVER"], ["acquirer-b", "FAIL_OVER"]]);
+    expect(soft.attempts.nodes.map((a) => [a.gateway, a.decision])).toEqual([["acquirer-a", "FAIL_OVER"], ["acquirer-b", "FAIL_OVER"]]);
 
     const overridden = ok(await gql(url, SetGatewayDecisionOverridesDocument, {
       input: { kind: "SANDBOX", rules: [{ code: "card_declined", declineCode: "insufficient_funds", decision: "STOP" }] },
-    }, { key: m.key })).setGatewayDecisionOverrides;
+    }, { key: m.key })).setGatewayDecisionOverrides.rules;
     expect(overridden[0]).toMatchObject({ code: "card_declined", decision: "STOP", source: "MERCHANT" });
     const stopped = await pay(m, "7.00", "USD", TEST_CARDS.softDecline);
     expect(stopped.status).toBe("REQUIRES_PAYMENT_METHOD");
-    expect(stopped.attempts.map((a) => [a.gateway, a.decision])).toEqual([["acquirer-a", "STOP"]]);
+    expect(stopped.attempts.nodes.map((a) => [a.gateway, a.decision])).toEqual([["acquirer-a", "STOP"]]);
 
     const bad = await gql(url, SetGatewayDecisionOverridesDocument, { input: { kind: "SANDBOX", rules: [{ code: "Not A Code", decision: "STOP" }] } }, { key: m.key });
     expect(errorCode(bad)).toBe("BAD_USER_INPUT");
@@ -100,7 +100,7 @@ describe("the outcome table", () => {
     // Another merchant still has the defaults.
     const other = await merchant([]);
     expect(ok(await gql(url, GatewayDecisionsDocument, { kind: "SANDBOX" }, { key: other.key })).gatewayDecisions.every((r) => r.source === "DEFAULT")).toBe(true);
-    expect(ok(await gql(url, SetGatewayDecisionOverridesDocument, { input: { kind: "SANDBOX", rules: [] } }, { key: m.key })).setGatewayDecisionOverrides[0]?.source).toBe("DEFAULT");
+    expect(ok(await gql(url, SetGatewayDecisionOverridesDocument, { input: { kind: "SANDBOX", rules: [] } }, { key: m.key })).setGatewayDecisionOverrides.rules[0]?.source).toBe("DEFAULT");
   });
 });
 
@@ -113,8 +113,8 @@ describe("currency conversion", () => {
     expect(paid.status).toBe("CAPTURED");
     expect(paid.amount).toMatchObject({ amount: "1000", currency: "JPY" });
     expect(paid.settlement).toMatchObject({ amount: { amount: "6.60", currency: "USD" }, rate: "0.0066", rateSource: "manual" });
-    expect(paid.attempts[0]?.routingReason).toMatch(/^No connected gateway takes JPY: converted to USD at 0\.0066 \(manual, /);
-    const charge = () => ledger(sandboxes.a).then((l) => l.find((c) => c.idempotencyKey === paid.attempts[0]?.id));
+    expect(paid.attempts.nodes[0]?.routingReason).toMatch(/^No connected gateway takes JPY: converted to USD at 0\.0066 \(manual, /);
+    const charge = () => ledger(sandboxes.a).then((l) => l.find((c) => c.idempotencyKey === paid.attempts.nodes[0]?.id));
     expect(await charge()).toMatchObject({ amount: "660" });
 
     // 333 JPY = 2.1978 USD → 2.20 (half-even); the rest is whatever is left of 6.60: 4.40.
@@ -141,11 +141,11 @@ describe("circuit breaker", () => {
     await stack.roles.find((r) => r.url === sandboxes.c)?.stop("SIGKILL");
     for (let i = 0; i < 3; i++) {
       const p = await pay(m, "3.00", "GBP");
-      expect(p.attempts.map((a) => [a.gateway, a.errorCode, a.decision])).toEqual([["acquirer-c", "connect_failed", "FAIL_OVER"], ["acquirer-b", null, null]]);
+      expect(p.attempts.nodes.map((a) => [a.gateway, a.errorCode, a.decision])).toEqual([["acquirer-c", "connect_failed", "FAIL_OVER"], ["acquirer-b", null, null]]);
     }
     const skipped = await pay(m, "3.00", "GBP");
-    expect(skipped.attempts.map((a) => a.gateway)).toEqual(["acquirer-b"]);
-    expect(skipped.attempts[0]?.routingReason).toContain("skipped acquirer-c: circuit open");
+    expect(skipped.attempts.nodes.map((a) => a.gateway)).toEqual(["acquirer-b"]);
+    expect(skipped.attempts.nodes[0]?.routingReason).toContain("skipped acquirer-c: circuit open");
     const health = ok(await gql(url, GatewayHealthDocument, {}, { key: m.key })).gateways;
     expect(health.find((g) => g.account.name === "acquirer-c")).toMatchObject({ attempts: 3, failed: 3, succeeded: 0, successRate: 0, calls: 3, callSuccessRate: 0, circuit: { state: "OPEN", consecutiveFailures: 3 } });
     expect(health.find((g) => g.account.name === "acquirer-b")).toMatchObject({ attempts: 4, succeeded: 4, successRate: 1, circuit: { state: "CLOSED" } });
@@ -154,7 +154,7 @@ describe("circuit breaker", () => {
     await eventually(() => gql(url, GatewayHealthDocument, {}, { key: m.key }).then((r) => ok(r).gateways), (gs) => gs.some((g) => g.circuit.state === "HALF_OPEN"));
     // Three failures are too few to judge C's rate: it ties with B, and priority sends the probe there.
     const probe = await pay(m, "3.00", "GBP");
-    expect(probe.attempts.map((a) => [a.gateway, a.status])).toEqual([["acquirer-c", "SUCCEEDED"]]);
+    expect(probe.attempts.nodes.map((a) => [a.gateway, a.status])).toEqual([["acquirer-c", "SUCCEEDED"]]);
     const after = ok(await gql(url, GatewayHealthDocument, {}, { key: m.key })).gateways.find((g) => g.account.name === "acquirer-c");
     expect(after?.circuit).toMatchObject({ state: "CLOSED", consecutiveFailures: 0 });
     expect(after?.p50LatencyMs).not.toBeNull();

@@ -32,7 +32,7 @@ describe("the risk step", () => {
     const after = await read(payment.id);
     expect(after.attempts).toEqual([]);
     expect(after.card?.last4).toBe("0019");
-    expect(after.events.map((e) => e.type)).toEqual(["payment.created", "payment.blocked"]);
+    expect(after.events.nodes.map((e) => e.type)).toEqual(["payment.created", "payment.blocked"]);
     // Another card pays the same payment.
     ok(await confirm(payment.id, TEST_CARDS.approve));
     const paid = await settled(payment.id);
@@ -48,7 +48,7 @@ describe("the risk step", () => {
     expect(waiting.nextAction?.type).toBe("REDIRECT_TO_URL");
     expect(waiting.threeDSecure).toMatchObject({ transStatus: "C", flow: "CHALLENGE" });
     // Authenticated before any authorization: the one attempt waits for the challenge.
-    expect(waiting.attempts.map((a) => [a.status, a.tries])).toEqual([["REQUIRES_ACTION", 0]]);
+    expect(waiting.attempts.nodes.map((a) => [a.status, a.tries])).toEqual([["REQUIRES_ACTION", 0]]);
   });
 
   it("counts distinct cards per email atomically under concurrent confirmations, and says so", async () => {
@@ -127,8 +127,8 @@ describe("review", () => {
 
     expect(ok(await approve(first, support)).approvePayment.payment.status).toBe("PROCESSING");
     const paid = await eventually(async () => ok(await gql(url, PaymentDocument, { id: first }, as(shop.secretKey))).payment, (p) => p.status !== "PROCESSING");
-    expect([paid.status, paid.attempts.length]).toEqual(["CAPTURED", 1]);
-    expect(paid.events.map((e) => e.type)).toEqual(["payment.created", "payment.requires_review", "payment.approved", "payment.captured"]);
+    expect([paid.status, paid.attempts.nodes.length]).toEqual(["CAPTURED", 1]);
+    expect(paid.events.nodes.map((e) => e.type)).toEqual(["payment.created", "payment.requires_review", "payment.approved", "payment.captured"]);
     // Approving again is refused: it is no longer held.
     expect(errorCode(await approve(first, support))).toBe("INVALID_STATE_TRANSITION");
 
@@ -142,6 +142,6 @@ describe("review", () => {
     const p = ok(await gql(hurried.url, CreatePaymentDocument, { input: { amount: "30.00", currency: "EUR" } }, { key: hurried.key })).createPayment.payment;
     expect(ok(await gql(hurried.url, ConfirmPaymentDocument, { input: { paymentId: p.id, card: card("4000000000009235") } }, { key: hurried.key })).confirmPayment.payment.status).toBe("REQUIRES_REVIEW");
     const ended = await eventually(async () => ok(await gql(hurried.url, PaymentDocument, { id: p.id }, { key: hurried.key })).payment, (x) => x.status !== "REQUIRES_REVIEW");
-    expect([ended.status, ended.lastPaymentError?.code, ended.attempts.length]).toEqual(["CANCELED", "review_timed_out", 0]);
+    expect([ended.status, ended.lastPaymentError?.code, ended.attempts.nodes.length]).toEqual(["CANCELED", "review_timed_out", 0]);
   });
 });

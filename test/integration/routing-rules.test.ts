@@ -17,7 +17,7 @@ async function connect(name: string, currencies: string[] = [], key = server.key
   const input = { name, kind: "SANDBOX" as const, config: { url: "http://127.0.0.1:9" }, currencies };
   return ok(await gql(server.url, CreateGatewayAccountDocument, { input }, { key })).createGatewayAccount.gatewayAccount.id;
 }
-const setRules = (rules: RoutingRuleInput[], key = server.key) => gql(server.url, SetRoutingRulesDocument, { rules }, { key });
+const setRules = (rules: RoutingRuleInput[], key = server.key) => gql(server.url, SetRoutingRulesDocument, { input: { rules } }, { key });
 const readRules = async (key = server.key) => ok(await gql(server.url, RoutingRulesDocument, {}, { key })).routingRules;
 async function sql<T extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<T[]> {
   const db = new pg.Client({ connectionString: server.stack.databaseUrl });
@@ -44,7 +44,7 @@ describe("routing rules", () => {
       { name: "EU cards", when: { currencies: ["eur"], cardCountries: ["de", "FR"] }, action: { type: "WEIGHTED", gateways: [{ gatewayAccountId: any, weight: 70 }, { gatewayAccountId: off, weight: 30 }] } },
       { name: "Big USD", when: { amount: { currency: "USD", min: "1000" }, metadata: [{ key: "channel", equals: "web" }] }, action: { type: "ORDERED", gateways: [{ gatewayAccountId: usd }, { gatewayAccountId: any }] } },
       { name: "Rest", action: { type: "FIXED", gateways: [{ gatewayAccountId: any }] } },
-    ])).setRoutingRules;
+    ])).setRoutingRules.rules;
     expect(await readRules()).toEqual(set);
     expect(set.map((r) => r.name)).toEqual(["EU cards", "Big USD", "Rest"]);
     expect(set[0]?.when).toEqual({ currencies: ["EUR"], cardBrands: null, cardCountries: ["DE", "FR"], amount: null, metadata: null });

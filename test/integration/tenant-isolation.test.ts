@@ -67,12 +67,31 @@ async function bobCustomerAndCard(): Promise<{ customer: string; paymentMethod: 
   return { customer: made.createCustomer.customer.id, paymentMethod: pm.createPaymentMethod.paymentMethod.id };
 }
 
+/** Alice's objects of every type node(id:) reads with an API key (her own key reads them all). */
+const ALICE_NODES = (): string[] => [
+  aliceIds.payment!, aliceIds.refund!, aliceIds.gatewayAccount!, aliceIds.apiKey!, aliceIds.customer!, aliceIds.paymentMethod!, aliceIds.oauthClient!,
+  aliceIds.webhookEndpoint!, aliceIds.webhookEvent!, aliceIds.batch!, aliceIds.alertRule!, aliceIds.checkoutSession!, aliceIds.riskListEntry!,
+];
+
 /** One case per operation field: `Query.payment`, `Mutation.capturePayment`, `Subscription.paymentUpdated`. */
 const CASES: Record<string, () => Promise<void>> = {
   // --- payments and refunds ---
   "Query.payment": () => refusedLikeUnknown(PAYMENT, aliceIds.payment!, (id) => ({ id })),
   "Query.node": async () => {
-    for (const id of [aliceIds.payment!, aliceIds.refund!, aliceIds.gatewayAccount!]) await refusedLikeUnknown("query($id: ID!) { node(id: $id) { id } }", id, (v) => ({ id: v }));
+    // Every type node(id:) reads: Alice's id answers null, exactly as an id that does not exist.
+    for (const id of ALICE_NODES()) {
+      expect(ok(await asBob("query($id: ID!) { node(id: $id) { id } }", { id }))).toEqual({ node: null });
+      expect(ok(await asBob("query($id: ID!) { node(id: $id) { id } }", { id: fakeLike(id) }))).toEqual({ node: null });
+    }
+    // Users and invitations: API keys hold no users:read, so Bob's OWNER session asks.
+    for (const id of [aliceIds.owner!, aliceIds.invitation!]) {
+      expect(ok(await gql(url, "query($id: ID!) { node(id: $id) { id } }", { id }, { key: bobOwner }))).toEqual({ node: null });
+    }
+  },
+  "Query.nodes": async () => {
+    const ids = ALICE_NODES();
+    expect(ok(await asBob("query($ids: [ID!]!) { nodes(ids: $ids) { id } }", { ids }))).toEqual({ nodes: ids.map(() => null) });
+    expect((ok(await asAlice("query($ids: [ID!]!) { nodes(ids: $ids) { id } }", { ids })).nodes as { id: string }[]).map((n) => n.id)).toEqual(ids);
   },
   "Query.payments": async () => void (await ownDataOnly("{ payments(first: 100) { edges { node { id } } } }")),
   "Query.refund": () => refusedLikeUnknown("query($id: ID!) { refund(id: $id) { id } }", aliceIds.refund!, (id) => ({ id })),
@@ -130,7 +149,7 @@ const CASES: Record<string, () => Promise<void>> = {
 
   // --- customers, saved cards, card tokens ---
   "Query.customer": () => refusedLikeUnknown("query($id: ID!) { customer(id: $id) { id email } }", aliceIds.customer!, (id) => ({ id })),
-  "Query.customers": async () => void (await ownDataOnly("{ customers(first: 100) { edges { node { id paymentMethods { id } } } } }")),
+  "Query.customers": async () => void (await ownDataOnly("{ customers(first: 100) { edges { node { id paymentMethods { nodes { id } } } } } }")),
   "Mutation.createCustomer": async () => {
     const made = await ownDataOnly('mutation { createCustomer(input: { email: "bob@example.com" }) { customer { id } } }');
     expect(code(await asAlice("query($id: ID!) { customer(id: $id) { id } }", { id: (made.createCustomer as { customer: { id: string } }).customer.id }))).toBe("NOT_FOUND");
@@ -141,7 +160,7 @@ const CASES: Record<string, () => Promise<void>> = {
   },
   "Mutation.deleteCustomer": async () => {
     await refusedLikeUnknown("mutation($id: ID!) { deleteCustomer(input: { id: $id }) { deletedCustomerId } }", aliceIds.customer!, (id) => ({ id }));
-    expect(ok(await asAlice("query($id: ID!) { customer(id: $id) { paymentMethods { id } } }", { id: aliceIds.customer })).customer).toEqual({ paymentMethods: [{ id: aliceIds.paymentMethod }] });
+    expect(ok(await asAlice("query($id: ID!) { customer(id: $id) { paymentMethods { nodes { id } } } }", { id: aliceIds.customer })).customer).toEqual({ paymentMethods: { nodes: [{ id: aliceIds.paymentMethod }] } });
   },
   "Mutation.createPaymentMethod": async () => {
     // onto Alice's customer, or from Alice's card token: both as if they did not exist
@@ -155,7 +174,7 @@ const CASES: Record<string, () => Promise<void>> = {
   },
   "Mutation.detachPaymentMethod": async () => {
     await refusedLikeUnknown("mutation($pm: ID!) { detachPaymentMethod(input: { paymentMethodId: $pm }) { paymentMethod { id } } }", aliceIds.paymentMethod!, (pm) => ({ pm }));
-    expect(ok(await asAlice("query($id: ID!) { customer(id: $id) { paymentMethods { id } } }", { id: aliceIds.customer })).customer).toEqual({ paymentMethods: [{ id: aliceIds.paymentMethod }] });
+    expect(ok(await asAlice("query($id: ID!) { customer(id: $id) { paymentMethods { nodes { id } } } }", { id: aliceIds.customer })).customer).toEqual({ paymentMethods: { nodes: [{ id: aliceIds.paymentMethod }] } });
   },
 
   // --- analytics and gateway health ---
@@ -199,7 +218,7 @@ const CASES: Record<string, () => Promise<void>> = {
   "Mutation.setRoutingRules": async () => {
     // A rule naming Alice's gateway account is refused exactly like one naming no account at all.
     await refusedLikeUnknown(
-      "mutation($id: ID!) { setRoutingRules(rules: [{ name: \"steal\", when: {}, action: { type: FIXED, gateways: [{ gatewayAccountId: $id }] } }]) { name } }",
+      "mutation($id: ID!) { setRoutingRules(input: { rules: [{ name: \"steal\", when: {}, action: { type: FIXED, gateways: [{ gatewayAccountId: $id }] } }] }) { rules { name } } }",
       aliceIds.gatewayAccount!, (id) => ({ id }), ["BAD_USER_INPUT"],
     );
     expect(JSON.stringify(ok(await asAlice("{ routingRules { name } }")))).toContain("alice-rule");
@@ -209,30 +228,30 @@ const CASES: Record<string, () => Promise<void>> = {
     expect(JSON.stringify(rows)).not.toContain("alice-marker");
   },
   "Mutation.setGatewayDecisionOverrides": async () => {
-    await ownDataOnly('mutation { setGatewayDecisionOverrides(input: { kind: SANDBOX, rules: [] }) { source } }');
+    await ownDataOnly('mutation { setGatewayDecisionOverrides(input: { kind: SANDBOX, rules: [] }) { rules { source } } }');
     expect(JSON.stringify(ok(await asAlice("{ gatewayDecisions(kind: SANDBOX) { messageContains } }")))).toContain("alice-marker");
   },
 
   // --- API keys ---
-  "Query.apiKeys": async () => void (await ownDataOnly("{ apiKeys { id } }")),
+  "Query.apiKeys": async () => void (await ownDataOnly("{ apiKeys { nodes { id } } }")),
   "Mutation.createApiKey": async () => {
     const made = await ownDataOnly('mutation { createApiKey(input: { name: "bob-extra", kind: SECRET }) { apiKey { id } } }');
     const id = (made.createApiKey as { apiKey: { id: string } }).apiKey.id;
-    expect(JSON.stringify(ok(await asAlice("{ apiKeys { id } }")))).not.toContain(id);
+    expect(JSON.stringify(ok(await asAlice("{ apiKeys { nodes { id } } }")))).not.toContain(id);
   },
   "Mutation.rollApiKey": () => refusedLikeUnknown("mutation($id: ID!) { rollApiKey(input: { id: $id, gracePeriodSeconds: 0 }) { secret } }", aliceIds.apiKey!, (id) => ({ id })),
   "Mutation.revokeApiKey": () => refusedLikeUnknown("mutation($id: ID!) { revokeApiKey(input: { id: $id }) { apiKey { id } } }", aliceIds.apiKey!, (id) => ({ id })),
   "Mutation.setApiKeyRateLimit": () => refusedLikeUnknown("mutation($id: ID!) { setApiKeyRateLimit(input: { id: $id, rateLimitPerSecond: 1 }) { apiKey { id } } }", aliceIds.apiKey!, (id) => ({ id })),
 
   // --- OAuth clients ---
-  "Query.oauthClients": async () => void (await ownDataOnly("{ oauthClients { id name } }")),
+  "Query.oauthClients": async () => void (await ownDataOnly("{ oauthClients { nodes { id name } } }")),
   "Mutation.createOAuthClient": async () => {
     const made = await ownDataOnly('mutation { createOAuthClient(input: { name: "bob-client", scopes: ["payments:read"] }) { client { id } } }');
-    expect(JSON.stringify(ok(await asAlice("{ oauthClients { id } }")))).not.toContain((made.createOAuthClient as { client: { id: string } }).client.id);
+    expect(JSON.stringify(ok(await asAlice("{ oauthClients { nodes { id } } }")))).not.toContain((made.createOAuthClient as { client: { id: string } }).client.id);
   },
   "Mutation.revokeOAuthClient": async () => {
     await refusedLikeUnknown("mutation($id: ID!) { revokeOAuthClient(input: { id: $id }) { client { id } } }", aliceIds.oauthClient!, (id) => ({ id }));
-    expect(JSON.stringify(ok(await asAlice("{ oauthClients { id } }")))).toContain(aliceIds.oauthClient);
+    expect(JSON.stringify(ok(await asAlice("{ oauthClients { nodes { id } } }")))).toContain(aliceIds.oauthClient);
   },
 
   // --- audit log ---
@@ -245,14 +264,14 @@ const CASES: Record<string, () => Promise<void>> = {
 
   // --- merchant users (as Bob's OWNER, signed in) ---
   "Query.me": async () => {
-    const me = await ownDataOnly("{ me { id email role } }", {}, bobOwner);
+    const me = await ownDataOnly("{ me { userId email role } }", {}, bobOwner);
     expect((me.me as { role: string }).role).toBe("OWNER");
   },
-  "Query.users": async () => void (await ownDataOnly("{ users { id name email role } }", {}, bobOwner)),
-  "Query.invitations": async () => void (await ownDataOnly("{ invitations { id email } }", {}, bobOwner)),
+  "Query.users": async () => void (await ownDataOnly("{ users { nodes { id name email role } } }", {}, bobOwner)),
+  "Query.invitations": async () => void (await ownDataOnly("{ invitations { nodes { id email } } }", {}, bobOwner)),
   "Mutation.inviteUser": async () => {
     await ownDataOnly("mutation($email: String!) { inviteUser(input: { email: $email, role: ANALYST, name: \"B\" }) { invitation { id } } }", { email: uniqueEmail("bob-invitee") }, bobOwner);
-    noLeak(ok(await gql(url, "{ invitations { email } }", {}, { key: bobOwner })));
+    noLeak(ok(await gql(url, "{ invitations { nodes { email } } }", {}, { key: bobOwner })));
   },
   "Mutation.acceptInvitation": async () => {
     // Alice's revoked invitation is refused like a made-up one, and says nothing about her.
@@ -275,7 +294,7 @@ const CASES: Record<string, () => Promise<void>> = {
     const bobSession = await signIn(url, (ok(await gql(url, "{ me { email } }", {}, { key: bobOwner })) as { me: { email: string } }).me.email, PASSWORD);
     await ownDataOnly("mutation { signOut { revoked } }", {}, bobSession);
     // Bob signing out ends his session only: Alice's user is still signed in.
-    expect(ok(await gql(url, "{ me { id } }", {}, { key: aliceIds.userSession }))).toEqual({ me: { id: aliceIds.user } });
+    expect(ok(await gql(url, "{ me { userId } }", {}, { key: aliceIds.userSession }))).toEqual({ me: { userId: aliceIds.user } });
   },
   "Mutation.updateUserRole": async () => {
     await refusedLikeUnknown("mutation($id: ID!) { updateUserRole(input: { id: $id, role: ANALYST }) { user { id } } }", aliceIds.user!, (id) => ({ id }), ["NOT_FOUND", "FORBIDDEN"], bobOwner);
@@ -284,23 +303,23 @@ const CASES: Record<string, () => Promise<void>> = {
   "Mutation.removeUser": async () => {
     await refusedLikeUnknown("mutation($id: ID!) { removeUser(input: { id: $id }) { user { id } } }", aliceIds.user!, (id) => ({ id }), ["NOT_FOUND", "FORBIDDEN"], bobOwner);
     await refusedLikeUnknown("mutation($id: ID!) { removeUser(input: { id: $id }) { user { id } } }", aliceIds.owner!, (id) => ({ id }), ["NOT_FOUND", "FORBIDDEN"], bobOwner);
-    expect(ok(await gql(url, "{ me { id } }", {}, { key: aliceIds.userSession }))).toEqual({ me: { id: aliceIds.user } });
+    expect(ok(await gql(url, "{ me { userId } }", {}, { key: aliceIds.userSession }))).toEqual({ me: { userId: aliceIds.user } });
   },
   "Mutation.revokeInvitation": async () => {
     await refusedLikeUnknown("mutation($id: ID!) { revokeInvitation(input: { id: $id }) { invitation { id } } }", aliceIds.invitation!, (id) => ({ id }), ["NOT_FOUND", "FORBIDDEN"], bobOwner);
-    expect(JSON.stringify(ok(await gql(url, "{ invitations { id } }", {}, { key: aliceOwner })))).toContain(aliceIds.invitation);
+    expect(JSON.stringify(ok(await gql(url, "{ invitations { nodes { id } } }", {}, { key: aliceOwner })))).toContain(aliceIds.invitation);
   },
 
   // --- exchange rates: platform data, the same for every merchant; only platform admins write them ---
   "Query.exchangeRate": async () => noLeak(await asBob('{ exchangeRate(from: "USD", to: "EUR") { rate source } }')),
   "Query.convert": async () => noLeak(await asBob('{ convert(amount: "1.00", from: "USD", to: "EUR") { converted { amount } } }')),
   "Mutation.setExchangeRate": async () => {
-    const r = await asBob('mutation { setExchangeRate(input: { from: "USD", to: "EUR", rate: "9" }) { rate } }');
+    const r = await asBob('mutation { setExchangeRate(input: { from: "USD", to: "EUR", rate: "9" }) { exchangeRate { rate } } }');
     expect(code(r)).toBe("FORBIDDEN");
   },
 
   // --- webhooks: endpoints, events and deliveries are the merchant's own ---
-  "Query.webhookEndpoints": async () => void (await ownDataOnly("{ webhookEndpoints { id url } }")),
+  "Query.webhookEndpoints": async () => void (await ownDataOnly("{ webhookEndpoints { nodes { id url } } }")),
   "Query.webhookEndpoint": () => refusedLikeUnknown("query($id: ID!) { webhookEndpoint(id: $id) { id } }", aliceIds.webhookEndpoint!, (id) => ({ id })),
   "Query.webhookEventTypes": async () => void (await ownDataOnly("{ webhookEventTypes }")),
   "Query.webhookEvents": async () => {
@@ -311,7 +330,7 @@ const CASES: Record<string, () => Promise<void>> = {
   "Query.webhookDeliveries": () => refusedLikeUnknown("query($id: ID!) { webhookDeliveries(endpointId: $id) { edges { node { id } } } }", aliceIds.webhookEndpoint!, (id) => ({ id })),
   "Mutation.createWebhookEndpoint": async () => {
     await ownDataOnly('mutation { createWebhookEndpoint(input: { url: "http://127.0.0.1:9/bob", events: ["test.ping"] }) { webhookEndpoint { id } } }');
-    expect((ok(await asAlice("{ webhookEndpoints { id } }")).webhookEndpoints as unknown[]).length).toBe(1);
+    expect((ok(await asAlice("{ webhookEndpoints { nodes { id } } }")).webhookEndpoints as { nodes: unknown[] }).nodes.length).toBe(1);
   },
   "Mutation.updateWebhookEndpoint": () => refusedLikeUnknown("mutation($id: ID!) { updateWebhookEndpoint(input: { id: $id, enabled: false }) { webhookEndpoint { id } } }", aliceIds.webhookEndpoint!, (id) => ({ id })),
   "Mutation.deleteWebhookEndpoint": () => refusedLikeUnknown("mutation($id: ID!) { deleteWebhookEndpoint(input: { id: $id }) { webhookEndpoint { id } } }", aliceIds.webhookEndpoint!, (id) => ({ id })),
@@ -334,18 +353,18 @@ const CASES: Record<string, () => Promise<void>> = {
   },
 
   // --- alerts ---
-  "Query.alertRules": async () => void (await ownDataOnly("{ alertRules { id name condition { gatewayAccountId } channels { target } } }")),
+  "Query.alertRules": async () => void (await ownDataOnly("{ alertRules { nodes { id name condition { gatewayAccountId } channels { target } } } }")),
   "Query.alerts": async () => void (await ownDataOnly("{ alerts(first: 100) { edges { node { id ruleId subject } } } }")),
   "Query.alert": () => refusedLikeUnknown("query($id: ID!) { alert(id: $id) { id } }", aliceIds.alert!, (id) => ({ id })),
   "Mutation.createAlertRule": async () => {
     // Alice's account and endpoint are, to Bob's rules, ones that do not exist: the same input error.
     await refusedLikeUnknown("mutation($g: ID!) { createAlertRule(input: { name: \"b\", condition: { kind: CIRCUIT_OPEN, gatewayAccountId: $g }, channels: [] }) { alertRule { id } } }", aliceIds.gatewayAccount!, (g) => ({ g }), ["BAD_USER_INPUT"]);
     await refusedLikeUnknown("mutation($w: String!) { createAlertRule(input: { name: \"b\", condition: { kind: CIRCUIT_OPEN }, channels: [{ kind: WEBHOOK, target: $w }] }) { alertRule { id } } }", aliceIds.webhookEndpoint!, (w) => ({ w }), ["BAD_USER_INPUT"]);
-    expect((ok(await asBob("{ alertRules { id } }")).alertRules as unknown[]).length).toBe(0);
+    expect((ok(await asBob("{ alertRules { nodes { id } } }")).alertRules as { nodes: unknown[] }).nodes.length).toBe(0);
   },
   "Mutation.deleteAlertRule": async () => {
     await refusedLikeUnknown("mutation($id: ID!) { deleteAlertRule(input: { id: $id }) { alertRule { id } } }", aliceIds.alertRule!, (id) => ({ id }));
-    expect((ok(await asAlice("{ alertRules { id } }")).alertRules as unknown[]).length).toBe(1);
+    expect((ok(await asAlice("{ alertRules { nodes { id } } }")).alertRules as { nodes: unknown[] }).nodes.length).toBe(1);
   },
   "Subscription.alertUpdated": async () => {
     const client = wsClient(url, bob);
@@ -466,8 +485,8 @@ beforeAll(async () => {
   const sandbox = (await stack.start(["sandbox", "--port", "0", "--name", "alice-acquirer"])).url;
   const account = ok(await asAlice(`mutation($config: JSONObject!) { createGatewayAccount(input: { name: "${aliceIds.gatewayAccountName}", kind: SANDBOX, config: $config }) { gatewayAccount { id } } }`, { config: { url: sandbox } }));
   aliceIds.gatewayAccount = (account.createGatewayAccount as { gatewayAccount: { id: string } }).gatewayAccount.id;
-  ok(await asAlice("mutation($id: ID!) { setRoutingRules(rules: [{ name: \"alice-rule\", when: { currencies: [\"EUR\"] }, action: { type: FIXED, gateways: [{ gatewayAccountId: $id }] } }]) { name } }", { id: aliceIds.gatewayAccount }));
-  ok(await asAlice('mutation { setGatewayDecisionOverrides(input: { kind: SANDBOX, rules: [{ code: "processing_error", messageContains: "alice-marker", decision: STOP }] }) { source } }'));
+  ok(await asAlice("mutation($id: ID!) { setRoutingRules(input: { rules: [{ name: \"alice-rule\", when: { currencies: [\"EUR\"] }, action: { type: FIXED, gateways: [{ gatewayAccountId: $id }] } }] }) { rules { name } } }", { id: aliceIds.gatewayAccount }));
+  ok(await asAlice('mutation { setGatewayDecisionOverrides(input: { kind: SANDBOX, rules: [{ code: "processing_error", messageContains: "alice-marker", decision: STOP }] }) { rules { source } } }'));
   const key = ok(await asAlice('mutation { createApiKey(input: { name: "alice-extra", kind: RESTRICTED, scopes: ["payments:read"] }) { apiKey { id } } }'));
   aliceIds.apiKey = (key.createApiKey as { apiKey: { id: string } }).apiKey.id;
   const customer = ok(await asAlice('mutation { createCustomer(input: { email: "shopper@alice.example", name: "Alice\'s customer" }) { customer { id } } }'));
@@ -541,11 +560,12 @@ describe("tenant isolation over every operation", () => {
     const made = ok(await asBob('mutation { createOAuthClient(input: { name: "bob-reader", scopes: ["payments:read", "refunds:read"] }) { client { id } clientSecret } }')) as { createOAuthClient: { client: { id: string }; clientSecret: string } };
     const form = new URLSearchParams({ grant_type: "client_credentials", client_id: made.createOAuthClient.client.id, client_secret: made.createOAuthClient.clientSecret });
     const { access_token: jwt } = (await (await fetch(`${url}/oauth/token`, { method: "POST", body: form })).json()) as { access_token: string };
-    for (const [query, id] of [[PAYMENT, aliceIds.payment!], ["query($id: ID!) { refund(id: $id) { id } }", aliceIds.refund!], ["query($id: ID!) { node(id: $id) { id } }", aliceIds.payment!]] as const) {
+    for (const [query, id] of [[PAYMENT, aliceIds.payment!], ["query($id: ID!) { refund(id: $id) { id } }", aliceIds.refund!], ] as const) {
       const r = (await gql(url, query, { id }, { key: jwt })) as Result;
       expect(code(r)).toBe("NOT_FOUND");
       noLeak(r, id);
     }
+    expect(ok(await gql(url, "query($id: ID!) { node(id: $id) { id } }", { id: aliceIds.payment! }, { key: jwt }))).toEqual({ node: null });
     noLeak(ok(await gql(url, "{ payments(first: 100) { edges { node { id } } } }", {}, { key: jwt })));
   });
 });

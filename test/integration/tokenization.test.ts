@@ -137,7 +137,7 @@ describe("POST /v1/tokens", () => {
     const token = await newToken(TEST_CARDS.approve);
     const pm = ok(await gql(url, CreatePaymentMethodDocument, { input: { token, customerId: customer.id } }, { key })).createPaymentMethod.paymentMethod;
     expect(pm).toMatchObject({ card: { last4: "4242" }, customer: { id: customer.id } });
-    expect(ok(await gql(url, CustomerDocument, { id: customer.id }, { key })).customer.paymentMethods.map((m) => m.id)).toEqual([pm.id]);
+    expect(ok(await gql(url, CustomerDocument, { id: customer.id }, { key })).customer.paymentMethods.nodes.map((m) => m.id)).toEqual([pm.id]);
     const paymentId = await newPayment(key, customer.id);
     ok(await gql(url, ConfirmPaymentDocument, { input: { paymentId, paymentMethodId: pm.id } }, { key }));
     expect((await eventually(() => read(paymentId), (p) => p.status !== "PROCESSING")).status).toBe("CAPTURED");

@@ -50,7 +50,7 @@ describe("invitation, sign-in and the session token", () => {
     expect(expiresIn).toBeGreaterThan(11 * 3600 * 1000);
     expect(expiresIn).toBeLessThanOrEqual(12 * 3600 * 1000);
     const token = signedIn.token;
-    expect(ok(await gql(url, MeDocument, {}, { key: token })).me).toMatchObject({ id: accepted.user.id, role: "DEVELOPER", email: email.toLowerCase() });
+    expect(ok(await gql(url, MeDocument, {}, { key: token })).me).toMatchObject({ userId: accepted.user.userId, role: "DEVELOPER", email: email.toLowerCase() });
     const payment = ok(await gql(url, CreatePaymentDocument, { input: { amount: "5.00", currency: "EUR" } }, { key: token })).createPayment.payment;
     expect(ok(await gql(url, PaymentsDocument, { first: 5 }, { key: token })).payments.edges.map((e) => e.node.id)).toContain(payment.id);
 
@@ -95,13 +95,13 @@ describe("open invitations", () => {
     const admin = await userWithRole(url, owner, "ADMIN");
     const forAdmin = ok(await gql(url, InviteUserDocument, { input: { email: uniqueEmail("a2"), role: "ADMIN", name: "A2" } }, { key: owner })).inviteUser;
     const forSupport = ok(await gql(url, InviteUserDocument, { input: { email: uniqueEmail("s2"), role: "SUPPORT", name: "S2" } }, { key: owner })).inviteUser;
-    const open = ok(await gql(url, InvitationsDocument, {}, { key: admin.token })).invitations.map((i) => i.id);
+    const open = ok(await gql(url, InvitationsDocument, {}, { key: admin.token })).invitations.nodes.map((i) => i.id);
     expect(open).toEqual(expect.arrayContaining([forAdmin.invitation.id, forSupport.invitation.id]));
     expect(problem(await gql(url, RevokeInvitationDocument, { input: { id: forAdmin.invitation.id } }, { key: admin.token }))).toMatchObject({ code: "FORBIDDEN", role: "ADMIN" });
     expect(ok(await gql(url, RevokeInvitationDocument, { input: { id: forSupport.invitation.id } }, { key: admin.token })).revokeInvitation.invitation.revokedAt).not.toBeNull();
     expect(errorCode(await gql(url, RevokeInvitationDocument, { input: { id: forSupport.invitation.id } }, { key: admin.token }))).toBe("NOT_FOUND");
     expect(errorCode(await gql(url, AcceptInvitationDocument, { input: { token: forSupport.inviteToken, password: PASSWORD } }))).toBe("UNAUTHENTICATED");
-    expect(ok(await gql(url, InvitationsDocument, {}, { key: owner })).invitations.map((i) => i.id)).not.toContain(forSupport.invitation.id);
+    expect(ok(await gql(url, InvitationsDocument, {}, { key: owner })).invitations.nodes.map((i) => i.id)).not.toContain(forSupport.invitation.id);
   });
 });
 
@@ -205,12 +205,12 @@ describe("role rules", () => {
 
   it("shows emails to managers only", async () => {
     const analyst = await userWithRole(url, owner, "ANALYST");
-    const team = ok(await gql(url, UsersDocument, {}, { key: analyst.token })).users;
+    const team = ok(await gql(url, UsersDocument, {}, { key: analyst.token })).users.nodes;
     expect(team.map((u) => u.id)).toEqual(expect.arrayContaining([merchant.ownerUserId, analyst.id]));
     const withEmail = await gql(url, UsersWithEmailDocument, {}, { key: analyst.token });
     expect(problem(withEmail)).toMatchObject({ code: "FORBIDDEN", missingScope: "users:manage" });
-    expect(withEmail.data?.users.every((u) => u.email === null)).toBe(true);
-    expect(ok(await gql(url, UsersWithEmailDocument, {}, { key: owner })).users.find((u) => u.id === analyst.id)?.email).toBe(analyst.email);
+    expect(withEmail.data?.users.nodes.every((u) => u.email === null)).toBe(true);
+    expect(ok(await gql(url, UsersWithEmailDocument, {}, { key: owner })).users.nodes.find((u) => u.id === analyst.id)?.email).toBe(analyst.email);
   });
 
   it("keeps the last OWNER: neither removed nor demoted, also when two owners act at once", async () => {

@@ -153,7 +153,7 @@ describe("a worker without the card's KEK", () => {
     expect(done.status).not.toMatch(/CAPTURED|AUTHORIZED/);
     expect(done.lastPaymentError).toMatchObject({ code: "card_unreadable" });
     expect(done.lastPaymentError!.message).toContain("kek1");
-    expect(done.attempts[0]).toMatchObject({ status: "FAILED", errorCode: "card_unreadable", tries: 0 });
+    expect(done.attempts.nodes[0]).toMatchObject({ status: "FAILED", errorCode: "card_unreadable", tries: 0 });
     expect(await ledger(gateway)).toEqual([]);
     const logged = worker.output.join("\n");
     expect(logged).toMatch(/"level":(50|"error")/);

@@ -55,7 +55,7 @@ describe("endpoints", () => {
     const created = await createEndpoint("/crud", ["payment.captured"]);
     expect(created.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
     expect(created.webhookEndpoint).toMatchObject({ url: `${receiver.url}/crud`, events: ["payment.captured"], enabled: true, disabledReason: null });
-    const listed = ok(await gql(url, WebhookEndpointsDocument, {}, { key })).webhookEndpoints;
+    const listed = ok(await gql(url, WebhookEndpointsDocument, {}, { key })).webhookEndpoints.nodes;
     expect(listed.map((e) => e.id)).toContain(created.webhookEndpoint.id);
     expect(JSON.stringify(listed)).not.toContain(created.secret);
 

@@ -26,7 +26,7 @@ describe("worker crash mid-job", () => {
     const payment = ok(await gql(api, CreatePaymentDocument, { input: { amount: "25.00", currency: "USD" } }, { key })).createPayment.payment;
     ok(await gql(api, ConfirmPaymentDocument, { input: { paymentId: payment.id, card: card(TEST_CARDS.approve) } }, { key }));
     const read = async () => ok(await gql(api, PaymentDocument, { id: payment.id }, { key })).payment;
-    const attemptId = (await read()).attempts[0]?.id ?? "";
+    const attemptId = (await read()).attempts.nodes[0]?.id ?? "";
 
     // The gateway has received the charge and is still answering: kill the worker now.
     await eventually(() => ledger(gateway), (charges) => charges.some((c) => c.idempotencyKey === attemptId));
@@ -37,7 +37,7 @@ describe("worker crash mid-job", () => {
     const done = await eventually(read, (p) => p.status !== "PROCESSING", 45_000);
     expect(done.status).toBe("CAPTURED");
     expect(done.attempts).toHaveLength(1);
-    expect(done.attempts[0]?.status).toBe("SUCCEEDED");
+    expect(done.attempts.nodes[0]?.status).toBe("SUCCEEDED");
     const charges = (await ledger(gateway)).filter((c) => c.idempotencyKey === attemptId);
     expect(charges).toHaveLength(1);
   });

@@ -28,5 +28,5 @@ export async function userWithRole(url: string, managerToken: string, role: User
   const email = uniqueEmail(role.toLowerCase());
   const { inviteToken } = ok(await gql(url, InviteUserDocument, { input: { email, role, name: `A ${role}` } }, { key: managerToken })).inviteUser;
   const accepted = ok(await gql(url, AcceptInvitationDocument, { input: { token: inviteToken, password } })).acceptInvitation;
-  return { id: accepted.user.id, email, token: accepted.session.token };
+  return { id: accepted.user.userId, email, token: accepted.session.token };
 }

@@ -9,7 +9,7 @@ import WebSocket from "ws";
 import { PaymentUpdatedDocument } from "../generated/graphql.js";
 
 const RESYNC_QUERY = `query ChaosResync($after: String) {
-  payments(first: 50, after: $after) { edges { node { id events { version } } } pageInfo { hasNextPage endCursor } }
+  payments(first: 50, after: $after) { edges { node { id events { nodes { version } } } } pageInfo { hasNextPage endCursor } }
 }`;
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -72,11 +72,11 @@ export function merchantSubscriber(apis: () => string[], key: string, log: (line
     resyncs++;
     let after: string | null = null;
     for (;;) {
-      type Page = { payments: { edges: { node: { id: string; events: { version: number }[] } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } };
+      type Page = { payments: { edges: { node: { id: string; events: { nodes: { version: number }[] } } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } };
       const page: Page = await query<Page>(RESYNC_QUERY, { after });
       for (const { node } of page.payments.edges) {
         const before = from.get(node.id) ?? 0;
-        for (const e of node.events) if (e.version > before && take(node.id, e.version)) resynced++;
+        for (const e of node.events.nodes) if (e.version > before && take(node.id, e.version)) resynced++;
       }
       if (!page.payments.pageInfo.hasNextPage) return;
       after = page.payments.pageInfo.endCursor;
