@@ -66,6 +66,8 @@ export class PaymentFilterInput {
   @Field(() => String, { nullable: true }) currency?: string | null;
   @Field(() => GraphQLDateTime, { nullable: true, description: "Inclusive" }) createdAfter?: Date | null;
   @Field(() => GraphQLDateTime, { nullable: true, description: "Exclusive" }) createdBefore?: Date | null;
+  @Field(() => String, { nullable: true, description: "Payments with an attempt at this gateway (its name, as attempts show it)" }) gateway?: string | null;
+  @Field(() => [ID], { nullable: true, description: "These payments only (at most 100): a search by id" }) ids?: string[] | null;
 }
 
 // One payload type per mutation, so each can grow fields of its own without breaking the others.

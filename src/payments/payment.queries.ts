@@ -5,8 +5,8 @@ import { Prisma, type AuditRecord, type Payment, type PaymentAttempt, type Payme
 import { paymentAuditRecords } from "../audit/audit.queries.js";
 import type { Db, Sql, Tx } from "../platform/db.js";
 import { columnsAs, pickRow } from "../platform/sql-columns.js";
-import { notFound } from "../platform/errors.js";
-import { planPage, type Page, type PageArgs } from "../platform/pagination.js";
+import { badInput, notFound } from "../platform/errors.js";
+import { MAX_PAGE, planPage, type Page, type PageArgs } from "../platform/pagination.js";
 import type { PaymentStatus } from "./payment-state.js";
 
 /** Works inside a transaction too (pass its `tx`): never take a second pool connection there. */
@@ -35,6 +35,10 @@ export interface PaymentFilter {
   currency?: string | null;
   createdAfter?: Date | null;
   createdBefore?: Date | null;
+  /** Payments with an attempt at this gateway (by name). */
+  gateway?: string | null;
+  /** A search by id: these payments only. */
+  ids?: string[] | null;
 }
 
 /** Newest first, stable by (createdAt, id), so a page never skips or repeats a payment. */
@@ -43,9 +47,12 @@ export async function listPayments(
 ): Promise<Page<Payment>> {
   const plan = planPage(args);
   const f = args.filter ?? {};
+  if (f.ids && f.ids.length > MAX_PAGE) throw badInput(`filter.ids takes at most ${MAX_PAGE} ids`, "filter.ids");
   const rows = await db.payment.findMany({
     where: {
       merchantId,
+      ...(f.ids ? { id: { in: f.ids } } : {}),
+      ...(f.gateway ? { attempts: { some: { gateway: f.gateway } } } : {}),
       ...(f.status ? { status: f.status } : {}),
       ...(f.currency ? { currency: f.currency.toUpperCase() } : {}),
       createdAt: { ...(f.createdAfter ? { gte: f.createdAfter } : {}), ...(f.createdBefore ? { lt: f.createdBefore } : {}) },

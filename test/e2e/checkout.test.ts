@@ -120,7 +120,7 @@ describe("the hosted page in Chromium", () => {
     await page.context().close();
     const paid = await eventually(() => readSession(session.id), (s) => s.status === "COMPLETE");
     expect(paid.payment.status).toBe("CAPTURED");
-    expect(paid.payment.attempts).toHaveLength(1);
+    expect(paid.payment.attempts.nodes).toHaveLength(1);
     const events = await eventually(
       async () => ok(await gql(server.url, WebhookEventsDocument, { filter: { objectId: session.id } }, { key: server.key })).webhookEvents.edges.map((e) => e.node.type),
       (types) => types.length > 0,
@@ -156,7 +156,7 @@ describe("the hosted page in Chromium", () => {
     }
     const paid = await eventually(() => readSession(session.id), (s) => s.status === "COMPLETE");
     expect(paid.payment.status).toBe("CAPTURED");
-    expect(paid.payment.attempts).toHaveLength(1);
+    expect(paid.payment.attempts.nodes).toHaveLength(1);
   });
 
   it("the 3-D Secure card: to the bank's challenge and back to the page, which sends the shopper on once paid", async () => {

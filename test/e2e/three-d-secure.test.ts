@@ -77,7 +77,7 @@ describe("frictionless 3-D Secure, through the API", () => {
     expect(y.events.nodes.map((e) => [e.type, e.toStatus])).toEqual([
       ["payment.created", "REQUIRES_PAYMENT_METHOD"], ["payment.processing", "PROCESSING"], ["payment.authenticated", "PROCESSING"], ["payment.captured", "CAPTURED"],
     ]);
-    expect(y.attempts).toMatchObject([{ status: "SUCCEEDED", tries: 1 }]);
+    expect(y.attempts.nodes).toMatchObject([{ status: "SUCCEEDED", tries: 1 }]);
 
     const a = await pay(server, "4000000000003063", { requestThreeDSecure: "ANY" }, "MANUAL");
     expect([a.status, a.threeDSecure?.transStatus, a.threeDSecure?.eci, a.threeDSecure?.liabilityShifted]).toEqual(["AUTHORIZED", "A", "06", true]);
@@ -91,7 +91,7 @@ describe("frictionless 3-D Secure, through the API", () => {
       expect(refused.lastPaymentError).toMatchObject({ code: "authentication_failed", declineCode: reason });
       expect(refused.threeDSecure).toMatchObject({ transStatus: status, liabilityShifted: false });
       // Refused before any authorization: the gateway was never asked to charge.
-      expect(refused.attempts).toMatchObject([{ status: "FAILED", errorCode: "authentication_failed", tries: 0 }]);
+      expect(refused.attempts.nodes).toMatchObject([{ status: "FAILED", errorCode: "authentication_failed", tries: 0 }]);
     }
 
     // An issuer's SCA soft decline (a STEP_UP row of the outcome table): authenticated, then approved at the same gateway.

@@ -205,7 +205,7 @@ describe("alerts", () => {
     expect(ok(await gql(url, AlertRulesDocument, {}, { key: readOnly })).alertRules.nodes.map((r) => r.name)).toEqual(["circuits"]);
 
     ok(await gql(url, DeleteAlertRuleDocument, { input: { id: created.id } }, { key: admin }));
-    expect(ok(await gql(url, AlertRulesDocument, {}, { key: admin })).alertRules).toEqual([]);
+    expect(ok(await gql(url, AlertRulesDocument, {}, { key: admin })).alertRules.nodes).toEqual([]);
     expect(errorCode(await gql(url, DeleteAlertRuleDocument, { input: { id: created.id } }, { key: admin }))).toBe("NOT_FOUND");
   });
 });

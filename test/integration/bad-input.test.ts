@@ -65,7 +65,7 @@ describe("cards", () => {
     expect(JSON.stringify(result)).not.toContain("42424242");
     const after = ok(await gql(url, PaymentDocument, { id: payment.id }, { key })).payment;
     expect(after).toMatchObject({ status: "REQUIRES_PAYMENT_METHOD", version: 1, card: null });
-    expect(after.attempts).toHaveLength(0);
+    expect(after.attempts.nodes).toHaveLength(0);
   });
 });
 

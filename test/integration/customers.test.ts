@@ -221,7 +221,7 @@ describe("paying with a saved card", () => {
 
     const detached = ok(await gql(url, DetachPaymentMethodDocument, { input: { paymentMethodId: pm.id } }, { key })).detachPaymentMethod.paymentMethod;
     expect(detached.customer).toBeNull();
-    expect(ok(await gql(url, CustomerDocument, { id: customer.id }, { key })).customer.paymentMethods).toEqual([]);
+    expect(ok(await gql(url, CustomerDocument, { id: customer.id }, { key })).customer.paymentMethods.nodes).toEqual([]);
     const payment = await newPayment(customer.id);
     expect(field(await gql(url, ConfirmPaymentDocument, { input: { paymentId: payment.id, paymentMethodId: pm.id } }, { key })))
       .toMatchObject({ code: "BAD_USER_INPUT", reason: "detached" });

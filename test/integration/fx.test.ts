@@ -83,7 +83,7 @@ describe("rates from the sandbox gateway", () => {
 describe("setExchangeRate", () => {
   it("records an admin's rate, which then wins over a cross", async () => {
     expect((await rateOf("EUR", "CHF")).source).toContain("cross via USD");
-    const set = ok(await setRate({ from: "eur", to: "chf", rate: "0.95650" })).setExchangeRate;
+    const set = ok(await setRate({ from: "eur", to: "chf", rate: "0.95650" })).setExchangeRate.exchangeRate;
     expect(set).toMatchObject({ from: "EUR", to: "CHF", rate: "0.9565", source: "manual" });
     expect(await rateOf("EUR", "CHF")).toEqual(set);
     expect(ok(await convert("100.00", "EUR", "CHF")).convert.converted.amount).toBe("95.65");

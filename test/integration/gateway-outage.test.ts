@@ -63,7 +63,7 @@ describe("gateway outages", () => {
 
     await control({ latencyMs: 0 });
     const done = await eventually(() => read(id), (p) => p.status === "CAPTURED");
-    expect(done.attempts).toHaveLength(1);
+    expect(done.attempts.nodes).toHaveLength(1);
     expect((await ledger(gateway)).filter((c) => c.idempotencyKey === attemptId)).toHaveLength(1);
   });
 

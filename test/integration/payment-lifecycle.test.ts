@@ -41,7 +41,7 @@ describe("automatic capture", () => {
     await client.dispose();
 
     const after = await read(payment.id);
-    expect(after.attempts).toHaveLength(1);
+    expect(after.attempts.nodes).toHaveLength(1);
     expect(after.attempts.nodes[0]).toMatchObject({ gateway: "sandbox", status: "SUCCEEDED", tries: 1 });
     expect(after.events.nodes.map((e) => e.toStatus)).toEqual(["REQUIRES_PAYMENT_METHOD", "PROCESSING", "CAPTURED"]);
     expect(after.events.nodes.map((e) => e.version)).toEqual([1, 2, 3]);
@@ -161,7 +161,7 @@ describe("declines and gateway errors", () => {
     }
     const failed = await read(payment.id);
     expect(failed.status).toBe("FAILED");
-    expect(failed.attempts).toHaveLength(3);
+    expect(failed.attempts.nodes).toHaveLength(3);
     const again = await gql(url, ConfirmPaymentDocument, { input: { paymentId: payment.id, card: card(TEST_CARDS.approve) } }, { key });
     expect(errorCode(again)).toBe("INVALID_STATE_TRANSITION");
   });

@@ -182,7 +182,7 @@ describe("allow and block lists", () => {
     const payment = await create("20.00", "USD", customer.id);
     const answer = ok(await gql(server.url, ConfirmPaymentDocument, { input: { paymentId: payment.id, card: card("4100000000000019"), savePaymentMethod: true } }, as())).confirmPayment.payment;
     expect(answer.risk?.outcome).toBe("BLOCK");
-    expect(ok(await gql(server.url, CustomerDocument, { id: customer.id }, as())).customer?.paymentMethods).toEqual([]);
+    expect(ok(await gql(server.url, CustomerDocument, { id: customer.id }, as())).customer?.paymentMethods.nodes).toEqual([]);
   });
 });
 

@@ -129,7 +129,7 @@ describe("POST /v1/tokens", () => {
     expect(ok(retry).confirmPayment.payment.id).toBe(ok(first).confirmPayment.payment.id);
     const other = await gql(url, ConfirmPaymentDocument, { input: { ...input, token: await newToken() } }, { key });
     expect(errorCode(other)).toBe("IDEMPOTENCY_KEY_REUSED");
-    expect((await eventually(() => read(paymentId), (p) => p.status !== "PROCESSING")).attempts).toHaveLength(1);
+    expect((await eventually(() => read(paymentId), (p) => p.status !== "PROCESSING")).attempts.nodes).toHaveLength(1);
   });
 
   it("saves a token as a customer's card with createPaymentMethod", async () => {

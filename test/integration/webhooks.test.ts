@@ -84,7 +84,7 @@ describe("endpoints", () => {
   it("need webhooks:read to read and webhooks:write to change", async () => {
     const readOnly = ok(await gql(url, CreateApiKeyDocument, { input: { name: "wh-read", kind: "RESTRICTED", scopes: ["webhooks:read", "payments:read"] } }, { key })).createApiKey.secret;
     const paymentsOnly = ok(await gql(url, CreateApiKeyDocument, { input: { name: "pay-only", kind: "RESTRICTED", scopes: ["payments:read"] } }, { key })).createApiKey.secret;
-    expect(ok(await gql(url, WebhookEndpointsDocument, {}, { key: readOnly })).webhookEndpoints).toBeInstanceOf(Array);
+    expect(ok(await gql(url, WebhookEndpointsDocument, {}, { key: readOnly })).webhookEndpoints.nodes).toBeInstanceOf(Array);
     const write = await gql(url, CreateWebhookEndpointDocument, { input: { url: `${receiver.url}/nope` } }, { key: readOnly });
     expect(errorCode(write)).toBe("FORBIDDEN");
     expect(write.errors?.[0]?.extensions?.missingScope).toBe("webhooks:write");

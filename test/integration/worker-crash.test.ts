@@ -36,7 +36,7 @@ describe("worker crash mid-job", () => {
     await stack.start(["start", "--role", "worker"], { GATEWAY_URL: gateway });
     const done = await eventually(read, (p) => p.status !== "PROCESSING", 45_000);
     expect(done.status).toBe("CAPTURED");
-    expect(done.attempts).toHaveLength(1);
+    expect(done.attempts.nodes).toHaveLength(1);
     expect(done.attempts.nodes[0]?.status).toBe("SUCCEEDED");
     const charges = (await ledger(gateway)).filter((c) => c.idempotencyKey === attemptId);
     expect(charges).toHaveLength(1);
