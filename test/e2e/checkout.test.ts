@@ -12,7 +12,7 @@ import { AxeBuilder } from "@axe-core/playwright";
 import {
   CheckoutSessionDocument, CheckoutSessionWithPaymentDocument, CreateCheckoutSessionDocument, ExpireCheckoutSessionDocument,
   PaymentsDocument, WebhookEventsDocument, type CreateCheckoutSessionInput,
-} from "../support/generated/graphql.js";
+} from "../../client/src/generated/graphql.js";
 import { TEST_CARDS, errorCode, eventually, gql, ok, useServer } from "../support/stack.js";
 
 const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];

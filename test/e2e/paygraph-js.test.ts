@@ -9,7 +9,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromium, type Browser } from "playwright-core";
 import { AxeBuilder } from "@axe-core/playwright";
-import { ConfirmPaymentDocument, CreatePaymentDocument, PaymentDocument } from "../support/generated/graphql.js";
+import { ConfirmPaymentDocument, CreatePaymentDocument, PaymentDocument } from "../../client/src/generated/graphql.js";
 import { TEST_CARDS, errorCode, eventually, gql, ok, useServer } from "../support/stack.js";
 
 const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];

@@ -4,7 +4,7 @@
 // graphql-ws that then receives a payment created over plain HTTP.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromium, type Browser, type BrowserContext, type Page, type WebSocket } from "playwright-core";
-import { CreatePaymentDocument, PaymentDocument } from "../support/generated/graphql.js";
+import { CreatePaymentDocument, PaymentDocument } from "../../client/src/generated/graphql.js";
 import { createStack, gql, ok, type Stack } from "../support/stack.js";
 
 const CHROMIUM = "/usr/bin/chromium";

@@ -7,7 +7,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromium, type Browser, type Page } from "playwright-core";
-import { ConfirmPaymentDocument, CreatePaymentDocument, PaymentDocument, PaymentUpdatedDocument, type ConfirmPaymentInput } from "../support/generated/graphql.js";
+import { ConfirmPaymentDocument, CreatePaymentDocument, PaymentDocument, PaymentUpdatedDocument, type ConfirmPaymentInput } from "../../client/src/generated/graphql.js";
 import { TEST_CARDS, card, errorCode, eventually, gql, ok, subscribe, useServer, wsClient } from "../support/stack.js";
 
 const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];

@@ -7,7 +7,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromium, type Browser } from "playwright-core";
-import { ConfirmPaymentDocument, CreateApiKeyDocument, CreatePaymentDocument, PaymentDocument } from "../support/generated/graphql.js";
+import { ConfirmPaymentDocument, CreateApiKeyDocument, CreatePaymentDocument, PaymentDocument } from "../../client/src/generated/graphql.js";
 import { TEST_CARDS, createStack, eventually, gql, ok, type Stack } from "../support/stack.js";
 
 const CHROMIUM = "/usr/bin/chromium";

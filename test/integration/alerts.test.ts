@@ -8,7 +8,7 @@ import {
   AlertRulesDocument, AlertUpdatedDocument, AlertsDocument, ConfirmPaymentDocument, CreateAlertRuleDocument, CreateApiKeyDocument,
   CreateGatewayAccountDocument, CreatePaymentDocument, CreateWebhookEndpointDocument, DeleteAlertRuleDocument, GatewayAccountsDocument,
   SendTestWebhookEventDocument, UpdateWebhookEndpointDocument,
-} from "../support/generated/graphql.js";
+} from "../../client/src/generated/graphql.js";
 import { TEST_CARDS, card, createStack, errorCode, eventually, gql, ok, subscribe, wsClient, type Stack } from "../support/stack.js";
 import { startReceiver, type Receiver } from "../support/webhook-receiver.js";
 import { startSmtpCapture, type SmtpCapture } from "../support/smtp-capture.js";

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   AnalyticsDocument, AnalyticsUpdatedDocument, ConfirmPaymentDocument, CreatePaymentDocument, PaymentDocument, RefundPaymentDocument, SetExchangeRateDocument,
   type AnalyticsFieldsFragment, type AnalyticsInput,
-} from "../support/generated/graphql.js";
+} from "../../client/src/generated/graphql.js";
 import { Seeder } from "../support/analytics-seed.js";
 import { TEST_CARDS, card, errorCode, eventually, gql, ok, subscribe, useServer, wsClient } from "../support/stack.js";
 

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   ApiKeysDocument, CreateApiKeyDocument, CreateGatewayAccountDocument, CreatePaymentDocument, ExchangeRateDocument, PaymentsDocument, RevokeApiKeyDocument, RollApiKeyDocument,
   type ApiKeyKind,
-} from "../support/generated/graphql.js";
+} from "../../client/src/generated/graphql.js";
 import { createStack, errorCode, eventually, gql, ok, type GqlResult, type Stack } from "../support/stack.js";
 
 let stack: Stack;

@@ -8,7 +8,7 @@ import {
   ApiKeysDocument, AuditLogDocument, ConfirmPaymentDocument, CreateApiKeyDocument, CreateGatewayAccountDocument, CreatePaymentDocument,
   DisableGatewayAccountDocument, PaymentDocument, RevokeApiKeyDocument, RollApiKeyDocument, SetExchangeRateDocument, VerifyAuditChainDocument,
   type AuditLogFilter, type AuditLogQuery,
-} from "../support/generated/graphql.js";
+} from "../../client/src/generated/graphql.js";
 import { TEST_CARDS, card, errorCode, eventually, gql, ok, useServer } from "../support/stack.js";
 import { recordHash } from "../../src/audit/hash.js";
 

@@ -7,7 +7,7 @@ import {
 } from "graphql";
 import pg from "pg";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ConfirmPaymentDocument, CreateApiKeyDocument, CreatePaymentDocument, PaymentDocument, PaymentsDocument, RefundDocument } from "../support/generated/graphql.js";
+import { ConfirmPaymentDocument, CreateApiKeyDocument, CreatePaymentDocument, PaymentDocument, PaymentsDocument, RefundDocument } from "../../client/src/generated/graphql.js";
 import { TEST_CARDS, card, errorCode, eventually, gql, ok, subscribe, useServer, wsClient } from "../support/stack.js";
 
 const server = useServer();

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   BatchDocument, BatchUpdatedDocument, CancelBatchDocument, ConfirmPaymentDocument, CreateApiKeyDocument, CreateBatchDocument, CreatePaymentDocument,
   PaymentDocument,
-} from "../support/generated/graphql.js";
+} from "../../client/src/generated/graphql.js";
 import { TEST_CARDS, card, createStack, errorCode, eventually, gql, ledger, ok, subscribe, wsClient, type Role, type Stack } from "../support/stack.js";
 
 let stack: Stack;

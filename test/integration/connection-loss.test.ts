@@ -4,7 +4,7 @@
 // and no payment is left PROCESSING once the connections are back.
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ConfirmPaymentDocument, CreatePaymentDocument, PaymentDocument } from "../support/generated/graphql.js";
+import { ConfirmPaymentDocument, CreatePaymentDocument, PaymentDocument } from "../../client/src/generated/graphql.js";
 import { PG_ADMIN_URL, REDIS_URL, TEST_CARDS, card, createStack, eventually, gql, ok, type GqlResult, type Role, type Stack } from "../support/stack.js";
 import { tcpProxy, type TcpProxy } from "../support/tcp-proxy.js";
 

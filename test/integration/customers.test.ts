@@ -7,7 +7,7 @@ import {
   AttachPaymentMethodDocument, ConfirmPaymentDocument, CreateCustomerDocument, CreateGatewayAccountDocument, CreatePaymentDocument,
   CreatePaymentMethodDocument, CustomerDocument, CustomerNodeDocument, CustomersDocument, DeleteCustomerDocument, DetachPaymentMethodDocument,
   PaymentCustomerDocument, PaymentDocument, UpdateCustomerDocument,
-} from "../support/generated/graphql.js";
+} from "../../client/src/generated/graphql.js";
 import { TEST_CARDS, card, createStack, errorCode, eventually, gql, ledger, ok, type GqlResult, type Stack } from "../support/stack.js";
 
 let stack: Stack;

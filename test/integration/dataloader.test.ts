@@ -1,7 +1,7 @@
 // A page of payments with their children costs a constant number of SQL queries (DataLoader),
 // counted by the server per request (x-sql-queries, development and test only).
 import { beforeAll, describe, expect, it } from "vitest";
-import { ConfirmPaymentDocument, CreatePaymentDocument, PaymentDocument, PaymentsDocument, RefundPaymentDocument } from "../support/generated/graphql.js";
+import { ConfirmPaymentDocument, CreatePaymentDocument, PaymentDocument, PaymentsDocument, RefundPaymentDocument } from "../../client/src/generated/graphql.js";
 import { TEST_CARDS, card, eventually, gql, ok, useServer } from "../support/stack.js";
 
 const server = useServer();

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ConvertDocument, ExchangeRateDocument, SetExchangeRateDocument } from "../support/generated/graphql.js";
+import { ConvertDocument, ExchangeRateDocument, SetExchangeRateDocument } from "../../client/src/generated/graphql.js";
 import { createStack, errorCode, eventually, gql, ok, type Role, type Stack } from "../support/stack.js";
 
 let stack: Stack;

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   ConfirmPaymentDocument, CreateGatewayAccountDocument, CreatePaymentDocument, DisableGatewayAccountDocument, GatewayAccountsDocument,
   PaymentDocument, RefundPaymentDocument, UpdateGatewayAccountDocument,
-} from "../support/generated/graphql.js";
+} from "../../client/src/generated/graphql.js";
 import { TEST_CARDS, card, createStack, errorCode, eventually, gql, ok, ledger, type Stack } from "../support/stack.js";
 
 

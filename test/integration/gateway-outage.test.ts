@@ -2,7 +2,7 @@
 // outcome is unknown stays PENDING (the payment PROCESSING) and is finished by the reconciler once
 // the gateway answers again. The sandbox's own ledger is the witness.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CancelPaymentDocument, CapturePaymentDocument, ConfirmPaymentDocument, CreatePaymentDocument, PaymentDocument, RefundPaymentDocument } from "../support/generated/graphql.js";
+import { CancelPaymentDocument, CapturePaymentDocument, ConfirmPaymentDocument, CreatePaymentDocument, PaymentDocument, RefundPaymentDocument } from "../../client/src/generated/graphql.js";
 import { TEST_CARDS, card, createStack, eventually, gql, ok, ledger, type Stack } from "../support/stack.js";
 
 

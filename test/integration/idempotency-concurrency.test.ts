@@ -1,7 +1,7 @@
 // Idempotency keys and money invariants under concurrency, against the real database.
 import pg from "pg";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ConfirmPaymentDocument, CreatePaymentDocument, PaymentDocument, PaymentsDocument, RefundPaymentDocument } from "../support/generated/graphql.js";
+import { ConfirmPaymentDocument, CreatePaymentDocument, PaymentDocument, PaymentsDocument, RefundPaymentDocument } from "../../client/src/generated/graphql.js";
 import { TEST_CARDS, card, errorCode, eventually, gql, ok, useServer } from "../support/stack.js";
 
 const server = useServer();

@@ -3,7 +3,7 @@
 // with 429 + RATE_LIMITED + Retry-After; queries too deep, too aliased or too costly are refused
 // before they run with QUERY_TOO_COMPLEX; introspection can be switched off.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ApiKeysDocument, PaymentUpdatedDocument, SetApiKeyRateLimitDocument, type SetApiKeyRateLimitMutation } from "../support/generated/graphql.js";
+import { ApiKeysDocument, PaymentUpdatedDocument, SetApiKeyRateLimitDocument, type SetApiKeyRateLimitMutation } from "../../client/src/generated/graphql.js";
 import { createStack, errorCode, gql, ok, subscribe, wsClient, type GqlResult, type Stack } from "../support/stack.js";
 import { tcpProxy, type TcpProxy } from "../support/tcp-proxy.js";
 

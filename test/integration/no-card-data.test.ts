@@ -9,7 +9,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import {
   CapturePaymentDocument, ConfirmPaymentDocument, CreatePaymentDocument, PaymentDocument, PaymentUpdatedDocument, RefundPaymentDocument,
-} from "../support/generated/graphql.js";
+} from "../../client/src/generated/graphql.js";
 import { INTERNATIONAL_TEST_CARDS } from "../../src/gateways/sandbox/cards.js";
 import { REDIS_URL, TEST_CARDS, createStack, eventually, gql, subscribe, wsClient, type Stack } from "../support/stack.js";
 

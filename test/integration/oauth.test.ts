@@ -17,7 +17,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   CreateOAuthClientDocument, CreatePaymentDocument, OAuthClientsDocument, PaymentDocument, PaymentUpdatedDocument, RevokeOAuthClientDocument,
-} from "../support/generated/graphql.js";
+} from "../../client/src/generated/graphql.js";
 import { createStack, errorCode, eventually, gql, ok, subscribe, wsClient, type GqlResult, type Stack } from "../support/stack.js";
 
 let stack: Stack;

@@ -6,7 +6,7 @@
 // crashed gateway, while A's ledger (the witness) survives.
 import pg from "pg";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { ConfirmPaymentDocument, CreateGatewayAccountDocument, CreatePaymentDocument, GatewayHealthDocument } from "../support/generated/graphql.js";
+import { ConfirmPaymentDocument, CreateGatewayAccountDocument, CreatePaymentDocument, GatewayHealthDocument } from "../../client/src/generated/graphql.js";
 import { TEST_CARDS, card, createStack, eventually, gql, ledger, ok, type Stack } from "../support/stack.js";
 import { tcpProxy, type TcpProxy } from "../support/tcp-proxy.js";
 

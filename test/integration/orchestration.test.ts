@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   ConfirmPaymentDocument, CreateGatewayAccountDocument, CreatePaymentDocument, GatewayDecisionsDocument, GatewayHealthDocument,
   PaymentDocument, RefundPaymentDocument, SetExchangeRateDocument, SetGatewayDecisionOverridesDocument, SetRoutingRulesDocument,
-} from "../support/generated/graphql.js";
+} from "../../client/src/generated/graphql.js";
 import { TEST_CARDS, card, createStack, errorCode, eventually, gql, ledger, ok, type Stack } from "../support/stack.js";
 
 const DE_CARD = "4000002760000016";

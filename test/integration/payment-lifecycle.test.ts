@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import {
   CancelPaymentDocument, CapturePaymentDocument, ConfirmPaymentDocument, CreatePaymentDocument, NodeDocument,
   PaymentDocument, PaymentUpdatedDocument, RefundDocument, RefundPaymentDocument,
-} from "../support/generated/graphql.js";
+} from "../../client/src/generated/graphql.js";
 import { TEST_CARDS, card, errorCode, eventually, gql, ok, subscribe, wsClient, useServer } from "../support/stack.js";
 
 const server = useServer({ MAX_FAILED_ATTEMPTS: "3" });

@@ -3,7 +3,7 @@
 // Redis for a while re-reads the payment it follows, so it misses no final state.
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CancelPaymentDocument, CreatePaymentDocument, PaymentUpdatedDocument } from "../support/generated/graphql.js";
+import { CancelPaymentDocument, CreatePaymentDocument, PaymentUpdatedDocument } from "../../client/src/generated/graphql.js";
 import { createStack, eventually, gql, ok, subscribe, wsClient, type Stack } from "../support/stack.js";
 import { tcpProxy, type TcpProxy } from "../support/tcp-proxy.js";
 

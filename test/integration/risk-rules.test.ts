@@ -11,7 +11,7 @@ import {
   AddRiskListEntryDocument, ConfirmPaymentDocument, CreateCheckoutSessionDocument, CreateCustomerDocument, CreatePaymentDocument, CustomerDocument,
   PayCheckoutSessionDocument, PaymentDocument, RemoveRiskListEntryDocument, ReportFraudDocument, RiskRulesDocument, SetRiskRulesDocument,
   type ConfirmPaymentInput, type SetRiskRulesInput,
-} from "../support/generated/graphql.js";
+} from "../../client/src/generated/graphql.js";
 import { isDocumentedTestCard, withLuhnDigit } from "../../src/gateways/sandbox/cards.js";
 import { RISK_MODEL } from "../../src/risk/model/risk-model.js";
 import { TEST_CARDS as RISK_TEST_CARDS } from "../../src/risk/rules.js";

@@ -4,7 +4,7 @@
 // challenge, velocity counts hold under concurrent confirmations, and an honest retry after
 // "insufficient funds" is not counted against the card.
 import { beforeAll, describe, expect, it } from "vitest";
-import { ApprovePaymentDocument, ConfirmPaymentDocument, CreatePaymentDocument, PaymentDocument, RejectPaymentDocument, type ConfirmPaymentInput } from "../support/generated/graphql.js";
+import { ApprovePaymentDocument, ConfirmPaymentDocument, CreatePaymentDocument, PaymentDocument, RejectPaymentDocument, type ConfirmPaymentInput } from "../../client/src/generated/graphql.js";
 import { TEST_CARDS, card, errorCode, eventually, gql, ok, useServer } from "../support/stack.js";
 import { merchantWithOwner, signIn, userWithRole } from "../support/users.js";
 

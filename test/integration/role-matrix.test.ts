@@ -8,7 +8,7 @@
 // Adding an operation = adding one line to TABLE. A subscription's row must make the server answer
 // something at once (a first event or an error), which is how an allowed subscription is told apart.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { UserRole } from "../support/generated/graphql.js";
+import type { UserRole } from "../../client/src/generated/graphql.js";
 import { createStack, eventually, gql, subscribe, wsClient, type Stack } from "../support/stack.js";
 import { merchantWithOwner, signIn, userWithRole, uniqueEmail } from "../support/users.js";
 import { parse } from "graphql";

@@ -7,7 +7,7 @@ import { INTERNATIONAL_TEST_CARDS } from "../../src/gateways/sandbox/cards.js";
 import {
   ConfirmPaymentDocument, CreateGatewayAccountDocument, CreatePaymentDocument, DisableGatewayAccountDocument, PaymentDocument,
   RoutingRulesDocument, SetRoutingRulesDocument, type RoutingRuleInput,
-} from "../support/generated/graphql.js";
+} from "../../client/src/generated/graphql.js";
 import { TEST_CARDS, card, errorCode, gql, ok, useServer, type GqlResult } from "../support/stack.js";
 
 const server = useServer();

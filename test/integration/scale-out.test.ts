@@ -3,7 +3,7 @@
 // `paygraph start`, which runs its roles as processes of their own under one supervisor.
 import { execFileSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ConfirmPaymentDocument, CreatePaymentDocument, PaymentDocument, PaymentUpdatedDocument } from "../support/generated/graphql.js";
+import { ConfirmPaymentDocument, CreatePaymentDocument, PaymentDocument, PaymentUpdatedDocument } from "../../client/src/generated/graphql.js";
 import { TEST_CARDS, card, createStack, eventually, gql, ok, subscribe, wsClient, type Stack } from "../support/stack.js";
 
 let stack: Stack;

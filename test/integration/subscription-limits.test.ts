@@ -5,7 +5,7 @@
 // SUBSCRIPTION_SOCKET_BUFFER_BYTES, and the process serves everyone else.
 import WebSocket from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CreatePaymentDocument, PaymentUpdatedDocument } from "../support/generated/graphql.js";
+import { CreatePaymentDocument, PaymentUpdatedDocument } from "../../client/src/generated/graphql.js";
 import { createStack, gql, ok, subscribe, wsClient, type Role, type Stack } from "../support/stack.js";
 
 let stack: Stack;

@@ -4,7 +4,7 @@
 // audit trail, and a merchant-wide one reads the versions recorded since it last heard an event.
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CancelPaymentDocument, ConfirmPaymentDocument, CreatePaymentDocument, PaymentDocument, PaymentUpdatedDocument, type PaymentUpdatedSubscription } from "../support/generated/graphql.js";
+import { CancelPaymentDocument, ConfirmPaymentDocument, CreatePaymentDocument, PaymentDocument, PaymentUpdatedDocument, type PaymentUpdatedSubscription } from "../../client/src/generated/graphql.js";
 import { TEST_CARDS, card, createStack, eventually, gql, ok, subscribe, wsClient, type Stack } from "../support/stack.js";
 import { tcpProxy, type TcpProxy } from "../support/tcp-proxy.js";
 

@@ -12,7 +12,7 @@ import { print } from "graphql";
 import { createClient } from "graphql-ws";
 import WebSocket from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CreatePaymentDocument, PaymentUpdatedDocument } from "../support/generated/graphql.js";
+import { CreatePaymentDocument, PaymentUpdatedDocument } from "../../client/src/generated/graphql.js";
 import { createStack, ok, subscribe, type GqlResult, type Stack } from "../support/stack.js";
 
 const MAIN = path.resolve(import.meta.dirname, "../../dist/main.js");

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   ConfirmPaymentDocument, CreateApiKeyDocument, CreateCustomerDocument, CreatePaymentDocument, CreatePaymentMethodDocument, CustomerDocument,
   PaymentDocument, PaymentsDocument,
-} from "../support/generated/graphql.js";
+} from "../../client/src/generated/graphql.js";
 import { TEST_CARDS, card, createStack, errorCode, eventually, gql, ok, type GqlResult, type Role, type Stack } from "../support/stack.js";
 
 let stack: Stack;

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   AcceptInvitationDocument, CreatePaymentDocument, InvitationsDocument, InviteUserDocument, MeDocument, RevokeInvitationDocument, PaymentUpdatedDocument, PaymentsDocument, RemoveUserDocument,
   SignInDocument, SignOutDocument, UpdateUserRoleDocument, UsersDocument, UsersWithEmailDocument,
-} from "../support/generated/graphql.js";
+} from "../../client/src/generated/graphql.js";
 import { createStack, errorCode, eventually, gql, ok, subscribe, wsClient, type GqlResult, type Stack } from "../support/stack.js";
 import { PASSWORD, merchantWithOwner, signIn, uniqueEmail, userWithRole, type MerchantWithOwner } from "../support/users.js";
 

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { CapturePaymentDocument, ConfirmPaymentDocument, CreatePaymentDocument, PaymentDocument } from "../support/generated/graphql.js";
+import { CapturePaymentDocument, ConfirmPaymentDocument, CreatePaymentDocument, PaymentDocument } from "../../client/src/generated/graphql.js";
 import { TEST_CARDS, card, createStack, eventually, gql, ledger, ok, type Stack } from "../support/stack.js";
 import pg from "pg";
 import { loadConfig } from "../../src/config.js";

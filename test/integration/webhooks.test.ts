@@ -9,7 +9,7 @@ import {
   RedeliverWebhookEventDocument, RefundPaymentDocument, ReplayWebhookEventsDocument, RollWebhookEndpointSecretDocument, SendTestWebhookEventDocument,
   UpdateWebhookEndpointDocument, WebhookDeliveriesDocument, WebhookDeliveryUpdatedDocument, WebhookEndpointDocument, WebhookEndpointsDocument,
   WebhookEventDocument, WebhookEventsDocument,
-} from "../support/generated/graphql.js";
+} from "../../client/src/generated/graphql.js";
 import { TEST_CARDS, card, errorCode, eventually, gql, ok, subscribe, useServer, wsClient } from "../support/stack.js";
 import { startReceiver, type Received, type Receiver } from "../support/webhook-receiver.js";
 import { promtool } from "../support/promtool.js";

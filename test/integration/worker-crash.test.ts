@@ -1,7 +1,7 @@
 // A worker killed (SIGKILL) in the middle of a gateway call: a new worker finishes the payment,
 // and the sandbox gateway's own ledger shows exactly one charge for it.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ConfirmPaymentDocument, CreatePaymentDocument, PaymentDocument } from "../support/generated/graphql.js";
+import { ConfirmPaymentDocument, CreatePaymentDocument, PaymentDocument } from "../../client/src/generated/graphql.js";
 import { TEST_CARDS, card, createStack, eventually, gql, ok, ledger, type Stack } from "../support/stack.js";
 
 

@@ -3,7 +3,7 @@
 import { execFile } from "node:child_process";
 import path from "node:path";
 import { promisify } from "node:util";
-import { AcceptInvitationDocument, InviteUserDocument, SignInDocument, type UserRole } from "./generated/graphql.js";
+import { AcceptInvitationDocument, InviteUserDocument, SignInDocument, type UserRole } from "../../client/src/generated/graphql.js";
 import { gql, ok, type Stack } from "./stack.js";
 
 const MAIN = path.resolve(import.meta.dirname, "../../dist/main.js");

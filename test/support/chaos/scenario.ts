@@ -3,7 +3,7 @@
 // reconciler finish, then collect everything the checker needs and check it.
 import { appendFileSync } from "node:fs";
 import pg from "pg";
-import { CreateGatewayAccountDocument, VerifyAuditChainDocument } from "../generated/graphql.js";
+import { CreateGatewayAccountDocument, VerifyAuditChainDocument } from "../../../client/src/generated/graphql.js";
 import { createStack, gql, ledger, ok, type Stack } from "../stack.js";
 import { checkInvariants, type ChaosSnapshot, type LedgerCharge, type Violation } from "./checker.js";
 import { FaultInjector, OwnedRedis, Slot, control, freePort, type FaultKind } from "./faults.js";

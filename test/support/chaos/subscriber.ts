@@ -6,7 +6,7 @@
 import { print } from "graphql";
 import { createClient, type Client } from "graphql-ws";
 import WebSocket from "ws";
-import { PaymentUpdatedDocument } from "../generated/graphql.js";
+import { PaymentUpdatedDocument } from "../../../client/src/generated/graphql.js";
 
 const RESYNC_QUERY = `query ChaosResync($after: String) {
   payments(first: 50, after: $after) { edges { node { id events { nodes { version } } } } pageInfo { hasNextPage endCursor } }

@@ -7,7 +7,7 @@ import { print } from "graphql";
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import {
   CancelPaymentDocument, CapturePaymentDocument, ConfirmPaymentDocument, CreatePaymentDocument, RefundPaymentDocument,
-} from "../generated/graphql.js";
+} from "../../../client/src/generated/graphql.js";
 import { TEST_CARDS, card } from "../stack.js";
 import type { CallOp, CallRecord } from "./checker.js";
 import type { Rng } from "./prng.js";
