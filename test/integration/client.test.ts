@@ -48,7 +48,7 @@ describe("query and mutate", () => {
 
     const { payment } = await pg.query(PaymentDocument, { id: paymentId });
     expect(payment).toMatchObject({ status: "CAPTURED", amountCaptured: { amount: "12.50", currency: "USD" } });
-    expect(payment?.attempts).toHaveLength(1);
+    expect(payment?.attempts.nodes).toHaveLength(1);
     await pg.dispose();
   });
 

@@ -75,7 +75,7 @@ describe("gateway accounts", () => {
     const id = ok(await gql(url, CreatePaymentDocument, { input: { amount: "5.00", currency: "XCD" } }, { key })).createPayment.payment.id;
     const refused = await gql(url, ConfirmPaymentDocument, { input: { paymentId: id, card: card(TEST_CARDS.approve) } }, { key });
     expect(errorCode(refused)).toBe("GATEWAY_UNAVAILABLE");
-    expect(await read(id)).toMatchObject({ status: "REQUIRES_PAYMENT_METHOD", version: 1, attempts: [] });
+    expect(await read(id)).toMatchObject({ status: "REQUIRES_PAYMENT_METHOD", version: 1, attempts: { nodes: [] } });
     ok(await gql(url, UpdateGatewayAccountDocument, { input: { id: b?.id ?? "", enabled: true } }, { key }));
   });
 

@@ -102,7 +102,7 @@ describe("POST /v1/tokens", () => {
     for (const [token, expected] of cases) {
       const paymentId = await newPayment();
       expect(refusal(await gql(url, ConfirmPaymentDocument, { input: { paymentId, token } }, { key }))).toEqual(expected);
-      expect(await read(paymentId)).toMatchObject({ status: "REQUIRES_PAYMENT_METHOD", attempts: [], card: null });
+      expect(await read(paymentId)).toMatchObject({ status: "REQUIRES_PAYMENT_METHOD", attempts: { nodes: [] }, card: null });
       expect(refusal(await gql(url, CreatePaymentMethodDocument, { input: { token } }, { key }))).toEqual(expected);
     }
     // B's token still works for B: A's attempt did not consume it.

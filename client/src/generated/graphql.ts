@@ -418,6 +418,10 @@ export type PaymentFilterInput = {
   /** Exclusive */
   createdBefore?: string | null | undefined;
   currency?: string | null | undefined;
+  /** Payments with an attempt at this gateway (its name, as attempts show it) */
+  gateway?: string | null | undefined;
+  /** These payments only (at most 100): a search by id */
+  ids?: Array<string | number> | null | undefined;
   status?: PaymentStatus | null | undefined;
 };
 
