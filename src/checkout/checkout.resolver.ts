@@ -38,7 +38,8 @@ function ownSession(context: GqlContext, id: string): void {
   }
 }
 
-async function view(context: GqlContext, id: string): Promise<CheckoutSessionView> {
+/** The session as its query shows it (node(id:) reads it here too). */
+export async function checkoutSessionView(context: GqlContext, id: string): Promise<CheckoutSessionView> {
   ownSession(context, id);
   const ctx = merchantCtx(context);
   const session = await getCheckoutSession(ctx.app, ctx.merchantId, id);
@@ -50,7 +51,7 @@ export class CheckoutSessionResolver {
   @Authorized(READ)
   @Query(() => CheckoutSessionType)
   async checkoutSession(@Arg("id", () => ID) id: string, @Ctx() context: GqlContext): Promise<CheckoutSessionView> {
-    return view(context, id);
+    return checkoutSessionView(context, id);
   }
 
   @Authorized("payments:write")
@@ -83,7 +84,7 @@ export class CheckoutSessionResolver {
     description: "The session as its payment changes, starting with how it is now",
     subscribe: async ({ args, context }) => {
       const gql = context as GqlContext;
-      const session = await view(gql, (args as { id: string }).id);
+      const session = await checkoutSessionView(gql, (args as { id: string }).id);
       const updates = await paymentUpdates(gql, session.paymentId);
       // Each change reads the session again (it may have completed or expired meanwhile).
       return (async function* () {

@@ -11,7 +11,7 @@ import { getAlertRule, ruleView } from "../alerts/alert-rules.js";
 import { auditRecordView } from "../audit/audit.resolver.js";
 import { oauthClientView } from "../auth/oauth/oauth-client.resolver.js";
 import { getBatch } from "../batches/batches.js";
-import { CheckoutSessionResolver } from "../checkout/checkout.resolver.js";
+import { checkoutSessionView } from "../checkout/checkout.resolver.js";
 import { getCustomer, getPaymentMethod } from "../customers/customer.data.js";
 import { apiKeyView } from "../merchants/api-key.resolver.js";
 import { findPaymentEvent, getPayment } from "../payments/payment.queries.js";
@@ -42,7 +42,7 @@ export const NODES: Partial<Record<IdPrefix, NodeKind>> = {
   [IdPrefix.refund]: { type: "Refund", scope: "refunds:read", read: (c, id) => getRefund(db(c), tenant(c), id) },
   [IdPrefix.customer]: { type: "Customer", scope: "payments:read", read: (c, id) => getCustomer(db(c), tenant(c), id) },
   [IdPrefix.paymentMethod]: { type: "PaymentMethod", scope: "payments:read", read: async (c, id) => (await getPaymentMethod(db(c), tenant(c), id, "id")).method },
-  [IdPrefix.checkoutSession]: { type: "CheckoutSession", scope: "payments:read", read: (c, id) => new CheckoutSessionResolver().checkoutSession(id, c) },
+  [IdPrefix.checkoutSession]: { type: "CheckoutSession", scope: "payments:read", read: (c, id) => checkoutSessionView(c, id) },
   [IdPrefix.batch]: { type: "Batch", scope: "payments:read", read: (c, id) => getBatch(merchantCtx(c), id) },
   [IdPrefix.gatewayAccount]: { type: "GatewayAccount", scope: "admin", read: (c, id) => db(c).gatewayAccount.findFirst({ where: { id, merchantId: tenant(c) } }) },
   [IdPrefix.apiKey]: { type: "ApiKey", scope: "admin", read: (c, id) => mapped(db(c).apiKey.findFirst({ where: { id, merchantId: tenant(c) } }), apiKeyView) },
