@@ -8,7 +8,7 @@ import { mkdirSync, readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { AxeBuilder } from "@axe-core/playwright";
-import { ConfirmPaymentDocument, CreatePaymentDocument, PaymentDocument } from "../support/generated/graphql.js";
+import { ConfirmPaymentDocument, CreatePaymentDocument, PaymentDocument } from "../../client/src/generated/graphql.js";
 import { TEST_CARDS, card, eventually, gql, ok, useServer } from "../support/stack.js";
 import { tcpProxy, type TcpProxy } from "../support/tcp-proxy.js";
 import { PASSWORD, merchantWithOwner, userWithRole, type MerchantWithOwner } from "../support/users.js";

@@ -1,5 +1,8 @@
 // All of the dashboard's network access, in one place and with the surface of @paygraph/client
-// (query, mutate, subscribe, PaygraphError), so that client can replace this file alone:
+// (query, mutate(…, { idempotencyKey }), subscribe, on connected, PaygraphError with its codes),
+// so that client can replace this file alone. Not that client itself yet: it takes parsed
+// documents, which would put graphql's parser and printer into the page (several times this
+// app's size) for operations that are fixed strings here.
 // - queries and mutations: fetch POST /graphql with the session as a bearer token; a mutation
 //   carries its Idempotency-Key header (one key per person's action, reused on its retry);
 // - subscriptions: one graphql-ws socket on /graphql, re-connected with back-off; `onConnected`
@@ -39,8 +42,8 @@ export class Api {
   }
 
   /** `idempotencyKey`: from `newIdempotencyKey()` once per action, the same again when it is retried. */
-  mutate<T>(document: string, variables: Variables, idempotencyKey?: string): Promise<T> {
-    return this.post<T>(document, variables, idempotencyKey ? { "idempotency-key": idempotencyKey } : {});
+  mutate<T>(document: string, variables: Variables, options: { idempotencyKey?: string } = {}): Promise<T> {
+    return this.post<T>(document, variables, options.idempotencyKey ? { "idempotency-key": options.idempotencyKey } : {});
   }
 
   subscribe<T>(document: string, variables: Variables, sink: Sink<T>): () => void {
@@ -94,7 +97,7 @@ export class Api {
         body: JSON.stringify({ query, variables }),
       });
     } catch {
-      throw new PaygraphError("paygraph did not answer", "NETWORK", undefined);
+      throw new PaygraphError("paygraph did not answer", "NETWORK_ERROR", undefined);
     }
     const requestId = response.headers.get("x-request-id") ?? undefined;
     const body = (await response.json().catch(() => ({}))) as { data?: T; errors?: GraphQLErrorShape[] };
@@ -105,7 +108,7 @@ export class Api {
       if (err.code === "UNAUTHENTICATED" && token) this.options.onUnauthenticated();
       throw err;
     }
-    if (!body.data) throw new PaygraphError(`paygraph answered HTTP ${response.status}`, response.status >= 500 ? "INTERNAL" : "NETWORK", requestId);
+    if (!body.data) throw new PaygraphError(`paygraph answered HTTP ${response.status}`, "BAD_RESPONSE", requestId);
     return body.data;
   }
 
@@ -146,8 +149,8 @@ const isCloseEvent = (value: unknown): value is { code: number; reason: string }
 function asError(err: unknown): PaygraphError {
   if (err instanceof PaygraphError) return err;
   if (Array.isArray(err) && err[0]) return PaygraphError.from(err[0] as GraphQLErrorShape);
-  if (isCloseEvent(err)) return new PaygraphError(`The live connection closed (${err.code}${err.reason ? `: ${err.reason}` : ""})`, err.code === FORBIDDEN_CLOSE ? "UNAUTHENTICATED" : "NETWORK", undefined);
-  return new PaygraphError(err instanceof Error ? err.message : "The live connection failed", "NETWORK", undefined);
+  if (isCloseEvent(err)) return new PaygraphError(`The live connection closed (${err.code}${err.reason ? `: ${err.reason}` : ""})`, err.code === FORBIDDEN_CLOSE ? "UNAUTHENTICATED" : "NETWORK_ERROR", undefined);
+  return new PaygraphError(err instanceof Error ? err.message : "The live connection failed", "NETWORK_ERROR", undefined);
 }
 
 /**

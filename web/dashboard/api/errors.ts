@@ -10,7 +10,7 @@ export class PaygraphError extends Error {
   override readonly name = "PaygraphError";
   constructor(
     message: string,
-    /** The API's `extensions.code` (UNAUTHENTICATED, FORBIDDEN, …), or NETWORK when no answer came. */
+    /** The API's `extensions.code` (UNAUTHENTICATED, FORBIDDEN, …), or the client's own NETWORK_ERROR (no answer) or BAD_RESPONSE (not GraphQL). */
     readonly code: string,
     readonly requestId: string | undefined,
     readonly extensions: Record<string, unknown> = {},
@@ -27,7 +27,7 @@ export class PaygraphError extends Error {
 /** Words for a person, with the request id support would ask for. */
 export function describeError(err: unknown): string {
   if (err instanceof PaygraphError) {
-    if (err.code === "NETWORK") return "paygraph did not answer. Check the connection and try again.";
+    if (err.code === "NETWORK_ERROR") return "paygraph did not answer. Check the connection and try again.";
     return err.requestId ? `${err.message} (request ${err.requestId})` : err.message;
   }
   return err instanceof Error ? err.message : String(err);

@@ -57,9 +57,9 @@ function ActionDialog({ action, payment, refundableAmount, onClose, onDone }: Di
     setError("");
     const paymentId = payment.id;
     try {
-      if (action === "capture") await api.mutate(CAPTURE, { input: { paymentId, ...(amount ? { amount } : {}) } }, key.current);
-      if (action === "cancel") await api.mutate(CANCEL, { input: { paymentId } }, key.current);
-      if (action === "refund") await api.mutate(REFUND, { input: { paymentId, ...(amount ? { amount } : {}), ...(reason.trim() ? { reason: reason.trim() } : {}) } }, key.current);
+      if (action === "capture") await api.mutate(CAPTURE, { input: { paymentId, ...(amount ? { amount } : {}) } }, { idempotencyKey: key.current });
+      if (action === "cancel") await api.mutate(CANCEL, { input: { paymentId } }, { idempotencyKey: key.current });
+      if (action === "refund") await api.mutate(REFUND, { input: { paymentId, ...(amount ? { amount } : {}), ...(reason.trim() ? { reason: reason.trim() } : {}) } }, { idempotencyKey: key.current });
       onClose();
       onDone(action === "refund" ? `Refund of ${money(amount)} requested.` : action === "capture" ? `Capture of ${money(amount)} requested.` : "Payment cancelled.");
     } catch (err) {
