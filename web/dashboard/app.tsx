@@ -13,17 +13,24 @@ import { BASE, here, navigate, safeNext, useRoute, type Route } from "./ui/route
 const NAV = [{ href: `${BASE}/payments`, label: "Payments", section: "/payments" }];
 const SIGN_IN = "/sign-in";
 
-/** True once a session ended while this page was open: sign-in says so. */
+/** True once a session ended while this page was open (not by its own Sign out): sign-in says so. */
 let sessionEnded = false;
+let signingOut = false;
+const leave = (): void => {
+  signingOut = true;
+  void signOut();
+};
 
+/** Whether someone is signed in; re-renders on every change of the session (its user re-read too). */
 function useSignedIn(): boolean {
-  const [signedIn, setSignedIn] = useState(() => session() !== undefined);
+  const [, setVersion] = useState(0);
   useEffect(() => onSessionChange(() => {
     const now = session() !== undefined;
-    if (!now) sessionEnded = true;
-    setSignedIn(now);
+    if (!now) sessionEnded = !signingOut;
+    if (now) signingOut = false;
+    setVersion((v) => v + 1);
   }), []);
-  return signedIn;
+  return session() !== undefined;
 }
 
 function view(route: Route) {
@@ -68,7 +75,7 @@ export function App() {
         </nav>
         <div class="who">
           <span>{user.name} <span class="muted">({user.role.toLowerCase()})</span></span>
-          <button type="button" onClick={() => void signOut()}>Sign out</button>
+          <button type="button" onClick={leave}>Sign out</button>
         </div>
       </header>
       {view(route)}

@@ -4,7 +4,7 @@
 // Every path that ends a session (sign-out, expiry, a 4403 close, an UNAUTHENTICATED answer)
 // goes through `forget`, and the app sends the person to sign-in from there.
 import { Api } from "./client.js";
-import { SIGN_IN, SIGN_OUT } from "./documents.js";
+import { ME, SIGN_IN, SIGN_OUT } from "./documents.js";
 import type { User } from "./types.js";
 
 export interface Session { token: string; expiresAt: string; user: User }
@@ -57,6 +57,21 @@ export async function signIn(email: string, password: string): Promise<Session> 
   localStorage.setItem(KEY, JSON.stringify(current));
   changed();
   return current;
+}
+
+/**
+ * Re-reads the signed-in user (`me`) when the page opens: the stored role and scopes could be from
+ * another tab's older sign-in, and a session that ended while no page was open is found out at
+ * once (UNAUTHENTICATED: back to sign-in).
+ */
+export async function refreshUser(): Promise<void> {
+  if (!current) return;
+  const token = current.token;
+  const { me } = await api.query<{ me: User }>(ME);
+  if (current?.token !== token) return;
+  current = { ...current, user: me };
+  localStorage.setItem(KEY, JSON.stringify(current));
+  changed();
 }
 
 /** Revokes the session on the server, then forgets it (also when the server cannot be reached). */

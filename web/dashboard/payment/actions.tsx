@@ -52,7 +52,7 @@ function ActionDialog({ action, payment, refundableAmount, onClose, onDone }: Di
   };
   const money = (value: string): string => formatMoney({ amount: value, currency: payment.amount.currency });
 
-  const confirm = async (): Promise<void> => {
+  const confirm = async (): Promise<boolean> => {
     setBusy(true);
     setError("");
     const paymentId = payment.id;
@@ -60,12 +60,13 @@ function ActionDialog({ action, payment, refundableAmount, onClose, onDone }: Di
       if (action === "capture") await api.mutate(CAPTURE, { input: { paymentId, ...(amount ? { amount } : {}) } }, { idempotencyKey: key.current });
       if (action === "cancel") await api.mutate(CANCEL, { input: { paymentId } }, { idempotencyKey: key.current });
       if (action === "refund") await api.mutate(REFUND, { input: { paymentId, ...(amount ? { amount } : {}), ...(reason.trim() ? { reason: reason.trim() } : {}) } }, { idempotencyKey: key.current });
-      onClose();
       onDone(action === "refund" ? `Refund of ${money(amount)} requested.` : action === "capture" ? `Capture of ${money(amount)} requested.` : "Payment cancelled.");
     } catch (err) {
       setError(`${describeError(err)} Nothing is done twice if you try again.`);
       setBusy(false);
+      return false;
     }
+    return true;
   };
 
   const titles: Record<Action, string> = {
@@ -73,7 +74,7 @@ function ActionDialog({ action, payment, refundableAmount, onClose, onDone }: Di
   };
   const confirmLabels: Record<Action, string> = { capture: "Capture", cancel: "Cancel payment", refund: "Refund" };
   return (
-    <ConfirmDialog title={titles[action]} confirmLabel={confirmLabels[action]} busy={busy} error={error} onConfirm={() => void confirm()} onClose={onClose}>
+    <ConfirmDialog title={titles[action]} confirmLabel={confirmLabels[action]} busy={busy} error={error} onConfirm={confirm} onClose={onClose}>
       {action === "cancel" && <p>The payment is cancelled and any authorization released. This cannot be undone.</p>}
       {action !== "cancel" && (
         <div class="field">

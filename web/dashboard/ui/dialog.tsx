@@ -8,7 +8,8 @@ interface Props {
   confirmLabel: string;
   busy: boolean;
   error: string;
-  onConfirm(): void;
+  /** Resolves true when done: the dialog then closes (and the browser gives focus back to its opener). */
+  onConfirm(): Promise<boolean>;
   onClose(): void;
   children?: ComponentChildren;
 }
@@ -23,7 +24,10 @@ export function ConfirmDialog({ title, confirmLabel, busy, error, onConfirm, onC
   }, []);
   return (
     <dialog ref={dialog} class="confirm" aria-labelledby={`${id.current}-title`} onClose={onClose}>
-      <form method="dialog" onSubmit={(event) => { event.preventDefault(); if (!busy) onConfirm(); }}>
+      <form method="dialog" onSubmit={(event) => {
+        event.preventDefault();
+        if (!busy) void onConfirm().then((done) => done && dialog.current?.close());
+      }}>
         <h2 id={`${id.current}-title`}>{title}</h2>
         {children}
         <p class="alert" role="alert">{error}</p>
