@@ -210,7 +210,7 @@ describe("the dashboard in Chromium", () => {
     await context.close();
   });
 
-  it("filters live in the URL; the CSV export escapes commas, quotes and formulas", async () => {
+  it("filters live in the URL (currency, gateway, id); the CSV export escapes commas, quotes and formulas", async () => {
     const usd = await createPayment({ amount: "9.99", currency: "USD", description: '=HYPERLINK("x"), "quoted"' });
     const context = await signedIn(owner);
     const page = await context.newPage();
@@ -226,6 +226,10 @@ describe("the dashboard in Chromium", () => {
     expect(csv).toContain(`${usd},`);
     expect(csv).toContain(`,9.99,USD,0.00,0.00,,,,"'=HYPERLINK(""x""), ""quoted"""\r\n`);
     expect(csv.trim().split("\r\n")).toHaveLength(2);
+    // By gateway (payments with an attempt there): the confirmed one, not those never confirmed.
+    await page.goto(`${server.url}/dashboard/payments?gateway=sandbox`);
+    await row(page, captured).waitFor();
+    expect(await page.locator("tbody tr").count()).toBe(1);
     // Search by id: the URL says which payment.
     await page.goto(`${server.url}/dashboard/payments?id=${captured}`);
     await expect.poll(() => page.locator("tbody tr").count()).toBe(1);
