@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { AxeBuilder } from "@axe-core/playwright";
 import { ConfirmPaymentDocument, CreatePaymentDocument, PaymentDocument } from "../../client/src/generated/graphql.js";
-import { TEST_CARDS, card, eventually, gql, ok, useServer } from "../support/stack.js";
+import { TEST_CARDS, card, createStack, eventually, gql, ok, type Stack } from "../support/stack.js";
 import { tcpProxy, type TcpProxy } from "../support/tcp-proxy.js";
 import { PASSWORD, merchantWithOwner, userWithRole, type MerchantWithOwner } from "../support/users.js";
 
@@ -17,7 +17,7 @@ const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable
 const ARTIFACTS = new URL("../artifacts/dashboard/", import.meta.url);
 const SIGN_IN = "mutation($input: SignInInput!) { signIn(input: $input) { token expiresAt user { userId merchantId name email role scopes } } }";
 
-const server = useServer();
+const server = {} as { stack: Stack; url: string };
 let browser: Browser;
 let merchant: MerchantWithOwner;
 let owner: Session;
@@ -27,13 +27,22 @@ interface Session { token: string; expiresAt: string; user: { role: string; scop
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
-  [browser, merchant] = await Promise.all([chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS }), merchantWithOwner(server.stack)]);
+  server.stack = await createStack();
+  // The server, the browser and the merchant (made in the database by the CLI) at once: the file's budget is mostly this.
+  let started;
+  [started, browser, merchant] = await Promise.all([
+    server.stack.start(["start", "--role", "all", "--port", "0"]),
+    chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS }),
+    merchantWithOwner(server.stack),
+  ]);
+  server.url = started.url;
   owner = await apiSignIn(merchant.ownerEmail);
   proxy = await tcpProxy("127.0.0.1", Number(new URL(server.url).port));
 });
 afterAll(async () => {
   await browser?.close();
   await proxy?.close();
+  await server.stack?.close();
 });
 
 const apiSignIn = async (email: string): Promise<Session> => (ok(await gql(server.url, SIGN_IN, { input: { email, password: PASSWORD } })) as { signIn: Session }).signIn;
