@@ -1,6 +1,6 @@
 // One payment, live: read by payment(id:) (three requests: documents.ts says why), and read again whenever `paymentUpdated(paymentId)`
 // brings a newer version (its attempts, refunds and events grow with it) or the socket comes back.
-import { useCallback, useEffect, useRef, useState } from "preact/hooks";
+import { useCallback, useLayoutEffect, useRef, useState } from "preact/hooks";
 import { PAYMENT, PAYMENT_EVENTS, PAYMENT_LIVE, PAYMENT_REFUNDS } from "../api/documents.js";
 import { PaygraphError, describeError } from "../api/errors.js";
 import { api } from "../api/session.js";
@@ -36,7 +36,8 @@ export function usePayment(id: string): PaymentState {
     }
   }, [id]);
 
-  useEffect(() => {
+  // A layout effect: the first read starts as the view mounts, not a frame later (after paint).
+  useLayoutEffect(() => {
     version.current = -1;
     setPayment(undefined);
     void reload();

@@ -3,7 +3,7 @@
 // known one changes in place. After the socket drops and comes back, the gap is filled from the
 // cursor of the newest row read: the payments made meanwhile (`last`/`before` that cursor) and the
 // rows on screen re-read (their status may have moved), then the re-sent subscription goes on.
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useLayoutEffect, useRef, useState } from "preact/hooks";
 import { PAYMENT_ROWS, PAYMENTS, PAYMENTS_LIVE } from "../api/documents.js";
 import { describeError } from "../api/errors.js";
 import { api } from "../api/session.js";
@@ -35,7 +35,8 @@ export function useLivePayments(filter: Filter, filterKey: string): LiveList {
   const rowsNow = useRef<PaymentRow[]>([]);
   rowsNow.current = rows;
 
-  useEffect(() => {
+  // A layout effect: the first read starts as the view mounts, not a frame later (after paint).
+  useLayoutEffect(() => {
     let alive = true;
     const variables = { filter: apiFilter(filter) };
     const apply = (incoming: PaymentRow[], admit?: (row: PaymentRow) => boolean): void => {
