@@ -2,7 +2,7 @@
 // (merchant-wide) merged in by version; a new payment that fits the filter appears at the top, a
 // known one changes in place. After the socket drops and comes back, the gap is filled from the
 // cursor of the newest row read: the payments made meanwhile (`last`/`before` that cursor) and the
-// rows on screen re-read (their status may have moved), then the re-sent subscription goes on.
+// rows on screen re-read (their status may have moved), while the re-sent subscription goes on.
 import { useLayoutEffect, useRef, useState } from "preact/hooks";
 import { PAYMENT_ROWS, PAYMENTS, PAYMENTS_LIVE } from "../api/documents.js";
 import { describeError } from "../api/errors.js";
@@ -13,6 +13,8 @@ import { mergeRows } from "./merge.js";
 
 export const PAGE_SIZE = 50;
 const GAP_PAGES = 5;
+/** After a connection, when the subscription is surely in place on the server. */
+const SETTLE_MS = 1500;
 
 export interface LiveList {
   rows: PaymentRow[];
@@ -86,11 +88,20 @@ export function useLivePayments(filter: Filter, filterKey: string): LiveList {
       },
       error: (err) => alive && setError(describeError(err)),
     });
+    const fill = (): void => void fillGap().catch((err: unknown) => alive && setError(describeError(err)));
+    // The subscription is sent once the socket is connected, and the server follows the merchant's
+    // payments only once it has taken it in: a payment made in between would be missed (graphql-ws
+    // says nothing when a subscription is in place). So a second fill shortly after every
+    // connection, the first one included; after a reconnect, one at once too.
+    let settle: ReturnType<typeof setTimeout> | undefined;
     const stopGap = api.onConnected((reconnected) => {
-      if (reconnected) fillGap().catch((err: unknown) => alive && setError(describeError(err)));
+      if (reconnected) fill();
+      clearTimeout(settle);
+      settle = setTimeout(fill, SETTLE_MS);
     });
     return () => {
       alive = false;
+      clearTimeout(settle);
       stopLive();
       stopGap();
     };
