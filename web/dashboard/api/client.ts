@@ -121,6 +121,9 @@ export class Api {
       },
       // Keep trying while the page is open (a laptop lid, a deploy): 0.5 s, 1 s, 2 s … capped at
       // 30 s, plus up to as much again at random so a fleet of dashboards does not reconnect in step.
+      // Kept open a moment after the last subscription ends: going from the list to a payment
+      // swaps subscriptions without a new socket (and without a gap to fill).
+      lazyCloseTimeout: 3000,
       retryAttempts: Number.POSITIVE_INFINITY,
       retryWait: (retries) => {
         const wait = Math.min(30_000, 500 * 2 ** retries);
