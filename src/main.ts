@@ -170,13 +170,14 @@ async function announce(config: Config, at: Listening, tls: boolean, role: Role)
   say([
     `paygraph ${role} listening on ${base}`,
     `  GraphQL        ${base}/graphql   (POST; subscriptions: ${base.replace(/^http/, "ws")}/graphql)`,
+    `  Dashboard      ${base}/dashboard`,
     `  Playground     ${base}/graphiql`,
     `  Health         ${base}/healthz  ${base}/readyz${at.metricsUrl ? "" : `  ${base}/metrics`}`,
     ...(at.metricsUrl ? [`  Metrics        ${at.metricsUrl}`] : []),
     `  OAuth 2.0      ${base}/oauth/token   (metadata: ${base}/.well-known/oauth-authorization-server)`,
     `  Gateway        ${config.gatewayUrl} (sandbox)`,
     ...(demo ? [`  Demo merchant  ${demo.merchantId}`, `  Secret key     ${demo.secretKey}   (shown once; 'paygraph merchant create --name X' makes more)`] : []),
-    ...(demo ? [`  Demo owner     ${demoOwner.email} / ${demoOwner.password}   (signIn mutation; shown once)`] : []),
+    ...(demo ? [`  Demo owner     ${demoOwner.email} / ${demoOwner.password}   (sign in at ${base}/dashboard; shown once)`] : []),
   ].join("\n"));
 }
 

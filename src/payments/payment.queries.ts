@@ -48,11 +48,14 @@ export async function listPayments(
   const plan = planPage(args);
   const f = args.filter ?? {};
   if (f.ids && f.ids.length > MAX_PAGE) throw badInput(`filter.ids takes at most ${MAX_PAGE} ids`, "filter.ids");
+  if (f.gateway) {
+    const ids = await pageIdsAtGateway(db, merchantId, f.gateway, f, plan);
+    return plan.finish(await db.payment.findMany({ where: { merchantId, id: { in: ids } }, orderBy: plan.orderBy }));
+  }
   const rows = await db.payment.findMany({
     where: {
       merchantId,
       ...(f.ids ? { id: { in: f.ids } } : {}),
-      ...(f.gateway ? { attempts: { some: { gateway: f.gateway } } } : {}),
       ...(f.status ? { status: f.status } : {}),
       ...(f.currency ? { currency: f.currency.toUpperCase() } : {}),
       createdAt: { ...(f.createdAfter ? { gte: f.createdAfter } : {}), ...(f.createdBefore ? { lt: f.createdBefore } : {}) },
@@ -62,6 +65,29 @@ export async function listPayments(
     take: plan.take,
   });
   return plan.finish(rows);
+}
+
+/**
+ * One page's ids for `filter.gateway` (payments with an attempt at that gateway). PaymentAttempt
+ * has no Prisma relation to Payment (the database has no foreign key between them), so Prisma
+ * cannot ask for "some attempt": the page is chosen in SQL (EXISTS on the attempts' payment_id
+ * index, the same filters, cursor, order and limit as the Prisma path), then its rows are read.
+ */
+async function pageIdsAtGateway(db: Db, merchantId: string, gateway: string, f: PaymentFilter, plan: ReturnType<typeof planPage>): Promise<string[]> {
+  const where = [
+    Prisma.sql`p.merchant_id = ${merchantId}`,
+    Prisma.sql`EXISTS (SELECT 1 FROM payment_attempt a WHERE a.payment_id = p.id AND a.merchant_id = ${merchantId} AND a.gateway = ${gateway})`,
+  ];
+  if (f.ids) where.push(Prisma.sql`p.id IN (${Prisma.join(f.ids.length ? f.ids : [""])})`);
+  if (f.status) where.push(Prisma.sql`p.status::text = ${f.status}`);
+  if (f.currency) where.push(Prisma.sql`p.currency = ${f.currency.toUpperCase()}`);
+  if (f.createdAfter) where.push(Prisma.sql`p.created_at >= ${f.createdAfter}`);
+  if (f.createdBefore) where.push(Prisma.sql`p.created_at < ${f.createdBefore}`);
+  const c = plan.cursor;
+  if (c) where.push(plan.backward ? Prisma.sql`(p.created_at, p.id) > (${c.createdAt}, ${c.id})` : Prisma.sql`(p.created_at, p.id) < (${c.createdAt}, ${c.id})`);
+  const order = plan.backward ? Prisma.sql`p.created_at ASC, p.id ASC` : Prisma.sql`p.created_at DESC, p.id DESC`;
+  const rows = await db.$queryRaw<{ id: string }[]>(Prisma.sql`SELECT p.id FROM payment p WHERE ${Prisma.join(where, " AND ")} ORDER BY ${order} LIMIT ${plan.take}`);
+  return rows.map((r) => r.id);
 }
 
 function groupBy<T extends { paymentId: string }>(ids: readonly string[], rows: T[]): T[][] {

@@ -37,6 +37,7 @@ import { registerBatchRoutes } from "./routes/batches.js";
 import { registerThreeDSecureRoutes } from "./routes/three-d-secure.js";
 import { registerCheckoutPage } from "./routes/checkout-page.js";
 import { registerElementsRoutes } from "./routes/elements.js";
+import { registerDashboard } from "./routes/dashboard.js";
 import { SubscriptionLimits } from "./subscription-limits.js";
 import { asUnavailable } from "../platform/unavailable.js";
 
@@ -210,6 +211,7 @@ export async function createHttpServer(app: App, schema: GraphQLSchema, tls?: Tl
   await registerThreeDSecureRoutes(fastify, app);
   await registerCheckoutPage(fastify);
   await registerElementsRoutes(fastify, app);
+  await registerDashboard(fastify);
   fastify.get("/graphiql", (_req, reply) => reply.type("text/html").send(graphiqlPage()));
   fastify.get("/healthz", async () => ({ status: "ok" }));
   fastify.get("/readyz", async (_req, reply) => {

@@ -1,5 +1,6 @@
 // Relay conventions through the real server: every id prefix reads back as its one type through
-// node(id:) and nodes(ids:), connections page both ways, and signOut takes an input.
+// node(id:) and nodes(ids:), connections page both ways (the payments' gateway and ids filters too),
+// and signOut takes an input.
 import { describe, expect, it } from "vitest";
 import { TEST_CARDS, card, errorCode, eventually, gql, ok, useServer } from "../support/stack.js";
 import { merchantWithOwner, signIn } from "../support/users.js";
@@ -45,6 +46,21 @@ describe("Relay conventions", () => {
     expect(back.nodes).toEqual(first.nodes);
     expect(back.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: false });
     expect(errorCode(await gql(server.url, "{ payments(first: 1, last: 1) { nodes { id } } }", {}, { key: server.key }))).toBe("BAD_USER_INPUT");
+  });
+
+  it("filters payments by gateway (an attempt there) and by ids, paging both ways with the other filters", async () => {
+    const attempted = [(await capturedAndRefunded()).id, (await capturedAndRefunded()).id] as string[];
+    const never = (await run('mutation { createPayment(input: { amount: "2.00", currency: "EUR" }) { payment { id } } }')).createPayment.payment.id as string;
+    const page = (args: string, filter: string) => run(`{ payments(${args}, filter: { ${filter} }) { nodes { id } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }`).then((d) => d.payments);
+    const first = await page("first: 1", 'gateway: "sandbox", currency: "eur"');
+    expect(first.nodes.map((n: Data) => n.id)).toEqual([attempted[1]]);
+    const second = await page(`first: 5, after: "${first.pageInfo.endCursor}"`, 'gateway: "sandbox", currency: "EUR"');
+    expect(second.nodes.map((n: Data) => n.id)).toContain(attempted[0]);
+    expect(second.nodes.map((n: Data) => n.id)).not.toContain(never);
+    expect((await page(`last: 1, before: "${second.pageInfo.startCursor}"`, 'gateway: "sandbox"')).nodes).toEqual(first.nodes);
+    expect((await page("first: 5", 'gateway: "nowhere"')).nodes).toEqual([]);
+    expect((await page("first: 5", `gateway: "sandbox", ids: ["${never}", "${attempted[0]}"]`)).nodes).toEqual([{ id: attempted[0] }]);
+    expect((await page("first: 5", `ids: ["${never}"]`)).nodes).toEqual([{ id: never }]);
   });
 
   it("signs out everywhere when asked: every session of the user ends", async () => {

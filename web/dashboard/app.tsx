@@ -1,0 +1,84 @@
+// The dashboard's frame: which view a URL shows, the sign-in gate, and the navigation. New areas
+// (Overview, Settings) are one entry in NAV and one route in `view`.
+import { useEffect, useState } from "preact/hooks";
+import { onSessionChange, session, signOut } from "./api/session.js";
+import { SignIn } from "./auth/sign-in.js";
+import { PaymentView } from "./payment/payment-view.js";
+import { filterFromQuery } from "./payments/filter.js";
+import { PaymentsView } from "./payments/payments-view.js";
+import { Link } from "./ui/link.js";
+import { PageHeading } from "./ui/page.js";
+import { BASE, here, navigate, safeNext, useRoute, type Route } from "./ui/router.js";
+
+const NAV = [{ href: `${BASE}/payments`, label: "Payments", section: "/payments" }];
+const SIGN_IN = "/sign-in";
+
+/** True once a session ended while this page was open (not by its own Sign out): sign-in says so. */
+let sessionEnded = false;
+let signingOut = false;
+const leave = (): void => {
+  signingOut = true;
+  void signOut();
+};
+
+/** Whether someone is signed in; re-renders on every change of the session (its user re-read too). */
+function useSignedIn(): boolean {
+  const [, setVersion] = useState(0);
+  useEffect(() => onSessionChange(() => {
+    const now = session() !== undefined;
+    if (!now) sessionEnded = !signingOut;
+    if (now) signingOut = false;
+    setVersion((v) => v + 1);
+  }), []);
+  return session() !== undefined;
+}
+
+function view(route: Route) {
+  const payment = /^\/payments\/([A-Za-z0-9_]+)$/.exec(route.path);
+  if (payment) return <PaymentView id={payment[1]!} key={payment[1]} />;
+  if (route.path === "/payments") return <PaymentsView filter={filterFromQuery(route.query)} />;
+  return (
+    <main id="main">
+      <PageHeading title="Not found" />
+      <p>There is nothing at this address. <Link href={`${BASE}/payments`}>Go to payments</Link>.</p>
+    </main>
+  );
+}
+
+export function App() {
+  const route = useRoute();
+  const signedIn = useSignedIn();
+  const onSignIn = route.path === SIGN_IN;
+  // Keep where the person was: after signing in (again) they land back on it.
+  useEffect(() => {
+    if (!signedIn && !onSignIn) navigate(`${BASE}${SIGN_IN}?next=${encodeURIComponent(here())}`, { replace: true });
+    else if (signedIn && onSignIn) navigate(safeNext(route.query.get("next")), { replace: true });
+    else if (signedIn && route.path === "") navigate(`${BASE}/payments`, { replace: true });
+  }, [signedIn, onSignIn, route.path]);
+
+  if (onSignIn) return signedIn ? null : <SignIn next={safeNext(route.query.get("next"))} ended={sessionEnded} />;
+  if (!signedIn || route.path === "") return null;
+  const user = session()!.user;
+  return (
+    <>
+      <a class="skip" href="#main">Skip to content</a>
+      <header class="top">
+        <p class="brand">paygraph</p>
+        <nav aria-label="Dashboard">
+          <ul>
+            {NAV.map((item) => (
+              <li key={item.href}>
+                <Link href={item.href} aria-current={route.path.startsWith(item.section) ? "page" : undefined}>{item.label}</Link>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <div class="who">
+          <span>{user.name} <span class="muted">({user.role.toLowerCase()})</span></span>
+          <button type="button" onClick={leave}>Sign out</button>
+        </div>
+      </header>
+      {view(route)}
+    </>
+  );
+}

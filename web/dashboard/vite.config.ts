@@ -1,0 +1,22 @@
+// The merchant dashboard (an SPA): built by `npm run build` into dist/web/dashboard, served by the
+// api at /dashboard and /dashboard/* with hashed assets under /dashboard/assets/ (no CDN, no inline
+// code). Preact with JSX: Vite 8 transforms .tsx with Oxc, told here to import the JSX runtime
+// from preact (web/tsconfig.json tells tsc the same).
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vite";
+
+export default defineConfig({
+  root: fileURLToPath(new URL(".", import.meta.url)),
+  base: "/dashboard/",
+  logLevel: "warn",
+  oxc: { jsx: { runtime: "automatic", importSource: "preact" } },
+  build: {
+    outDir: fileURLToPath(new URL("../../dist/web/dashboard", import.meta.url)),
+    emptyOutDir: true,
+    assetsDir: "assets",
+    // One script chunk (views are small): no preload polyfill, which would be inline code.
+    modulePreload: false,
+    target: "es2022",
+    sourcemap: false,
+  },
+});
