@@ -2,11 +2,19 @@
 // mutations go over HTTP (http.ts), subscriptions over graphql-ws (subscriptions.ts); both carry
 // the same credential, an API key or a token from getToken (a user session, an OAuth token).
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
-import { getOperationAST, type DocumentNode } from "graphql";
+import { Kind, getOperationAST, type DocumentNode } from "graphql";
 import { PaygraphError } from "./errors.js";
 import { execute, type FetchLike, type HttpTransport } from "./http.js";
 import { retryPolicy, type RetryOptions } from "./retry.js";
 import { createSubscriptions, iterate, type ConnectionHooks, type ReconnectOptions, type SubscriptionHandlers } from "./subscriptions.js";
+
+/**
+ * The mutations paygraph runs once per Idempotency-Key (README "Conventions"): the money-moving
+ * ones. Only these get a generated key and are retried after a lost answer.
+ */
+export const KEYED_MUTATIONS: ReadonlySet<string> = new Set([
+  "createPayment", "confirmPayment", "capturePayment", "cancelPayment", "approvePayment", "rejectPayment", "refundPayment", "createCheckoutSession",
+]);
 
 export interface PaygraphClientOptions {
   /** The GraphQL endpoint, e.g. `https://api.example.com/graphql`. */
@@ -136,10 +144,13 @@ export function createClient(options: PaygraphClientOptions): PaygraphClient {
       if (operation.operation !== "mutation") throw new TypeError("mutate() runs mutations: use query() or subscribe()");
       // paygraph refuses one Idempotency-Key header over several mutation fields (each would need
       // its own): such a document gets no generated key, and is retried only when refused unrun.
-      const oneField = operation.selectionSet.selections.length === 1;
-      const idempotencyKey = call.idempotencyKey ?? (oneField ? generateKey() : undefined);
+      // Only the mutations paygraph keys are retried after an answer was lost: any other (rolling a
+      // secret, inviting a user) could run twice, so it is retried only when refused unrun.
+      const [field, ...others] = operation.selectionSet.selections;
+      const keyed = others.length === 0 && field?.kind === Kind.FIELD && KEYED_MUTATIONS.has(field.name.value);
+      const idempotencyKey = keyed ? call.idempotencyKey ?? generateKey() : call.idempotencyKey;
       return (await execute(transport, {
-        document, variables: variables as Record<string, unknown> | undefined, idempotencyKey, repeatable: idempotencyKey !== undefined,
+        document, variables: variables as Record<string, unknown> | undefined, idempotencyKey, repeatable: keyed,
         retry: call.retry ?? true, signal: call.signal, headers: call.headers,
       })) as never;
     },

@@ -38,7 +38,10 @@ function decodeCursor(cursor: string, field: "after" | "before"): Row {
   try {
     const [at, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as [string, string];
     const createdAt = new Date(at);
-    if (typeof id !== "string" || Number.isNaN(createdAt.getTime())) throw new Error("bad cursor");
+    // Only what encodeCursor makes: a prefixed id and a time PostgreSQL can hold (a forged one
+    // with a NUL or a year before 4713 BC would otherwise reach the database as an INTERNAL).
+    const year = createdAt.getUTCFullYear();
+    if (typeof id !== "string" || !/^[a-z0-9]+_[0-9A-Za-z]{8,64}$/.test(id) || Number.isNaN(year) || year < 1970 || year > 9999) throw new Error("bad cursor");
     return { createdAt, id };
   } catch {
     throw badInput("Invalid cursor", field);

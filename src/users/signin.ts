@@ -6,7 +6,7 @@ import { unauthenticated } from "../platform/errors.js";
 import type { Anonymous } from "./invitations.js";
 import { PASSWORD_MAX, burnVerification, hashPassword, needsRehash, verifyPassword } from "./password.js";
 import { announceSessionsEnded } from "./live-sessions.js";
-import { createSession } from "./sessions.js";
+import { createSession, revokeSessionsOf } from "./sessions.js";
 import { signInThrottle } from "./signin-throttle.js";
 import { activeUser, type User } from "./users.data.js";
 
@@ -43,8 +43,10 @@ export async function signOut(ctx: Ctx, sessionId: string, everywhere: boolean):
     const live = { merchantId: ctx.merchantId, revokedAt: null };
     const session = await tx.userSession.findFirst({ where: { id: sessionId, ...live } });
     if (!session) return [];
-    const ids = everywhere ? (await tx.userSession.findMany({ where: { userId: session.userId, ...live }, select: { id: true } })).map((s) => s.id) : [sessionId];
-    await tx.userSession.updateMany({ where: { id: { in: ids }, ...live }, data: { revokedAt: now } });
+    // Everywhere: the user's live sessions (not the long-expired ones), as removing a user revokes them.
+    const ids = everywhere
+      ? await revokeSessionsOf(tx, ctx.merchantId, session.userId, now)
+      : (await tx.userSession.updateMany({ where: { id: sessionId, ...live }, data: { revokedAt: now } })).count ? [sessionId] : [];
     for (const id of ids) await recordAudit(tx, ctx, { action: "session.revoked", entityType: "user_session", entityId: id, after: { revokedAt: now.toISOString(), reason: everywhere ? "sign_out_everywhere" : "sign_out" } });
     return ids;
   });

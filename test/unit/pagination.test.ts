@@ -42,6 +42,9 @@ describe("pageOfList", () => {
     expect(refusal(() => pageOfList(list, { first: 0 }, "oldestFirst"))).toEqual({ code: "BAD_USER_INPUT", field: "first" });
     expect(refusal(() => pageOfList(list, { last: 101 }, "oldestFirst"))).toEqual({ code: "BAD_USER_INPUT", field: "last" });
     expect(refusal(() => pageOfList(list, { after: "not-a-cursor" }, "oldestFirst"))).toEqual({ code: "BAD_USER_INPUT", field: "after" });
+    const forged = (at: string, id: string) => Buffer.from(JSON.stringify([at, id])).toString("base64url");
+    expect(refusal(() => planPage({ before: forged("2026-01-01T00:00:00Z", "pay_\u0000aaaaaaaaaa") }))).toEqual({ code: "BAD_USER_INPUT", field: "before" });
+    expect(refusal(() => planPage({ after: forged("-005000-01-01T00:00:00Z", "pay_aaaaaaaaaa") }))).toEqual({ code: "BAD_USER_INPUT", field: "after" });
     expect(refusal(() => planPage({ first: 2, last: 2 }))).toEqual({ code: "BAD_USER_INPUT", field: "last" });
     expect(refusal(() => planPage({ after: encodeCursor(at(1)), before: encodeCursor(at(2)) }))).toEqual({ code: "BAD_USER_INPUT", field: "before" });
   });

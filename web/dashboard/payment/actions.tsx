@@ -1,7 +1,7 @@
 // Capture, cancel and refund: offered only to a role whose scopes allow them and only in a status
 // where they can happen; each asks for confirmation and sends one idempotency key per action,
 // the same key again if the person retries it after an error (so a lost answer cannot refund twice).
-import { useRef, useState } from "preact/hooks";
+import { useState } from "preact/hooks";
 import { newIdempotencyKey } from "../api/client.js";
 import { CANCEL, CAPTURE, REFUND } from "../api/documents.js";
 import { describeError } from "../api/errors.js";
@@ -37,29 +37,39 @@ export function PaymentActions({ payment, onDone }: { payment: PaymentDetail; on
   );
 }
 
+/**
+ * One key per request (action, payment, amount, reason) until it succeeds: sent again after an
+ * error, from a reopened dialog or retyped fields alike, it is the same action, and paygraph
+ * answers it instead of doing it twice. A changed request is another action, with its own key.
+ */
+const pendingKeys = new Map<string, string>();
+function keyFor(request: string): string {
+  const key = pendingKeys.get(request) ?? newIdempotencyKey();
+  pendingKeys.set(request, key);
+  return key;
+}
+
 interface DialogProps { action: Action; payment: PaymentDetail; refundableAmount: string; onClose(): void; onDone(message: string): void }
 
 function ActionDialog({ action, payment, refundableAmount, onClose, onDone }: DialogProps) {
-  const key = useRef(newIdempotencyKey());
   const [amount, setAmount] = useState(action === "capture" ? payment.amountCapturable.amount : refundableAmount);
   const [reason, setReason] = useState("");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState("");
-  // A changed request is a new action: a new key (the old one would answer IDEMPOTENCY_KEY_REUSED).
-  const edit = (set: (v: string) => void) => (event: Event): void => {
-    set((event.currentTarget as HTMLInputElement).value);
-    key.current = newIdempotencyKey();
-  };
+  const edit = (set: (v: string) => void) => (event: Event): void => set((event.currentTarget as HTMLInputElement).value);
   const money = (value: string): string => formatMoney({ amount: value, currency: payment.amount.currency });
 
   const confirm = async (): Promise<boolean> => {
     setBusy(true);
     setError("");
     const paymentId = payment.id;
+    const request = JSON.stringify([action, paymentId, action === "cancel" ? "" : amount, action === "refund" ? reason.trim() : ""]);
+    const idempotencyKey = keyFor(request);
     try {
-      if (action === "capture") await api.mutate(CAPTURE, { input: { paymentId, ...(amount ? { amount } : {}) } }, { idempotencyKey: key.current });
-      if (action === "cancel") await api.mutate(CANCEL, { input: { paymentId } }, { idempotencyKey: key.current });
-      if (action === "refund") await api.mutate(REFUND, { input: { paymentId, ...(amount ? { amount } : {}), ...(reason.trim() ? { reason: reason.trim() } : {}) } }, { idempotencyKey: key.current });
+      if (action === "capture") await api.mutate(CAPTURE, { input: { paymentId, ...(amount ? { amount } : {}) } }, { idempotencyKey });
+      if (action === "cancel") await api.mutate(CANCEL, { input: { paymentId } }, { idempotencyKey });
+      if (action === "refund") await api.mutate(REFUND, { input: { paymentId, ...(amount ? { amount } : {}), ...(reason.trim() ? { reason: reason.trim() } : {}) } }, { idempotencyKey });
+      pendingKeys.delete(request);
       onDone(action === "refund" ? `Refund of ${money(amount)} requested.` : action === "capture" ? `Capture of ${money(amount)} requested.` : "Payment cancelled.");
     } catch (err) {
       setError(`${describeError(err)} Nothing is done twice if you try again.`);
