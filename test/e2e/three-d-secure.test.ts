@@ -15,8 +15,8 @@ const CHALLENGE_CODE = "123456";
 const CODE_FIELD = "Code sent to your phone";
 
 const server = useServer();
-// A second instance whose challenges are abandoned after 2 s (swept every 250 ms).
-// 8 s: long enough for a loaded CI box to open the challenge page before it is abandoned.
+// A second instance whose challenges are abandoned after 8 s (swept every 250 ms): long enough for
+// a loaded CI box to open the challenge page before it is abandoned.
 const hurried = useServer({ THREEDS_TIMEOUT_SECONDS: "8", RECONCILE_EVERY_MS: "250" });
 
 let browser: Browser;
