@@ -38,6 +38,13 @@ export function amountRatio(a: bigint, b: bigint): number {
   return Number((a << 64n) / b) / 2 ** 64;
 }
 
+/** a / b written with one decimal ("30.0"), rounded half up in integers: a ratio in words, no float. */
+export function amountRatioText(a: bigint, b: bigint): string {
+  if (b <= 0n) throw new RangeError("amountRatioText: the divisor must be positive");
+  const tenths = (a * 10n * 2n + b) / (2n * b);
+  return `${tenths / 10n}.${tenths % 10n}`;
+}
+
 export class Money {
   private constructor(
     readonly minor: bigint,

@@ -4,7 +4,7 @@
 // so currencies compare through the merchant's large-amount threshold and the card's own habits.
 // These are features, not money: the amounts become ratios in integers (amountRatio), and only
 // the ratios are floats; nothing is charged from them.
-import { amountRatio } from "../../platform/money.js";
+import { amountRatio, amountRatioText } from "../../platform/money.js";
 import { VELOCITY_WORDS, countryMismatch, money, usualAmount, type RiskFacts } from "../facts.js";
 
 export const FEATURES = [
@@ -43,7 +43,10 @@ export function featureWords(name: Feature, f: RiskFacts): string {
   const v = f.velocity;
   switch (name) {
     case "amount_vs_large": return `An amount of ${money(f.amountMinor, f.currency)}, high for this merchant`;
-    case "amount_vs_usual": return `${amountVsUsual(f).toFixed(1)}× this card's usual amount here`;
+    case "amount_vs_usual": {
+      const usual = usualAmount(f);
+      return `${usual && usual > 0n ? amountRatioText(f.amountMinor, usual) : "0.0"}× this card's usual amount here`;
+    }
     case "new_card": return "A card never used here before";
     case "card_attempts": return VELOCITY_WORDS.cardAttempts(v?.cardAttempts ?? 1);
     case "cards_per_customer": return VELOCITY_WORDS.cardsPerCustomer(v?.cardsPerCustomer ?? 0);
