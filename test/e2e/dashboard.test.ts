@@ -4,18 +4,15 @@
 // opened from its URL, a refund from the page seen by the API, what a read-only role is not
 // offered, a revoked session sent back to sign-in with ?next=, filters in the URL and the CSV
 // export, axe-core and 375 px. One browser for the file; screenshots go to test/artifacts/dashboard/.
-import { mkdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
-import { AxeBuilder } from "@axe-core/playwright";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { ConfirmPaymentDocument, CreatePaymentDocument, PaymentDocument } from "../../client/src/generated/graphql.js";
+import * as dashboard from "../support/dashboard-browser.js";
+import { launchChromium, noHorizontalOverflow, noSeriousViolations, recordRequests, shot, type Session } from "../support/dashboard-browser.js";
 import { TEST_CARDS, card, createStack, eventually, gql, ok, type Stack } from "../support/stack.js";
 import { tcpProxy, type TcpProxy } from "../support/tcp-proxy.js";
 import { PASSWORD, merchantWithOwner, userWithRole, type MerchantWithOwner } from "../support/users.js";
-
-const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
-const ARTIFACTS = new URL("../artifacts/dashboard/", import.meta.url);
-const SIGN_IN = "mutation($input: SignInInput!) { signIn(input: $input) { token expiresAt user { userId merchantId name email role scopes } } }";
 
 const server = {} as { stack: Stack; url: string };
 let browser: Browser;
@@ -23,16 +20,13 @@ let merchant: MerchantWithOwner;
 let owner: Session;
 let proxy: TcpProxy;
 
-interface Session { token: string; expiresAt: string; user: { role: string; scopes: string[] } }
-
 beforeAll(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
   server.stack = await createStack();
   // The server, the browser and the merchant (made in the database by the CLI) at once: the file's budget is mostly this.
   let started;
   [started, browser, merchant] = await Promise.all([
     server.stack.start(["start", "--role", "all", "--port", "0"]),
-    chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS }),
+    launchChromium(),
     merchantWithOwner(server.stack),
   ]);
   server.url = started.url;
@@ -45,32 +39,8 @@ afterAll(async () => {
   await server.stack?.close();
 });
 
-const apiSignIn = async (email: string): Promise<Session> => (ok(await gql(server.url, SIGN_IN, { input: { email, password: PASSWORD } })) as { signIn: Session }).signIn;
-
-/** A browser context already signed in (the app keeps its session in localStorage) at `origin`. */
-async function signedIn(session: Session, width = 1280, origin = server.url): Promise<BrowserContext> {
-  const context = await browser.newContext({ viewport: { width, height: 900 }, acceptDownloads: true });
-  await context.addInitScript(({ stored, at }) => {
-    if (location.origin === at && !localStorage.getItem("paygraph:dashboard:session")) localStorage.setItem("paygraph:dashboard:session", stored);
-  }, { stored: JSON.stringify(session), at: origin });
-  return context;
-}
-
-/** Every request a page makes (none may leave paygraph), and every CSP violation it reports (none may happen). */
-function recordRequests(page: Page): { requests: string[]; blocked: string[] } {
-  const seen = { requests: [] as string[], blocked: [] as string[] };
-  page.on("request", (r) => seen.requests.push(r.url()));
-  page.on("console", (m) => m.text().includes("Content Security Policy") && seen.blocked.push(m.text()));
-  return seen;
-}
-
-async function noSeriousViolations(page: Page, only?: string): Promise<void> {
-  const { violations } = await (only ? new AxeBuilder({ page }).include(only) : new AxeBuilder({ page })).analyze();
-  expect(violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`)).toEqual([]);
-}
-
-const shot = (page: Page, name: string) => page.screenshot({ path: new URL(`${name}.png`, ARTIFACTS).pathname, fullPage: true });
-const noHorizontalOverflow = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+const apiSignIn = (email: string): Promise<Session> => dashboard.apiSignIn(server.url, email);
+const signedIn = (session: Session, width = 1280, origin = server.url): Promise<BrowserContext> => dashboard.signedIn(browser, session, origin, width);
 
 async function createPayment(input: { amount: string; currency: string; description?: string }): Promise<string> {
   return ok(await gql(server.url, CreatePaymentDocument, { input }, { key: merchant.secretKey })).createPayment.payment.id;
