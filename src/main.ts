@@ -5,7 +5,8 @@
 // which the tests run hundreds of times, about 0.3 s).
 import { parseArgs } from "node:util";
 import { AppError } from "./platform/errors.js";
-import { fail, say } from "./cli/common.js";
+import { loadConfig } from "./config.js";
+import { fail, ready, say } from "./cli/common.js";
 
 const usage = async (): Promise<string> => `usage:
   paygraph start [--role all|api|worker]   (no --role: api and worker processes, every core) [--port N] [--host H] [--tls-cert PATH --tls-key PATH]
@@ -32,13 +33,12 @@ async function main(argv: string[]): Promise<void> {
   if (values.help || !command) return say(await usage());
   if (command === "start") return (await import("./cli/start.js")).start(values);
   if (command === "migrate") {
-    const [{ loadConfig }, { ready }] = await Promise.all([import("./config.js"), import("./cli/common.js")]);
     await ready(loadConfig());
     return say("migrations are up to date");
   }
   if (command === "merchant" && sub === "create") return (await import("./cli/merchant.js")).createMerchantCommand(values);
-  if (command === "oauth" && sub === "rotate-signing-key") return (await import("./cli/keys.js")).rotateOAuthSigningKeyCommand(values);
-  if (command === "vault") return (await import("./cli/keys.js")).vaultCommand(sub, positionals[2], values);
+  if (command === "oauth" && sub === "rotate-signing-key") return (await import("./cli/oauth.js")).rotateOAuthSigningKeyCommand(values);
+  if (command === "vault") return (await import("./cli/vault.js")).vaultCommand(sub, positionals[2], values);
   if (command === "sandbox") return (await import("./cli/sandbox.js")).sandboxCommand(values);
   fail(`unknown command '${positionals.join(" ")}'\n${await usage()}`);
 }
