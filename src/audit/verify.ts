@@ -9,6 +9,7 @@
 //                 no head.
 // Sealed rows never change (the trigger), so reading the head first and checking seq ≤ head.seq
 // needs no snapshot: records the chainer seals meanwhile are simply left for the next run.
+import { Prisma } from "../generated/prisma/client.js";
 import type { Db } from "../platform/db.js";
 import { GENESIS_HASH, recordHash } from "./hash.js";
 
@@ -26,10 +27,12 @@ export interface ChainVerdict {
 export const VERIFY_PAGE = 2_000;
 
 export async function verifyChain(db: Db, merchantId: string, pageSize = VERIFY_PAGE): Promise<ChainVerdict> {
-  const [head, unsealed] = await Promise.all([
+  // The head and the unsealed count from one snapshot: read apart, a seal landing between them
+  // could report "nothing unsealed" beside a head from before that seal.
+  const [head, unsealed] = await db.$transaction([
     db.auditHead.findUnique({ where: { merchantId } }),
     db.auditRecord.count({ where: { merchantId, seq: null } }),
-  ]);
+  ], { isolationLevel: Prisma.TransactionIsolationLevel.RepeatableRead });
   const headSeq = head?.seq ?? 0n;
   let checked = 0;
   let expected = 1n;

@@ -1,5 +1,7 @@
 // `paygraph oauth rotate-signing-key`: a new signing key for OAuth access tokens; earlier keys stay
-// published until the tokens they signed have expired.
+// published until the tokens they signed have expired. It assembles a process, whose modules
+// include type-graphql's decorated classes: reflect-metadata first.
+import "reflect-metadata";
 import { loadConfig } from "../config.js";
 import { createProcess } from "../app/process.js";
 import { rotateOAuthSigningKey } from "../auth/oauth/rotate-command.js";

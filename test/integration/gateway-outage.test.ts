@@ -101,9 +101,11 @@ describe("gateway outages", () => {
     expect(await chargeOf(attemptId)).toMatchObject({ status: "captured", amountCaptured: "500" });
 
     await control({ latencyMs: 0 });
-    // A retry meeting the first call still in flight at the sandbox is told to retry again, as a client would.
+    // A retry meeting the first call still in flight (at the sandbox: GATEWAY_UNAVAILABLE; or still
+    // holding its key here: IDEMPOTENCY_IN_PROGRESS) is told to retry again, and does, as a client
+    // would with any error marked retryable.
     const capture = () => gql(url, CapturePaymentDocument, { input: { paymentId: id, amount: "5.00", idempotencyKey: `cap-${id}` } }, { key });
-    const retried = ok(await eventually(capture, (r) => r.errors?.[0]?.extensions?.code !== "GATEWAY_UNAVAILABLE")).capturePayment.payment;
+    const retried = ok(await eventually(capture, (r) => r.errors?.[0]?.extensions?.retryable !== true)).capturePayment.payment;
     expect(retried).toMatchObject({ status: "CAPTURED", amountCaptured: { amount: "5.00" }, amountCapturable: { amount: "0.00" } });
     const again = ok(await gql(url, CapturePaymentDocument, { input: { paymentId: id, amount: "5.00", idempotencyKey: `cap-${id}` } }, { key })).capturePayment.payment;
     expect(again).toEqual(retried);
