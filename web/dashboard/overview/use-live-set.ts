@@ -1,13 +1,11 @@
 // The hook behind the live panels (review queue, open alerts): a read, a subscription merged into it
-// (live-set.ts), and a fresh read after every connection of the socket: at once after a reconnect
-// (what happened while it was down), and 1.5 s after any connection, when the server surely has
-// the subscription in place (the payments list does the same: use-live-payments.ts says why).
+// (live-set.ts), and a fresh read after every connection of the socket (api/gap-fill.ts says when).
+// Only what `keep` admits stays (a held payment, a firing alert): the merchant-wide subscription
+// brings every payment, and a page open all day must not hold them all.
 import { useLayoutEffect, useRef, useState } from "preact/hooks";
 import { describeError } from "../api/errors.js";
-import { api } from "../api/session.js";
+import { fillAfterConnections } from "../api/gap-fill.js";
 import { afterRead, applyLive, type Newer } from "./live-set.js";
-
-const SETTLE_MS = 1500;
 
 export interface LiveSet<T> {
   items: ReadonlyMap<string, T>;
@@ -17,48 +15,48 @@ export interface LiveSet<T> {
   apply(item: T): void;
 }
 
-interface Source<T> {
+export interface Source<T> {
   read(): Promise<T[]>;
   /** Starts the subscription; returns its unsubscribe. */
   subscribe(push: (item: T) => void, fail: (err: unknown) => void): () => void;
   newer: Newer<T>;
+  keep(item: T): boolean;
+}
+
+function pruned<T>(items: ReadonlyMap<string, T>, keep: (item: T) => boolean): ReadonlyMap<string, T> {
+  return [...items.values()].every(keep) ? items : new Map([...items].filter(([, item]) => keep(item)));
 }
 
 export function useLiveSet<T extends { id: string }>(source: Source<T>): LiveSet<T> {
   const [items, setItems] = useState<ReadonlyMap<string, T>>(new Map());
   const [loaded, setLoaded] = useState(false);
   const [error, setError] = useState("");
-  // Pushes since the latest read was sent, to lay over its answer.
-  const pushedSince = useRef<T[]>([]);
+  // For each read in flight, what was pushed since it was sent, to lay over its answer.
+  const reads = useRef(new Set<T[]>());
   const push = (item: T): void => {
-    pushedSince.current.push(item);
-    setItems((known) => applyLive(known, [item], source.newer));
+    for (const since of reads.current) since.push(item);
+    setItems((known) => pruned(applyLive(known, [item], source.newer), source.keep));
   };
 
   useLayoutEffect(() => {
     let alive = true;
     const read = (): void => {
-      pushedSince.current = [];
+      const since: T[] = [];
+      reads.current.add(since);
       source.read().then((answer) => {
         if (!alive) return;
-        setItems(afterRead(answer, pushedSince.current, source.newer));
+        setItems(pruned(afterRead(answer, since, source.newer), source.keep));
         setLoaded(true);
         setError("");
-      }, (err: unknown) => alive && setError(describeError(err)));
+      }, (err: unknown) => alive && setError(describeError(err))).finally(() => reads.current.delete(since));
     };
     read();
     const stop = source.subscribe((item) => alive && push(item), (err) => alive && setError(describeError(err)));
-    let settle: ReturnType<typeof setTimeout> | undefined;
-    const stopConnected = api.onConnected((reconnected) => {
-      if (reconnected) read();
-      clearTimeout(settle);
-      settle = setTimeout(read, SETTLE_MS);
-    });
+    const stopFill = fillAfterConnections(read);
     return () => {
       alive = false;
-      clearTimeout(settle);
       stop();
-      stopConnected();
+      stopFill();
     };
   }, []);
 
