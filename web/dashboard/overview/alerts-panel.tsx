@@ -13,11 +13,12 @@ const source = {
   subscribe: (push: (a: Alert) => void, fail: (err: unknown) => void) =>
     api.subscribe(DashboardOverviewAlertsLiveDocument, {}, { next: ({ alertUpdated }) => push(alertUpdated), error: fail }),
   newer: byAlertState,
+  keep: (a: Alert) => a.state === "FIRING",
 };
 
 export function AlertsPanel() {
   const { items, loaded, error } = useLiveSet(source);
-  const firing = [...items.values()].filter((a) => a.state === "FIRING").sort((a, b) => Date.parse(b.firedAt) - Date.parse(a.firedAt));
+  const firing = [...items.values()].sort((a, b) => Date.parse(b.firedAt) - Date.parse(a.firedAt));
   return (
     <section aria-labelledby="alerts-title" class="panel">
       <h2 id="alerts-title">Open alerts</h2>

@@ -34,6 +34,8 @@ export function Chart({ times, lines, format, range }: Props) {
       scales: range ? { y: { range } } : {},
       axes: [{}, { values: (_u, ticks) => ticks.map(format), size: 70 }],
       cursor: { drag: { x: false, y: false } },
+      // The legend names the lines; the figures under the cursor would be noise beside the table.
+      legend: { live: false },
     };
     plot.current = new uPlot(options, [times, ...lines.map((l) => l.values)], el);
     const resize = new ResizeObserver(() => plot.current?.setSize({ width: el.clientWidth, height: HEIGHT }));

@@ -19,13 +19,14 @@ const source = {
   subscribe: (push: (p: Held) => void, fail: (err: unknown) => void) =>
     api.subscribe(DashboardOverviewPaymentsLiveDocument, {}, { next: ({ paymentUpdated }) => push(paymentUpdated), error: fail }),
   newer: byVersion,
+  keep: (p: Held) => p.status === "REQUIRES_REVIEW",
 };
 
 export function ReviewPanel() {
   const { items, loaded, error, apply } = useLiveSet(source);
   const [open, setOpen] = useState<{ decision: Decision; payment: Held } | null>(null);
   const [done, setDone] = useState("");
-  const held = [...items.values()].filter((p) => p.status === "REQUIRES_REVIEW").sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt) || (a.id < b.id ? -1 : 1));
+  const held = [...items.values()].sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt) || (a.id < b.id ? -1 : 1));
   const mayDecide = can("risk:review");
   return (
     <section aria-labelledby="review-title" class="panel wide">
