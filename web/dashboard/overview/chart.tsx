@@ -15,13 +15,16 @@ interface Props {
   format(value: number): string;
   /** A fixed y range (a share: 0 to 100), else uPlot's from the data. */
   range?: [number, number];
+  /** Daily buckets: ticks on whole days (the buckets start at local midnight), never at 8 am. */
+  daily?: boolean;
 }
 
 // Six colours apart from each other and at least 3:1 against white; the legend names each line.
 const COLOURS = ["#1f4fd1", "#b00020", "#0b6b2f", "#7a4a00", "#6a2c91", "#00707a"];
 const HEIGHT = 220;
+const DAY_S = 86_400;
 
-export function Chart({ times, lines, format, range }: Props) {
+export function Chart({ times, lines, format, range, daily }: Props) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
 
@@ -32,7 +35,7 @@ export function Chart({ times, lines, format, range }: Props) {
       height: HEIGHT,
       series: [{}, ...lines.map((line, i) => ({ label: line.label, stroke: COLOURS[i % COLOURS.length], width: 2, spanGaps: false, points: { size: 5 } }))],
       scales: range ? { y: { range } } : {},
-      axes: [{}, { values: (_u, ticks) => ticks.map(format), size: 70 }],
+      axes: [daily ? { incrs: [DAY_S, 2 * DAY_S, 3 * DAY_S, 7 * DAY_S, 14 * DAY_S] } : {}, { values: (_u, ticks) => ticks.map(format), size: 70 }],
       cursor: { drag: { x: false, y: false } },
       // The legend names the lines; the figures under the cursor would be noise beside the table.
       legend: { live: false },
@@ -46,7 +49,7 @@ export function Chart({ times, lines, format, range }: Props) {
       plot.current = null;
     };
     // A new set of lines (names, count) builds a new chart; new figures only redraw it (below).
-  }, [lines.map((l) => l.label).join("\n"), range?.join()]);
+  }, [lines.map((l) => l.label).join("\n"), range?.join(), daily]);
 
   useEffect(() => {
     plot.current?.setData([times, ...lines.map((l) => l.values)]);

@@ -70,7 +70,7 @@ function Figures({ buckets, interval, view, currency, by }: { buckets: Buckets; 
             ? <>Captured volume in {currency}, {by}: <strong>{money(volume.length ? sumAmounts(volume.map((s) => s.total)) : "0")}</strong>{volume.length > 0 && ` (${volume.map((s) => `${s.label} ${money(s.total)}`).join(", ")})`}.</>
             : "Captured volume: no payments in this range yet."}
         </figcaption>
-        {volume.length > 0 && <Chart key={`${currency}-${view.by}`} times={times} lines={volume.map((s) => ({ label: s.label, values: s.amounts.map(Number) }))} format={(v) => money(String(v))} />}
+        {volume.length > 0 && <Chart key={`${currency}-${view.by}`} times={times} lines={volume.map((s) => ({ label: s.label, values: s.amounts.map(Number) }))} format={(v) => money(String(v))} daily={interval === "DAY"} />}
         <FiguresTable label={`Captured volume in ${currency}`} starts={starts} interval={interval} columns={volume.map((s) => s.label)}
           cell={(c, i) => (isZero(volume[c]!.amounts[i]!) ? null : money(volume[c]!.amounts[i]!))} />
       </figure>
@@ -80,7 +80,7 @@ function Figures({ buckets, interval, view, currency, by }: { buckets: Buckets; 
             ? <><strong>{percent(succeeded, finished)}</strong> of {finished} finished attempts{` (${rates.map((s) => `${s.label} ${seriesPercent(s)}`).join(", ")})`}.</>
             : "no finished attempt in this range yet."}
         </figcaption>
-        {rates.length > 0 && <Chart key={`rate-${view.by}`} times={times} lines={rates.map((s) => ({ label: s.label, values: s.finished.map((f, i) => (f ? (100 * s.succeeded[i]!) / f : null)) }))} format={(v) => `${v} %`} range={[0, 100]} />}
+        {rates.length > 0 && <Chart key={`rate-${view.by}`} times={times} lines={rates.map((s) => ({ label: s.label, values: s.finished.map((f, i) => (f ? (100 * s.succeeded[i]!) / f : null)) }))} format={(v) => `${v} %`} range={[0, 100]} daily={interval === "DAY"} />}
         <FiguresTable label="Authorization success rate" starts={starts} interval={interval} columns={rates.map((s) => s.label)}
           cell={(c, i) => (rates[c]!.finished[i] ? `${percent(rates[c]!.succeeded[i]!, rates[c]!.finished[i]!)} of ${rates[c]!.finished[i]}` : null)} />
       </figure>
