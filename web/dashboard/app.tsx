@@ -4,6 +4,8 @@ import { Fragment } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { onSessionChange, session, signOut } from "./api/session.js";
 import { SignIn } from "./auth/sign-in.js";
+import { OverviewView } from "./overview/overview-view.js";
+import { overviewFromQuery } from "./overview/range.js";
 import { PaymentView } from "./payment/payment-view.js";
 import { filterFromQuery } from "./payments/filter.js";
 import { PaymentsView } from "./payments/payments-view.js";
@@ -11,7 +13,10 @@ import { Link } from "./ui/link.js";
 import { PageHeading } from "./ui/page.js";
 import { BASE, here, navigate, safeNext, useRoute, type Route } from "./ui/router.js";
 
-const NAV = [{ href: `${BASE}/payments`, label: "Payments", section: "/payments" }];
+const NAV = [
+  { href: `${BASE}/overview`, label: "Overview", section: "/overview" },
+  { href: `${BASE}/payments`, label: "Payments", section: "/payments" },
+];
 const SIGN_IN = "/sign-in";
 
 /** True once a session ended while this page was open (not by its own Sign out): sign-in says so. */
@@ -38,10 +43,11 @@ function view(route: Route) {
   const payment = /^\/payments\/([A-Za-z0-9_]+)$/.exec(route.path);
   if (payment) return <PaymentView id={payment[1]!} key={payment[1]} />;
   if (route.path === "/payments") return <PaymentsView filter={filterFromQuery(route.query)} />;
+  if (route.path === "/overview") return <OverviewView view={overviewFromQuery(route.query)} />;
   return (
     <main id="main">
       <PageHeading title="Not found" />
-      <p>There is nothing at this address. <Link href={`${BASE}/payments`}>Go to payments</Link>.</p>
+      <p>There is nothing at this address. <Link href={`${BASE}/overview`}>Go to the overview</Link>.</p>
     </main>
   );
 }
@@ -54,7 +60,7 @@ export function App() {
   useEffect(() => {
     if (!signedIn && !onSignIn) navigate(`${BASE}${SIGN_IN}?next=${encodeURIComponent(here())}`, { replace: true });
     else if (signedIn && onSignIn) navigate(safeNext(route.query.get("next")), { replace: true });
-    else if (signedIn && route.path === "") navigate(`${BASE}/payments`, { replace: true });
+    else if (signedIn && route.path === "") navigate(`${BASE}/overview`, { replace: true });
   }, [signedIn, onSignIn, route.path]);
 
   if (onSignIn) return signedIn ? null : <SignIn next={safeNext(route.query.get("next"))} ended={sessionEnded} />;

@@ -2,8 +2,9 @@
 // where they can happen; each asks for confirmation and sends one idempotency key per action,
 // the same key again if the person retries it after an error (so a lost answer cannot refund twice).
 import { useState } from "preact/hooks";
-import { DashboardCancelDocument, DashboardCaptureDocument, DashboardRefundDocument, newIdempotencyKey } from "@paygraph/client";
+import { DashboardCancelDocument, DashboardCaptureDocument, DashboardRefundDocument } from "@paygraph/client";
 import { describeError } from "../api/errors.js";
+import { keyFor, settled } from "../api/idempotency.js";
 import { api, can } from "../api/session.js";
 import type { PaymentDetail } from "../api/types.js";
 import { ConfirmDialog } from "../ui/dialog.js";
@@ -36,18 +37,6 @@ export function PaymentActions({ payment, onDone }: { payment: PaymentDetail; on
   );
 }
 
-/**
- * One key per request (action, payment, amount, reason) until it succeeds: sent again after an
- * error, from a reopened dialog or retyped fields alike, it is the same action, and paygraph
- * answers it instead of doing it twice. A changed request is another action, with its own key.
- */
-const pendingKeys = new Map<string, string>();
-function keyFor(request: string): string {
-  const key = pendingKeys.get(request) ?? newIdempotencyKey();
-  pendingKeys.set(request, key);
-  return key;
-}
-
 interface DialogProps { action: Action; payment: PaymentDetail; refundableAmount: string; onClose(): void; onDone(message: string): void }
 
 function ActionDialog({ action, payment, refundableAmount, onClose, onDone }: DialogProps) {
@@ -68,7 +57,7 @@ function ActionDialog({ action, payment, refundableAmount, onClose, onDone }: Di
       if (action === "capture") await api.mutate(DashboardCaptureDocument, { input: { paymentId, ...(amount ? { amount } : {}) } }, { idempotencyKey });
       if (action === "cancel") await api.mutate(DashboardCancelDocument, { input: { paymentId } }, { idempotencyKey });
       if (action === "refund") await api.mutate(DashboardRefundDocument, { input: { paymentId, ...(amount ? { amount } : {}), ...(reason.trim() ? { reason: reason.trim() } : {}) } }, { idempotencyKey });
-      pendingKeys.delete(request);
+      settled(request);
       onDone(action === "refund" ? `Refund of ${money(amount)} requested.` : action === "capture" ? `Capture of ${money(amount)} requested.` : "Payment cancelled.");
     } catch (err) {
       setError(`${describeError(err)} Nothing is done twice if you try again.`);

@@ -6,6 +6,7 @@
 import { useLayoutEffect, useRef, useState } from "preact/hooks";
 import { DashboardPaymentRowsDocument, DashboardPaymentsDocument, DashboardPaymentsLiveDocument } from "@paygraph/client";
 import { describeError } from "../api/errors.js";
+import { fillAfterConnections } from "../api/gap-fill.js";
 import { api } from "../api/session.js";
 import type { PaymentRow } from "../api/types.js";
 import { apiFilter, matches, type Filter } from "./filter.js";
@@ -13,8 +14,6 @@ import { mergeRows } from "./merge.js";
 
 export const PAGE_SIZE = 50;
 const GAP_PAGES = 5;
-/** After a connection, when the subscription is surely in place on the server. */
-const SETTLE_MS = 1500;
 
 export interface LiveList {
   rows: PaymentRow[];
@@ -88,20 +87,10 @@ export function useLivePayments(filter: Filter, filterKey: string): LiveList {
       },
       error: (err) => alive && setError(describeError(err)),
     });
-    const fill = (): void => void fillGap().catch((err: unknown) => alive && setError(describeError(err)));
-    // The subscription is sent once the socket is connected, and the server follows the merchant's
-    // payments only once it has taken it in: a payment made in between would be missed (graphql-ws
-    // says nothing when a subscription is in place). So a second fill shortly after every
-    // connection, the first one included; after a reconnect, one at once too.
-    let settle: ReturnType<typeof setTimeout> | undefined;
-    const stopGap = api.onConnected((reconnected) => {
-      if (reconnected) fill();
-      clearTimeout(settle);
-      settle = setTimeout(fill, SETTLE_MS);
-    });
+    // A second fill shortly after every connection, the first one included (api/gap-fill.ts says why).
+    const stopGap = fillAfterConnections(() => void fillGap().catch((err: unknown) => alive && setError(describeError(err))));
     return () => {
       alive = false;
-      clearTimeout(settle);
       stopLive();
       stopGap();
     };

@@ -43,7 +43,7 @@ export function useRoute(): Route {
 
 /** `next` from a sign-in URL, only when it stays inside the dashboard (never an open redirect). */
 export function safeNext(value: string | null): string {
-  return value && value.startsWith(`${BASE}/`) && !value.startsWith("//") && !value.includes("\\") ? value : `${BASE}/payments`;
+  return value && value.startsWith(`${BASE}/`) && !value.startsWith("//") && !value.includes("\\") ? value : `${BASE}/overview`;
 }
 
 /** A same-page navigation for a plain click; modified clicks (new tab, …) stay the browser's. */
