@@ -6,11 +6,16 @@ import { SignIn } from "./auth/sign-in.js";
 import { PaymentView } from "./payment/payment-view.js";
 import { filterFromQuery } from "./payments/filter.js";
 import { PaymentsView } from "./payments/payments-view.js";
+import { SettingsView, settingsHome } from "./settings/settings-view.js";
 import { Link } from "./ui/link.js";
 import { PageHeading } from "./ui/page.js";
 import { BASE, here, navigate, safeNext, useRoute, type Route } from "./ui/router.js";
 
-const NAV = [{ href: `${BASE}/payments`, label: "Payments", section: "/payments" }];
+const NAV = [
+  { href: `${BASE}/payments`, label: "Payments", section: "/payments" },
+  // Every role reads at least its team (users:read); /settings opens the first tab it may read.
+  { href: `${BASE}/settings`, label: "Settings", section: "/settings" },
+];
 const SIGN_IN = "/sign-in";
 
 /** True once a session ended while this page was open (not by its own Sign out): sign-in says so. */
@@ -37,12 +42,21 @@ function view(route: Route) {
   const payment = /^\/payments\/([A-Za-z0-9_]+)$/.exec(route.path);
   if (payment) return <PaymentView id={payment[1]!} key={payment[1]} />;
   if (route.path === "/payments") return <PaymentsView filter={filterFromQuery(route.query)} />;
+  if (route.path === "/settings") return <SettingsRedirect />;
+  const settings = /^\/settings\/([a-z-]+)$/.exec(route.path);
+  if (settings) return <SettingsView tab={settings[1]!} />;
   return (
     <main id="main">
       <PageHeading title="Not found" />
       <p>There is nothing at this address. <Link href={`${BASE}/payments`}>Go to payments</Link>.</p>
     </main>
   );
+}
+
+/** /dashboard/settings alone: the first tab the role may read (replacing, so Back skips it). */
+function SettingsRedirect() {
+  useEffect(() => navigate(settingsHome(session()?.user.scopes ?? []), { replace: true }), []);
+  return null;
 }
 
 export function App() {
