@@ -6,7 +6,13 @@ const require = createRequire(import.meta.url);
 export default defineConfig({
   // graphql ships index.mjs and index.js; without one alias the schema would be built from two
   // copies ("Cannot use GraphQLObjectType from another module or realm").
-  resolve: { alias: [{ find: /^graphql$/, replacement: require.resolve("graphql") }] },
+  // The dashboard's modules under test import the typed client by its package name (as the page does).
+  resolve: {
+    alias: [
+      { find: /^graphql$/, replacement: require.resolve("graphql") },
+      { find: /^@paygraph\/client$/, replacement: new URL("./client/src/index.ts", import.meta.url).pathname },
+    ],
+  },
   test: {
     testTimeout: 60_000,
     hookTimeout: 60_000,

@@ -1,7 +1,8 @@
 // The merchant dashboard's weight and speed (issue 13):
-// - size: the built page (dist/web/dashboard: index.html and its hashed assets), each file raw (what
-//   paygraph sends: it does not compress) and gzipped (what a compressing proxy in front would send),
-//   and the bytes one cold load actually moved (CDP's encodedDataLength, headers included);
+// - size: the built page (dist/web/dashboard: index.html and its hashed assets), each file raw and
+//   as paygraph sends it compressed (the build's .br and .gz copies: brotli to Chromium, gzip to a
+//   client without brotli), and the bytes one cold load actually moved (CDP's encodedDataLength,
+//   headers included);
 // - time to first live row: `--runs` cold loads of /dashboard/payments with a signed-in session
 //   (a fresh browser context each), ms from navigation start until the first payment row is in
 //   the DOM (a MutationObserver in the page stamps performance.now(), whose origin is navigation start);
@@ -12,11 +13,10 @@
 //
 // Needs `npm run build` first (it runs dist/). Starts its own stack (bench/lib/stack.mjs) and
 // Debian's Chromium; writes bench/results/dashboard.json.
-import { mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { gzipSync } from "node:zlib";
 import { chromium } from "playwright-core";
 import { post } from "./lib/gql.mjs";
 import { loadAverage, machine } from "./lib/machine.mjs";
@@ -36,12 +36,13 @@ const SIGN_IN = "mutation($input: SignInInput!) { signIn(input: $input) { token 
 const CREATE = "mutation($input: CreatePaymentInput!) { createPayment(input: $input) { payment { id } } }";
 const median = (values) => summarize(values).p50;
 
-/** Each built file, raw and gzipped (level 9, as a proxy would be set for static files). */
+/** Each built file raw, and its compressed copies as paygraph sends them (the page itself, under 1 KiB, is sent raw). */
 function builtSizes() {
-  const files = ["index.html", ...readdirSync(path.join(BUILT, "assets")).map((f) => `assets/${f}`)];
+  const files = ["index.html", ...readdirSync(path.join(BUILT, "assets")).filter((f) => !/\.(br|gz)$/.test(f)).map((f) => `assets/${f}`)];
+  const sizeOf = (file) => (existsSync(path.join(BUILT, file)) ? readFileSync(path.join(BUILT, file)).length : undefined);
   return files.map((file) => {
-    const body = readFileSync(path.join(BUILT, file));
-    return { file, bytes: body.length, gzipBytes: gzipSync(body, { level: 9 }).length };
+    const bytes = sizeOf(file);
+    return { file, bytes, brBytes: sizeOf(`${file}.br`) ?? bytes, gzipBytes: sizeOf(`${file}.gz`) ?? bytes };
   });
 }
 
@@ -127,10 +128,10 @@ function report(r) {
   return [
     "# paygraph dashboard bench", "", machineLine(r.machine), provenanceLine(r.code),
     `options: ${r.options.runs} cold loads, ${r.options.rows} payments in the list's database; load before ${r.load.before.uptime}`, "",
-    "file                                   raw B   gzip B",
-    ...r.sizes.map((f) => `${f.file.padEnd(36)} ${String(f.bytes).padStart(7)}  ${String(f.gzipBytes).padStart(7)}`),
-    `${"total".padEnd(36)} ${String(total("bytes")).padStart(7)}  ${String(total("gzipBytes")).padStart(7)}`, "",
-    `one cold load on the wire until its first row (uncompressed; headers, the first page of payments and the socket's frames included), median: ${r.summary.wireBytesMedian} B`,
+    "file                                   raw B     br B   gzip B",
+    ...r.sizes.map((f) => `${f.file.padEnd(36)} ${String(f.bytes).padStart(7)}  ${String(f.brBytes).padStart(7)}  ${String(f.gzipBytes).padStart(7)}`),
+    `${"total".padEnd(36)} ${String(total("bytes")).padStart(7)}  ${String(total("brBytes")).padStart(7)}  ${String(total("gzipBytes")).padStart(7)}`, "",
+    `one cold load on the wire until its first row (Chromium's; headers, the first page of payments and the socket's frames included), median: ${r.summary.wireBytesMedian} B`,
     `time to first payment row (navigation start → row in the DOM), median of ${r.loads.length}: ${r.summary.firstRowMsMedian} ms  (runs: ${r.loads.map((l) => l.firstRowMs).join(", ")})`,
     `a new payment live (createPayment called → its row in the open page), median: ${r.summary.liveRowMsMedian} ms  (runs: ${r.live.map((l) => l.rowMs).join(", ")})`,
   ].join("\n");

@@ -39,6 +39,12 @@ export interface PaygraphClientOptions {
   keepAliveMs?: number;
   /** How long the subscriptions' socket may take to open and be acknowledged (default 10 000 ms). */
   connectTimeoutMs?: number;
+  /**
+   * How long the socket stays open after its last subscription ends (default 0: closed at once).
+   * A page that swaps one subscription for another (a list for one of its items) keeps its socket,
+   * and has no gap to fill, with a few seconds here.
+   */
+  lazyCloseTimeoutMs?: number;
   /** Subscription socket events: `connected({ reconnected })`, `closed`, `connecting`. */
   on?: ConnectionHooks;
   /** Called with every UNAUTHENTICATED error (bad key, expired or ended session, a getToken that threw), e.g. to return to sign-in. */
@@ -77,7 +83,8 @@ export interface PaygraphClient {
   dispose(): Promise<void>;
 }
 
-function defaultKey(): string {
+/** A fresh Idempotency-Key: what `mutate` generates, for callers that keep one per person's action (a click on Confirm) across retries of their own. */
+export function newIdempotencyKey(): string {
   const crypto = (globalThis as { crypto?: { randomUUID?: () => string; getRandomValues?: (a: Uint8Array) => Uint8Array } }).crypto;
   if (crypto?.randomUUID) return crypto.randomUUID();
   // Browsers outside a secure context have getRandomValues only; keys need real randomness, so
@@ -95,7 +102,7 @@ const operationOf = (document: DocumentNode) => {
 export function createClient(options: PaygraphClientOptions): PaygraphClient {
   if (options.apiKey && options.getToken) throw new TypeError("Pass apiKey or getToken, not both");
   const fetchImpl: FetchLike = options.fetch ?? ((input, init) => fetch(input, init));
-  const generateKey = options.generateIdempotencyKey ?? defaultKey;
+  const generateKey = options.generateIdempotencyKey ?? newIdempotencyKey;
   const onError = (error: PaygraphError): void => {
     if (error.code === "UNAUTHENTICATED") options.onAuthError?.(error);
   };
@@ -127,6 +134,7 @@ export function createClient(options: PaygraphClientOptions): PaygraphClient {
     reconnect: options.reconnect ?? {},
     keepAliveMs: options.keepAliveMs ?? 10_000,
     connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
+    lazyCloseTimeoutMs: options.lazyCloseTimeoutMs ?? 0,
     on: options.on ?? {},
     onError,
   });

@@ -37,6 +37,8 @@ export interface SubscriptionOptions {
   keepAliveMs: number;
   /** How long a (re)connection may take to open and be acknowledged before it is dropped and retried. */
   connectTimeoutMs: number;
+  /** How long the socket stays open after its last subscription ends. */
+  lazyCloseTimeoutMs: number;
   on: ConnectionHooks;
   onError: (error: PaygraphError) => void;
 }
@@ -64,6 +66,7 @@ export function createSubscriptions(options: SubscriptionOptions): { subscribe: 
       webSocketImpl: withOpenTimeout(options.webSocketImpl ?? (globalThis as { WebSocket?: unknown }).WebSocket, options.connectTimeoutMs),
       connectionAckWaitTimeout: options.connectTimeoutMs,
       lazy: true,
+      lazyCloseTimeout: options.lazyCloseTimeoutMs,
       connectionParams: async () => {
         const authorization = await options.authorization();
         return authorization ? { Authorization: authorization } : {};

@@ -5,6 +5,8 @@
 // offered, a revoked session sent back to sign-in with ?next=, filters in the URL and the CSV
 // export, axe-core and 375 px. One browser for the file; screenshots go to test/artifacts/dashboard/.
 import { readFileSync } from "node:fs";
+import { get } from "node:http";
+import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { ConfirmPaymentDocument, CreatePaymentDocument, PaymentDocument } from "../../client/src/generated/graphql.js";
@@ -48,6 +50,13 @@ async function createPayment(input: { amount: string; currency: string; descript
 async function confirm(id: string): Promise<void> {
   ok(await gql(server.url, ConfirmPaymentDocument, { input: { paymentId: id, card: card(TEST_CARDS.approve) } }, { key: merchant.secretKey }));
 }
+/** GET with only the given Accept-Encoding: the answer's Content-Encoding, Vary and raw body. */
+const fetchRaw = (url: string, acceptEncoding: string) => new Promise<{ encoding: string; vary: string | undefined; body: Buffer }>((resolve, reject) => {
+  get(url, { headers: acceptEncoding ? { "accept-encoding": acceptEncoding } : {} }, (res) => {
+    const chunks: Buffer[] = [];
+    res.on("data", (c: Buffer) => chunks.push(c)).on("end", () => resolve({ encoding: res.headers["content-encoding"] ?? "identity", vary: res.headers.vary, body: Buffer.concat(chunks) }));
+  }).on("error", reject);
+});
 const readPayment = async (id: string) => ok(await gql(server.url, PaymentDocument, { id }, { key: merchant.secretKey })).payment;
 const row = (page: Page, id: string) => page.locator(`tbody tr[data-id="${id}"]`);
 
@@ -83,6 +92,20 @@ describe("the dashboard in Chromium", () => {
     expect(seen.requests.filter((u) => !u.startsWith(server.url) && !u.startsWith("data:"))).toEqual([]);
     expect(seen.blocked).toEqual([]);
     await context.close();
+  });
+
+  it("its script is sent brotli- or gzip-compressed as the browser accepts (the same bytes once decoded), and whole to a client that accepts neither", async () => {
+    const html = (await fetchRaw(`${server.url}/dashboard`, "")).body.toString();
+    const script = new URL(/src="([^"]+\.js)"/.exec(html)![1]!, server.url).href;
+    const plain = await fetchRaw(script, "");
+    expect(plain.encoding).toBe("identity");
+    const chromiumLike = await fetchRaw(script, "gzip, deflate, br, zstd");
+    expect([chromiumLike.encoding, chromiumLike.vary]).toEqual(["br", "accept-encoding"]);
+    expect(brotliDecompressSync(chromiumLike.body).equals(plain.body)).toBe(true);
+    const gzipOnly = await fetchRaw(script, "br;q=0, gzip");
+    expect(gzipOnly.encoding).toBe("gzip");
+    expect(gunzipSync(gzipOnly.body).equals(plain.body)).toBe(true);
+    expect(chromiumLike.body.length).toBeLessThan(plain.body.length / 2);
   });
 
   it("a payment made through the API appears at the top and reaches CAPTURED on the open page, without a reload", async () => {

@@ -10,6 +10,8 @@ export default defineConfig({
   base: "/dashboard/",
   logLevel: "warn",
   oxc: { jsx: { runtime: "automatic", importSource: "preact" } },
+  // The dashboard talks through the typed client of this repository (client/), from its sources.
+  resolve: { alias: { "@paygraph/client": fileURLToPath(new URL("../../client/src/index.ts", import.meta.url)) } },
   build: {
     outDir: fileURLToPath(new URL("../../dist/web/dashboard", import.meta.url)),
     emptyOutDir: true,

@@ -21,5 +21,5 @@ export async function registerCheckoutPage(fastify: FastifyInstance): Promise<vo
     if (!/^cs_[0-9A-Za-z]{22}$/.test(id)) return reply.code(404).type("text/plain").send("No such checkout session");
     return pageHeaders(reply, CHECKOUT_PAGE_CSP).header("x-frame-options", "DENY").send(page.body);
   });
-  fastify.get("/checkout/assets/:file", async (req, reply) => (built ? built.sendAsset(reply, (req.params as { file: string }).file) : notBuilt(reply)));
+  fastify.get("/checkout/assets/:file", async (req, reply) => (built ? built.sendAsset(req, reply, (req.params as { file: string }).file) : notBuilt(reply)));
 }

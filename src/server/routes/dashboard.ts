@@ -18,6 +18,6 @@ export async function registerDashboard(fastify: FastifyInstance): Promise<void>
   const sendPage = async (_req: unknown, reply: FastifyReply) =>
     page ? pageHeaders(reply, DASHBOARD_CSP).header("x-frame-options", "DENY").send(page.body) : notBuilt(reply);
   fastify.get("/dashboard", sendPage);
-  fastify.get("/dashboard/assets/:file", async (req, reply) => (built ? built.sendAsset(reply, (req.params as { file: string }).file) : notBuilt(reply)));
+  fastify.get("/dashboard/assets/:file", async (req, reply) => (built ? built.sendAsset(req, reply, (req.params as { file: string }).file) : notBuilt(reply)));
   fastify.get("/dashboard/*", sendPage);
 }

@@ -40,5 +40,5 @@ export async function registerElementsRoutes(fastify: FastifyInstance, app: App)
     return pageHeaders(reply, formCsp(origin)).send(form.body);
   });
 
-  fastify.get("/elements/assets/:file", async (req, reply) => (built ? built.sendAsset(reply, (req.params as { file: string }).file) : notBuilt(reply)));
+  fastify.get("/elements/assets/:file", async (req, reply) => (built ? built.sendAsset(req, reply, (req.params as { file: string }).file) : notBuilt(reply)));
 }

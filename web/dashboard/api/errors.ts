@@ -1,28 +1,8 @@
-// The one error type the dashboard sees from the API, the same shape as @paygraph/client's
-// PaygraphError, so swapping this folder for that client changes no view.
+// The one error type the dashboard sees from the API is @paygraph/client's PaygraphError (code,
+// requestId, extensions); this file turns it into words for a person.
+import { PaygraphError } from "@paygraph/client";
 
-export interface GraphQLErrorShape {
-  message: string;
-  extensions?: Record<string, unknown> & { code?: string; requestId?: string };
-}
-
-export class PaygraphError extends Error {
-  override readonly name = "PaygraphError";
-  constructor(
-    message: string,
-    /** The API's `extensions.code` (UNAUTHENTICATED, FORBIDDEN, …), or the client's own NETWORK_ERROR (no answer) or BAD_RESPONSE (not GraphQL). */
-    readonly code: string,
-    readonly requestId: string | undefined,
-    readonly extensions: Record<string, unknown> = {},
-  ) {
-    super(message);
-  }
-
-  static from(error: GraphQLErrorShape, requestId?: string): PaygraphError {
-    const ext = error.extensions ?? {};
-    return new PaygraphError(error.message, ext.code ?? "INTERNAL", (ext.requestId as string | undefined) ?? requestId, ext);
-  }
-}
+export { PaygraphError };
 
 /** Words for a person, with the request id support would ask for. */
 export function describeError(err: unknown): string {

@@ -3,8 +3,8 @@
 // allows no script but its own, which is what keeps a token in storage safe from injected code).
 // Every path that ends a session (sign-out, expiry, a 4403 close, an UNAUTHENTICATED answer)
 // goes through `forget`, and the app sends the person to sign-in from there.
-import { Api } from "./client.js";
-import { ME, SIGN_IN, SIGN_OUT } from "./documents.js";
+import { DashboardMeDocument, DashboardSignInDocument, DashboardSignOutDocument } from "@paygraph/client";
+import { dashboardApi } from "./client.js";
 import type { User } from "./types.js";
 
 export interface Session { token: string; expiresAt: string; user: User }
@@ -49,10 +49,10 @@ export function forget(): void {
   changed();
 }
 
-export const api = new Api({ getToken: () => current?.token, onUnauthenticated: forget });
+export const api = dashboardApi({ getToken: () => current?.token, onUnauthenticated: forget });
 
 export async function signIn(email: string, password: string): Promise<Session> {
-  const { signIn: s } = await api.mutate<{ signIn: Session }>(SIGN_IN, { input: { email, password } });
+  const { signIn: s } = await api.mutate(DashboardSignInDocument, { input: { email, password } });
   current = { token: s.token, expiresAt: s.expiresAt, user: s.user };
   localStorage.setItem(KEY, JSON.stringify(current));
   changed();
@@ -67,7 +67,7 @@ export async function signIn(email: string, password: string): Promise<Session> 
 export async function refreshUser(): Promise<void> {
   if (!current) return;
   const token = current.token;
-  const { me } = await api.query<{ me: User }>(ME);
+  const { me } = await api.query(DashboardMeDocument);
   if (current?.token !== token) return;
   current = { ...current, user: me };
   localStorage.setItem(KEY, JSON.stringify(current));
@@ -77,7 +77,7 @@ export async function refreshUser(): Promise<void> {
 /** Revokes the session on the server, then forgets it (also when the server cannot be reached). */
 export async function signOut(): Promise<void> {
   try {
-    if (current) await api.mutate(SIGN_OUT, {});
+    if (current) await api.mutate(DashboardSignOutDocument);
   } finally {
     forget();
   }

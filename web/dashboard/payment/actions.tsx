@@ -2,8 +2,7 @@
 // where they can happen; each asks for confirmation and sends one idempotency key per action,
 // the same key again if the person retries it after an error (so a lost answer cannot refund twice).
 import { useState } from "preact/hooks";
-import { newIdempotencyKey } from "../api/client.js";
-import { CANCEL, CAPTURE, REFUND } from "../api/documents.js";
+import { DashboardCancelDocument, DashboardCaptureDocument, DashboardRefundDocument, newIdempotencyKey } from "@paygraph/client";
 import { describeError } from "../api/errors.js";
 import { api, can } from "../api/session.js";
 import type { PaymentDetail } from "../api/types.js";
@@ -66,9 +65,9 @@ function ActionDialog({ action, payment, refundableAmount, onClose, onDone }: Di
     const request = JSON.stringify([action, paymentId, action === "cancel" ? "" : amount, action === "refund" ? reason.trim() : ""]);
     const idempotencyKey = keyFor(request);
     try {
-      if (action === "capture") await api.mutate(CAPTURE, { input: { paymentId, ...(amount ? { amount } : {}) } }, { idempotencyKey });
-      if (action === "cancel") await api.mutate(CANCEL, { input: { paymentId } }, { idempotencyKey });
-      if (action === "refund") await api.mutate(REFUND, { input: { paymentId, ...(amount ? { amount } : {}), ...(reason.trim() ? { reason: reason.trim() } : {}) } }, { idempotencyKey });
+      if (action === "capture") await api.mutate(DashboardCaptureDocument, { input: { paymentId, ...(amount ? { amount } : {}) } }, { idempotencyKey });
+      if (action === "cancel") await api.mutate(DashboardCancelDocument, { input: { paymentId } }, { idempotencyKey });
+      if (action === "refund") await api.mutate(DashboardRefundDocument, { input: { paymentId, ...(amount ? { amount } : {}), ...(reason.trim() ? { reason: reason.trim() } : {}) } }, { idempotencyKey });
       pendingKeys.delete(request);
       onDone(action === "refund" ? `Refund of ${money(amount)} requested.` : action === "capture" ? `Capture of ${money(amount)} requested.` : "Payment cancelled.");
     } catch (err) {

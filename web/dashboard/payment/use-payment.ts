@@ -1,7 +1,7 @@
 // One payment, live: read by payment(id:) (three requests: documents.ts says why), and read again whenever `paymentUpdated(paymentId)`
 // brings a newer version (its attempts, refunds and events grow with it) or the socket comes back.
 import { useCallback, useLayoutEffect, useRef, useState } from "preact/hooks";
-import { PAYMENT, PAYMENT_EVENTS, PAYMENT_LIVE, PAYMENT_REFUNDS } from "../api/documents.js";
+import { DashboardPaymentDocument, DashboardPaymentEventsDocument, DashboardPaymentLiveDocument, DashboardPaymentRefundsDocument } from "@paygraph/client";
 import { PaygraphError, describeError } from "../api/errors.js";
 import { api } from "../api/session.js";
 import type { PaymentDetail } from "../api/types.js";
@@ -20,9 +20,9 @@ export function usePayment(id: string): PaymentState {
   const reload = useCallback(async (): Promise<void> => {
     try {
       const [{ payment }, { payment: refunds }, { payment: events }] = await Promise.all([
-        api.query<{ payment: Omit<PaymentDetail, "refunds" | "events"> }>(PAYMENT, { id }),
-        api.query<{ payment: Pick<PaymentDetail, "refunds"> }>(PAYMENT_REFUNDS, { id }),
-        api.query<{ payment: Pick<PaymentDetail, "events"> }>(PAYMENT_EVENTS, { id }),
+        api.query(DashboardPaymentDocument, { id }),
+        api.query(DashboardPaymentRefundsDocument, { id }),
+        api.query(DashboardPaymentEventsDocument, { id }),
       ]);
       const found: PaymentDetail = { ...payment, refunds: refunds.refunds, events: events.events };
       // Two reads can cross: never show an older version over a newer one.
@@ -41,7 +41,7 @@ export function usePayment(id: string): PaymentState {
     version.current = -1;
     setPayment(undefined);
     void reload();
-    const stop = api.subscribe<{ paymentUpdated: { version: number } }>(PAYMENT_LIVE, { id }, {
+    const stop = api.subscribe(DashboardPaymentLiveDocument, { id }, {
       next: ({ paymentUpdated }) => void (paymentUpdated.version > version.current && reload()),
       error: (err) => setError(describeError(err)),
     });

@@ -2,7 +2,7 @@
 // endpoint, which try, what it answered. Deliveries are listed per endpoint by the API, so they
 // are read for up to 10 endpoints (their latest 100 each, a request each) and matched to these events here.
 import { useEffect, useState } from "preact/hooks";
-import { WEBHOOK_DELIVERIES, WEBHOOK_ENDPOINTS, WEBHOOK_EVENTS } from "../api/documents.js";
+import { DashboardWebhookDeliveriesDocument, DashboardWebhookEndpointsDocument, DashboardWebhookEventsDocument } from "@paygraph/client";
 import { describeError } from "../api/errors.js";
 import { api } from "../api/session.js";
 import type { PaymentDetail, WebhookDelivery, WebhookEndpoint, WebhookEvent } from "../api/types.js";
@@ -14,14 +14,14 @@ interface Loaded { events: WebhookEvent[]; deliveries: Map<string, (WebhookDeliv
 async function load(p: PaymentDetail): Promise<Loaded> {
   const objects = [p.id, ...p.refunds.nodes.map((r) => r.id)].slice(0, 10);
   const [pages, { webhookEndpoints }] = await Promise.all([
-    Promise.all(objects.map((objectId) => api.query<{ webhookEvents: { nodes: WebhookEvent[] } }>(WEBHOOK_EVENTS, { objectId }))),
-    api.query<{ webhookEndpoints: { nodes: WebhookEndpoint[] } }>(WEBHOOK_ENDPOINTS),
+    Promise.all(objects.map((objectId) => api.query(DashboardWebhookEventsDocument, { objectId }))),
+    api.query(DashboardWebhookEndpointsDocument),
   ]);
   const events = pages.flatMap((page) => page.webhookEvents.nodes).sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt));
   const deliveries = new Map<string, (WebhookDelivery & { url: string })[]>(events.map((e) => [e.id, []]));
   const endpoints = webhookEndpoints.nodes;
   if (events.length && endpoints.length) {
-    const pages = await Promise.all(endpoints.map((e) => api.query<{ webhookDeliveries: { nodes: WebhookDelivery[] } }>(WEBHOOK_DELIVERIES, { endpointId: e.id })));
+    const pages = await Promise.all(endpoints.map((e) => api.query(DashboardWebhookDeliveriesDocument, { endpointId: e.id })));
     endpoints.forEach((endpoint, i) => {
       for (const d of pages[i]!.webhookDeliveries.nodes) deliveries.get(d.eventId)?.push({ ...d, url: endpoint.url });
     });

@@ -1,9 +1,9 @@
 // "Export CSV": every payment the filter matches (not only the rows loaded), read 100 at a time
 // with `after`, up to EXPORT_CAP rows, built here and saved as a file (a Blob; nothing is sent
 // anywhere but paygraph).
-import { PAYMENTS } from "../api/documents.js";
+import { DashboardPaymentsDocument, type DashboardPaymentsQuery } from "@paygraph/client";
 import { api } from "../api/session.js";
-import type { PaymentRow, PaymentsPage } from "../api/types.js";
+import type { PaymentRow } from "../api/types.js";
 import { paymentsCsv } from "./csv.js";
 import { apiFilter, type Filter } from "./filter.js";
 
@@ -15,7 +15,7 @@ export async function exportPayments(filter: Filter, progress: (count: number) =
   let after: string | null = null;
   let more = true;
   while (more && rows.length < EXPORT_CAP) {
-    const page: PaymentsPage = await api.query<PaymentsPage>(PAYMENTS, { filter: apiFilter(filter), first: 100, ...(after ? { after } : {}) });
+    const page: DashboardPaymentsQuery = await api.query(DashboardPaymentsDocument, { filter: apiFilter(filter), first: 100, ...(after ? { after } : {}) });
     rows.push(...page.payments.edges.map((e) => e.node));
     after = page.payments.pageInfo.endCursor;
     more = page.payments.pageInfo.hasNextPage && after !== null;

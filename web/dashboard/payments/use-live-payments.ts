@@ -4,10 +4,10 @@
 // cursor of the newest row read: the payments made meanwhile (`last`/`before` that cursor) and the
 // rows on screen re-read (their status may have moved), while the re-sent subscription goes on.
 import { useLayoutEffect, useRef, useState } from "preact/hooks";
-import { PAYMENT_ROWS, PAYMENTS, PAYMENTS_LIVE } from "../api/documents.js";
+import { DashboardPaymentRowsDocument, DashboardPaymentsDocument, DashboardPaymentsLiveDocument } from "@paygraph/client";
 import { describeError } from "../api/errors.js";
 import { api } from "../api/session.js";
-import type { PaymentRow, PaymentsPage } from "../api/types.js";
+import type { PaymentRow } from "../api/types.js";
 import { apiFilter, matches, type Filter } from "./filter.js";
 import { mergeRows } from "./merge.js";
 
@@ -51,7 +51,7 @@ export function useLivePayments(filter: Filter, filterKey: string): LiveList {
     cursors.current = { top: null, end: null };
 
     const firstPage = async (): Promise<void> => {
-      const { payments } = await api.query<PaymentsPage>(PAYMENTS, { ...variables, first: PAGE_SIZE });
+      const { payments } = await api.query(DashboardPaymentsDocument, { ...variables, first: PAGE_SIZE });
       if (!alive) return;
       cursors.current = { top: payments.edges[0]?.cursor ?? null, end: payments.pageInfo.endCursor };
       setHasMore(payments.pageInfo.hasNextPage);
@@ -63,7 +63,7 @@ export function useLivePayments(filter: Filter, filterKey: string): LiveList {
       const found: PaymentRow[] = [];
       let before = cursors.current.top;
       for (let i = 0; i < GAP_PAGES; i++) {
-        const { payments } = await api.query<PaymentsPage>(PAYMENTS, { ...variables, last: 100, before });
+        const { payments } = await api.query(DashboardPaymentsDocument, { ...variables, last: 100, before });
         found.push(...payments.edges.map((e) => e.node));
         before = payments.edges[0]?.cursor ?? before;
         if (!payments.pageInfo.hasPreviousPage) break;
@@ -73,14 +73,14 @@ export function useLivePayments(filter: Filter, filterKey: string): LiveList {
       const known = new Set(found.map((r) => r.id));
       const ids = rowsNow.current.map((r) => r.id).filter((id) => !known.has(id)).slice(0, 100);
       if (ids.length) {
-        const { nodes } = await api.query<{ nodes: (PaymentRow | null)[] }>(PAYMENT_ROWS, { ids });
+        const { nodes } = await api.query(DashboardPaymentRowsDocument, { ids });
         found.push(...nodes.filter((n): n is PaymentRow => n !== null && "id" in n));
       }
       apply(found);
     };
 
     firstPage().catch((err: unknown) => alive && setError(describeError(err))).finally(() => alive && setLoading(false));
-    const stopLive = api.subscribe<{ paymentUpdated: PaymentRow }>(PAYMENTS_LIVE, {}, {
+    const stopLive = api.subscribe(DashboardPaymentsLiveDocument, {}, {
       next: ({ paymentUpdated: row }) => {
         const isNew = !rowsNow.current.some((r) => r.id === row.id) && matches(row, filter);
         apply([row], (r) => matches(r, filter));
@@ -111,7 +111,7 @@ export function useLivePayments(filter: Filter, filterKey: string): LiveList {
     if (!cursors.current.end) return;
     setLoading(true);
     try {
-      const { payments } = await api.query<PaymentsPage>(PAYMENTS, { filter: apiFilter(filter), first: PAGE_SIZE, after: cursors.current.end });
+      const { payments } = await api.query(DashboardPaymentsDocument, { filter: apiFilter(filter), first: PAGE_SIZE, after: cursors.current.end });
       cursors.current.end = payments.pageInfo.endCursor ?? cursors.current.end;
       setHasMore(payments.pageInfo.hasNextPage);
       setRows((current) => mergeRows(current, payments.edges.map((e) => e.node)));
