@@ -44,12 +44,13 @@ async function open(session: Session, path: string, width = 1280): Promise<{ pag
   const seen = recordRequests(page);
   const operations: string[] = [];
   page.on("request", (r) => r.method() === "POST" && r.url().endsWith("/graphql") && operations.push(/(?:query|mutation) (\w+)/.exec(r.postData() ?? "")?.[1] ?? "?"));
+  page.on("pageerror", (err) => seen.blocked.push(`page error: ${err.message}`));
   await page.goto(`${server.url}${path}`);
   await page.getByRole("heading", { level: 1, name: "Settings" }).waitFor();
   return { page, seen, operations };
 }
 
-/** Nothing left the server and the CSP blocked nothing. */
+/** Nothing left the server, the CSP blocked nothing and no script failed. */
 function stayedHome(seen: ReturnType<typeof recordRequests>): void {
   expect(seen.requests.filter((u) => !u.startsWith(server.url) && !u.startsWith("data:"))).toEqual([]);
   expect(seen.blocked).toEqual([]);
@@ -72,7 +73,7 @@ describe("Settings in Chromium", () => {
     const { page, seen } = await open(developer, "/dashboard/settings/api-keys");
     expect(await page.getByRole("link", { name: "API keys" }).getAttribute("aria-current")).toBe("page");
     await page.getByRole("button", { name: "Create key" }).click();
-    await page.getByLabel("Name").fill("Reporting");
+    await page.getByLabel("Name", { exact: true }).fill("Reporting");
     await page.getByLabel("Restricted").check();
     await page.getByLabel("payments:read", { exact: true }).check();
     await noSeriousViolations(page);
@@ -160,11 +161,11 @@ describe("Settings in Chromium", () => {
   it("an OWNER invites a user (the API lists the invitation) and withdraws the invitation", async () => {
     const { page, seen } = await open(owner, "/dashboard/settings/users");
     await page.getByRole("button", { name: "Invite user" }).click();
-    expect(await page.getByLabel("Role").locator("option").allTextContents()).toEqual(["Owner", "Admin", "Developer", "Analyst", "Support"]);
+    expect(await page.getByLabel("Role", { exact: true }).locator("option").allTextContents()).toEqual(["Owner", "Admin", "Developer", "Analyst", "Support"]);
     const email = uniqueEmail("invited");
     await page.getByLabel("Email").fill(email);
-    await page.getByLabel("Name").fill("New Support");
-    await page.getByLabel("Role").selectOption("SUPPORT");
+    await page.getByLabel("Name", { exact: true }).fill("New Support");
+    await page.getByLabel("Role", { exact: true }).selectOption("SUPPORT");
     await page.getByRole("button", { name: "Create invitation" }).click();
     expect(await shownSecret(page)).toMatch(/^pgi_/);
     const invitations = async () => (ok(await gql(server.url, "{ invitations(first: 100) { nodes { email role } } }", {}, { key: owner.token })) as

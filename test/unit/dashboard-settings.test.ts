@@ -1,14 +1,11 @@
 // The dashboard's Settings (web/dashboard/settings): what it offers each role, checked against the
 // server's own tables (src/users/roles.ts, src/merchants/api-keys.ts), the create-key form as the
-// API's input, and its GraphQL operations (schema/operations/dashboard-settings.graphql) within
-// the server's query limits.
+// API's input, and its GraphQL operations' names (schema/operations/dashboard-settings.graphql).
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { buildSchema, parse, specifiedRules, validate } from "graphql";
+import { parse } from "graphql";
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../../src/config.js";
 import { SCOPES } from "../../src/merchants/api-keys.js";
-import { queryLimitRules } from "../../src/server/query-limits.js";
 import { MANAGEABLE, ROLE_SCOPES } from "../../src/users/roles.js";
 import {
   API_KEY_SCOPES, createKeyInput, grantableRoles, keyScopesFor, maySecretKey, mayManageUser, tabsFor, toggle, type Role,
@@ -62,14 +59,12 @@ describe("the create-key form", () => {
   });
 });
 
+// test/unit/dashboard.test.ts validates every dashboard-*.graphql operation against the schema and limits.
 describe("the Settings operations", () => {
-  it("are valid against the schema and within the server's query limits", () => {
-    const schema = buildSchema(readFileSync(path.join(ROOT, "schema/schema.graphql"), "utf8"));
-    const limits = loadConfig({}, {}).graphqlLimits;
-    const text = readFileSync(path.join(ROOT, "schema/operations/dashboard-settings.graphql"), "utf8");
-    const document = parse(text, { maxTokens: limits.maxTokens });
-    const names = document.definitions.flatMap((d) => (d.kind === "OperationDefinition" ? [d.name?.value ?? ""] : []));
-    expect(names.every((n) => n.startsWith("DashboardSettings"))).toBe(true);
-    expect(validate(schema, document, [...specifiedRules, ...queryLimitRules(limits, true)]).map((e) => e.message)).toEqual([]);
+  it("are all named DashboardSettings…", () => {
+    const document = parse(readFileSync(path.join(ROOT, "schema/operations/dashboard-settings.graphql"), "utf8"));
+    const names = document.definitions.flatMap((d) => ("name" in d && d.name ? [d.name.value] : []));
+    expect(names.length).toBeGreaterThan(10);
+    expect(names.filter((n) => !n.startsWith("DashboardSettings"))).toEqual([]);
   });
 });

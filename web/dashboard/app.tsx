@@ -42,7 +42,7 @@ function view(route: Route) {
   const payment = /^\/payments\/([A-Za-z0-9_]+)$/.exec(route.path);
   if (payment) return <PaymentView id={payment[1]!} key={payment[1]} />;
   if (route.path === "/payments") return <PaymentsView filter={filterFromQuery(route.query)} />;
-  if (route.path === "/settings") return <SettingsRedirect />;
+  if (route.path === "/settings") return null; // App goes on to the first tab the role may read
   const settings = /^\/settings\/([a-z-]+)$/.exec(route.path);
   if (settings) return <SettingsView tab={settings[1]!} />;
   return (
@@ -51,12 +51,6 @@ function view(route: Route) {
       <p>There is nothing at this address. <Link href={`${BASE}/payments`}>Go to payments</Link>.</p>
     </main>
   );
-}
-
-/** /dashboard/settings alone: the first tab the role may read (replacing, so Back skips it). */
-function SettingsRedirect() {
-  useEffect(() => navigate(settingsHome(session()?.user.scopes ?? []), { replace: true }), []);
-  return null;
 }
 
 export function App() {
@@ -68,6 +62,7 @@ export function App() {
     if (!signedIn && !onSignIn) navigate(`${BASE}${SIGN_IN}?next=${encodeURIComponent(here())}`, { replace: true });
     else if (signedIn && onSignIn) navigate(safeNext(route.query.get("next")), { replace: true });
     else if (signedIn && route.path === "") navigate(`${BASE}/payments`, { replace: true });
+    else if (signedIn && route.path === "/settings") navigate(settingsHome(session()!.user.scopes), { replace: true });
   }, [signedIn, onSignIn, route.path]);
 
   if (onSignIn) return signedIn ? null : <SignIn next={safeNext(route.query.get("next"))} ended={sessionEnded} />;

@@ -19,7 +19,8 @@ type Key = DashboardSettingsApiKeyFragment;
 type Open = { action: "roll" | "revoke"; key: Key } | null;
 interface Shown { title: string; secret: string; note: string }
 
-const keyLabel = (key: Key): string => `${key.name} (…${key.last4})`;
+/** Keys made before names existed (or by the CLI) may have none: the last 4 characters tell them apart. */
+const keyLabel = (key: Key): string => `${key.name || "Unnamed key"} (…${key.last4})`;
 
 export function ApiKeys() {
   const list = useList(() => api.query(DashboardSettingsApiKeysDocument, { first: PAGE }));
@@ -56,7 +57,7 @@ export function ApiKeys() {
         <ScrollTable label="API keys" class="settings-table" head={["Name", "Kind", "Key", "Scopes", "Created", "Expires", ...(mayChange ? [ACTIONS] : [])]}>
               {keys.map((key) => (
                 <tr key={key.id} data-id={key.id}>
-                  <td>{key.name}</td>
+                  <td>{key.name || <span class="muted">Unnamed</span>}</td>
                   <td>{humanize(key.kind)}</td>
                   <td class="mono">…{key.last4}</td>
                   <td class="wrap">{key.kind === "SECRET" ? "Every API scope" : key.kind === "PUBLISHABLE" ? `Tokenization${key.allowedOrigins.length ? ` from ${key.allowedOrigins.join(", ")}` : ""}` : <span class="mono">{key.scopes.join(", ")}</span>}</td>

@@ -60,7 +60,7 @@ export function Users() {
                   {manager && (
                     <td class="row-actions">
                       {!u.disabledAt && mayManageUser(me, u) && <>
-                        <button type="button" onClick={() => setOpen({ action: "role", id: u.id, name: u.name, role: u.role })} aria-label={`Change the role of ${u.name}`}>Change role</button>
+                        <button type="button" onClick={() => setOpen({ action: "role", id: u.id, name: u.name, role: u.role })} aria-label={`Change role of ${u.name}`}>Change role</button>
                         <button type="button" class="danger" onClick={() => setOpen({ action: "remove", id: u.id, name: u.name, role: u.role })} aria-label={`Remove ${u.name}`}>Remove</button>
                       </>}
                     </td>

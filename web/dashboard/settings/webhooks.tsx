@@ -71,7 +71,7 @@ export function Webhooks() {
                   {mayChange && (
                     <td class="row-actions">
                       <button type="button" disabled={toggleAction.busy} onClick={() => void setEnabled(e, !e.enabled)} aria-label={`${e.enabled ? "Switch off" : "Switch on"} ${e.url}`}>{e.enabled ? "Switch off" : "Switch on"}</button>
-                      <button type="button" onClick={() => setOpen({ action: "roll", endpoint: e })} aria-label={`Roll the secret of ${e.url}`}>Roll secret</button>
+                      <button type="button" onClick={() => setOpen({ action: "roll", endpoint: e })} aria-label={`Roll secret of ${e.url}`}>Roll secret</button>
                       <button type="button" class="danger" onClick={() => setOpen({ action: "delete", endpoint: e })} aria-label={`Delete ${e.url}`}>Delete</button>
                     </td>
                   )}
