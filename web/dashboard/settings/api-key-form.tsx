@@ -6,6 +6,7 @@ import { DashboardSettingsCreateApiKeyDocument } from "@paygraph/client";
 import { api, session } from "../api/session.js";
 import { humanize } from "../ui/format.js";
 import { createKeyInput, keyScopesFor, maySecretKey, toggle, type KeyForm, type KeyKind } from "./access.js";
+import { TextField } from "./text-field.js";
 import { useAction } from "./use-action.js";
 
 const KINDS: { kind: KeyKind; words: string }[] = [
@@ -33,11 +34,7 @@ export function ApiKeyForm({ onCreated, onCancel }: Props) {
   return (
     <form class="panel settings-form" onSubmit={submit} aria-labelledby="new-key-title">
       <h2 id="new-key-title">New API key</h2>
-      <div class="field">
-        <label for="key-name">Name</label>
-        <input id="key-name" value={form.name} onInput={(e) => set({ name: e.currentTarget.value })} required maxLength={100} autocomplete="off" aria-describedby="key-name-error" />
-        <p class="alert" role="alert" id="key-name-error">{action.fieldError("name")}</p>
-      </div>
+      <TextField id="key-name" label="Name" value={form.name} onValue={(name) => set({ name })} required maxLength={100} error={action.fieldError("name")} />
       <fieldset class="field">
         <legend>Kind</legend>
         {kinds.map(({ kind, words }) => (
@@ -60,11 +57,7 @@ export function ApiKeyForm({ onCreated, onCancel }: Props) {
         </fieldset>
       )}
       {form.kind === "PUBLISHABLE" && (
-        <div class="field">
-          <label for="key-origins">Allowed origins (comma-separated, e.g. https://shop.example)</label>
-          <input id="key-origins" value={form.origins} onInput={(e) => set({ origins: e.currentTarget.value })} autocomplete="off" aria-describedby="key-origins-error" />
-          <p class="alert" role="alert" id="key-origins-error">{action.fieldError("allowedOrigins")}</p>
-        </div>
+        <TextField id="key-origins" label="Allowed origins (comma-separated, e.g. https://shop.example)" value={form.origins} onValue={(origins) => set({ origins })} error={action.fieldError("allowedOrigins")} />
       )}
       <p class="alert" role="alert">{action.formError(["name", "scopes", "allowedOrigins"])}</p>
       <div class="actions">

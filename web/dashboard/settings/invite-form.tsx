@@ -6,6 +6,7 @@ import { DashboardSettingsInviteUserDocument } from "@paygraph/client";
 import { api, session } from "../api/session.js";
 import { humanize } from "../ui/format.js";
 import { grantableRoles, type Role } from "./access.js";
+import { TextField } from "./text-field.js";
 import { useAction } from "./use-action.js";
 
 interface Props { onInvited(email: string, token: string): void; onCancel(): void }
@@ -26,16 +27,8 @@ export function InviteForm({ onInvited, onCancel }: Props) {
   return (
     <form class="panel settings-form" onSubmit={submit} aria-labelledby="invite-title">
       <h2 id="invite-title">Invite a user</h2>
-      <div class="field">
-        <label for="invite-email">Email</label>
-        <input id="invite-email" type="email" value={email} onInput={(e) => setEmail(e.currentTarget.value)} required autocomplete="off" aria-describedby="invite-email-error" />
-        <p class="alert" role="alert" id="invite-email-error">{action.fieldError("email")}</p>
-      </div>
-      <div class="field">
-        <label for="invite-name">Name</label>
-        <input id="invite-name" value={name} onInput={(e) => setName(e.currentTarget.value)} required maxLength={100} autocomplete="off" aria-describedby="invite-name-error" />
-        <p class="alert" role="alert" id="invite-name-error">{action.fieldError("name")}</p>
-      </div>
+      <TextField id="invite-email" label="Email" type="email" value={email} onValue={setEmail} required error={action.fieldError("email")} />
+      <TextField id="invite-name" label="Name" value={name} onValue={setName} required maxLength={100} error={action.fieldError("name")} />
       <RoleSelect id="invite-role" value={role} onChange={setRole} />
       <p class="alert" role="alert">{action.formError(["email", "name"])}</p>
       <div class="actions">

@@ -4,6 +4,7 @@ import { useState } from "preact/hooks";
 import { DashboardSettingsCreateWebhookEndpointDocument, DashboardSettingsWebhookEventTypesDocument } from "@paygraph/client";
 import { api } from "../api/session.js";
 import { toggle } from "./access.js";
+import { TextField } from "./text-field.js";
 import { useAction } from "./use-action.js";
 import { useList } from "./use-list.js";
 
@@ -26,16 +27,8 @@ export function WebhookForm({ onCreated, onCancel }: Props) {
   return (
     <form class="panel settings-form" onSubmit={submit} aria-labelledby="new-endpoint-title">
       <h2 id="new-endpoint-title">New webhook endpoint</h2>
-      <div class="field">
-        <label for="endpoint-url">URL</label>
-        <input id="endpoint-url" type="url" value={url} onInput={(e) => setUrl(e.currentTarget.value)} required placeholder="https://example.com/paygraph/webhooks" autocomplete="off" aria-describedby="endpoint-url-error" />
-        <p class="alert" role="alert" id="endpoint-url-error">{action.fieldError("url")}</p>
-      </div>
-      <div class="field">
-        <label for="endpoint-description">Description (optional)</label>
-        <input id="endpoint-description" value={description} onInput={(e) => setDescription(e.currentTarget.value)} maxLength={200} autocomplete="off" aria-describedby="endpoint-description-error" />
-        <p class="alert" role="alert" id="endpoint-description-error">{action.fieldError("description")}</p>
-      </div>
+      <TextField id="endpoint-url" label="URL" type="url" value={url} onValue={setUrl} required placeholder="https://example.com/paygraph/webhooks" error={action.fieldError("url")} />
+      <TextField id="endpoint-description" label="Description (optional)" value={description} onValue={setDescription} maxLength={200} error={action.fieldError("description")} />
       <fieldset class="field scopes" aria-describedby="endpoint-events-hint">
         <legend>Event types</legend>
         <p class="muted" id="endpoint-events-hint">None ticked: every event type, those added later too.</p>
