@@ -1,7 +1,6 @@
 // The composition root: builds a process's shared parts (App) from the config and wires the
-// domains' outbox topics to the relay; and says in one line what is missing when PostgreSQL or
-// Redis cannot be reached.
-import pg from "pg";
+// domains' outbox topics to the relay. (What is missing when PostgreSQL or Redis cannot be
+// reached: preflight.ts.)
 import type { Config } from "../config.js";
 import type { App } from "./app.js";
 import { createDb, createSql } from "../platform/db.js";
@@ -10,7 +9,7 @@ import { countsGauge, queueDepthGauge } from "../platform/metrics.js";
 import { OutboxRelay } from "../platform/outbox.js";
 import { PubSubHub } from "../platform/pubsub.js";
 import { GATEWAY_JOB_TOPIC, createGatewayQueue } from "../platform/queue.js";
-import { connectRedis, createFailFastRedis, createRedis, describeRedisTarget, evictionPolicy } from "../platform/redis.js";
+import { createFailFastRedis, createRedis } from "../platform/redis.js";
 import { logConnectionError } from "../platform/unavailable.js";
 import { closeGatewayPools } from "../gateways/gateway-call.js";
 import { merchantChannel } from "../payments/payment.subscription.js";
@@ -27,37 +26,6 @@ import { RiskVelocity } from "../risk/velocity.js";
 import { CHECKOUT_SESSION_EVENT_TOPIC, completeForPayments, paidCheckoutPayments, type CheckoutSessionEventMessage } from "../checkout/checkout-sessions.js";
 import { ALERT_UPDATED_TOPIC, alertChannel, type AlertUpdatedMessage } from "../alerts/incidents.js";
 import { alertJobOptions, createAlertQueue, type AlertJob } from "../alerts/queue.js";
-
-/** A line a human can act on, or undefined when both services answer. */
-export async function preflight(config: Config, log: Logger): Promise<string | undefined> {
-  const adminUrl = new URL(config.databaseUrl);
-  adminUrl.pathname = "/postgres";
-  const client = new pg.Client({ connectionString: adminUrl.toString(), connectionTimeoutMillis: 3000 });
-  client.on("error", () => undefined); // the failing connect or query below reports it
-  try {
-    await client.connect();
-    await client.query("SELECT 1");
-  } catch (err) {
-    return `PostgreSQL is not reachable at ${adminUrl.host} (${(err as Error).message}): start it (e.g. 'pg_ctlcluster --skip-systemctl-redirect 15 main start') or set DATABASE_URL`;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-  const redis = connectRedis(config, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, sentinelRetryStrategy: () => null, connectTimeout: 3000 });
-  let cause: Error | undefined;
-  redis.on("error", (err: Error) => (cause ??= err));
-  try {
-    await redis.connect();
-    const policy = await evictionPolicy(redis);
-    if (policy !== "noeviction") {
-      log.warn(`Redis maxmemory-policy is '${policy}': BullMQ can lose jobs under eviction; set 'maxmemory-policy noeviction'`);
-    }
-  } catch (err) {
-    return `Redis is not reachable at ${describeRedisTarget(config)} (${(cause ?? (err as Error)).message}): start it (e.g. 'redis-server --daemonize yes') or set REDIS_URL`;
-  } finally {
-    redis.disconnect();
-  }
-  return undefined;
-}
 
 export interface Process {
   app: App;

@@ -1,7 +1,7 @@
 // Prometheus metrics (prom-client). Gauges that need I/O (payments by status, queue depth) are
 // collected at scrape time by callbacks the process registers, so nothing polls in between.
 //
-// Under `paygraph start` every process is a node:cluster worker (src/supervisor.ts): /metrics then
+// Under `paygraph start` every process is a node:cluster worker (src/cli/supervisor.ts): /metrics then
 // serves the figures of all of them, summed by the supervisor with prom-client's cluster protocol
 // (counters and histograms add up; gauges read from PostgreSQL or Redis are taken once), so the
 // worker's deliveries, notices and gateway latencies are seen, whichever api process is scraped.

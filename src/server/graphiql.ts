@@ -8,10 +8,13 @@
 // connection_init payload, i.e. `connectionParams.Authorization`, which the server authenticates.
 // Yoga's built-in WS fetcher would instead send an empty connection_init payload and put the
 // headers in each subscribe message's `extensions.headers`, which the server does not read.
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
+import type { FastifyReply } from "fastify";
 import type { renderGraphiQL } from "@graphql-yoga/render-graphiql";
+import { pageHeaders } from "./web-assets.js";
 import { css, editorWorkerService, favicon, graphqlWorker, js, jsonWorker } from "@graphql-yoga/render-graphiql/graphiql";
 
 type GraphiQLOptions = NonNullable<Parameters<typeof renderGraphiQL>[0]>;
@@ -92,27 +95,23 @@ function graphqlWsClient(): string {
   return readFileSync(path.join(path.dirname(pkg), "umd/graphql-ws.min.js"), "utf8");
 }
 
-let page: string | undefined;
+let page: { html: string; csp: string } | undefined;
 
-export function graphiqlPage(): string {
-  // ~9 MB of inlined assets: render once per process. The template follows render-graphiql's own.
-  page ??= `<!doctype html>
-<html lang="en">
-  <head>
-    <meta charset="utf-8" />
-    <title>${TITLE}</title>
-    <link rel="icon" href="${favicon}" />
-    <style>
-      ${css}
-    </style>
-  </head>
-  <body id="body" class="no-focus-outline">
-    <noscript>You need to enable JavaScript to run this app.</noscript>
-    <div id="root"></div>
-    <script>
+const sha256 = (text: string): string => `'sha256-${createHash("sha256").update(text, "utf8").digest("base64")}'`;
+
+/**
+ * The page, and the Content-Security-Policy it is sent with. Its scripts are inline (nothing may
+ * come from a CDN), so the policy allows exactly those two, by their SHA-256, and no other script:
+ * nothing injected runs on this origin, which also serves the dashboard (whose session sits in
+ * localStorage). Monaco's workers start from blob: URLs and it sets styles inline.
+ */
+export function graphiqlPage(): { html: string; csp: string } {
+  if (page) return page;
+  // ~9 MB of inlined assets: rendered once per process. The template follows render-graphiql's own.
+  const wsScript = `
       ${graphqlWsClient()}
-    </script>
-    <script>
+`;
+  const appScript = `
       function prepareBlob(workerContent) {
         const blob = new Blob([workerContent], { type: "application/javascript" });
         return URL.createObjectURL(blob);
@@ -133,9 +132,35 @@ export function graphiqlPage(): string {
         window.document.querySelector("#root"),
         { ...${JSON.stringify(OPTIONS)}, fetcher: (${FETCHER})(${JSON.stringify(ENDPOINT)}) },
       );
-    </script>
+`;
+  const html = `<!doctype html>
+<html lang="en">
+  <head>
+    <meta charset="utf-8" />
+    <title>${TITLE}</title>
+    <link rel="icon" href="${favicon}" />
+    <style>
+      ${css}
+    </style>
+  </head>
+  <body id="body" class="no-focus-outline">
+    <noscript>You need to enable JavaScript to run this app.</noscript>
+    <div id="root"></div>
+    <script>${wsScript}</script>
+    <script>${appScript}</script>
   </body>
 </html>
 `;
+  const csp = [
+    "default-src 'none'", `script-src ${sha256(wsScript)} ${sha256(appScript)}`, "worker-src blob:", "style-src 'self' 'unsafe-inline'",
+    "connect-src 'self'", "img-src 'self' data:", "font-src 'self' data:", "base-uri 'none'", "form-action 'none'", "frame-ancestors 'none'",
+  ].join("; ");
+  page = { html, csp };
   return page;
+}
+
+/** The playground under its own policy, with the headers every page of paygraph's carries. */
+export function sendGraphiql(reply: FastifyReply): FastifyReply {
+  const { html, csp } = graphiqlPage();
+  return pageHeaders(reply, csp).header("x-frame-options", "DENY").send(html);
 }

@@ -25,7 +25,7 @@ import { followEndedSessions } from "../users/live-sessions.js";
 import type { Principal } from "../auth/principal.js";
 import { paymentLoaders } from "../payments/payment.queries.js";
 import { formatError } from "./errors.js";
-import { graphiqlPage } from "./graphiql.js";
+import { sendGraphiql } from "./graphiql.js";
 import { readiness } from "./health.js";
 import type { TlsOptions } from "./tls.js";
 import { checkDocument, queryLimitRules } from "./query-limits.js";
@@ -178,7 +178,7 @@ export async function createHttpServer(app: App, schema: GraphQLSchema, tls?: Tl
   // The credential is checked once per request, before the limiter; Apollo's context reuses it.
   const authOf = new WeakMap<FastifyRequest, Principal | AppError>();
   const handleGraphQL = async (req: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
-    if (req.method === "GET" && (req.headers.accept ?? "").includes("text/html")) return reply.type("text/html").send(graphiqlPage());
+    if (req.method === "GET" && (req.headers.accept ?? "").includes("text/html")) return sendGraphiql(reply);
     const scope: RequestScope = { requestId: String(req.id), sqlQueries: 0 };
     return requestScope.run(scope, async () => {
       void reply.header("x-request-id", scope.requestId);
@@ -212,7 +212,7 @@ export async function createHttpServer(app: App, schema: GraphQLSchema, tls?: Tl
   await registerCheckoutPage(fastify);
   await registerElementsRoutes(fastify, app);
   await registerDashboard(fastify);
-  fastify.get("/graphiql", (_req, reply) => reply.type("text/html").send(graphiqlPage()));
+  fastify.get("/graphiql", (_req, reply) => sendGraphiql(reply));
   fastify.get("/healthz", async () => ({ status: "ok" }));
   fastify.get("/readyz", async (_req, reply) => {
     const checks = await readiness(app);

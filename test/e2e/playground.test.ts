@@ -1,7 +1,8 @@
 // The GraphiQL playground in a real browser (Debian's Chromium driven by playwright-core) against
-// the real server: it loads with nothing from any other host, a key pasted once in the Headers
-// editor authenticates a mutation over HTTP, and, kept by the browser, a subscription over
-// graphql-ws that then receives a payment created over plain HTTP.
+// the real server: it loads with nothing from any other host and runs only its own two scripts (a
+// CSP of their hashes, nothing blocked), a key pasted once in the Headers editor authenticates a
+// mutation over HTTP, and, kept by the browser, a subscription over graphql-ws that then receives
+// a payment created over plain HTTP.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromium, type Browser, type BrowserContext, type Page, type WebSocket } from "playwright-core";
 import { CreatePaymentDocument, PaymentDocument } from "../../client/src/generated/graphql.js";
@@ -48,16 +49,19 @@ interface Session {
   requests: Recorded[];
   sockets: { socket: WebSocket; sent: string[]; received: string[] }[];
   pageErrors: string[];
+  /** Console messages about the Content-Security-Policy (a blocked script, worker or style). */
+  cspReports: string[];
 }
 
 /** A fresh browser profile (its own localStorage) that records every request it makes. */
 async function session(): Promise<Session> {
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: url });
-  const s: Session = { context, requests: [], sockets: [], pageErrors: [] };
+  const s: Session = { context, requests: [], sockets: [], pageErrors: [], cspReports: [] };
   context.on("request", (r) => s.requests.push({ method: r.method(), url: r.url(), kind: r.resourceType(), headers: r.headers(), body: r.postData() }));
   context.on("page", (page) => {
     page.on("pageerror", (err) => s.pageErrors.push(err.message));
+    page.on("console", (m) => m.text().includes("Content Security Policy") && s.cspReports.push(m.text()));
     page.on("websocket", (socket) => {
       const entry = { socket, sent: [] as string[], received: [] as string[] };
       s.sockets.push(entry);
@@ -86,6 +90,10 @@ async function openPlayground(s: Session, path: string): Promise<Page> {
   const response = await page.goto(`${url}${path}`);
   expect(response?.status()).toBe(200);
   expect(response?.headers()["content-type"]).toContain("text/html");
+  // Only its own two inline scripts may run: by hash, never 'unsafe-inline' (the origin also holds the dashboard's session).
+  const csp = response?.headers()["content-security-policy"] ?? "";
+  expect(csp).toMatch(/script-src 'sha256-[A-Za-z0-9+/]+=*' 'sha256-[A-Za-z0-9+/]+=*';/);
+  expect(csp).toContain("default-src 'none'");
   expect((await response?.request().allHeaders())?.accept).toContain("text/html");
   await expect(page.title()).resolves.toBe("paygraph playground");
   await page.locator(".graphiql-container").first().waitFor();
@@ -142,6 +150,7 @@ describe("the GraphiQL playground", () => {
     expect(s.requests.filter((r) => r.method === "POST").map((r) => r.url)).toContain(`${url}/graphql`);
     expect(foreign(s.requests)).toEqual([]);
     expect(s.pageErrors).toEqual([]);
+    expect(s.cspReports).toEqual([]);
     await s.context.close();
   });
 
@@ -202,6 +211,7 @@ describe("the GraphiQL playground", () => {
 
     expect(foreign(s.requests)).toEqual([]);
     expect(s.pageErrors).toEqual([]);
+    expect(s.cspReports).toEqual([]);
     await s.context.close();
   });
 });

@@ -1,6 +1,6 @@
 // Batches through the real api, worker and a sandbox gateway: validation of the whole input before
 // anything runs, one batch per idempotency key, files posted to /v1/batches, cancellation, and
-// 1,000 refunds run through a flaky gateway while the worker is killed: every item applied exactly
+// 400 refunds run through a flaky gateway while the worker is killed: every item applied exactly
 // once, the counts reconciled with the gateway's own ledger.
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -178,15 +178,17 @@ describe("running", () => {
     }
   });
 
-  it("applies 1,000 refunds exactly once through a flaky gateway and a killed worker, streaming its counts", async () => {
-    const PAYMENTS = 100;
+  it("applies 400 refunds exactly once through a flaky gateway and a killed worker, streaming its counts", async () => {
+    // 400, not thousands: the property is the same at any size, and CI time is shared (the bench
+    // measures batches at scale: bench/README.md).
+    const PAYMENTS = 40;
     const PER_PAYMENT = 10; // 10 refunds of 2.00 refund each 20.00 payment in full
     const ids = await payments(PAYMENTS, "20.00", "AUTOMATIC");
     await control({ failRate: 0.3, failOperations: ["refund"] });
     // Round robin over the payments: items in flight at once touch different payments (their refunds of one payment queue on its row lock).
     const items = Array.from({ length: PER_PAYMENT }, () => ids.map((paymentId) => ({ paymentId, amount: "2.00", reason: "batch test" }))).flat();
     const batch = ok(await gql(api, CreateBatchDocument, { input: { operation: "REFUND", items, idempotencyKey: `refunds-${ids[0]}` } }, { key })).createBatch.batch;
-    expect(batch.total).toBe(1000);
+    expect(batch.total).toBe(PAYMENTS * PER_PAYMENT);
     const client = wsClient(api, key);
     const live = subscribe(client, BatchUpdatedDocument, { id: batch.id });
 
@@ -196,7 +198,7 @@ describe("running", () => {
     worker = await stack.start(["start", "--role", "worker"], WORKER_ENV());
 
     const done = await finished(batch.id, 180_000);
-    expect(done).toMatchObject({ status: "COMPLETED", total: 1000, succeeded: 1000, failed: 0 });
+    expect(done).toMatchObject({ status: "COMPLETED", total: PAYMENTS * PER_PAYMENT, succeeded: PAYMENTS * PER_PAYMENT, failed: 0 });
     await live.until((e) => e.batchUpdated.status === "COMPLETED");
     live.dispose();
     await client.dispose();
@@ -208,7 +210,7 @@ describe("running", () => {
       for (const item of page.items) resultIds.add(item.resultId!);
       if (!page.hasNextPage) break;
     }
-    expect(resultIds.size).toBe(1000);
+    expect(resultIds.size).toBe(PAYMENTS * PER_PAYMENT);
     for (const id of ids) {
       const p = await eventually(() => read(id), (x) => x.status === "REFUNDED" && x.amountRefundPending.amount === "0.00", 120_000);
       expect(p.amountRefunded.amount).toBe("20.00");

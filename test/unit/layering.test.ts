@@ -1,7 +1,7 @@
 // The layers point one way (DESIGN.md: server → domains → platform). Read from the source's
 // imports, so a new violation fails here rather than surfacing as a cycle months later:
 // - platform/ knows no domain: it imports only platform/, config.ts and the generated Prisma client;
-// - domains import neither server/ nor the roles and entry points (worker/, main.ts, supervisor.ts)
+// - domains import neither server/ nor the roles and entry points (worker/, main.ts, cli/)
 //   nor the assembly of a process (app/process.ts); they may read app/'s types (App, Ctx, GqlContext);
 // - customers/ and tokenization/ sit below payments/: they import nothing from payments/ or refunds/.
 import { readFileSync, readdirSync } from "node:fs";
@@ -11,7 +11,7 @@ import { describe, expect, it } from "vitest";
 
 const SRC = path.resolve(import.meta.dirname, "../../src");
 /** Top-level parts of src/ that are not domains: layers, roles, entry points, generated code. */
-const NOT_DOMAINS = new Set(["platform", "server", "app", "worker", "scripts", "generated", "config.ts", "main.ts", "supervisor.ts"]);
+const NOT_DOMAINS = new Set(["platform", "server", "app", "worker", "scripts", "generated", "config.ts", "main.ts", "cli"]);
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -49,7 +49,7 @@ describe("layering", () => {
 
   it("domains import neither server/, worker/, the entry points nor the assembly of a process", () => {
     const forbidden = (to: string): boolean =>
-      ["server", "worker", "main.ts", "supervisor.ts", "scripts"].includes(top(to)) || to === path.join("app", "process.ts");
+      ["server", "worker", "main.ts", "cli", "scripts"].includes(top(to)) || to === path.join("app", "process.ts");
     expect(show(edges.filter((e) => isDomain(e.from) && forbidden(e.to)))).toEqual([]);
   });
 

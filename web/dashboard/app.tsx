@@ -1,5 +1,6 @@
 // The dashboard's frame: which view a URL shows, the sign-in gate, and the navigation. New areas
 // (Overview, Settings) are one entry in NAV and one route in `view`.
+import { Fragment } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { onSessionChange, session, signOut } from "./api/session.js";
 import { SignIn } from "./auth/sign-in.js";
@@ -87,7 +88,9 @@ export function App() {
           <button type="button" onClick={leave}>Sign out</button>
         </div>
       </header>
-      {view(route)}
+      {/* Keyed by the user: when another tab signs in as someone else, every view starts afresh
+          (no rows or subscriptions of the previous user's merchant survive). */}
+      <Fragment key={user.userId}>{view(route)}</Fragment>
     </>
   );
 }

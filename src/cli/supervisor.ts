@@ -7,9 +7,9 @@
 // Past one machine, run `--role api` and `--role worker` processes under a real supervisor
 // (systemd, Kubernetes): README "Running in production".
 import cluster, { type Worker } from "node:cluster";
-import type { Config } from "./config.js";
-import type { Logger } from "./platform/logger.js";
-import { serveClusterMetrics } from "./platform/metrics.js";
+import type { Config } from "../config.js";
+import type { Logger } from "../platform/logger.js";
+import { serveClusterMetrics } from "../platform/metrics.js";
 
 /** Where an api process serves. */
 export interface Listening {
