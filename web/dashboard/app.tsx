@@ -9,6 +9,7 @@ import { overviewFromQuery } from "./overview/range.js";
 import { PaymentView } from "./payment/payment-view.js";
 import { filterFromQuery } from "./payments/filter.js";
 import { PaymentsView } from "./payments/payments-view.js";
+import { SettingsView, settingsHome } from "./settings/settings-view.js";
 import { Link } from "./ui/link.js";
 import { PageHeading } from "./ui/page.js";
 import { BASE, here, navigate, safeNext, useRoute, type Route } from "./ui/router.js";
@@ -16,6 +17,8 @@ import { BASE, here, navigate, safeNext, useRoute, type Route } from "./ui/route
 const NAV = [
   { href: `${BASE}/overview`, label: "Overview", section: "/overview" },
   { href: `${BASE}/payments`, label: "Payments", section: "/payments" },
+  // Every role reads at least its team (users:read); /settings opens the first tab it may read.
+  { href: `${BASE}/settings`, label: "Settings", section: "/settings" },
 ];
 const SIGN_IN = "/sign-in";
 
@@ -44,6 +47,9 @@ function view(route: Route) {
   if (payment) return <PaymentView id={payment[1]!} key={payment[1]} />;
   if (route.path === "/payments") return <PaymentsView filter={filterFromQuery(route.query)} />;
   if (route.path === "/overview") return <OverviewView view={overviewFromQuery(route.query)} />;
+  if (route.path === "/settings") return null; // App goes on to the first tab the role may read
+  const settings = /^\/settings\/([a-z-]+)$/.exec(route.path);
+  if (settings) return <SettingsView tab={settings[1]!} />;
   return (
     <main id="main">
       <PageHeading title="Not found" />
@@ -61,6 +67,7 @@ export function App() {
     if (!signedIn && !onSignIn) navigate(`${BASE}${SIGN_IN}?next=${encodeURIComponent(here())}`, { replace: true });
     else if (signedIn && onSignIn) navigate(safeNext(route.query.get("next")), { replace: true });
     else if (signedIn && route.path === "") navigate(`${BASE}/overview`, { replace: true });
+    else if (signedIn && route.path === "/settings") navigate(settingsHome(session()!.user.scopes), { replace: true });
   }, [signedIn, onSignIn, route.path]);
 
   if (onSignIn) return signedIn ? null : <SignIn next={safeNext(route.query.get("next"))} ended={sessionEnded} />;

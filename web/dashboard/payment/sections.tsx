@@ -4,6 +4,7 @@ import type { ComponentChildren } from "preact";
 import type { PaymentDetail } from "../api/types.js";
 import { formatDateTime, formatMoney, humanize } from "../ui/format.js";
 import { StatusBadge } from "../ui/status.js";
+import { ScrollTable } from "../ui/table.js";
 
 const When = ({ at }: { at: string }) => <time dateTime={at}>{formatDateTime(at)}</time>;
 
@@ -18,18 +19,6 @@ function Section({ id, title, wide, children }: { id: string; title: string; wid
 
 function Pairs({ items }: { items: [string, ComponentChildren][] }) {
   return <dl class="pairs">{items.map(([term, value]) => [<dt key={`${term}-t`}>{term}</dt>, <dd key={`${term}-d`}>{value}</dd>])}</dl>;
-}
-
-/** A table that scrolls sideways inside its panel on a narrow screen, never the page. */
-function Table({ label, head, children }: { label: string; head: string[]; children: ComponentChildren }) {
-  return (
-    <div class="table-scroll" role="region" aria-label={`${label} table`} tabIndex={0}>
-      <table>
-        <thead><tr>{head.map((h) => <th scope="col" key={h}>{h}</th>)}</tr></thead>
-        <tbody>{children}</tbody>
-      </table>
-    </div>
-  );
 }
 
 export function Amounts({ p }: { p: PaymentDetail }) {
@@ -57,7 +46,7 @@ export function Attempts({ p }: { p: PaymentDetail }) {
   return (
     <Section id="attempts" title="Attempts" wide>
       {p.attempts.nodes.length === 0 ? <p class="empty">No attempt yet: the payment has not been confirmed.</p> : (
-        <Table label="Attempts" head={["Gateway", "Outcome", "Why this gateway", "Error", "Tries", "Latency", "When"]}>
+        <ScrollTable label="Attempts" head={["Gateway", "Outcome", "Why this gateway", "Error", "Tries", "Latency", "When"]}>
           {p.attempts.nodes.map((a) => (
             <tr key={a.id}>
               <td>{a.gateway}</td>
@@ -69,7 +58,7 @@ export function Attempts({ p }: { p: PaymentDetail }) {
               <td><When at={a.createdAt} /></td>
             </tr>
           ))}
-        </Table>
+        </ScrollTable>
       )}
     </Section>
   );
@@ -79,7 +68,7 @@ export function Refunds({ p }: { p: PaymentDetail }) {
   if (!p.refunds.nodes.length) return null;
   return (
     <Section id="refunds" title="Refunds" wide>
-      <Table label="Refunds" head={["Refund", "Amount", "Status", "Reason", "When"]}>
+      <ScrollTable label="Refunds" head={["Refund", "Amount", "Status", "Reason", "When"]}>
         {p.refunds.nodes.map((r) => (
           <tr key={r.id}>
             <td class="mono">{r.id}</td>
@@ -89,7 +78,7 @@ export function Refunds({ p }: { p: PaymentDetail }) {
             <td><When at={r.createdAt} /></td>
           </tr>
         ))}
-      </Table>
+      </ScrollTable>
     </Section>
   );
 }
@@ -132,7 +121,7 @@ export function History({ p }: { p: PaymentDetail }) {
   return (
     <Section id="history" title="History" wide>
       <p class="muted">From the audit log, oldest first.</p>
-      <Table label="History" head={["Version", "Event", "Status", "Request", "When"]}>
+      <ScrollTable label="History" head={["Version", "Event", "Status", "Request", "When"]}>
         {p.events.nodes.map((e) => (
           <tr key={e.id}>
             <td class="num">{e.version}</td>
@@ -142,7 +131,7 @@ export function History({ p }: { p: PaymentDetail }) {
             <td><When at={e.createdAt} /></td>
           </tr>
         ))}
-      </Table>
+      </ScrollTable>
     </Section>
   );
 }
