@@ -4,12 +4,11 @@ import { Fragment } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { onSessionChange, session, signOut } from "./api/session.js";
 import { SignIn } from "./auth/sign-in.js";
-import { OverviewView } from "./overview/overview-view.js";
 import { overviewFromQuery } from "./overview/range.js";
-import { PaymentView } from "./payment/payment-view.js";
 import { filterFromQuery } from "./payments/filter.js";
 import { PaymentsView } from "./payments/payments-view.js";
-import { SettingsView, settingsHome } from "./settings/settings-view.js";
+import { settingsHome } from "./settings/access.js";
+import { lazyView } from "./ui/lazy.js";
 import { Link } from "./ui/link.js";
 import { PageHeading } from "./ui/page.js";
 import { BASE, here, navigate, safeNext, useRoute, type Route } from "./ui/router.js";
@@ -21,6 +20,11 @@ const NAV = [
   { href: `${BASE}/settings`, label: "Settings", section: "/settings" },
 ];
 const SIGN_IN = "/sign-in";
+
+// Loaded when first shown (ui/lazy.tsx); the payments list is in the main script.
+const OverviewView = lazyView(() => import("./overview/overview-view.js").then((m) => m.OverviewView));
+const PaymentView = lazyView(() => import("./payment/payment-view.js").then((m) => m.PaymentView));
+const SettingsView = lazyView(() => import("./settings/settings-view.js").then((m) => m.SettingsView));
 
 /** True once a session ended while this page was open (not by its own Sign out): sign-in says so. */
 let sessionEnded = false;

@@ -3,6 +3,8 @@
 // is never offered what it may not do). test/unit/dashboard-settings.test.ts checks these against
 // src/users/roles.ts and src/merchants/api-keys.ts.
 
+import { BASE } from "../ui/base.js";
+
 export type SettingsTab = "api-keys" | "webhooks" | "users";
 
 /** Each tab, the scope its list needs (the `@Authorized` of apiKeys, webhookEndpoints, users), and the scope of its changes. */
@@ -13,6 +15,11 @@ export const TABS: readonly { id: SettingsTab; label: string; read: string; writ
 ];
 
 export const tabsFor = (scopes: readonly string[]) => TABS.filter((tab) => scopes.includes(tab.read));
+
+export const SETTINGS = `${BASE}/settings`;
+
+/** Where "Settings" in the navigation goes: the first tab the role may read. */
+export const settingsHome = (scopes: readonly string[]): string => `${SETTINGS}/${tabsFor(scopes)[0]?.id ?? "users"}`;
 
 /** The scopes an API key may hold (src/merchants/api-keys.ts SCOPES): user-only scopes (users:*, risk:review) never. */
 export const API_KEY_SCOPES = [

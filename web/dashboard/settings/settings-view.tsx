@@ -6,17 +6,12 @@ import { session } from "../api/session.js";
 import { Link } from "../ui/link.js";
 import { PageHeading } from "../ui/page.js";
 import { BASE } from "../ui/router.js";
-import { tabsFor, TABS, type SettingsTab } from "./access.js";
+import { SETTINGS, tabsFor, TABS, type SettingsTab } from "./access.js";
 import { ApiKeys } from "./api-keys.js";
 import { Users } from "./users.js";
 import { Webhooks } from "./webhooks.js";
 
-export const SETTINGS = `${BASE}/settings`;
-
 const VIEWS: Record<SettingsTab, FunctionComponent> = { "api-keys": ApiKeys, webhooks: Webhooks, users: Users };
-
-/** Where "Settings" in the navigation goes: the first tab the role may read. */
-export const settingsHome = (scopes: readonly string[]): string => `${SETTINGS}/${tabsFor(scopes)[0]?.id ?? "users"}`;
 
 export function SettingsView({ tab }: { tab: string }) {
   const tabs = tabsFor(session()?.user.scopes ?? []);

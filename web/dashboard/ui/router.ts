@@ -2,9 +2,10 @@
 // reloaded and walked with Back/Forward. Paths are under /dashboard (the server answers every
 // /dashboard/* with this app).
 import { useEffect, useState } from "preact/hooks";
+import { BASE } from "./base.js";
 import { markNavigation } from "./page.js";
 
-export const BASE = "/dashboard";
+export { BASE };
 const listeners = new Set<() => void>();
 const notify = (): void => listeners.forEach((listener) => listener());
 addEventListener("popstate", notify);
