@@ -10,9 +10,9 @@ import {
   ConfirmPaymentDocument, CreateGatewayAccountDocument, CreatePaymentDocument, CreateWebhookEndpointDocument, PaymentDocument,
 } from "../../client/src/generated/graphql.js";
 import * as dashboard from "../support/dashboard-browser.js";
-import { launchChromium, noHorizontalOverflow, noSeriousViolations, recordRequests, shot, type Session } from "../support/dashboard-browser.js";
-import { TEST_CARDS, card, createStack, eventually, gql, ok, type Stack } from "../support/stack.js";
-import { merchantWithOwner, userWithRole, type MerchantWithOwner } from "../support/users.js";
+import { noHorizontalOverflow, noSeriousViolations, recordRequests, shot, startDashboardServer, type DashboardServer, type Session } from "../support/dashboard-browser.js";
+import { TEST_CARDS, card, eventually, gql, ok, type Stack } from "../support/stack.js";
+import { userWithRole, type MerchantWithOwner } from "../support/users.js";
 
 const REVIEW_CARD = "4000000000009235"; // held in REQUIRES_REVIEW outside production (README "Sandbox test cards")
 const server = {} as { stack: Stack; url: string };
@@ -20,24 +20,18 @@ let browser: Browser;
 let merchant: MerchantWithOwner;
 let owner: Session;
 
+let started: DashboardServer;
+
 beforeAll(async () => {
-  server.stack = await createStack();
-  let started, gateway;
-  [started, gateway, browser, merchant] = await Promise.all([
-    server.stack.start(["start", "--role", "all", "--port", "0"]),
-    server.stack.start(["sandbox", "--port", "0", "--name", "gw-overview"]),
-    launchChromium(),
-    merchantWithOwner(server.stack),
-  ]);
-  server.url = started.url;
-  owner = await dashboard.apiSignIn(server.url, merchant.ownerEmail);
+  started = await startDashboardServer((stack) => [stack.start(["sandbox", "--port", "0", "--name", "gw-overview"])]);
+  ({ stack: server.stack, url: server.url, browser, merchant, owner } = started);
+  const gateway = started.alongside[0] as { url: string };
   // A gateway account for the health panel, and an endpoint (pinged only by test.ping, so no delivery is made) for the webhooks panel.
   ok(await gql(server.url, CreateGatewayAccountDocument, { input: { name: "gw-overview", kind: "SANDBOX", config: { url: gateway.url } } }, { key: merchant.secretKey }));
   ok(await gql(server.url, CreateWebhookEndpointDocument, { input: { url: `${server.url}/hooks/overview`, events: ["test.ping"], description: "Order system" } }, { key: merchant.secretKey }));
 }, 60_000);
 afterAll(async () => {
-  await browser?.close();
-  await server.stack?.close();
+  await started?.close();
 });
 
 const signedIn = (session: Session, width = 1280): Promise<BrowserContext> => dashboard.signedIn(browser, session, server.url, width);

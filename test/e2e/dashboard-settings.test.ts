@@ -8,9 +8,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import * as dashboard from "../support/dashboard-browser.js";
-import { launchChromium, noHorizontalOverflow, noSeriousViolations, recordRequests, shot, type Session } from "../support/dashboard-browser.js";
-import { createStack, errorCode, gql, ok, type Stack } from "../support/stack.js";
-import { merchantWithOwner, uniqueEmail, userWithRole, type MerchantWithOwner } from "../support/users.js";
+import { noHorizontalOverflow, noSeriousViolations, recordRequests, shot, startDashboardServer, type DashboardServer, type Session } from "../support/dashboard-browser.js";
+import { errorCode, gql, ok, type Stack } from "../support/stack.js";
+import { uniqueEmail, userWithRole, type MerchantWithOwner } from "../support/users.js";
 
 const server = {} as { stack: Stack; url: string };
 let browser: Browser;
@@ -19,22 +19,16 @@ let owner: Session;
 let developer: Session;
 let analyst: Session;
 
+let started: DashboardServer;
+
 beforeAll(async () => {
-  server.stack = await createStack();
-  let started;
-  [started, browser, merchant] = await Promise.all([
-    server.stack.start(["start", "--role", "all", "--port", "0"]),
-    launchChromium(),
-    merchantWithOwner(server.stack),
-  ]);
-  server.url = started.url;
-  owner = await dashboard.apiSignIn(server.url, merchant.ownerEmail);
+  started = await startDashboardServer();
+  ({ stack: server.stack, url: server.url, browser, merchant, owner } = started);
   const [dev, ana] = await Promise.all([userWithRole(server.url, owner.token, "DEVELOPER"), userWithRole(server.url, owner.token, "ANALYST")]);
   [developer, analyst] = await Promise.all([dashboard.apiSignIn(server.url, dev.email), dashboard.apiSignIn(server.url, ana.email)]);
 });
 afterAll(async () => {
-  await browser?.close();
-  await server.stack?.close();
+  await started?.close();
 });
 
 /** A signed-in page at `path`, recording its requests and GraphQL operations. */

@@ -11,10 +11,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { ConfirmPaymentDocument, CreatePaymentDocument, PaymentDocument } from "../../client/src/generated/graphql.js";
 import * as dashboard from "../support/dashboard-browser.js";
-import { launchChromium, noHorizontalOverflow, noSeriousViolations, recordRequests, shot, type Session } from "../support/dashboard-browser.js";
-import { TEST_CARDS, card, createStack, eventually, gql, ok, type Stack } from "../support/stack.js";
+import { noHorizontalOverflow, noSeriousViolations, recordRequests, shot, startDashboardServer, type DashboardServer, type Session } from "../support/dashboard-browser.js";
+import { TEST_CARDS, card, eventually, gql, ok, type Stack } from "../support/stack.js";
 import { tcpProxy, type TcpProxy } from "../support/tcp-proxy.js";
-import { PASSWORD, merchantWithOwner, userWithRole, type MerchantWithOwner } from "../support/users.js";
+import { PASSWORD, userWithRole, type MerchantWithOwner } from "../support/users.js";
 
 const server = {} as { stack: Stack; url: string };
 let browser: Browser;
@@ -22,23 +22,16 @@ let merchant: MerchantWithOwner;
 let owner: Session;
 let proxy: TcpProxy;
 
+let started: DashboardServer;
+
 beforeAll(async () => {
-  server.stack = await createStack();
-  // The server, the browser and the merchant (made in the database by the CLI) at once: the file's budget is mostly this.
-  let started;
-  [started, browser, merchant] = await Promise.all([
-    server.stack.start(["start", "--role", "all", "--port", "0"]),
-    launchChromium(),
-    merchantWithOwner(server.stack),
-  ]);
-  server.url = started.url;
-  owner = await apiSignIn(merchant.ownerEmail);
+  started = await startDashboardServer();
+  ({ stack: server.stack, url: server.url, browser, merchant, owner } = started);
   proxy = await tcpProxy("127.0.0.1", Number(new URL(server.url).port));
 });
 afterAll(async () => {
-  await browser?.close();
   await proxy?.close();
-  await server.stack?.close();
+  await started?.close();
 });
 
 const apiSignIn = (email: string): Promise<Session> => dashboard.apiSignIn(server.url, email);

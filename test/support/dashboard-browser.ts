@@ -6,8 +6,8 @@ import { mkdirSync } from "node:fs";
 import { expect } from "vitest";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { AxeBuilder } from "@axe-core/playwright";
-import { gql, ok } from "./stack.js";
-import { PASSWORD } from "./users.js";
+import { createStack, gql, ok, type Stack } from "./stack.js";
+import { PASSWORD, merchantWithOwner, type MerchantWithOwner } from "./users.js";
 
 const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
 const ARTIFACTS = new URL("../artifacts/dashboard/", import.meta.url);
@@ -49,3 +49,38 @@ export async function noSeriousViolations(page: Page, only?: string): Promise<vo
 
 export const shot = (page: Page, name: string) => page.screenshot({ path: new URL(`${name}.png`, ARTIFACTS).pathname, fullPage: true });
 export const noHorizontalOverflow = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+
+export interface DashboardServer {
+  stack: Stack;
+  url: string;
+  browser: Browser;
+  merchant: MerchantWithOwner;
+  /** The merchant's OWNER, signed in through the API. */
+  owner: Session;
+  /** Whatever `alongside` started (a second gateway, say), in its order. */
+  alongside: unknown[];
+  close(): Promise<void>;
+}
+
+/**
+ * What every dashboard e2e file starts from, started at once (the file's budget is mostly this):
+ * one server (api, worker and sandbox gateway in one process), one Chromium, and a merchant with
+ * its OWNER, signed in. `alongside` starts more in the same breath.
+ */
+export async function startDashboardServer(alongside: (stack: Stack) => Promise<unknown>[] = () => []): Promise<DashboardServer> {
+  const stack = await createStack();
+  const [started, browser, merchant, ...others] = await Promise.all([
+    stack.start(["start", "--role", "all", "--port", "0"]),
+    launchChromium(),
+    merchantWithOwner(stack),
+    ...alongside(stack),
+  ]);
+  const owner = await apiSignIn(started.url, merchant.ownerEmail);
+  return {
+    stack, url: started.url, browser, merchant, owner, alongside: others,
+    close: async () => {
+      await browser.close();
+      await stack.close();
+    },
+  };
+}
