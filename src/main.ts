@@ -5,8 +5,7 @@
 // which the tests run hundreds of times, about 0.3 s).
 import { parseArgs } from "node:util";
 import { AppError } from "./platform/errors.js";
-import { loadConfig } from "./config.js";
-import { fail, ready, say } from "./cli/common.js";
+import { fail, say } from "./cli/io.js";
 
 const usage = async (): Promise<string> => `usage:
   paygraph start [--role all|api|worker]   (no --role: api and worker processes, every core) [--port N] [--host H] [--tls-cert PATH --tls-key PATH]
@@ -33,6 +32,7 @@ async function main(argv: string[]): Promise<void> {
   if (values.help || !command) return say(await usage());
   if (command === "start") return (await import("./cli/start.js")).start(values);
   if (command === "migrate") {
+    const [{ loadConfig }, { ready }] = await Promise.all([import("./config.js"), import("./cli/ready.js")]);
     await ready(loadConfig());
     return say("migrations are up to date");
   }

@@ -5,7 +5,8 @@ import { loadConfig } from "../config.js";
 import { createMerchant } from "../merchants/merchants.js";
 import { createDb } from "../platform/db.js";
 import { insertOwner, prepareOwner, rethrowEmailTaken } from "../users/owner.js";
-import { fail, ready, say } from "./common.js";
+import { fail, say } from "./io.js";
+import { ready } from "./ready.js";
 
 export interface MerchantFlags { name?: string; admin?: boolean; json?: boolean; "owner-email"?: string; "owner-password"?: string; "owner-name"?: string }
 

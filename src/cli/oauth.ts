@@ -6,7 +6,8 @@ import { loadConfig } from "../config.js";
 import { createProcess } from "../app/process.js";
 import { rotateOAuthSigningKey } from "../auth/oauth/rotate-command.js";
 import { createLogger } from "../platform/logger.js";
-import { ready, say } from "./common.js";
+import { say } from "./io.js";
+import { ready } from "./ready.js";
 
 export async function rotateOAuthSigningKeyCommand(values: { json?: boolean }): Promise<void> {
   const config = loadConfig();

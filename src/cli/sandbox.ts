@@ -1,7 +1,7 @@
 // `paygraph sandbox`: the sandbox gateway alone (a stand-in card processor for development and
 // tests), with its latency, failure and timeout rates. Loads nothing of the app.
 import { startSandboxGateway } from "../gateways/sandbox/server.js";
-import { fail, say } from "./common.js";
+import { fail, say } from "./io.js";
 
 export interface SandboxFlags { port?: string; host?: string; name?: string; "latency-ms"?: string; "fail-rate"?: string; "timeout-rate"?: string; currencies?: string; "control-port"?: string }
 

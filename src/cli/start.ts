@@ -26,7 +26,8 @@ import { createDb } from "../platform/db.js";
 import { createRedis } from "../platform/redis.js";
 import { surviveLostConnections } from "../platform/unavailable.js";
 import { superviseRoles, type Listening, type RoleReady } from "./supervisor.js";
-import { fail, ready, say } from "./common.js";
+import { fail, say } from "./io.js";
+import { ready } from "./ready.js";
 
 /** How long SIGTERM/SIGINT waits for a graceful stop before the process exits anyway. */
 const SHUTDOWN_DEADLINE_MS = 15_000;

@@ -4,7 +4,8 @@ import { loadConfig } from "../config.js";
 import { createDb } from "../platform/db.js";
 import { createLogger } from "../platform/logger.js";
 import { runVaultCommand } from "../vault/cli.js";
-import { fail, ready, say } from "./common.js";
+import { fail, say } from "./io.js";
+import { ready } from "./ready.js";
 
 export async function vaultCommand(sub: string | undefined, arg: string | undefined, values: Parameters<typeof runVaultCommand>[2]): Promise<void> {
   const config = loadConfig();

@@ -4,7 +4,7 @@
 // from reads and pushes in any order.
 import { describe, expect, it } from "vitest";
 import { currenciesOf, isZero, mergeBuckets, paymentsIn, percent, rateSeries, sumAmounts, volumeSeries, type Bucket, type Group } from "../../web/dashboard/overview/figures.js";
-import { afterRead, applyLive, byAlertState, byVersion } from "../../web/dashboard/overview/live-set.js";
+import { afterRead, applyLive, byAlertState, byVersion, pushLive } from "../../web/dashboard/overview/live-set.js";
 import { analyticsInput, overviewFromQuery, queryFromOverview } from "../../web/dashboard/overview/range.js";
 
 describe("the Overview's URL and range", () => {
@@ -100,5 +100,25 @@ describe("the live sets", () => {
     expect(applyLive(resolved, [{ id: "alt_1", state: "FIRING" }], byAlertState)).toBe(resolved);
     const firing = applyLive(new Map(), [{ id: "alt_1", state: "FIRING" }], byAlertState);
     expect(applyLive(firing, [{ id: "alt_1", state: "RESOLVED" }], byAlertState).get("alt_1")!.state).toBe("RESOLVED");
+  });
+
+  it("as pushes arrive: a decided payment or a resolved alert leaves the panel, and a late older copy does not bring it back", () => {
+    const isHeld = (p: { status: string }) => p.status === "REQUIRES_REVIEW";
+    const gone = new Map<string, ReturnType<typeof held>>();
+    let queue = pushLive(new Map(), gone, held("pay_a", 1), byVersion, isHeld);
+    expect([...queue.keys()]).toEqual(["pay_a"]);
+    queue = pushLive(queue, gone, held("pay_a", 3, "PROCESSING"), byVersion, isHeld);
+    expect(queue.size).toBe(0);
+    expect(pushLive(queue, gone, held("pay_a", 2), byVersion, isHeld)).toBe(queue);
+    // A payment never held changes nothing, and is not remembered (a page open all day stays small).
+    expect(pushLive(queue, gone, held("pay_b", 1, "CAPTURED"), byVersion, isHeld)).toBe(queue);
+    expect([...gone.keys()]).toEqual(["pay_a"]);
+
+    const isFiring = (a: { state: string }) => a.state === "FIRING";
+    const goneAlerts = new Map<string, { id: string; state: string }>();
+    let open = pushLive(new Map(), goneAlerts, { id: "alt_1", state: "FIRING" }, byAlertState, isFiring);
+    open = pushLive(open, goneAlerts, { id: "alt_1", state: "RESOLVED" }, byAlertState, isFiring);
+    expect(open.size).toBe(0);
+    expect(pushLive(open, goneAlerts, { id: "alt_1", state: "FIRING" }, byAlertState, isFiring)).toBe(open);
   });
 });

@@ -16,7 +16,8 @@ export default defineConfig({
     outDir: fileURLToPath(new URL("../../dist/web/dashboard", import.meta.url)),
     emptyOutDir: true,
     assetsDir: "assets",
-    // One script chunk (views are small): no preload polyfill, which would be inline code.
+    // The main script and one chunk per lazily loaded view (ui/lazy.tsx); no preload polyfill,
+    // which would be inline code.
     modulePreload: false,
     target: "es2022",
     sourcemap: false,

@@ -9,7 +9,10 @@ import { useLiveSet } from "./use-live-set.js";
 type Alert = DashboardOverviewAlertFragment;
 
 const source = {
-  read: async (): Promise<Alert[]> => (await api.query(DashboardOverviewAlertsDocument, {})).alerts.nodes,
+  read: async () => {
+    const { alerts } = await api.query(DashboardOverviewAlertsDocument, {});
+    return { items: alerts.nodes, more: alerts.pageInfo.hasNextPage };
+  },
   subscribe: (push: (a: Alert) => void, fail: (err: unknown) => void) =>
     api.subscribe(DashboardOverviewAlertsLiveDocument, {}, { next: ({ alertUpdated }) => push(alertUpdated), error: fail }),
   newer: byAlertState,
@@ -17,7 +20,7 @@ const source = {
 };
 
 export function AlertsPanel() {
-  const { items, loaded, error } = useLiveSet(source);
+  const { items, more, loaded, error } = useLiveSet(source);
   const firing = [...items.values()].sort((a, b) => Date.parse(b.firedAt) - Date.parse(a.firedAt));
   return (
     <section aria-labelledby="alerts-title" class="panel">
@@ -25,7 +28,7 @@ export function AlertsPanel() {
       <p class="alert" role="alert">{error}</p>
       {!loaded && !error && <p class="muted">Loading…</p>}
       {/* Announced politely as incidents open and close. */}
-      <p class="muted" aria-live="polite">{loaded ? (firing.length ? `${firing.length} firing` : "Nothing is firing.") : ""}</p>
+      <p class="muted" aria-live="polite">{loaded ? (firing.length ? (more ? `More than ${firing.length} firing; the latest ${firing.length} here.` : `${firing.length} firing`) : "Nothing is firing.") : ""}</p>
       {firing.length > 0 && (
         <ul class="cards">
           {firing.map((a) => (

@@ -1,7 +1,8 @@
 // One uPlot line chart. The canvas says nothing to a screen reader, so it is hidden from one
 // (aria-hidden) and each chart comes with its figures as a table (figures-table.tsx). uPlot styles
 // its elements through the CSSOM (element.style), which the page's CSP allows, and its stylesheet
-// is bundled into the dashboard's own (overview.css). The chart follows its box's width.
+// is built into the Overview chunk's own (overview.css, fetched with the chunk). The chart follows
+// its box's width.
 import { useEffect, useRef } from "preact/hooks";
 import uPlot from "uplot";
 

@@ -2,6 +2,7 @@
 // split and the volume's currency are in the URL. Each chart has a caption with its totals and
 // its figures as a table (the canvas is invisible to screen readers). Volume is drawn for one
 // currency at a time: amounts of two currencies are never added.
+import { decimalsOf } from "../payment/amounts.js";
 import { formatMoney } from "../ui/format.js";
 import { BASE, navigate } from "../ui/router.js";
 import { Chart } from "./chart.js";
@@ -70,7 +71,7 @@ function Figures({ buckets, interval, view, currency, by }: { buckets: Buckets; 
             ? <>Captured volume in {currency}, {by}: <strong>{money(volume.length ? sumAmounts(volume.map((s) => s.total)) : "0")}</strong>{volume.length > 0 && ` (${volume.map((s) => `${s.label} ${money(s.total)}`).join(", ")})`}.</>
             : "Captured volume: no payments in this range yet."}
         </figcaption>
-        {volume.length > 0 && <Chart key={`${currency}-${view.by}`} times={times} lines={volume.map((s) => ({ label: s.label, values: s.amounts.map(Number) }))} format={(v) => money(String(v))} daily={interval === "DAY"} />}
+        {volume.length > 0 && <Chart key={`${currency}-${view.by}`} times={times} lines={volume.map((s) => ({ label: s.label, values: s.amounts.map(Number) }))} format={(v) => money(v.toFixed(decimalsOf(volume[0]!.total)))} daily={interval === "DAY"} />}
         <FiguresTable label={`Captured volume in ${currency}`} starts={starts} interval={interval} columns={volume.map((s) => s.label)}
           cell={(c, i) => (isZero(volume[c]!.amounts[i]!) ? null : money(volume[c]!.amounts[i]!))} />
       </figure>

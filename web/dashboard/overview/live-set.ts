@@ -28,6 +28,26 @@ export function afterRead<T extends { id: string }>(answer: readonly T[], pushed
   return applyLive(new Map(answer.map((item) => [item.id, item])), pushedSince, newer);
 }
 
+/**
+ * One pushed copy applied to the set. Older news is ignored, also about an object that already
+ * left the set (`gone` holds the last copy of each; this function adds to it). A copy `keep`
+ * rejects takes its object out (a payment decided, an alert resolved); one of an object never in
+ * the set changes nothing (most payments are never held). Returns `known` itself when nothing changed.
+ */
+export function pushLive<T extends { id: string }>(known: ReadonlyMap<string, T>, gone: Map<string, T>, item: T, newer: Newer<T>, keep: (item: T) => boolean): ReadonlyMap<string, T> {
+  const current = known.get(item.id) ?? gone.get(item.id);
+  if (current && !newer(item, current)) return known;
+  if (keep(item)) {
+    gone.delete(item.id);
+    return applyLive(known, [item], newer);
+  }
+  if (!known.has(item.id)) return known;
+  gone.set(item.id, item);
+  const next = new Map(known);
+  next.delete(item.id);
+  return next;
+}
+
 export const byVersion: Newer<{ version: number }> = (incoming, known) => incoming.version > known.version;
 
 /** An alert fires once and resolves once (a new incident is a new id): a resolution is never undone by a late FIRING copy. */

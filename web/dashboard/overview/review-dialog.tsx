@@ -1,10 +1,9 @@
-// Approve or reject a held payment, behind a confirmation. One idempotency key per request
-// (decision, payment, reason) until it succeeds: a retry after an error, from the same dialog or a
-// reopened one, is the same request, and paygraph answers it rather than deciding twice.
+// Approve or reject a held payment, behind a confirmation. One idempotency key per payment's review
+// until it succeeds (api/idempotency.ts): a retry after an error, from the same dialog or a
+// reopened one, approving or rejecting, is never a second decision.
 import { useState } from "preact/hooks";
 import { DashboardOverviewApproveDocument, DashboardOverviewRejectDocument } from "@paygraph/client";
-import { describeError } from "../api/errors.js";
-import { keyFor, settled } from "../api/idempotency.js";
+import { failureMessage, keyFor, settled } from "../api/idempotency.js";
 import { api } from "../api/session.js";
 import { ConfirmDialog } from "../ui/dialog.js";
 import { formatMoney } from "../ui/format.js";
@@ -28,7 +27,7 @@ export function ReviewDialog({ decision, payment, onClose, onDone }: Props) {
     }
     setBusy(true);
     setError("");
-    const request = JSON.stringify(["review", decision, payment.id, why]);
+    const request = `review:${payment.id}`;
     const idempotencyKey = keyFor(request);
     try {
       const decided = decision === "approve"
@@ -37,7 +36,7 @@ export function ReviewDialog({ decision, payment, onClose, onDone }: Props) {
       settled(request);
       onDone(decided, decision === "approve" ? `Approved ${payment.id}: it goes on to a gateway.` : `Rejected ${payment.id}: it is cancelled.`);
     } catch (err) {
-      setError(`${describeError(err)} Nothing is done twice if you try again.`);
+      setError(failureMessage(request, err));
       setBusy(false);
       return false;
     }

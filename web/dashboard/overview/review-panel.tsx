@@ -15,7 +15,10 @@ import { useLiveSet } from "./use-live-set.js";
 export type Held = DashboardOverviewHeldFragment;
 
 const source = {
-  read: async (): Promise<Held[]> => (await api.query(DashboardOverviewReviewQueueDocument, {})).payments.nodes,
+  read: async () => {
+    const { payments } = await api.query(DashboardOverviewReviewQueueDocument, {});
+    return { items: payments.nodes, more: payments.pageInfo.hasPreviousPage };
+  },
   subscribe: (push: (p: Held) => void, fail: (err: unknown) => void) =>
     api.subscribe(DashboardOverviewPaymentsLiveDocument, {}, { next: ({ paymentUpdated }) => push(paymentUpdated), error: fail }),
   newer: byVersion,
@@ -23,7 +26,7 @@ const source = {
 };
 
 export function ReviewPanel() {
-  const { items, loaded, error, apply } = useLiveSet(source);
+  const { items, more, loaded, error, apply } = useLiveSet(source);
   const [open, setOpen] = useState<{ decision: Decision; payment: Held } | null>(null);
   const [done, setDone] = useState("");
   const held = [...items.values()].sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt) || (a.id < b.id ? -1 : 1));
@@ -34,7 +37,7 @@ export function ReviewPanel() {
       <p class="alert" role="alert">{error}</p>
       <p class="status-line" role="status">{done}</p>
       {!loaded && !error && <p class="muted">Loading…</p>}
-      <p class="muted" aria-live="polite">{loaded ? (held.length ? `${held.length} held for review, oldest first.` : "No payment is held for review.") : ""}</p>
+      <p class="muted" aria-live="polite">{loaded ? (held.length ? (more ? `More than ${held.length} held for review; the oldest ${held.length} here (the payments list filtered by "Requires review" has them all).` : `${held.length} held for review, oldest first.`) : "No payment is held for review.") : ""}</p>
       {held.length > 0 && (
         <ul class="cards review">
           {held.map((p) => (

@@ -2,7 +2,7 @@
 // whole range again, then the buckets that changed, at most once a second), merged by bucket start.
 // A query answer that arrives after the subscription's first message is older news and is dropped.
 // The range moves on by itself: at the end of its last bucket the question is asked anew.
-import { useEffect, useMemo, useState } from "preact/hooks";
+import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { DashboardOverviewAnalyticsDocument, DashboardOverviewAnalyticsLiveDocument, type DashboardOverviewFiguresFragment } from "@paygraph/client";
 import { describeError } from "../api/errors.js";
 import { api } from "../api/session.js";
@@ -18,6 +18,7 @@ export function useAnalytics(range: RangeName): AnalyticsState {
   const input = useMemo(() => analyticsInput(range, Date.now(), -new Date().getTimezoneOffset()), [range, tick]);
   const [buckets, setBuckets] = useState<Buckets | undefined>(undefined);
   const [error, setError] = useState("");
+  const shownRange = useRef(range);
 
   useEffect(() => {
     let alive = true;
@@ -25,7 +26,12 @@ export function useAnalytics(range: RangeName): AnalyticsState {
     const variables = { input: { ...input, groupBy: ["CURRENCY" as const, "GATEWAY" as const] } };
     const same = (answer: { from: string; to: string }): boolean =>
       Date.parse(answer.from) === Date.parse(input.from) && Date.parse(answer.to) === Date.parse(input.to);
-    setBuckets(undefined);
+    // Another range starts empty ("Loading…"); the same range moving on an hour keeps its figures
+    // on screen until the new ones come (no flash, the charts and an open table stay).
+    if (shownRange.current !== range) {
+      shownRange.current = range;
+      setBuckets(undefined);
+    }
     setError("");
     api.query(DashboardOverviewAnalyticsDocument, variables).then(({ analytics }) => {
       if (alive && !live && same(analytics)) setBuckets(analytics.buckets);
@@ -33,8 +39,11 @@ export function useAnalytics(range: RangeName): AnalyticsState {
     const stop = api.subscribe(DashboardOverviewAnalyticsLiveDocument, variables, {
       next: ({ analyticsUpdated }) => {
         if (!alive || !same(analyticsUpdated)) return;
+        // The first message is the whole range: it replaces what is shown (which may be the
+        // previous window's); the next ones are the buckets that changed.
+        const whole = !live;
         live = true;
-        setBuckets((current) => mergeBuckets(current ?? [], analyticsUpdated.buckets));
+        setBuckets((current) => (whole ? analyticsUpdated.buckets : mergeBuckets(current ?? [], analyticsUpdated.buckets)));
       },
       error: (err) => alive && setError(describeError(err)),
     });

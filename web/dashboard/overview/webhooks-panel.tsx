@@ -3,14 +3,10 @@
 // when its deliveries have been failing. Read every 30 s while the page is visible.
 import { DashboardOverviewWebhookEndpointsDocument } from "@paygraph/client";
 import { api } from "../api/session.js";
-import { formatDateTime } from "../ui/format.js";
+import { EndpointHealth } from "../ui/endpoint-health.js";
 import { usePolled } from "./use-polled.js";
 
 const read = async () => (await api.query(DashboardOverviewWebhookEndpointsDocument, {})).webhookEndpoints;
-const WHY: Record<string, string> = {
-  gone: "Disabled: the receiver answered 410 Gone",
-  failing: "Disabled: every delivery failed for too long",
-};
 
 export function WebhooksPanel() {
   const { data, error } = usePolled(read, 30_000);
@@ -23,15 +19,11 @@ export function WebhooksPanel() {
       {data && data.nodes.length > 0 && (
         <ul class="cards">
           {data.nodes.map((e) => {
-            const state = !e.enabled ? (e.disabledReason ? WHY[e.disabledReason] ?? `Disabled: ${e.disabledReason}` : "Disabled by you") : e.failingSince ? "Failing" : "Healthy";
             return (
               <li key={e.id} class={`card ${!e.enabled || e.failingSince ? "card-bad" : ""}`}>
                 <p class="card-title"><span class="mono">{e.url}</span></p>
                 {e.description && <p class="muted">{e.description}</p>}
-                <p>
-                  <span class={`badge badge-${!e.enabled ? "bad" : e.failingSince ? "wait" : "good"}`}>{state}</span>
-                  {e.failingSince && <> since <time dateTime={e.failingSince}>{formatDateTime(e.failingSince)}</time></>}
-                </p>
+                <p><EndpointHealth endpoint={e} /></p>
               </li>
             );
           })}

@@ -3,8 +3,7 @@
 // the same key again if the person retries it after an error (so a lost answer cannot refund twice).
 import { useState } from "preact/hooks";
 import { DashboardCancelDocument, DashboardCaptureDocument, DashboardRefundDocument } from "@paygraph/client";
-import { describeError } from "../api/errors.js";
-import { keyFor, settled } from "../api/idempotency.js";
+import { failureMessage, keyFor, settled } from "../api/idempotency.js";
 import { api, can } from "../api/session.js";
 import type { PaymentDetail } from "../api/types.js";
 import { ConfirmDialog } from "../ui/dialog.js";
@@ -51,7 +50,7 @@ function ActionDialog({ action, payment, refundableAmount, onClose, onDone }: Di
     setBusy(true);
     setError("");
     const paymentId = payment.id;
-    const request = JSON.stringify([action, paymentId, action === "cancel" ? "" : amount, action === "refund" ? reason.trim() : ""]);
+    const request = `${action}:${paymentId}`;
     const idempotencyKey = keyFor(request);
     try {
       if (action === "capture") await api.mutate(DashboardCaptureDocument, { input: { paymentId, ...(amount ? { amount } : {}) } }, { idempotencyKey });
@@ -60,7 +59,7 @@ function ActionDialog({ action, payment, refundableAmount, onClose, onDone }: Di
       settled(request);
       onDone(action === "refund" ? `Refund of ${money(amount)} requested.` : action === "capture" ? `Capture of ${money(amount)} requested.` : "Payment cancelled.");
     } catch (err) {
-      setError(`${describeError(err)} Nothing is done twice if you try again.`);
+      setError(failureMessage(request, err));
       setBusy(false);
       return false;
     }

@@ -9,6 +9,7 @@ import {
 } from "@paygraph/client";
 import { api, can } from "../api/session.js";
 import { ConfirmDialog } from "../ui/dialog.js";
+import { EndpointHealth } from "../ui/endpoint-health.js";
 import { formatDateTime } from "../ui/format.js";
 import { ACTIONS, ScrollTable } from "../ui/table.js";
 import { SecretOnce } from "./secret-once.js";
@@ -19,14 +20,6 @@ import { WebhookForm } from "./webhook-form.js";
 type Endpoint = DashboardSettingsWebhookEndpointFragment;
 interface Shown { title: string; secret: string; note: string }
 
-const DISABLED_BY: Record<string, string> = { gone: "the receiver answered 410 Gone", failing: "every delivery failed for days" };
-
-/** Words first, the badge's colour as a second cue (as ui/status.tsx does for payments). */
-function Health({ e }: { e: Endpoint }) {
-  if (!e.enabled) return <><span class="badge badge-bad">Disabled</span> {e.disabledReason ? `by paygraph: ${DISABLED_BY[e.disabledReason] ?? e.disabledReason}` : ""}</>;
-  if (e.failingSince) return <><span class="badge badge-wait">Failing</span> since <time dateTime={e.failingSince}>{formatDateTime(e.failingSince)}</time></>;
-  return <span class="badge badge-good">Healthy</span>;
-}
 
 export function Webhooks() {
   const list = useList(() => api.query(DashboardSettingsWebhookEndpointsDocument, { first: PAGE }));
@@ -65,7 +58,7 @@ export function Webhooks() {
               {endpoints.map((e) => (
                 <tr key={e.id} data-id={e.id}>
                   <td class="wrap"><span class="mono">{e.url}</span>{e.description && <span class="description">{e.description}</span>}</td>
-                  <td><Health e={e} /></td>
+                  <td><EndpointHealth endpoint={e} /></td>
                   <td class="wrap">{e.events.length ? <span class="mono">{e.events.join(", ")}</span> : "Every type"}</td>
                   <td><time dateTime={e.createdAt}>{formatDateTime(e.createdAt)}</time></td>
                   {mayChange && (

@@ -1,5 +1,7 @@
 // A confirmation as a modal <dialog>: the browser traps focus in it, closes it with Escape and
-// gives focus back to the button that opened it.
+// gives focus back to the button that opened it. When the confirmed action removed that button
+// (an approved payment's card, a revoked key's row), focus goes to the heading of the part of the
+// page the dialog was in, instead of falling to the top of the page.
 import type { ComponentChildren } from "preact";
 import { useEffect, useRef } from "preact/hooks";
 
@@ -20,7 +22,19 @@ export function ConfirmDialog({ title, confirmLabel, busy, error, onConfirm, onC
   const dialog = useRef<HTMLDialogElement>(null);
   const id = useRef(`dialog-${++dialogs}`);
   useEffect(() => {
+    const opener = document.activeElement;
+    const home = dialog.current?.parentElement?.closest("section, main");
     dialog.current?.showModal();
+    return () => {
+      // After the render that unmounted the dialog (and maybe its opener's row).
+      setTimeout(() => {
+        if (opener?.isConnected || (document.activeElement && document.activeElement !== document.body)) return;
+        const heading = home?.querySelector<HTMLElement>("h1, h2");
+        if (!heading) return;
+        heading.tabIndex = -1;
+        heading.focus();
+      });
+    };
   }, []);
   return (
     <dialog ref={dialog} class="confirm" aria-labelledby={`${id.current}-title`} onClose={onClose}>

@@ -11,6 +11,7 @@ export function lazyView<P extends object>(load: () => Promise<ComponentType<P>>
   return function LazyView(props: P): JSX.Element {
     const [, setReady] = useState(false);
     const [failed, setFailed] = useState(false);
+    const [attempt, setAttempt] = useState(0);
     useEffect(() => {
       if (loaded) return;
       pending ??= load();
@@ -20,19 +21,23 @@ export function lazyView<P extends object>(load: () => Promise<ComponentType<P>>
           setReady(true);
         },
         () => {
-          pending = undefined; // the next visit tries again
+          pending = undefined; // a retry fetches again
           setFailed(true);
         },
       );
-    }, []);
+    }, [attempt]);
     if (loaded) {
       const View = loaded;
       return <View {...props} />;
     }
-    return (
-      <main id="main">
-        <p role={failed ? "alert" : "status"}>{failed ? "This page could not be loaded. Check the connection and reload." : "Loading…"}</p>
-      </main>
-    );
+    if (failed) {
+      return (
+        <main id="main">
+          <p role="alert">This page could not be loaded. Check the connection, then try again.</p>
+          <button type="button" onClick={() => { setFailed(false); setAttempt((n) => n + 1); }}>Try again</button>
+        </main>
+      );
+    }
+    return <main id="main"><p role="status">Loading…</p></main>;
   };
 }
