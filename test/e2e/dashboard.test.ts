@@ -182,7 +182,10 @@ describe("the dashboard in Chromium", () => {
     const supportContext = await signedIn(asStored(support.token));
     const supportPage = await supportContext.newPage();
     await supportPage.goto(`${server.url}/dashboard/payments/${captured}`);
-    await supportPage.getByRole("button", { name: "Refund" }).waitFor();
+    // On a timeout, say what the page showed instead (a flake seen once in CI, not reproduced).
+    await supportPage.getByRole("button", { name: "Refund" }).waitFor().catch(async (err: Error) => {
+      throw new Error(`${err.message}\npage: ${(await supportPage.locator("body").innerText()).slice(0, 1500)}`);
+    });
     expect(await supportPage.getByRole("button", { name: /Capture|Cancel/ }).count()).toBe(0);
     await supportContext.close();
   });
