@@ -13,7 +13,9 @@ export function lazyView<P extends object>(load: () => Promise<ComponentType<P>>
     const [failed, setFailed] = useState(false);
     const [attempt, setAttempt] = useState(0);
     useEffect(() => {
-      if (loaded) return;
+      // Loaded between this instance's render and its effect (another instance's load finished):
+      // render it now, or this one would show "Loading…" for good.
+      if (loaded) return void setReady(true);
       pending ??= load();
       pending.then(
         (component) => {
